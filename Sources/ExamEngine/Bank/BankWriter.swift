@@ -1,0 +1,29 @@
+import Yams
+
+/// Writes items in the bank's YAML item format (`QuestionBanks/README.md`), fields in
+/// the documented order, so that an imported file reads like a hand-written one.
+public enum BankWriter {
+    public static func yaml(items: [Item]) throws -> String {
+        let entries: [Node] = items.map { item in
+            var pairs: [(Node, Node)] = [
+                ("id", Node(item.id)),
+                ("version", Node(String(item.version), Tag(.int))),
+                ("subtest", Node(item.subtest)),
+                ("topic", Node(item.topic)),
+                ("difficulty", Node(String(item.difficulty), Tag(.int))),
+                ("stem", Node(item.stem, Tag(.str), .literal)),
+            ]
+            let options: [Node] = item.options.map { option in
+                var fields: [(Node, Node)] = [("text", Node(option.text))]
+                if option.correct { fields.append(("correct", Node("true", Tag(.bool)))) }
+                if let weight = option.weight { fields.append(("weight", Node(String(weight), Tag(.int)))) }
+                if option.fixed { fields.append(("fixed", Node("true", Tag(.bool)))) }
+                return Node(fields)
+            }
+            pairs.append(("options", Node(options)))
+            if let explanation = item.explanation { pairs.append(("explanation", Node(explanation, Tag(.str), .literal))) }
+            return Node(pairs)
+        }
+        return try Yams.serialize(node: Node([("items", Node(entries))]), allowUnicode: true)
+    }
+}

@@ -1,0 +1,223 @@
+import Crypto
+
+/// Why papers cannot be assembled from a bank for a rule set.
+public struct AssemblyError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public let shortfalls: [Shortfall]
+
+    public var description: String {
+        ([message] + shortfalls.map(\.description)).joined(separator: "\n")
+    }
+}
+
+/// How evenly a session's papers used the bank: the least-used-first rule keeps the
+/// ratio of the most used to the least used item close to 1.
+public struct ExposureReport: Sendable, Hashable, Codable {
+    public let papers: Int
+    public let items: Int
+    public let maximumUse: Int
+    public let minimumUse: Int
+    /// Items of the drawn subtests that no paper used.
+    public let unused: Int
+
+    /// max/min usage; infinite when some item was never used.
+    public var ratio: Double { minimumUse == 0 ? .infinity : Double(maximumUse) / Double(minimumUse) }
+}
+
+/// Assembles papers from a bank and a rule set.
+///
+/// Per subtest, in the rule set's order: candidates are ranked least used first (a
+/// seeded random draw breaks ties), the topic quotas are filled, then the rest of the
+/// subtest from any topic, each pick preferring a difficulty still below its target;
+/// a final pass swaps items within a topic to meet the difficulty mix where the first
+/// pass could not. The chosen items are shuffled, and so are the options of each item
+/// (a fixed option keeps its place). Everything random comes from the seed.
+public struct PaperAssembler: Sendable {
+    public let bank: QuestionBank
+    public let ruleSet: RuleSet
+    private let plans: [SubtestPlan]
+    /// Per bank item: the UTF-8 of `ID@VERSION:` for the canonical text.
+    private let canonicalPrefix: [[UInt8]]
+    private let canonicalHeader: [UInt8]
+    private let fixedOptions: [[Bool]]
+
+    private struct SubtestPlan: Sendable {
+        let rule: SubtestRule
+        /// Bank indexes of the subtest's items.
+        let pool: [Int]
+        /// Per pool entry: its topic number (index into `topicQuota`, or -1 when the
+        /// topic has no quota) and its difficulty (0-based).
+        let topicOf: [Int]
+        let difficultyOf: [Int]
+        let topicQuota: [Int]
+        let difficultyTargets: [Int]?
+        let canonicalLine: [UInt8]
+    }
+
+    public init(bank: QuestionBank, ruleSet: RuleSet) throws(AssemblyError) {
+        guard bank.id == ruleSet.bankID else {
+            throw AssemblyError(message: "aturan \(ruleSet.id) memakai bank '\(ruleSet.bankID)', bukan '\(bank.id)'", shortfalls: [])
+        }
+        let shortfalls = BankRuleCheck.shortfalls(items: bank.items, ruleSet: ruleSet)
+        guard shortfalls.isEmpty else {
+            throw AssemblyError(message: "bank \(bank.id) tidak cukup untuk aturan \(ruleSet.id)", shortfalls: shortfalls)
+        }
+        self.bank = bank
+        self.ruleSet = ruleSet
+        self.plans = ruleSet.subtests.map { rule in
+            let pool = bank.items.indices.filter { bank.items[$0].subtest == rule.code }
+            let quotaTopics = rule.topicQuotas.map(\.topic)
+            return SubtestPlan(
+                rule: rule, pool: pool,
+                topicOf: pool.map { quotaTopics.firstIndex(of: bank.items[$0].topic) ?? -1 },
+                difficultyOf: pool.map { bank.items[$0].difficulty - 1 },
+                topicQuota: rule.topicQuotas.map(\.count),
+                difficultyTargets: rule.difficultyTargets,
+                canonicalLine: Array("subtest:\(rule.code)\n".utf8))
+        }
+        self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }
+        self.canonicalHeader = Array((Paper.header + "rules:\(ruleSet.id)\nbank:\(bank.id)@\(bank.version)\n").utf8)
+        self.fixedOptions = bank.items.map { $0.options.map(\.fixed) }
+    }
+
+    /// The paper for one seed, as if it were the only one (no exposure history).
+    public func paper(seed: UInt64) -> Paper {
+        var usage = [Int32](repeating: 0, count: bank.items.count)
+        return assemble(seed: seed, usage: &usage)
+    }
+
+    /// A whole session's papers, assembled in order so that each paper prefers the items
+    /// the earlier papers used least. The same seeds in the same order give the same papers.
+    public func session(seeds: [UInt64]) -> (papers: [Paper], exposure: ExposureReport) {
+        var usage = [Int32](repeating: 0, count: bank.items.count)
+        var papers: [Paper] = []
+        papers.reserveCapacity(seeds.count)
+        for seed in seeds { papers.append(assemble(seed: seed, usage: &usage)) }
+        return (papers, exposure(usage: usage, papers: seeds.count))
+    }
+
+    private func exposure(usage: [Int32], papers: Int) -> ExposureReport {
+        let drawn = plans.flatMap(\.pool).map { Int(usage[$0]) }
+        return ExposureReport(
+            papers: papers, items: drawn.count, maximumUse: drawn.max() ?? 0, minimumUse: drawn.min() ?? 0,
+            unused: drawn.count { $0 == 0 })
+    }
+
+    // MARK: - Assembly
+
+    private func assemble(seed: UInt64, usage: inout [Int32]) -> Paper {
+        var random = SeededGenerator(seed: seed)
+        var canonical = canonicalHeader
+        canonical.reserveCapacity(canonicalHeader.count + 40 * ruleSet.itemCount)
+        canonical.append(contentsOf: "seed:\(seed)\n".utf8)
+        var sections: [PaperSection] = []
+        sections.reserveCapacity(plans.count)
+        for plan in plans {
+            let chosen = choose(plan, random: &random, usage: usage)
+            var order = chosen.map { plan.pool[$0] }
+            random.shuffle(&order)
+            canonical.append(contentsOf: plan.canonicalLine)
+            var items: [PaperItem] = []
+            items.reserveCapacity(order.count)
+            for index in order {
+                usage[index] += 1
+                let optionOrder = shuffledOptions(fixed: fixedOptions[index], random: &random)
+                canonical.append(contentsOf: canonicalPrefix[index])
+                for option in optionOrder { canonical.append(UInt8(ascii: "A") + UInt8(option)) }
+                canonical.append(UInt8(ascii: "\n"))
+                let item = bank.items[index]
+                items.append(PaperItem(itemID: item.id, itemVersion: item.version, optionOrder: optionOrder))
+            }
+            sections.append(PaperSection(subtest: plan.rule.code, items: items))
+        }
+        return Paper(
+            ruleSetID: ruleSet.id, bankID: bank.id, bankVersion: bank.version, seed: seed, sections: sections,
+            fingerprint: Self.hex(SHA256.hash(data: canonical)))
+    }
+
+    /// Positions (into `plan.pool`) of the items drawn for one subtest.
+    private func choose(_ plan: SubtestPlan, random: inout SeededGenerator, usage: [Int32]) -> [Int] {
+        let count = plan.pool.count
+        // Least used first; a random draw breaks ties; the position makes keys unique.
+        var keys = [UInt64](repeating: 0, count: count)
+        for position in 0..<count {
+            let use = UInt64(usage[plan.pool[position]])
+            keys[position] = use << 40 | (random.next() >> 40) << 16 | UInt64(position)
+        }
+        keys.sort()
+        let ranked = keys.map { Int($0 & 0xFFFF) }
+
+        var taken = [Bool](repeating: false, count: count)
+        var chosen: [Int] = []
+        chosen.reserveCapacity(plan.rule.items)
+        var deficit = plan.difficultyTargets ?? [0, 0, 0]
+        let mixed = plan.difficultyTargets != nil
+
+        func pick(_ wanted: Int, topic: Int?) {
+            for _ in 0..<wanted {
+                var fallback = -1
+                var found = -1
+                for position in ranked where !taken[position] && (topic == nil || plan.topicOf[position] == topic!) {
+                    if !mixed || deficit[plan.difficultyOf[position]] > 0 {
+                        found = position
+                        break
+                    }
+                    if fallback < 0 { fallback = position }
+                }
+                let position = found >= 0 ? found : fallback
+                guard position >= 0 else { return }
+                taken[position] = true
+                deficit[plan.difficultyOf[position]] -= 1
+                chosen.append(position)
+            }
+        }
+        for (topic, quota) in plan.topicQuota.enumerated() { pick(quota, topic: topic) }
+        pick(plan.rule.items - chosen.count, topic: nil)
+
+        // Repair: where a level is over its target and another under, swap an item for an
+        // unchosen one of the same topic (so quotas hold) with the missing difficulty.
+        if mixed {
+            repair: while let under = deficit.firstIndex(where: { $0 > 0 }) {
+                for (slot, position) in chosen.enumerated() where deficit[plan.difficultyOf[position]] < 0 {
+                    let topic = plan.topicOf[position]
+                    if let swap = ranked.first(where: {
+                        !taken[$0] && plan.difficultyOf[$0] == under && plan.topicOf[$0] == topic
+                    }) {
+                        taken[position] = false
+                        taken[swap] = true
+                        deficit[plan.difficultyOf[position]] += 1
+                        deficit[under] -= 1
+                        chosen[slot] = swap
+                        continue repair
+                    }
+                }
+                break
+            }
+        }
+        return chosen
+    }
+
+    /// A permutation of the option indexes: fixed options stay, the others are shuffled
+    /// among the remaining places.
+    private func shuffledOptions(fixed: [Bool], random: inout SeededGenerator) -> [Int] {
+        var order = Array(0..<fixed.count)
+        let free = fixed.indices.filter { !fixed[$0] }
+        guard free.count > 1 else { return order }
+        var values = free
+        random.shuffle(&values)
+        for (slot, value) in zip(free, values) { order[slot] = value }
+        return order
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(hexDigits[Int(byte >> 4)])
+            bytes.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small element tree read with Foundation's XMLParser: enough to interpret a QTI
+/// item, with the line each element starts on for error messages.
+final class XMLElement {
+    enum Child {
+        case element(XMLElement)
+        case text(String)
+    }
+
+    /// Local name, prefix removed, QTI 3 kebab-case turned into QTI 2 camelCase
+    /// (`qti-choice-interaction` → `choiceInteraction`) so one interpreter serves both.
+    let name: String
+    let attributes: [String: String]
+    let line: Int
+    var children: [Child] = []
+
+    init(name: String, attributes: [String: String], line: Int) {
+        self.name = name
+        self.attributes = attributes
+        self.line = line
+    }
+
+    var elements: [XMLElement] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    func first(_ name: String) -> XMLElement? { elements.first { $0.name == name } }
+
+    /// Every descendant element (depth first), this one excluded.
+    var descendants: [XMLElement] { elements.flatMap { [$0] + $0.descendants } }
+
+    /// Concatenated text of this element and its descendants.
+    var text: String {
+        children.map { child in
+            switch child {
+            case .text(let text): text
+            case .element(let element): element.text
+            }
+        }.joined()
+    }
+
+    static func normalise(_ raw: String) -> String {
+        var name = raw
+        if let colon = name.lastIndex(of: ":") { name = String(name[name.index(after: colon)...]) }
+        guard name.hasPrefix("qti-") || name.contains("-") else { return name }
+        if name.hasPrefix("qti-") { name.removeFirst(4) }
+        let parts = name.split(separator: "-")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+    }
+}
+
+/// Parses XML data into an `XMLElement` tree, or gives the line and reason it failed.
+struct XMLFailure: Error {
+    let line: Int
+    let message: String
+}
+
+func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
+    let builder = XMLTreeBuilder()
+    let parser = XMLParser(data: data)
+    parser.shouldResolveExternalEntities = false
+    parser.delegate = builder
+    builder.parser = parser
+    if parser.parse(), let root = builder.root {
+        return .success(root)
+    }
+    let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "XML tidak valid"
+    return .failure(XMLFailure(line: parser.lineNumber, message: reason))
+}
+
+private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
+    weak var parser: XMLParser?
+    var root: XMLElement?
+    private var stack: [XMLElement] = []
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
+        var attributes: [String: String] = [:]
+        for (key, value) in attributeDict { attributes[XMLElement.normalise(key)] = value }
+        let element = XMLElement(name: XMLElement.normalise(elementName), attributes: attributes, line: parser.lineNumber)
+        if let parent = stack.last { parent.children.append(.element(element)) } else { root = element }
+        stack.append(element)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        stack.removeLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        stack.last?.children.append(.text(string))
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        stack.last?.children.append(.text(String(decoding: CDATABlock, as: UTF8.self)))
+    }
+}

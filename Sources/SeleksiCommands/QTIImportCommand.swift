@@ -1,0 +1,88 @@
+import ExamEngine
+import Foundation
+
+/// `seleksi bank import-qti`: QTI items into a bank, each whole or refused with its reason.
+enum QTIImportCommand {
+    static func run(
+        source: String, bankDirectory: String, subtest: String, topic: String, difficulty: Int, idPrefix: String,
+        rulesDirectory: String
+    ) -> CommandResult {
+        var result = CommandResult()
+        func fail(_ lines: [String]) -> CommandResult {
+            for line in lines { result.line(line) }
+            result.status = 2
+            return result
+        }
+        let manifest: BankManifest
+        do {
+            manifest = try BankLoader.manifest(folder: bankDirectory)
+        } catch {
+            return fail(["Bank tujuan tidak dapat dibaca:"] + error.problems.map { "  \($0)" })
+        }
+        guard let declared = manifest.subtest(subtest) else {
+            return fail(["Subtes '\(subtest)' tidak ada di bank \(manifest.id) (yang ada: \(manifest.subtests.map(\.code).joined(separator: ", ")))"])
+        }
+        guard declared.hasTopic(topic) else {
+            return fail(["Topik '\(topic)' tidak ada di subtes \(subtest) (yang ada: \(declared.topics.map(\.code).joined(separator: ", ")))"])
+        }
+        guard (1...3).contains(difficulty) else { return fail(["Tingkat kesulitan \(difficulty) di luar 1..3"]) }
+        let rules = RuleSetLoader.loadAll(directory: rulesDirectory)
+        guard rules.problems.isEmpty else { return fail(["Aturan bermasalah:"] + rules.problems.map { "  \($0)" }) }
+        let existing: QuestionBank
+        do {
+            existing = try BankLoader.load(directory: bankDirectory, ruleSets: [])
+        } catch {
+            return fail(["Bank tujuan bermasalah; perbaiki dulu sebelum mengimpor:"] + error.problems.map { "  \($0)" })
+        }
+
+        let target = QTIImportTarget(subtest: subtest, topic: topic, difficulty: difficulty, idPrefix: idPrefix, optionCount: manifest.optionCount)
+        let imported = QTIImporter.importPath(source, target: target)
+        var refused = imported.refused
+        let users = rules.ruleSets.filter { $0.bankID == manifest.id }
+        let unscorable = BankLoader.scoringProblems(imported.items, ruleSets: users)
+        var accepted: [Item] = []
+        for item in imported.items {
+            if existing.item(item.id) != nil {
+                refused.append(BankProblem(code: "duplicate-id", file: item.origin.file, line: item.origin.line, itemID: item.id, message: "ditolak: id sudah ada di bank \(manifest.id)"))
+            } else if let problem = unscorable.first(where: { $0.itemID == item.id }) {
+                refused.append(BankProblem(code: problem.code, file: problem.file, line: problem.line, itemID: item.id, message: "ditolak: " + problem.message))
+            } else {
+                accepted.append(item)
+            }
+        }
+
+        let base = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
+        let output = BankLoader.join(bankDirectory, "qti-\(base).yaml")
+        if !accepted.isEmpty {
+            if FileManager.default.fileExists(atPath: output) {
+                return fail(["\(output) sudah ada; hapus atau ganti namanya dulu. Tidak ada yang ditulis."])
+            }
+            do {
+                let text = try BankWriter.yaml(items: accepted)
+                // Read the text back as the loader will before it enters the bank, so a
+                // written file can never be one the bank refuses.
+                let scratch = NSTemporaryDirectory() + "seleksi-qti-\(ProcessInfo.processInfo.processIdentifier).yaml"
+                try Data(text.utf8).write(to: URL(fileURLWithPath: scratch))
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                let reread = try BankLoader.items(inFile: scratch, manifest: manifest)
+                guard reread.map(\.id) == accepted.map(\.id), reread.map(\.options) == accepted.map(\.options) else {
+                    return fail(["Hasil impor tidak terbaca ulang dengan sama; tidak ada yang ditulis."])
+                }
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch let problems as BankProblems {
+                return fail(["Hasil impor ditolak pemeriksa bank; tidak ada yang ditulis:"] + problems.problems.map { "  \($0)" })
+            } catch {
+                return fail(["\(output) tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
+            }
+            result.line("\(accepted.count) soal diimpor ke \(output): \(accepted.map(\.id).joined(separator: ", "))")
+        } else {
+            result.line("Tidak ada soal yang diimpor.")
+        }
+        if !refused.isEmpty {
+            result.line("\(refused.count) berkas ditolak:")
+            for problem in refused { result.line("  \(problem)") }
+            result.status = 2
+        }
+        return result
+    }
+}

@@ -1,0 +1,12 @@
+public import ArgumentParser
+
+/// `seleksi`: the command line of the recruitment system.
+public struct SeleksiCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "seleksi",
+        abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
+        subcommands: [BankCommand.self, PaperCommand.self, BenchCommand.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import SeleksiCommands
+
+SeleksiCommand.main()
