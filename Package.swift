@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ExamEngine",
                 "SeleksiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")],

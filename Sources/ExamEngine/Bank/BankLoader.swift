@@ -204,7 +204,7 @@ public enum BankLoader {
                 guard let option = FieldReader(optionNode, file: file, log: log, what: "opsi", itemID: fields.itemID) else { continue }
                 option.rejectUnknownKeys(["text", "correct", "weight", "fixed"])
                 let letter = ItemOption.letters[index]
-                guard let text = option.string("text", required: false) else {
+                guard let text = option.string("text", required: false, nonEmpty: false), !text.isEmpty else {
                     option.problem("empty-option", "opsi \(letter) kosong")
                     continue
                 }

@@ -152,27 +152,28 @@ public struct PaperAssembler: Sendable {
         chosen.reserveCapacity(plan.rule.items)
         var deficit = plan.difficultyTargets ?? [0, 0, 0]
         let mixed = plan.difficultyTargets != nil
+        var quotaLeft = plan.topicQuota
+        var freeLeft = plan.rule.items - plan.topicQuota.reduce(0, +)
 
-        func pick(_ wanted: Int, topic: Int?) {
-            for _ in 0..<wanted {
-                var fallback = -1
-                var found = -1
-                for position in ranked where !taken[position] && (topic == nil || plan.topicOf[position] == topic!) {
-                    if !mixed || deficit[plan.difficultyOf[position]] > 0 {
-                        found = position
-                        break
-                    }
-                    if fallback < 0 { fallback = position }
+        // One pass over all topics at once, least used first, so that no topic is served
+        // before another; the second pass fills what the difficulty mix left open.
+        for respectMix in [true, false] where chosen.count < plan.rule.items {
+            for position in ranked where !taken[position] {
+                if respectMix, mixed, deficit[plan.difficultyOf[position]] <= 0 { continue }
+                let topic = plan.topicOf[position]
+                if topic >= 0, quotaLeft[topic] > 0 {
+                    quotaLeft[topic] -= 1
+                } else if freeLeft > 0 {
+                    freeLeft -= 1
+                } else {
+                    continue
                 }
-                let position = found >= 0 ? found : fallback
-                guard position >= 0 else { return }
                 taken[position] = true
                 deficit[plan.difficultyOf[position]] -= 1
                 chosen.append(position)
+                if chosen.count == plan.rule.items { break }
             }
         }
-        for (topic, quota) in plan.topicQuota.enumerated() { pick(quota, topic: topic) }
-        pick(plan.rule.items - chosen.count, topic: nil)
 
         // Repair: where a level is over its target and another under, swap an item for an
         // unchosen one of the same topic (so quotas hold) with the missing difficulty.

@@ -65,9 +65,9 @@ func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
     parser.shouldResolveExternalEntities = false
     parser.delegate = builder
     builder.parser = parser
-    if parser.parse(), let root = builder.root {
-        return .success(root)
-    }
+    let parsed = parser.parse()
+    if let failure = builder.failure { return .failure(failure) }
+    if parsed, let root = builder.root { return .success(root) }
     let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "XML tidak valid"
     return .failure(XMLFailure(line: parser.lineNumber, message: reason))
 }
@@ -75,6 +75,8 @@ func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
 private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     weak var parser: XMLParser?
     var root: XMLElement?
+    /// The first error; the parser may recover and go on, but the item must not.
+    var failure: XMLFailure?
     private var stack: [XMLElement] = []
 
     func parser(
@@ -89,7 +91,15 @@ private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        stack.removeLast()
+        let name = XMLElement.normalise(elementName)
+        if failure == nil, stack.last?.name != name {
+            failure = XMLFailure(line: parser.lineNumber, message: "tag penutup </\(elementName)> tidak cocok dengan <\(stack.last?.name ?? "")>")
+        }
+        if !stack.isEmpty { stack.removeLast() }
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if failure == nil { failure = XMLFailure(line: parser.lineNumber, message: "\(parseError.localizedDescription)") }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {

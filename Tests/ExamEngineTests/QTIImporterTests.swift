@@ -1,0 +1,87 @@
+import ExamEngine
+import Foundation
+import Testing
+
+@Suite("QTI import")
+struct QTIImporterTests {
+    let target = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idPrefix: "qti-", optionCount: 4...5)
+
+    private func item(_ name: String) throws -> Item {
+        try QTIImporter.importFile(fixtures + "/qti/" + name, target: target).get()
+    }
+
+    private func refusal(_ name: String, target: QTIImportTarget? = nil) -> BankProblem? {
+        if case .failure(let problem) = QTIImporter.importFile(fixtures + "/qti/" + name, target: target ?? self.target) { return problem }
+        return nil
+    }
+
+    @Test("QTI 2.1 single choice with correctResponse: stem, prompt, options, key and fixed option")
+    func qti21() throws {
+        let item = try item("choice21.xml")
+        #expect(item.id == "qti-choice21")
+        #expect(item.stem == "Menurut UU 3/2022, ibu kota negara bernama Nusantara.\nDi pulau manakah Ibu Kota Nusantara?")
+        #expect(item.options.map(\.text) == ["Jawa", "Kalimantan", "Sulawesi", "Tidak satu pun"])
+        #expect(item.key == .correct(optionIndex: 1))
+        #expect(item.options.map(\.fixed) == [false, false, false, true])
+        #expect((item.subtest, item.topic, item.difficulty) == ("A", "x", 2))
+    }
+
+    @Test("QTI 3.0 single choice, and a QTI 3.0 mapping as TKP-style weights")
+    func qti30() throws {
+        let choice = try item("choice30.xml")
+        #expect(choice.stem == "Sila ketiga Pancasila berbunyi ...")
+        #expect(choice.key == .correct(optionIndex: 2))
+        #expect(choice.options.count == 5)
+        let weighted = try item("weighted30.xml")
+        #expect(weighted.key == .weights([3, 5, 1, 4, 2]))
+        #expect(weighted.options[1].weight == 5)
+        #expect(weighted.stem.hasPrefix("Antrean di loket Anda panjang"))
+    }
+
+    @Test("everything but single choice is refused, each with its reason")
+    func refusals() {
+        #expect(refusal("multiple21.xml")?.code == "multiple-response")
+        #expect(refusal("text-entry30.xml")?.code == "unsupported-interaction")
+        #expect(refusal("text-entry30.xml")?.message.contains("isian singkat") == true)
+        #expect(refusal("template21.xml")?.code == "template-driven")
+        #expect(refusal("unscored30.xml")?.code == "unscored")
+        #expect(refusal("image-no-alt21.xml")?.code == "image-without-alt")
+        let broken = refusal("broken.xml")
+        #expect(broken?.code == "xml-syntax")
+        #expect(broken?.line != nil)
+        let narrow = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 5...5)
+        #expect(refusal("choice21.xml", target: narrow)?.code == "option-count")
+    }
+
+    @Test("a folder gives whole items and refusals, never part of an item")
+    func folder() {
+        let result = QTIImporter.importPath(fixtures + "/qti", target: target)
+        #expect(result.items.map(\.id).sorted() == ["qti-choice21", "qti-choice30", "qti-weighted30"])
+        #expect(result.refused.count == 6)
+        #expect(result.refused.allSatisfy { $0.message.hasPrefix("ditolak: ") || $0.code == "xml-syntax" })
+    }
+
+    /// The QTI 2.1 samples in `shared/qti-samples` (data beside the repository, not in it).
+    @Test("the real QTI 2.1 samples: single choice imports, the rest is refused with its reason")
+    func realSamples() throws {
+        let samples = repositoryRoot + "/../shared/qti-samples/ims-2_1"
+        guard FileManager.default.fileExists(atPath: samples) else {
+            print("skipped: \(samples) is not on this machine")
+            return
+        }
+        let wide = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5)
+        let result = QTIImporter.importPath(samples, target: wide)
+        let refused = Dictionary(uniqueKeysWithValues: result.refused.map { (($0.file as NSString).lastPathComponent, $0.code) })
+        #expect(result.items.map(\.id).sorted() == ["qti-choice", "qti-choice_fixed"])
+        #expect(refused == [
+            "choice_multiple.xml": "multiple-response", "inline_choice.xml": "unsupported-interaction",
+            "likert.xml": "unscored", "mc_calc3.xml": "template-driven", "order.xml": "unsupported-interaction",
+            "orkney1.xml": "external-object", "text_entry.xml": "unsupported-interaction",
+        ])
+        let choice = try #require(result.items.first { $0.id == "qti-choice" })
+        #expect(choice.stem == "Look at the text in the picture.\n[Gambar: NEVER LEAVE LUGGAGE UNATTENDED]\nWhat does it say?")
+        #expect(choice.key == .correct(optionIndex: 0))
+        let fixed = try #require(result.items.first { $0.id == "qti-choice_fixed" })
+        #expect(fixed.options.last?.fixed == true)
+    }
+}
