@@ -24,6 +24,7 @@ public enum BankWriter {
             if let explanation = item.explanation { pairs.append(("explanation", Node(explanation, Tag(.str), .literal))) }
             return Node(pairs)
         }
-        return try Yams.serialize(node: Node([("items", Node(entries))]), allowUnicode: true)
+        let root: [(Node, Node)] = [("items", Node(entries))]
+        return try Yams.serialize(node: Node(root), allowUnicode: true)
     }
 }

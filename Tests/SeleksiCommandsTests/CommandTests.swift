@@ -1,0 +1,134 @@
+import ExamEngine
+import Foundation
+@testable import SeleksiCommands
+import Testing
+
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+private let banks = repositoryRoot + "/QuestionBanks"
+private let rules = repositoryRoot + "/Config/rules"
+
+/// A scratch copy of the SKB example bank, for commands that write.
+private func scratchBank() throws -> String {
+    let path = NSTemporaryDirectory() + "seleksi-cli-" + UUID().uuidString
+    try FileManager.default.copyItem(atPath: banks + "/skb-pranata-komputer", toPath: path)
+    return path
+}
+
+@Suite("Command line")
+struct CommandTests {
+    @Test("bank validate: the shipped banks are clean against every rule set (exit 0)")
+    func validateShipped() {
+        let result = BankReports.validate(directory: banks, rulesDirectory: rules)
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("OK  bank skd-contoh"))
+        #expect(result.text.contains("cukup untuk skd-2024"))
+        #expect(result.text.contains("OK  bank skb-pranata-komputer-contoh"))
+    }
+
+    @Test("bank validate: a broken bank exits 2 with the list of problems")
+    func validateBroken() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let file = bank + "/teknis-jaringan.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "id: skb-jaringan-002", with: "id: skb-jaringan-001")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let result = BankReports.validate(directory: bank, rulesDirectory: rules)
+        #expect(result.status == 2)
+        #expect(result.text.contains("teknis-jaringan.yaml:"))
+        #expect(result.text.contains("soal skb-jaringan-001: id ganda"))
+    }
+
+    @Test("bank stats: counts per subtest, topic and difficulty, and the supply per rule set")
+    func stats() {
+        let result = BankReports.stats(directory: banks, rulesDirectory: rules)
+        #expect(result.status == 0, "\(result.text)")
+        #expect(result.text.contains("TEKNIS Kompetensi teknis Pranata Komputer: 40 soal"))
+        #expect(result.text.contains("aturan skb-pranata-komputer (TEKNIS 20, REGULASI 10): cukup"))
+        #expect(result.text.contains("Aturan pppk-2024: bank 'pppk-contoh' tidak ada"))
+    }
+
+    @Test("bank stats: a shortfall is shown and exits 2")
+    func statsShortfall() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        try FileManager.default.removeItem(atPath: bank + "/teknis-jaringan.yaml")
+        let result = BankReports.stats(directory: bank, rulesDirectory: rules)
+        #expect(result.status == 2)
+        #expect(result.text.contains("skb-pranata-komputer menarik 5 soal subtes TEKNIS topik jaringan, bank hanya punya 0 (kurang 5)"))
+    }
+
+    @Test("paper: prints the paper without the key unless asked; same seed, same fingerprint")
+    func paper() {
+        let file = rules + "/skb-pranata-komputer.yaml"
+        let plain = PaperPrinter.run(rulesFile: file, seed: 9, bankDirectory: banks, withKey: false, json: false)
+        #expect(plain.status == 0)
+        #expect(!plain.text.contains("<- kunci"))
+        #expect(plain.text.contains("30 soal, 45 menit"))
+        let keyed = PaperPrinter.run(rulesFile: file, seed: 9, bankDirectory: banks, withKey: true, json: false)
+        #expect(keyed.text.components(separatedBy: "<- kunci").count - 1 == 30)
+        let fingerprint = { (text: String) in text.components(separatedBy: "\n").first { $0.hasPrefix("Sidik jari") } }
+        #expect(fingerprint(plain.text) == fingerprint(keyed.text))
+    }
+
+    @Test("paper --json: key and weights only with --with-key")
+    func paperJSON() throws {
+        let file = rules + "/skb-pranata-komputer.yaml"
+        let plain = PaperPrinter.run(rulesFile: file, seed: 1, bankDirectory: banks, withKey: false, json: true)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(plain.text.utf8)) as? [String: Any])
+        #expect(object["rules"] as? String == "skb-pranata-komputer")
+        #expect(!plain.text.contains("\"key\""))
+        let keyed = PaperPrinter.run(rulesFile: file, seed: 1, bankDirectory: banks, withKey: true, json: true)
+        #expect(keyed.text.contains("\"key\""))
+    }
+
+    @Test("paper: a missing rule file is a clear error, exit 2")
+    func paperMissingRules() {
+        let result = PaperPrinter.run(rulesFile: rules + "/nope.yaml", seed: 1, bankDirectory: banks, withKey: false, json: false)
+        #expect(result.status == 2)
+        #expect(result.text.contains("tidak dapat dibaca"))
+    }
+
+    @Test("import-qti: whole items are written and reload with the bank; refusals are listed (exit 2)")
+    func importQTI() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let source = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti"
+        let result = QTIImportCommand.run(
+            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "jaringan", difficulty: 2, idPrefix: "qti-",
+            rulesDirectory: rules)
+        #expect(result.status == 2)
+        // The weighted item cannot join a right/wrong subtest: refused, not half-written.
+        #expect(result.text.contains("2 soal diimpor"))
+        #expect(result.text.contains("qti-weighted30: ditolak"))
+        let reloaded = try BankLoader.load(directory: bank, ruleSets: [try RuleSetLoader.load(file: rules + "/skb-pranata-komputer.yaml")])
+        #expect(reloaded.item("qti-choice21")?.key == .correct(optionIndex: 1))
+        #expect(reloaded.item("qti-choice30")?.options.count == 5)
+        #expect(reloaded.item("qti-weighted30") == nil)
+
+        // A second import of the same source writes nothing over the first.
+        let again = QTIImportCommand.run(
+            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "jaringan", difficulty: 2, idPrefix: "qti-",
+            rulesDirectory: rules)
+        #expect(again.status == 2)
+        #expect(again.text.contains("id sudah ada"))
+    }
+
+    @Test("import-qti: an unknown topic or subtest is refused before anything is read")
+    func importQTIBadTarget() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let source = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti"
+        let result = QTIImportCommand.run(
+            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "astronomi", difficulty: 2, idPrefix: "qti-",
+            rulesDirectory: rules)
+        #expect(result.status == 2)
+        #expect(result.text.contains("Topik 'astronomi' tidak ada"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: bank).filter { $0.hasPrefix("qti-") }.isEmpty)
+    }
+}
