@@ -86,6 +86,8 @@ enum PaperBench {
             "exposure_ratio": ratio.isFinite ? ratio : -1, "exposure_max_use": exposure?.maximumUse ?? 0,
             "exposure_min_use": exposure?.minimumUse ?? 0, "items_unused": exposure?.unused ?? 0,
             "goal_papers_per_second": 20_000,
+            "exposure_by_subtest": Dictionary(
+                uniqueKeysWithValues: (exposure?.subtests ?? []).map { ($0.subtest, $0.ratio.isFinite ? $0.ratio : -1) }),
         ]
         if json {
             let data = (try? JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])) ?? Data()
@@ -99,6 +101,10 @@ enum PaperBench {
             result.line(
                 String(format: "  paparan:     rasio maks/min %.3f (maks %d, min %d, tak terpakai %d dari %d soal)",
                     ratio, exposure.maximumUse, exposure.minimumUse, exposure.unused, exposure.items))
+            result.line(
+                "               per subtes: "
+                    + exposure.subtests.map { String(format: "%@ %.3f (%d/%d)", $0.subtest, $0.ratio, $0.maximumUse, $0.minimumUse) }
+                    .joined(separator: ", "))
         }
         return result
     }

@@ -12,9 +12,11 @@ func syntheticSKD() throws -> (bank: QuestionBank, rules: RuleSet) {
             topics.append(BankTopic(code: quota.topic, name: quota.topic))
             let count = quota.count * 3
             for number in 0..<count {
-                // Difficulty 30 % 1, 50 % 2, 20 % 3 across the subtest, as the mix draws them,
-                // so that exposure can balance.
-                let difficulty = [1, 2, 2, 1, 2, 3, 2, 1, 2, 3][items.count { $0.subtest == rule.code } % 10]
+                // Difficulties in the proportions the rule set draws them, spread evenly
+                // over every topic (golden-ratio sequence), so that exposure can balance.
+                let spot = (Double(items.count { $0.subtest == rule.code }) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1) * 100
+                let percent = rule.difficultyPercent ?? [34, 33, 33]
+                let difficulty = spot < Double(percent[0]) ? 1 : (spot < Double(percent[0] + percent[1]) ? 2 : 3)
                 let id = "\(rule.code.lowercased())-\(quota.topic)-\(number)"
                 let weighted = if case .weighted = rule.scoring { true } else { false }
                 let weights = [(number % 5) + 1, ((number + 1) % 5) + 1, ((number + 2) % 5) + 1, ((number + 3) % 5) + 1, ((number + 4) % 5) + 1]

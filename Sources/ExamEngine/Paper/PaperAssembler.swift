@@ -19,8 +19,19 @@ public struct ExposureReport: Sendable, Hashable, Codable {
     public let minimumUse: Int
     /// Items of the drawn subtests that no paper used.
     public let unused: Int
+    /// The same figures per subtest, in the rule set's order.
+    public let subtests: [SubtestExposure]
 
     /// max/min usage; infinite when some item was never used.
+    public var ratio: Double { minimumUse == 0 ? .infinity : Double(maximumUse) / Double(minimumUse) }
+}
+
+/// Exposure within one subtest.
+public struct SubtestExposure: Sendable, Hashable, Codable {
+    public let subtest: String
+    public let maximumUse: Int
+    public let minimumUse: Int
+
     public var ratio: Double { minimumUse == 0 ? .infinity : Double(maximumUse) / Double(minimumUse) }
 }
 
@@ -40,6 +51,7 @@ public struct PaperAssembler: Sendable {
     private let canonicalPrefix: [[UInt8]]
     private let canonicalHeader: [UInt8]
     private let fixedOptions: [[Bool]]
+    private let anyFixed: [Bool]
 
     private struct SubtestPlan: Sendable {
         let rule: SubtestRule
@@ -78,6 +90,7 @@ public struct PaperAssembler: Sendable {
         self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }
         self.canonicalHeader = Array((Paper.header + "rules:\(ruleSet.id)\nbank:\(bank.id)@\(bank.version)\n").utf8)
         self.fixedOptions = bank.items.map { $0.options.map(\.fixed) }
+        self.anyFixed = bank.items.map { $0.options.contains(where: \.fixed) }
     }
 
     /// The paper for one seed, as if it were the only one (no exposure history).
@@ -100,7 +113,11 @@ public struct PaperAssembler: Sendable {
         let drawn = plans.flatMap(\.pool).map { Int(usage[$0]) }
         return ExposureReport(
             papers: papers, items: drawn.count, maximumUse: drawn.max() ?? 0, minimumUse: drawn.min() ?? 0,
-            unused: drawn.count { $0 == 0 })
+            unused: drawn.count { $0 == 0 },
+            subtests: plans.map { plan in
+                let uses = plan.pool.map { Int(usage[$0]) }
+                return SubtestExposure(subtest: plan.rule.code, maximumUse: uses.max() ?? 0, minimumUse: uses.min() ?? 0)
+            })
     }
 
     // MARK: - Assembly
@@ -121,7 +138,7 @@ public struct PaperAssembler: Sendable {
             items.reserveCapacity(order.count)
             for index in order {
                 usage[index] += 1
-                let optionOrder = shuffledOptions(fixed: fixedOptions[index], random: &random)
+                let optionOrder = shuffledOptions(fixed: fixedOptions[index], anyFixed: anyFixed[index], random: &random)
                 canonical.append(contentsOf: canonicalPrefix[index])
                 for option in optionOrder { canonical.append(UInt8(ascii: "A") + UInt8(option)) }
                 canonical.append(UInt8(ascii: "\n"))
@@ -145,7 +162,6 @@ public struct PaperAssembler: Sendable {
             keys[position] = use << 40 | (random.next() >> 40) << 16 | UInt64(position)
         }
         keys.sort()
-        let ranked = keys.map { Int($0 & 0xFFFF) }
 
         var taken = [Bool](repeating: false, count: count)
         var chosen: [Int] = []
@@ -158,7 +174,9 @@ public struct PaperAssembler: Sendable {
         // One pass over all topics at once, least used first, so that no topic is served
         // before another; the second pass fills what the difficulty mix left open.
         for respectMix in [true, false] where chosen.count < plan.rule.items {
-            for position in ranked where !taken[position] {
+            for key in keys {
+                let position = Int(key & 0xFFFF)
+                if taken[position] { continue }
                 if respectMix, mixed, deficit[plan.difficultyOf[position]] <= 0 { continue }
                 let topic = plan.topicOf[position]
                 if topic >= 0, quotaLeft[topic] > 0 {
@@ -181,7 +199,7 @@ public struct PaperAssembler: Sendable {
             repair: while let under = deficit.firstIndex(where: { $0 > 0 }) {
                 for (slot, position) in chosen.enumerated() where deficit[plan.difficultyOf[position]] < 0 {
                     let topic = plan.topicOf[position]
-                    if let swap = ranked.first(where: {
+                    if let swap = keys.lazy.map({ Int($0 & 0xFFFF) }).first(where: {
                         !taken[$0] && plan.difficultyOf[$0] == under && plan.topicOf[$0] == topic
                     }) {
                         taken[position] = false
@@ -200,8 +218,12 @@ public struct PaperAssembler: Sendable {
 
     /// A permutation of the option indexes: fixed options stay, the others are shuffled
     /// among the remaining places.
-    private func shuffledOptions(fixed: [Bool], random: inout SeededGenerator) -> [Int] {
+    private func shuffledOptions(fixed: [Bool], anyFixed: Bool, random: inout SeededGenerator) -> [Int] {
         var order = Array(0..<fixed.count)
+        guard anyFixed else {
+            random.shuffle(&order)
+            return order
+        }
         let free = fixed.indices.filter { !fixed[$0] }
         guard free.count > 1 else { return order }
         var values = free
