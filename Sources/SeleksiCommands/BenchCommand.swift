@@ -38,14 +38,9 @@ enum PaperBench {
     static func run(count: Int, rulesFile: String, bankDirectory: String, rounds: Int, json: Bool) -> CommandResult {
         var result = CommandResult()
         let assembler: PaperAssembler
-        do {
-            let ruleSet = try RuleSetLoader.load(file: rulesFile)
-            let bank = try BankLoader.load(bankID: ruleSet.bankID, under: bankDirectory, ruleSets: [ruleSet])
-            assembler = try PaperAssembler(bank: bank, ruleSet: ruleSet)
-        } catch {
-            result.line("\(error)")
-            result.status = 2
-            return result
+        switch PaperPrinter.loadAssembler(rulesFile: rulesFile, bankDirectory: bankDirectory) {
+        case .success(let loaded): assembler = loaded
+        case .failure(let failure): return failure
         }
         guard count > 0, rounds > 0 else {
             result.line("--count dan --rounds harus lebih dari 0")

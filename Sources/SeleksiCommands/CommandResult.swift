@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// What a command prints and the exit status it ends with. Commands compute one and
 /// only then print it, so tests can check both without capturing the terminal.
-public struct CommandResult: Sendable {
+public struct CommandResult: Error, Sendable {
     public var text: String
     public var status: Int32
 

@@ -31,23 +31,12 @@ struct PaperCommand: ParsableCommand {
 enum PaperPrinter {
     static func run(rulesFile: String, seed: UInt64, bankDirectory: String, withKey: Bool, json: Bool) -> CommandResult {
         var result = CommandResult()
-        let ruleSet: RuleSet
-        let bank: QuestionBank
         let assembler: PaperAssembler
-        do {
-            ruleSet = try RuleSetLoader.load(file: rulesFile)
-            bank = try BankLoader.load(bankID: ruleSet.bankID, under: bankDirectory, ruleSets: [ruleSet])
-            assembler = try PaperAssembler(bank: bank, ruleSet: ruleSet)
-        } catch let problems as BankProblems {
-            result.line("\(problems.problems.count) masalah:")
-            for problem in problems.problems { result.line("  \(problem)") }
-            result.status = 2
-            return result
-        } catch {
-            result.line("\(error)")
-            result.status = 2
-            return result
+        switch loadAssembler(rulesFile: rulesFile, bankDirectory: bankDirectory) {
+        case .success(let loaded): assembler = loaded
+        case .failure(let failure): return failure
         }
+        let (ruleSet, bank) = (assembler.ruleSet, assembler.bank)
         let paper = assembler.paper(seed: seed)
         if json {
             result.line(jsonText(paper, bank: bank, withKey: withKey))
@@ -80,6 +69,22 @@ enum PaperPrinter {
             }
         }
         return result
+    }
+
+    /// The rule set, its bank and an assembler over both, or the problems as a result to print (exit 2).
+    static func loadAssembler(rulesFile: String, bankDirectory: String) -> Result<PaperAssembler, CommandResult> {
+        var result = CommandResult(status: 2)
+        do {
+            let ruleSet = try RuleSetLoader.load(file: rulesFile)
+            let bank = try BankLoader.load(bankID: ruleSet.bankID, under: bankDirectory, ruleSets: [ruleSet])
+            return .success(try PaperAssembler(bank: bank, ruleSet: ruleSet))
+        } catch let problems as BankProblems {
+            result.line("\(problems.problems.count) masalah:")
+            for problem in problems.problems { result.line("  \(problem)") }
+        } catch {
+            result.line("\(error)")
+        }
+        return .failure(result)
     }
 
     private static func jsonText(_ paper: Paper, bank: QuestionBank, withKey: Bool) -> String {

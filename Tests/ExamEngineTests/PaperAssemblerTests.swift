@@ -111,7 +111,7 @@ struct PaperAssemblerTests {
 
     @Test("for any seed and answers: the score is the same whatever the shuffle")
     func scoreIgnoresShuffle() async throws {
-        let scorer = Scorer(bank: bank, ruleSet: rules)
+        let scorer = try Scorer(bank: bank, ruleSet: rules)
         await propertyCheck(count: 100, input: Gen.uint64(), Gen.uint64()) { seed, answerSeed in
             let paper = assembler.paper(seed: seed)
             // The candidate clicks screen positions; the answer is the option under the click.

@@ -12,7 +12,7 @@ struct ScorerTests {
     init() throws {
         (bank, rules) = try syntheticSKD()
         paper = try PaperAssembler(bank: bank, ruleSet: rules).paper(seed: 2024)
-        scorer = Scorer(bank: bank, ruleSet: rules)
+        scorer = try Scorer(bank: bank, ruleSet: rules)
     }
 
     /// Answers giving the best option of every item.
@@ -112,5 +112,15 @@ struct ScorerTests {
         let sheet = try Scorer(bank: bank, ruleSet: ranking).score(paper, answers: best, formationType: .general)
         #expect(sheet.decision == .noPassingGrade)
         #expect(sheet.total == 550)
+    }
+
+    @Test("a scorer refuses a bank whose items do not fit the rule set's scoring")
+    func mismatchedBank() {
+        let allRightWrong = RuleSet(
+            id: "rw", name: "rw", bankID: rules.bankID, durationMinutes: 100,
+            subtests: rules.subtests.map {
+                SubtestRule(code: $0.code, name: $0.name, items: $0.items, scoring: .rightWrong(correct: 5, wrong: 0, blank: 0))
+            }, passingGrades: nil)
+        #expect(throws: BankProblems.self) { try Scorer(bank: bank, ruleSet: allRightWrong) }
     }
 }

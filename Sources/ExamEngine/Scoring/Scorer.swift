@@ -21,7 +21,11 @@ public struct Scorer: Sendable {
     public let bank: QuestionBank
     public let ruleSet: RuleSet
 
-    public init(bank: QuestionBank, ruleSet: RuleSet) {
+    /// Refuses a bank whose items cannot be scored the way the rule set scores their
+    /// subtest (a bank built in code, bypassing the loader's check).
+    public init(bank: QuestionBank, ruleSet: RuleSet) throws(BankProblems) {
+        let problems = BankLoader.scoringProblems(bank.items, ruleSets: [ruleSet])
+        guard problems.isEmpty else { throw BankProblems(problems) }
         self.bank = bank
         self.ruleSet = ruleSet
     }
@@ -70,8 +74,7 @@ public struct Scorer: Sendable {
         case (.weights(let weights), .weighted):
             return weights[option]
         default:
-            // The loader refuses a bank whose items do not fit their subtest's scoring
-            // (BankRuleCheck), so a loaded bank never reaches this.
+            // init refuses a bank whose items do not fit their subtest's scoring.
             preconditionFailure("item key does not match the subtest's scoring")
         }
     }
