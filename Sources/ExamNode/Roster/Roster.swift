@@ -1,0 +1,132 @@
+public import ExamEngine
+import Foundation
+public import SeleksiCore
+
+/// One candidate of a session, as the roster gives them. Personal data stays at the
+/// portal: the node gets the participant number, the name, the formation type, the
+/// accommodations and the birth date used as the second login factor.
+public struct RosterEntry: Sendable, Hashable, Codable {
+    public let participantNumber: String
+    public let name: String
+    public let formationType: FormationType
+    /// `YYYY-MM-DD`, the second factor at login.
+    public let birthDate: String
+    public let accommodations: [String]
+
+    public init(participantNumber: String, name: String, formationType: FormationType, birthDate: String, accommodations: [String] = []) {
+        self.participantNumber = participantNumber
+        self.name = name
+        self.formationType = formationType
+        self.birthDate = birthDate
+        self.accommodations = accommodations
+    }
+}
+
+/// Reads a roster file (CSV with a header line, or a JSON array), checking every line
+/// and reporting every problem with its line: a roster loads whole or not at all.
+public enum RosterParser {
+    public static let csvHeader = ["participant_number", "name", "formation_type", "birth_date", "accommodations"]
+
+    public static func parse(_ text: String, ruleSet: RuleSet) -> Result<[RosterEntry], ExamNodeError> {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var rows: [(line: Int, fields: [String: Any])] = []
+        var problems: [String] = []
+        if trimmed.hasPrefix("[") {
+            guard let array = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [Any] else {
+                return .failure(.invalidRoster(["JSON tidak valid: harus berupa daftar objek peserta"]))
+            }
+            for (index, element) in array.enumerated() {
+                guard let object = element as? [String: Any] else {
+                    problems.append("entri \(index + 1): harus berupa objek")
+                    continue
+                }
+                rows.append((index + 1, object))
+            }
+        } else {
+            let lines = trimmed.components(separatedBy: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+            guard let header = lines.first.map(splitCSV), header.map({ $0.lowercased() }).prefix(4) == csvHeader.prefix(4) else {
+                return .failure(.invalidRoster(["baris 1: kepala kolom harus \(csvHeader.joined(separator: ","))"]))
+            }
+            for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                let values = splitCSV(line)
+                if values.count < 4 || values.count > csvHeader.count {
+                    problems.append("baris \(offset + 1): \(values.count) kolom, seharusnya 4 atau 5")
+                    continue
+                }
+                var fields: [String: Any] = [:]
+                for (name, value) in zip(csvHeader, values) { fields[name] = value }
+                if let list = fields["accommodations"] as? String {
+                    fields["accommodations"] = list.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                }
+                rows.append((offset + 1, fields))
+            }
+        }
+        var entries: [RosterEntry] = []
+        var seen: [String: Int] = [:]
+        let what = trimmed.hasPrefix("[") ? "entri" : "baris"
+        for (line, fields) in rows {
+            let number = (fields["participant_number"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let name = (fields["name"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let type = (fields["formation_type"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let birth = (fields["birth_date"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let accommodations = (fields["accommodations"] as? [String]) ?? []
+            var lineProblems: [String] = []
+            if number.isEmpty || number.count > 32 || !number.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "-") }) {
+                lineProblems.append("nomor peserta '\(number)' tidak valid")
+            } else if let earlier = seen[number] {
+                lineProblems.append("nomor peserta \(number) sudah ada di \(what) \(earlier)")
+            }
+            if name.isEmpty { lineProblems.append("nama kosong") }
+            let formation = FormationType(rawValue: type)
+            if formation == nil {
+                lineProblems.append("jenis formasi '\(type)' tidak dikenal (\(FormationType.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if !isDate(birth) { lineProblems.append("tanggal lahir '\(birth)' harus berformat TTTT-BB-HH") }
+            for accommodation in accommodations where ruleSet.accommodations[accommodation] == nil {
+                lineProblems.append("akomodasi '\(accommodation)' tidak dikenal dalam aturan \(ruleSet.id)")
+            }
+            if lineProblems.isEmpty, let formation {
+                seen[number] = line
+                entries.append(RosterEntry(participantNumber: number, name: name, formationType: formation, birthDate: birth, accommodations: accommodations))
+            } else {
+                problems.append("\(what) \(line): " + lineProblems.joined(separator: "; "))
+            }
+        }
+        if entries.isEmpty, problems.isEmpty { problems.append("daftar peserta kosong") }
+        return problems.isEmpty ? .success(entries) : .failure(.invalidRoster(problems))
+    }
+
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        return (1900...2100).contains(year) && (1...12).contains(month) && (1...31).contains(day)
+    }
+
+    /// One CSV line, with double-quoted fields ("Siti, S.Pd." stays one field).
+    static func splitCSV(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        var iterator = line.makeIterator()
+        while let character = iterator.next() {
+            if quoted {
+                if character == "\"" {
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current.trimmingCharacters(in: .whitespaces))
+        return fields
+    }
+}

@@ -1,0 +1,41 @@
+public import ExamEngine
+
+/// What a node can examine with: the rule sets and the banks they draw from, loaded
+/// and checked once at start. The answer keys live here, in the node's process only.
+public struct ExamCatalog: Sendable {
+    public struct Entry: Sendable {
+        public let ruleSet: RuleSet
+        public let bank: QuestionBank
+        public let assembler: PaperAssembler
+        public let scorer: Scorer
+    }
+
+    public let entries: [String: Entry]
+
+    public init(ruleSets: [RuleSet], banks: [QuestionBank]) throws {
+        var entries: [String: Entry] = [:]
+        for ruleSet in ruleSets {
+            guard let bank = banks.first(where: { $0.id == ruleSet.bankID }) else { continue }
+            entries[ruleSet.id] = Entry(
+                ruleSet: ruleSet, bank: bank, assembler: try PaperAssembler(bank: bank, ruleSet: ruleSet),
+                scorer: try Scorer(bank: bank, ruleSet: ruleSet))
+        }
+        self.entries = entries
+    }
+
+    /// Loads every rule set under `rulesDirectory` whose bank is under `bankDirectory`.
+    public static func load(rulesDirectory: String, bankDirectory: String) throws -> ExamCatalog {
+        let rules = RuleSetLoader.loadAll(directory: rulesDirectory)
+        if !rules.problems.isEmpty { throw BankProblems(rules.problems) }
+        let library = BankLoader.loadLibrary(directory: bankDirectory, ruleSets: rules.ruleSets)
+        if !library.problems.isEmpty { throw BankProblems(library.problems) }
+        return try ExamCatalog(ruleSets: rules.ruleSets, banks: library.banks)
+    }
+
+    func entry(_ ruleSetID: String) throws(ExamNodeError) -> Entry {
+        guard let entry = entries[ruleSetID] else {
+            throw .invalid("Aturan ujian '\(ruleSetID)' tidak tersedia di node ini (tersedia: \(entries.keys.sorted().joined(separator: ", "))).")
+        }
+        return entry
+    }
+}

@@ -1,0 +1,588 @@
+import Crypto
+import ExamEngine
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+public import SeleksiCore
+
+/// The exam node's operations: sessions and rosters for proctors, the paper, answers
+/// and the clock for candidates. Every operation is one transaction; every staff action
+/// and every time credit goes to the audit log.
+public struct ExamService: Sendable {
+    public let database: ExamDatabase
+    public let clock: any ExamClock
+    public let catalog: ExamCatalog
+    public let settings: ExamSettings
+
+    public init(database: ExamDatabase, clock: any ExamClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
+        self.database = database
+        self.clock = clock
+        self.catalog = catalog
+        self.settings = settings
+    }
+
+    var writer: any DatabaseWriter { database.writer }
+
+    // MARK: - Proctors
+
+    /// Adds (or replaces the password of) a proctor account.
+    public func setProctor(username: String, password: String) async throws {
+        guard !username.isEmpty, password.count >= 10 else {
+            throw ExamNodeError.invalid("Nama pengguna wajib diisi dan kata sandi minimal 10 karakter.")
+        }
+        let hash = Bcrypt.hash(password, cost: 10)
+        let now = clock.nowMilliseconds()
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO proctor (username, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash",
+                arguments: [username, hash, now])
+            try Self.audit(db, now, actor: "sistem", "proctor-set", details: username)
+        }
+    }
+
+    public func proctorLogin(username: String, password: String) async throws -> String {
+        let hash = try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM proctor WHERE username = ?", arguments: [username])
+        }
+        // Verify against a dummy hash for unknown names so timing does not reveal them.
+        let valid = Bcrypt.verify(password, hash: hash ?? Self.dummyHash) && hash != nil
+        let now = clock.nowMilliseconds()
+        guard valid else {
+            try await writer.write { db in try Self.audit(db, now, actor: username, "proctor-login-failed") }
+            throw ExamNodeError.proctorUnauthorized
+        }
+        let token = Self.randomToken()
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO proctor_token (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [Self.digest(token), username, now, now + settings.proctorTokenMilliseconds])
+            try Self.audit(db, now, actor: username, "proctor-login")
+        }
+        return token
+    }
+
+    /// The proctor a bearer token belongs to.
+    public func proctor(token: String) async throws -> String {
+        let now = clock.nowMilliseconds()
+        let name = try await writer.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT username FROM proctor_token WHERE token_hash = ? AND expires_at > ?",
+                arguments: [Self.digest(token), now])
+        }
+        guard let name else { throw ExamNodeError.proctorUnauthorized }
+        return name
+    }
+
+    public func createSession(venue: String, ruleSetID: String, scheduledStart: Int64, actor: String) async throws -> SessionSummary {
+        let venue = venue.trimmingCharacters(in: .whitespaces)
+        guard !venue.isEmpty else { throw ExamNodeError.invalid("Nama lokasi ujian wajib diisi.") }
+        _ = try catalog.entry(ruleSetID)
+        let id = "sesi-" + Self.randomToken().prefix(10)
+        let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
+        let now = clock.nowMilliseconds()
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES (?, ?, ?, ?, ?, 'created', ?)",
+                arguments: [id, venue, ruleSetID, scheduledStart, pin, now])
+            try Self.audit(db, now, actor: actor, "session-create", session: id, details: "\(venue), \(ruleSetID)")
+        }
+        return try await session(id)
+    }
+
+    public func sessions() async throws -> [SessionSummary] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id FROM exam_session ORDER BY scheduled_start, id").map { try Self.summary(db, id: $0["id"]) }
+        }
+    }
+
+    public func session(_ id: String) async throws -> SessionSummary {
+        try await writer.read { db in try Self.summary(db, id: id) }
+    }
+
+    /// Loads the roster and assembles every candidate's paper now, so that a full room
+    /// can start in the same second. All or nothing.
+    public func loadRoster(sessionID: String, text: String, actor: String) async throws -> Int {
+        let summary = try await session(sessionID)
+        let entry = try catalog.entry(summary.ruleSet)
+        let roster = try RosterParser.parse(text, ruleSet: entry.ruleSet).get()
+        // Seeds from the session and the participant: reproducible, and different per candidate.
+        let seeds = roster.map { Self.seed(session: sessionID, participant: $0.participantNumber) }
+        let papers = entry.assembler.session(seeds: seeds).papers
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var rows: [(RosterEntry, Int64, String, String)] = []
+        for (candidate, paper) in zip(roster, papers) {
+            let minutes = try entry.ruleSet.durationMinutes(for: candidate.formationType, accommodations: candidate.accommodations)
+            rows.append((candidate, Int64(minutes) * 60_000, String(decoding: try encoder.encode(paper), as: UTF8.self), paper.fingerprint))
+        }
+        let now = clock.nowMilliseconds()
+        try await writer.write { [rows] db in
+            let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [sessionID]) ?? 0
+            guard existing == 0 else { throw ExamNodeError.rosterAlreadyLoaded }
+            for (candidate, allowed, paper, fingerprint) in rows {
+                try db.execute(
+                    sql: """
+                        INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, paper, fingerprint)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        sessionID, candidate.participantNumber, candidate.name, candidate.formationType.rawValue, candidate.birthDate,
+                        candidate.accommodations.joined(separator: ";"), allowed, paper, fingerprint,
+                    ])
+            }
+            try Self.audit(db, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
+        }
+        return rows.count
+    }
+
+    public func openSession(_ id: String, actor: String) async throws {
+        try await transition(id, actor: actor, action: "session-open") { db, state, now in
+            guard state == "created" else { throw ExamNodeError.wrongState }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [id]) ?? 0
+            guard count > 0 else { throw ExamNodeError.invalid("Muat daftar peserta sebelum membuka sesi.") }
+            try db.execute(sql: "UPDATE exam_session SET state = 'open', opened_at = ? WHERE id = ?", arguments: [now, id])
+        }
+    }
+
+    /// Stops every candidate's clock (a power cut in the room).
+    public func pauseSession(_ id: String, actor: String) async throws {
+        try await transition(id, actor: actor, action: "session-pause") { db, state, now in
+            guard state == "open", try Self.openPause(db, session: id) == nil else { throw ExamNodeError.wrongState }
+            try db.execute(sql: "INSERT INTO session_pause (session_id, from_ms) VALUES (?, ?)", arguments: [id, now])
+        }
+    }
+
+    public func resumeSession(_ id: String, actor: String) async throws {
+        try await transition(id, actor: actor, action: "session-resume") { db, state, now in
+            guard state == "open", let pause = try Self.openPause(db, session: id) else { throw ExamNodeError.wrongState }
+            try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
+        }
+    }
+
+    /// Closes the session: every attempt still running is finished and scored.
+    public func closeSession(_ id: String, actor: String) async throws {
+        let service = self
+        try await transition(id, actor: actor, action: "session-close") { db, state, now in
+            guard state != "closed" else { throw ExamNodeError.wrongState }
+            if let pause = try Self.openPause(db, session: id) {
+                try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
+            }
+            let running = try String.fetchAll(
+                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL", arguments: [id])
+            for number in running { try service.finish(db, session: id, participant: number, reason: "proctor-close", now: now) }
+            try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
+        }
+    }
+
+    public func extendSession(_ id: String, minutes: Int, actor: String) async throws {
+        guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
+        try await transition(id, actor: actor, action: "session-extend", details: "\(minutes) menit") { db, state, _ in
+            guard state != "closed" else { throw ExamNodeError.wrongState }
+            try db.execute(sql: "UPDATE exam_session SET extension_ms = extension_ms + ? WHERE id = ?", arguments: [minutes * 60_000, id])
+        }
+    }
+
+    public func extendCandidate(_ id: String, participant: String, minutes: Int, actor: String) async throws {
+        guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
+        try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, _, _ in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT finished_at FROM candidate WHERE session_id = ? AND participant_number = ?", arguments: [id, participant])
+            else { throw ExamNodeError.unknownCandidate }
+            guard (row["finished_at"] as Int64?) == nil else { throw ExamNodeError.alreadyFinished }
+            try db.execute(
+                sql: "UPDATE candidate SET extension_ms = extension_ms + ? WHERE session_id = ? AND participant_number = ?",
+                arguments: [minutes * 60_000, id, participant])
+        }
+    }
+
+    /// Frees a candidate to log in from another device (theirs broke); old tokens stop working.
+    public func resetDevice(_ id: String, participant: String, actor: String) async throws {
+        try await transition(id, actor: actor, action: "candidate-reset-device", participant: participant) { db, _, _ in
+            try db.execute(
+                sql: "UPDATE candidate SET device = NULL, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
+                arguments: [id, participant])
+            guard db.changesCount == 1 else { throw ExamNodeError.unknownCandidate }
+            try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [id, participant])
+        }
+    }
+
+    public func candidates(_ id: String) async throws -> [CandidateStatus] {
+        let now = clock.nowMilliseconds()
+        return try await writer.read { db in
+            guard let session = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [id]) else {
+                throw ExamNodeError.unknownSession
+            }
+            let stopped = try Self.stoppedIntervals(db, session: id)
+            return try Row.fetchAll(db, sql: "SELECT * FROM candidate WHERE session_id = ? ORDER BY participant_number", arguments: [id]).map { row in
+                let number: String = row["participant_number"]
+                let paper = try Self.decodePaper(row)
+                let answered = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
+                    arguments: [id, number]) ?? 0
+                let timing = Self.timing(row, session: session, stopped: stopped)
+                let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
+                let allowed: Int64 = row["allowed_ms"]
+                return CandidateStatus(
+                    participantNumber: number, name: row["name"], formationType: row["formation_type"],
+                    loggedIn: (row["device"] as String?) != nil, started: timing != nil, answered: answered, items: paper.itemCount,
+                    secondsLeft: (row["finished_at"] as Int64?) != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
+                    finished: (row["finished_at"] as Int64?) != nil, total: score?.total, passed: score.map { $0.decision.passed })
+            }
+        }
+    }
+
+    public func audit(session: String?) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            let rows = try session.map {
+                try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE session_id = ? ORDER BY id", arguments: [$0])
+            } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
+            return rows.map {
+                AuditEntry(at: $0["at_ms"], actor: $0["actor"], action: $0["action"], sessionID: $0["session_id"], participantNumber: $0["participant_number"], details: $0["details"])
+            }
+        }
+    }
+
+    // MARK: - Candidates
+
+    public func login(participant: String, pin: String, birthDate: String, device: String) async throws -> CandidateLogin {
+        let device = device.trimmingCharacters(in: .whitespaces)
+        guard !device.isEmpty, device.count <= 128 else { throw ExamNodeError.invalid("Pengenal perangkat wajib dikirim.") }
+        let now = clock.nowMilliseconds()
+        let token = Self.randomToken()
+        let settings = self.settings
+        // The write commits a failed attempt before the refusal is returned.
+        let outcome: Result<CandidateLogin, ExamNodeError> = try await writer.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.*, s.pin, s.state FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                    WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
+                    """, arguments: [participant])
+            guard let row = rows.first(where: { ($0["pin"] as String) == pin }) ?? rows.first else {
+                return .failure(.wrongCredentials)
+            }
+            let session: String = row["session_id"]
+            if let locked = row["locked_until"] as Int64?, locked > now { return .failure(.lockedOut(seconds: (locked - now) / 1000)) }
+            guard (row["pin"] as String) == pin, (row["birth_date"] as String) == birthDate else {
+                let failures = (row["failed_logins"] as Int) + 1
+                let lock: Int64? = failures >= settings.maxFailedLogins ? now + settings.lockoutMilliseconds : nil
+                try db.execute(
+                    sql: "UPDATE candidate SET failed_logins = ?, locked_until = ? WHERE session_id = ? AND participant_number = ?",
+                    arguments: [lock == nil ? failures : 0, lock, session, participant])
+                try Self.audit(db, now, actor: participant, "candidate-login-failed", session: session, participant: participant)
+                return .failure(lock == nil ? .wrongCredentials : .lockedOut(seconds: settings.lockoutMilliseconds / 1000))
+            }
+            if (row["finished_at"] as Int64?) != nil { return .failure(.alreadyFinished) }
+            if let bound = row["device"] as String?, bound != device { return .failure(.otherDevice) }
+            try db.execute(
+                sql: "UPDATE candidate SET device = ?, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
+                arguments: [device, session, participant])
+            try db.execute(
+                sql: "INSERT INTO candidate_token (token_hash, session_id, participant_number, device, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Self.digest(token), session, participant, device, now])
+            try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
+            return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
+        }
+        return try outcome.get()
+    }
+
+    /// The candidate's paper; the first fetch in an open session starts their clock.
+    public func paper(token: String) async throws -> CandidatePaper {
+        let now = clock.nowMilliseconds()
+        let (row, session) = try await writer.write { db in
+            let (row, session) = try Self.candidate(db, token: token)
+            let state: String = session["state"]
+            if state == "closed" { throw ExamNodeError.sessionClosed }
+            guard state == "open" else { throw ExamNodeError.sessionNotOpen }
+            if (row["started_at"] as Int64?) == nil {
+                try db.execute(
+                    sql: "UPDATE candidate SET started_at = ? WHERE session_id = ? AND participant_number = ?",
+                    arguments: [now, row["session_id"], row["participant_number"]])
+                try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
+            }
+            return (row, session)
+        }
+        let entry = try catalog.entry(session["rule_set_id"])
+        let paper = try Self.decodePaper(row)
+        var number = 0
+        let items = paper.items.map { paperItem -> CandidateItem in
+            number += 1
+            let item = entry.bank.item(paperItem.itemID)!
+            return CandidateItem(
+                number: number, id: item.id, subtest: item.subtest, stem: item.stem,
+                options: paperItem.optionOrder.map { CandidateOption(id: item.options[$0].id, text: item.options[$0].text) })
+        }
+        return CandidatePaper(participantNumber: row["participant_number"], name: row["name"], ruleSet: session["rule_set_id"], items: items)
+    }
+
+    /// Saves an answer (or clears it with `option == nil`). Idempotent on retry: the
+    /// same sequence number with the same content is acknowledged again; a write older
+    /// than the item's saved answer is logged but never overwrites it.
+    public func save(token: String, item: String, option: String?, sequence: Int64) async throws -> SaveReceipt {
+        try await record(token: token, item: item, sequence: sequence, kind: option == nil ? "clear" : "answer", option: option)
+    }
+
+    /// Marks an item doubtful (ragu-ragu), or unmarks it.
+    public func mark(token: String, item: String, doubtful: Bool, sequence: Int64) async throws -> SaveReceipt {
+        try await record(token: token, item: item, sequence: sequence, kind: doubtful ? "doubt" : "undoubt", option: nil)
+    }
+
+    private func record(token: String, item itemID: String, sequence: Int64, kind: String, option: String?) async throws -> SaveReceipt {
+        guard sequence > 0, sequence < Int64(1) << 53 else { throw ExamNodeError.badSequence }
+        let now = clock.nowMilliseconds()
+        let grace = settings.graceMilliseconds
+        let catalog = self.catalog
+        return try await writer.write { db in
+            let (row, session) = try Self.candidate(db, token: token)
+            let sessionID: String = row["session_id"]
+            let number: String = row["participant_number"]
+            if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
+            let state: String = session["state"]
+            guard state == "open" else { throw state == "closed" ? ExamNodeError.sessionClosed : ExamNodeError.sessionNotOpen }
+            let stopped = try Self.stoppedIntervals(db, session: sessionID)
+            guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
+            if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
+            if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
+            let paper = try Self.decodePaper(row)
+            guard paper.items.contains(where: { $0.itemID == itemID }) else { throw ExamNodeError.itemNotInPaper }
+            if let option {
+                let item = try catalog.entry(session["rule_set_id"]).bank.item(itemID)
+                guard item?.optionIndex(of: option) != nil else { throw ExamNodeError.optionOutOfRange }
+            }
+            // A retry of a write already logged: acknowledge it again, change nothing.
+            if let earlier = try Row.fetchOne(
+                db, sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?",
+                arguments: [sessionID, number, sequence])
+            {
+                guard (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
+                    throw ExamNodeError("sequence-reused", status: 409, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
+                }
+                let applied = try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind)
+                return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
+            }
+            try db.execute(
+                sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [sessionID, number, itemID, kind, option, sequence, now])
+            try db.execute(
+                sql: "INSERT INTO current_answer (session_id, participant_number, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [sessionID, number, itemID])
+            if kind == "answer" || kind == "clear" {
+                try db.execute(
+                    sql: "UPDATE current_answer SET option_id = ?, answer_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND answer_seq < ?",
+                    arguments: [option, sequence, sessionID, number, itemID, sequence])
+            } else {
+                try db.execute(
+                    sql: "UPDATE current_answer SET doubtful = ?, doubt_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND doubt_seq < ?",
+                    arguments: [kind == "doubt", sequence, sessionID, number, itemID, sequence])
+            }
+            let applied = db.changesCount == 1
+            return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
+        }
+    }
+
+    public func state(token: String) async throws -> CandidateState {
+        let now = clock.nowMilliseconds()
+        return try await writer.read { db in
+            let (row, session) = try Self.candidate(db, token: token)
+            let sessionID: String = row["session_id"]
+            let number: String = row["participant_number"]
+            let stopped = try Self.stoppedIntervals(db, session: sessionID)
+            let timing = Self.timing(row, session: session, stopped: stopped)
+            let finished = (row["finished_at"] as Int64?) != nil
+            let grid = try Row.fetchAll(
+                db, sql: "SELECT item_id, option_id, doubtful FROM current_answer WHERE session_id = ? AND participant_number = ? ORDER BY item_id",
+                arguments: [sessionID, number]
+            ).map { GridEntry(item: $0["item_id"], option: $0["option_id"], doubtful: $0["doubtful"]) }
+            let last = try Int64.fetchOne(
+                db, sql: "SELECT MAX(client_seq) FROM answer_log WHERE session_id = ? AND participant_number = ?", arguments: [sessionID, number]) ?? 0
+            let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
+            let allowed: Int64 = row["allowed_ms"]
+            return CandidateState(
+                serverTime: now, secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
+                paused: timing?.isStopped(at: now) ?? false, started: timing != nil, finished: finished, lastSequence: last,
+                grid: grid, score: score)
+        }
+    }
+
+    /// The candidate ends their exam; the score is computed from the answer log.
+    public func finish(token: String) async throws -> ScoreSheet {
+        let now = clock.nowMilliseconds()
+        let service = self
+        return try await writer.write { db in
+            let (row, session) = try Self.candidate(db, token: token)
+            if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
+            guard (row["started_at"] as Int64?) != nil, (session["state"] as String) == "open" else { throw ExamNodeError.sessionNotOpen }
+            return try service.finish(db, session: row["session_id"], participant: row["participant_number"], reason: "candidate", now: now)
+        }
+    }
+
+    // MARK: - The clock
+
+    /// Finishes and scores every attempt whose time (plus grace) is over, browser or not.
+    @discardableResult
+    public func sweep() async throws -> Int {
+        let now = clock.nowMilliseconds()
+        let grace = settings.graceMilliseconds
+        let service = self
+        return try await writer.write { db in
+            var finished = 0
+            let sessions = try Row.fetchAll(db, sql: "SELECT * FROM exam_session WHERE state = 'open'")
+            for session in sessions {
+                let id: String = session["id"]
+                let stopped = try Self.stoppedIntervals(db, session: id)
+                let running = try Row.fetchAll(
+                    db, sql: "SELECT * FROM candidate WHERE session_id = ? AND started_at IS NOT NULL AND finished_at IS NULL", arguments: [id])
+                for row in running {
+                    guard let timing = Self.timing(row, session: session, stopped: stopped), timing.isOver(at: now, grace: grace) else { continue }
+                    try service.finish(db, session: id, participant: row["participant_number"], reason: "time", now: now)
+                    finished += 1
+                }
+            }
+            try db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now])
+            return finished
+        }
+    }
+
+    /// At start: time since the last heartbeat is time the node was down. Attempts that
+    /// were running are credited with it (recorded as a stopped interval and audited).
+    @discardableResult
+    public func creditDowntime() async throws -> Int64 {
+        let now = clock.nowMilliseconds()
+        let interval = settings.heartbeatMilliseconds
+        return try await writer.write { db in
+            defer { _ = try? db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now]) }
+            guard let last = try Int64.fetchOne(db, sql: "SELECT at_ms FROM heartbeat WHERE id = 1"), now - last > interval else { return 0 }
+            let running = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                    WHERE s.state = 'open' AND c.started_at IS NOT NULL AND c.finished_at IS NULL
+                    """) ?? 0
+            try db.execute(sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (?, ?)", arguments: [last, now])
+            try Self.audit(
+                db, now, actor: "sistem", "node-downtime-credit",
+                details: "node mati \((now - last) / 1000) detik (detak terakhir \(last)); \(running) peserta yang sedang ujian tidak dibebani waktu itu")
+            return now - last
+        }
+    }
+
+    // MARK: - Inside transactions
+
+    /// Scores from the answer log (the latest write per item wins) and finishes the attempt.
+    @discardableResult
+    func finish(_ db: Database, session: String, participant: String, reason: String, now: Int64) throws -> ScoreSheet {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT c.*, s.rule_set_id FROM candidate c JOIN exam_session s ON s.id = c.session_id WHERE c.session_id = ? AND c.participant_number = ?",
+            arguments: [session, participant])
+        else { throw ExamNodeError.unknownCandidate }
+        let entry = try catalog.entry(row["rule_set_id"])
+        var answers: [String: String] = [:]
+        var seen: [String: Int64] = [:]
+        for log in try Row.fetchAll(
+            db, sql: "SELECT item_id, kind, option_id, client_seq FROM answer_log WHERE session_id = ? AND participant_number = ? AND kind IN ('answer', 'clear') ORDER BY client_seq",
+            arguments: [session, participant])
+        {
+            let item: String = log["item_id"]
+            let sequence: Int64 = log["client_seq"]
+            guard sequence > seen[item, default: 0] else { continue }
+            seen[item] = sequence
+            answers[item] = log["option_id"]
+        }
+        let formation = FormationType(rawValue: row["formation_type"]) ?? .general
+        let sheet = try entry.scorer.score(try Self.decodePaper(row), answers: answers, formationType: formation)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.execute(
+            sql: "UPDATE candidate SET finished_at = ?, finish_reason = ?, score = ? WHERE session_id = ? AND participant_number = ?",
+            arguments: [now, reason, String(decoding: try encoder.encode(sheet), as: UTF8.self), session, participant])
+        try Self.audit(
+            db, now, actor: reason == "candidate" ? participant : "sistem", "attempt-finish", session: session, participant: participant,
+            details: "\(reason); total \(sheet.total)")
+        return sheet
+    }
+
+    static func candidate(_ db: Database, token: String) throws -> (Row, Row) {
+        guard let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT c.* FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
+                WHERE t.token_hash = ? AND c.device = t.device
+                """, arguments: [digest(token)]),
+            let session = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [row["session_id"]])
+        else { throw ExamNodeError.badToken }
+        return (row, session)
+    }
+
+    static func timing(_ row: Row, session: Row, stopped: [StoppedInterval]) -> AttemptTiming? {
+        guard let started = row["started_at"] as Int64? else { return nil }
+        let allowed: Int64 = (row["allowed_ms"] as Int64) + (row["extension_ms"] as Int64) + (session["extension_ms"] as Int64)
+        return AttemptTiming(startedAt: started, allowedMilliseconds: allowed, stopped: stopped)
+    }
+
+    static func stoppedIntervals(_ db: Database, session: String) throws -> [StoppedInterval] {
+        let pauses = try Row.fetchAll(db, sql: "SELECT from_ms, to_ms FROM session_pause WHERE session_id = ?", arguments: [session])
+        let downtime = try Row.fetchAll(db, sql: "SELECT from_ms, to_ms FROM node_downtime")
+        return (pauses + downtime).map { StoppedInterval(from: $0["from_ms"], to: $0["to_ms"]) }
+    }
+
+    static func openPause(_ db: Database, session: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM session_pause WHERE session_id = ? AND to_ms IS NULL", arguments: [session])
+    }
+
+    static func isCurrent(_ db: Database, session: String, participant: String, item: String, sequence: Int64, kind: String) throws -> Bool {
+        let column = kind == "answer" || kind == "clear" ? "answer_seq" : "doubt_seq"
+        return try Int64.fetchOne(
+            db, sql: "SELECT \(column) FROM current_answer WHERE session_id = ? AND participant_number = ? AND item_id = ?",
+            arguments: [session, participant, item]) == sequence
+    }
+
+    static func summary(_ db: Database, id: String) throws -> SessionSummary {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [id]) else { throw ExamNodeError.unknownSession }
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [id]) ?? 0
+        return SessionSummary(
+            id: id, venue: row["venue"], ruleSet: row["rule_set_id"], scheduledStart: row["scheduled_start"], pin: row["pin"],
+            state: row["state"], paused: try openPause(db, session: id) != nil, candidates: count)
+    }
+
+    static func decodePaper(_ row: Row) throws -> Paper {
+        try JSONDecoder().decode(Paper.self, from: Data((row["paper"] as String).utf8))
+    }
+
+    static func audit(
+        _ db: Database, _ now: Int64, actor: String, _ action: String, session: String? = nil, participant: String? = nil, details: String = ""
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at_ms, actor, action, session_id, participant_number, details) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [now, actor, action, session, participant, details])
+    }
+
+    private func transition(
+        _ id: String, actor: String, action: String, participant: String? = nil, details: String = "",
+        _ body: @escaping @Sendable (Database, String, Int64) throws -> Void
+    ) async throws {
+        let now = clock.nowMilliseconds()
+        try await writer.write { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM exam_session WHERE id = ?", arguments: [id]) else {
+                throw ExamNodeError.unknownSession
+            }
+            try body(db, state, now)
+            try Self.audit(db, now, actor: actor, action, session: id, participant: participant, details: details)
+        }
+    }
+
+    static func seed(session: String, participant: String) -> UInt64 {
+        let digest = SHA256.hash(data: Data("\(session)/\(participant)".utf8))
+        return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
+}

@@ -1,0 +1,14 @@
+/// The node's time and safety rules, from configuration; tests pass their own.
+public struct ExamSettings: Sendable {
+    /// Answers arriving this long after the deadline are still accepted (network in flight).
+    public var graceMilliseconds: Int64 = 5_000
+    /// Wrong logins before a participant number is locked out, and for how long.
+    public var maxFailedLogins = 5
+    public var lockoutMilliseconds: Int64 = 5 * 60_000
+    /// How often the node records that it is alive; a longer silence is downtime.
+    public var heartbeatMilliseconds: Int64 = 1_000
+    /// Proctor sign-ins last this long.
+    public var proctorTokenMilliseconds: Int64 = 12 * 3_600_000
+
+    public init() {}
+}

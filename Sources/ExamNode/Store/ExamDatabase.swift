@@ -1,0 +1,159 @@
+import Foundation
+public import GRDB
+
+/// The exam node's own store: one SQLite file (WAL, `synchronous=FULL`), used by
+/// nothing else. Every write a client is told succeeded is committed to disk first.
+public struct ExamDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path` and runs the migrations.
+    public static func open(path: String) throws -> ExamDatabase {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // FULL: a commit is on disk (WAL fsync'd) before it returns, so an
+            // acknowledged answer survives a power cut, not only a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let database = ExamDatabase(writer: pool)
+        try database.migrator.migrate(pool)
+        return database
+    }
+
+    var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE exam_session (
+                        id TEXT PRIMARY KEY,
+                        venue TEXT NOT NULL,
+                        rule_set_id TEXT NOT NULL,
+                        scheduled_start INTEGER NOT NULL,
+                        pin TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('created', 'open', 'closed')),
+                        opened_at INTEGER,
+                        closed_at INTEGER,
+                        extension_ms INTEGER NOT NULL DEFAULT 0 CHECK (extension_ms >= 0),
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE session_pause (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        session_id TEXT NOT NULL REFERENCES exam_session(id),
+                        from_ms INTEGER NOT NULL,
+                        to_ms INTEGER
+                    );
+                    CREATE TABLE node_downtime (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        from_ms INTEGER NOT NULL,
+                        to_ms INTEGER NOT NULL CHECK (to_ms >= from_ms)
+                    );
+                    CREATE TABLE candidate (
+                        session_id TEXT NOT NULL REFERENCES exam_session(id),
+                        participant_number TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        formation_type TEXT NOT NULL,
+                        birth_date TEXT NOT NULL,
+                        accommodations TEXT NOT NULL,
+                        allowed_ms INTEGER NOT NULL CHECK (allowed_ms > 0),
+                        extension_ms INTEGER NOT NULL DEFAULT 0 CHECK (extension_ms >= 0),
+                        paper TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        device TEXT,
+                        failed_logins INTEGER NOT NULL DEFAULT 0,
+                        locked_until INTEGER,
+                        started_at INTEGER,
+                        finished_at INTEGER,
+                        finish_reason TEXT,
+                        score TEXT,
+                        PRIMARY KEY (session_id, participant_number)
+                    );
+                    CREATE INDEX candidate_by_number ON candidate(participant_number);
+                    CREATE TABLE candidate_token (
+                        token_hash TEXT PRIMARY KEY,
+                        session_id TEXT NOT NULL,
+                        participant_number TEXT NOT NULL,
+                        device TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        FOREIGN KEY (session_id, participant_number) REFERENCES candidate(session_id, participant_number)
+                    );
+                    CREATE TABLE answer_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        session_id TEXT NOT NULL,
+                        participant_number TEXT NOT NULL,
+                        item_id TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('answer', 'clear', 'doubt', 'undoubt')),
+                        option_id TEXT,
+                        client_seq INTEGER NOT NULL CHECK (client_seq > 0),
+                        server_ms INTEGER NOT NULL,
+                        UNIQUE (session_id, participant_number, client_seq),
+                        FOREIGN KEY (session_id, participant_number) REFERENCES candidate(session_id, participant_number)
+                    );
+                    CREATE TRIGGER answer_log_append_only_update BEFORE UPDATE ON answer_log
+                        BEGIN SELECT RAISE(ABORT, 'answer_log is append-only'); END;
+                    CREATE TRIGGER answer_log_append_only_delete BEFORE DELETE ON answer_log
+                        BEGIN SELECT RAISE(ABORT, 'answer_log is append-only'); END;
+                    CREATE TABLE current_answer (
+                        session_id TEXT NOT NULL,
+                        participant_number TEXT NOT NULL,
+                        item_id TEXT NOT NULL,
+                        option_id TEXT,
+                        answer_seq INTEGER NOT NULL DEFAULT 0,
+                        doubtful INTEGER NOT NULL DEFAULT 0,
+                        doubt_seq INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (session_id, participant_number, item_id)
+                    );
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at_ms INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        session_id TEXT,
+                        participant_number TEXT,
+                        details TEXT NOT NULL DEFAULT ''
+                    );
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                    CREATE TABLE heartbeat (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        at_ms INTEGER NOT NULL
+                    );
+                    CREATE TABLE proctor (
+                        username TEXT PRIMARY KEY,
+                        password_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE proctor_token (
+                        token_hash TEXT PRIMARY KEY,
+                        username TEXT NOT NULL REFERENCES proctor(username),
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    /// The single-row SQLite commit rate at this store's durability setting: the
+    /// physical ceiling the exam benchmark compares saves/s with.
+    public func measureCommitCeiling(commits: Int) async throws -> Double {
+        try await writer.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS ceiling_probe (id INTEGER PRIMARY KEY, at INTEGER)")
+        }
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            for index in 0..<commits {
+                try await writer.write { db in
+                    try db.execute(sql: "INSERT INTO ceiling_probe (at) VALUES (?)", arguments: [index])
+                }
+            }
+        }
+        try await writer.write { db in try db.execute(sql: "DROP TABLE ceiling_probe") }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Double(commits) / seconds
+    }
+}

@@ -1,0 +1,176 @@
+import HTTPTypes
+import ExamEngine
+@testable import ExamNode
+import Foundation
+import Testing
+
+@Suite("Exam node: candidate flow over HTTP")
+struct CandidateFlowTests {
+    @Test("log in, fetch the paper (no key), answer, mark doubtful, read the state, finish and see the score")
+    func wholeFlow() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let (status, raw) = try await client.send(.get, "/api/exam/paper", token: token)
+            #expect(status == 200)
+            let text = String(decoding: raw, as: UTF8.self)
+            #expect(!text.contains("correct") && !text.contains("weight") && !text.contains("explanation"))
+            let paper = try JSONDecoder().decode(CandidatePaper.self, from: raw)
+            #expect(paper.items.count == 110)
+            #expect(paper.items.first?.number == 1)
+
+            // Answer every item with its key, through the API, by option identity.
+            let bank = sharedCatalog.entries["skd-2024"]!.bank
+            var sequence = 0
+            for item in paper.items {
+                sequence += 1
+                let bankItem = bank.item(item.id)!
+                let best: String = switch bankItem.key {
+                case .correct(let index): bankItem.options[index].id
+                case .weights(let weights): bankItem.options[weights.firstIndex(of: weights.max()!)!].id
+                }
+                let receipt = try await client.save(token, item: item.id, option: best, sequence: sequence)
+                #expect(receipt.saved && receipt.applied)
+            }
+            let doubt: SaveReceipt = try await client.json(
+                .put, "/api/exam/doubtful/\(paper.items[3].id)", token: token, body: ["doubtful": true, "sequence": sequence + 1])
+            #expect(doubt.applied)
+            let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
+            #expect(state.grid.count { $0.option != nil } == 110)
+            #expect(state.grid.first { $0.item == paper.items[3].id }?.doubtful == true)
+            #expect(state.secondsLeft == 100 * 60)
+            #expect(state.lastSequence == Int64(sequence + 1))
+
+            let (finishStatus, finishBody) = try await client.send(.post, "/api/exam/finish", token: token)
+            #expect(finishStatus == 200)
+            let finish = try JSONSerialization.jsonObject(with: finishBody) as! [String: Any]
+            let score = finish["score"] as! [String: Any]
+            #expect(score["total"] as? Int == 550)
+            #expect(score["decision"] as? String == "lulus")
+
+            let twice = try await client.refusal(.post, "/api/exam/finish", token: token)
+            #expect((twice.status, twice.code) == (409, "already-finished"))
+            let late = try await client.refusal(.put, "/api/exam/answers/\(paper.items[0].id)", token: token, body: ["option": "A", "sequence": 999])
+            #expect(late.code == "already-finished")
+        }
+    }
+
+    @Test("saves are idempotent on retry, and an older write never overwrites a newer one")
+    func ordering() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let item = paper.items[0]
+            let (first, second) = (item.options[0].id, item.options[1].id)
+            #expect(try await client.save(token, item: item.id, option: second, sequence: 5).applied)
+            // The same write again (a retry after a lost response): acknowledged, nothing changes.
+            #expect(try await client.save(token, item: item.id, option: second, sequence: 5).saved)
+            // An older write arriving late: logged, saved, not applied.
+            let stale = try await client.save(token, item: item.id, option: first, sequence: 3)
+            #expect(stale.saved && !stale.applied)
+            let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
+            #expect(state.grid.first { $0.item == item.id }?.option == second)
+            // Reusing a sequence number for different content is refused.
+            let reused = try await client.refusal(.put, "/api/exam/answers/\(item.id)", token: token, body: ["option": first, "sequence": 5])
+            #expect((reused.status, reused.code) == (409, "sequence-reused"))
+            // Clearing is an answer too.
+            #expect(try await client.save(token, item: item.id, option: nil, sequence: 6).applied)
+            let cleared: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
+            #expect(cleared.grid.first { $0.item == item.id }?.option == nil)
+        }
+    }
+
+    @Test("bad input gets a clear 4xx with a code and an Indonesian message, never a partial write")
+    func badInput() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let wrongPIN = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": "000000x", "birthDate": "1999-04-01", "device": "d"])
+            #expect((wrongPIN.status, wrongPIN.code) == (401, "wrong-credentials"))
+            #expect(wrongPIN.message.contains("salah"))
+            let unknown = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "9999", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"])
+            #expect(unknown.code == "wrong-credentials")
+            let malformed = try await client.refusal(.post, "/api/exam/login", raw: "{not json")
+            #expect((malformed.status, malformed.code) == (400, "malformed-json"))
+            let missing = try await client.refusal(.post, "/api/exam/login", body: ["participantNumber": "2024000001"])
+            #expect(missing.status == 400)
+
+            let token = try await client.login(pin: session.pin)
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let foreignItem = try await client.refusal(.put, "/api/exam/answers/not-on-paper", token: token, body: ["option": "A", "sequence": 1])
+            #expect((foreignItem.status, foreignItem.code) == (422, "item-not-in-paper"))
+            let badOption = try await client.refusal(.put, "/api/exam/answers/\(paper.items[0].id)", token: token, body: ["option": "Z", "sequence": 1])
+            #expect((badOption.status, badOption.code) == (422, "option-out-of-range"))
+            let badSequence = try await client.refusal(.put, "/api/exam/answers/\(paper.items[0].id)", token: token, body: ["option": "A", "sequence": 0])
+            #expect(badSequence.code == "invalid-sequence")
+            let noToken = try await client.refusal(.get, "/api/exam/state")
+            #expect((noToken.status, noToken.code) == (401, "invalid-token"))
+            let forged = try await client.refusal(.get, "/api/exam/state", token: String(repeating: "a", count: 64))
+            #expect(forged.code == "invalid-token")
+            let huge = try await client.refusal(
+                .put, "/api/exam/answers/\(paper.items[0].id)", token: token, raw: String(repeating: " ", count: 5 * 1024 * 1024))
+            #expect((huge.status, huge.code) == (413, "body-too-large"))
+            // None of the refused writes left anything behind.
+            let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
+            #expect(state.grid.isEmpty)
+            #expect(state.lastSequence == 0)
+        }
+    }
+
+    @Test("wrong logins are limited; a second device is refused until the proctor resets the candidate")
+    func loginLimitsAndDevices() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            for _ in 0..<4 {
+                let refusal = try await client.refusal(
+                    .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"])
+                #expect(refusal.code == "wrong-credentials")
+            }
+            let fifth = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"])
+            #expect((fifth.status, fifth.code) == (429, "too-many-attempts"))
+            let evenRight = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"])
+            #expect(evenRight.code == "too-many-attempts")
+            node.clock.advance(seconds: 301)
+            _ = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "d")
+
+            let first = try await client.login(pin: session.pin, device: "laptop-7")
+            let other = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "laptop-9"])
+            #expect((other.status, other.code) == (409, "device-in-use"))
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/candidates/2024000001/reset-device", token: proctor)
+            let second = try await client.login(pin: session.pin, device: "laptop-9")
+            let old = try await client.refusal(.get, "/api/exam/state", token: first)
+            #expect(old.code == "invalid-token")
+            let _: CandidateState = try await client.json(.get, "/api/exam/state", token: second)
+        }
+    }
+
+    @Test("a candidate's token does not open the proctor API, nor another candidate's data")
+    func scopes() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let asProctor = try await client.refusal(.get, "/api/proctor/sessions", token: token)
+            #expect((asProctor.status, asProctor.code) == (401, "proctor-unauthorized"))
+            let anonymous = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/close")
+            #expect(anonymous.status == 401)
+            let wrongPassword = try await client.refusal(.post, "/api/proctor/login", body: ["username": "pengawas", "password": "salah-sekali-ya"])
+            #expect(wrongPassword.code == "proctor-unauthorized")
+            // The paper belongs to the token's holder only.
+            let other = try await client.login("2024000002", pin: session.pin, birth: "1998-12-31", device: "x")
+            let mine: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let theirs: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: other)
+            #expect(mine.participantNumber == "2024000001")
+            #expect(theirs.participantNumber == "2024000002")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import HTTPTypes
+import ExamEngine
+@testable import ExamNode
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
+
+/// The shipped rule sets and banks, loaded once for all tests.
+let sharedCatalog: ExamCatalog = try! ExamCatalog.load(
+    rulesDirectory: repositoryRoot + "/Config/rules", bankDirectory: repositoryRoot + "/QuestionBanks")
+
+let roster = """
+    participant_number,name,formation_type,birth_date,accommodations
+    2024000001,Ani Lestari,general,1999-04-01,
+    2024000002,"Budi Santoso, S.Kom.",disability,1998-12-31,tunanetra
+    2024000003,Citra Dewi,cumlaude,2000-01-15,
+    """
+
+/// A node on a temporary store with a manual clock, a proctor `pengawas`, and helpers
+/// that speak JSON to its routes.
+final class TestNode: @unchecked Sendable {
+    let folder: String
+    let clock = ManualClock()
+    var service: ExamService
+    static let password = "kata-sandi-pengawas"
+
+    init(settings: ExamSettings = ExamSettings()) async throws {
+        folder = NSTemporaryDirectory() + "seleksi-node-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: settings)
+        try await service.setProctor(username: "pengawas", password: Self.password)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    /// Reopens the store as a restarted process would (the clock keeps its time).
+    func restart() async throws {
+        service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: service.settings)
+    }
+
+    func test(_ body: @Sendable (Client) async throws -> Void) async throws {
+        let app = Application(router: buildExamRouter(service: service))
+        try await app.test(.router) { client in try await body(Client(client: client)) }
+    }
+
+    /// Creates an SKD session with the three-candidate roster and opens it.
+    func openSession(_ client: Client, ruleSet: String = "skd-2024") async throws -> (proctor: String, session: SessionSummary) {
+        let proctor = try await client.proctorToken()
+        let session: SessionSummary = try await client.json(
+            .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": ruleSet, "scheduledStart": clock.nowMilliseconds()])
+        let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
+        #expect(loaded["candidates"] == 3)
+        let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)
+        return (proctor, session)
+    }
+}
+
+struct Client: Sendable {
+    let client: any TestClientProtocol
+
+    struct Failure: Error, CustomStringConvertible {
+        let status: Int
+        let code: String
+        let message: String
+        var description: String { "\(status) \(code): \(message)" }
+    }
+
+    /// Sends a request and returns status and body.
+    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: Any? = nil, raw: String? = nil) async throws -> (Int, Data) {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var buffer: ByteBuffer?
+        if let body {
+            headers[.contentType] = "application/json"
+            buffer = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+        } else if let raw {
+            buffer = ByteBuffer(string: raw)
+        }
+        return try await client.execute(uri: path, method: method, headers: headers, body: buffer) { response in
+            (Int(response.status.code), Data(response.body.readableBytesView))
+        }
+    }
+
+    /// Sends a request expecting success, decoding the JSON answer.
+    func json<T: Decodable>(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: Any? = nil, raw: String? = nil) async throws -> T {
+        let (status, data) = try await send(method, path, token: token, body: body, raw: raw)
+        guard status == 200 else { throw failure(status, data) }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// Sends a request expecting a refusal; returns it.
+    func refusal(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: Any? = nil, raw: String? = nil) async throws -> Failure {
+        let (status, data) = try await send(method, path, token: token, body: body, raw: raw)
+        return failure(status, data)
+    }
+
+    func failure(_ status: Int, _ data: Data) -> Failure {
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let error = object?["error"] as? [String: String]
+        return Failure(status: status, code: error?["code"] ?? "?", message: error?["message"] ?? String(decoding: data, as: UTF8.self))
+    }
+
+    func proctorToken() async throws -> String {
+        let answer: [String: String] = try await json(.post, "/api/proctor/login", body: ["username": "pengawas", "password": TestNode.password])
+        return answer["token"]!
+    }
+
+    func login(_ number: String = "2024000001", pin: String, birth: String = "1999-04-01", device: String = "perangkat-1") async throws -> String {
+        let answer: CandidateLogin = try await json(
+            .post, "/api/exam/login", body: ["participantNumber": number, "pin": pin, "birthDate": birth, "device": device])
+        return answer.token
+    }
+
+    func save(_ token: String, item: String, option: String?, sequence: Int) async throws -> SaveReceipt {
+        try await json(.put, "/api/exam/answers/\(item)", token: token, body: ["option": option.map { $0 as Any } ?? NSNull(), "sequence": sequence])
+    }
+}
