@@ -98,6 +98,7 @@ let package = Package(
                 "ExamEngine",
                 "SeleksiCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

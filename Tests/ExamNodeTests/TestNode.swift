@@ -45,9 +45,10 @@ final class TestNode: @unchecked Sendable {
         service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: service.settings)
     }
 
-    func test(_ body: @Sendable (Client) async throws -> Void) async throws {
+    @discardableResult
+    func test<Value: Sendable>(_ body: @escaping @Sendable (Client) async throws -> Value) async throws -> Value {
         let app = Application(router: buildExamRouter(service: service))
-        try await app.test(.router) { client in try await body(Client(client: client)) }
+        return try await app.test(.router) { client in try await body(Client(client: client)) }
     }
 
     /// Creates an SKD session with the three-candidate roster and opens it.
