@@ -2,6 +2,7 @@ import HTTPTypes
 import ExamEngine
 @testable import ExamNode
 import Foundation
+import GRDB
 import Testing
 
 @Suite("Exam node: candidate flow over HTTP")
@@ -171,6 +172,62 @@ struct CandidateFlowTests {
             let theirs: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: other)
             #expect(mine.participantNumber == "2024000001")
             #expect(theirs.participantNumber == "2024000002")
+        }
+    }
+}
+
+@Suite("Exam node: sessions and rosters")
+struct RosterTests {
+    @Test("a roster with problems is refused line by line, and nothing is saved")
+    func badRoster() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let session: SessionSummary = try await client.json(
+                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula BKN", "ruleSet": "skd-2024", "scheduledStart": 0])
+            let broken = """
+                participant_number,name,formation_type,birth_date,accommodations
+                2024000001,Ani,general,1999-04-01,
+                2024000001,Ani Lagi,general,1999-04-01,
+                2024000005,,martian,1999-13-01,jetpack
+                """
+            let refusal = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: broken)
+            #expect((refusal.status, refusal.code) == (422, "invalid-roster"))
+            #expect(refusal.message.contains("baris 3: nomor peserta 2024000001 sudah ada di baris 2"))
+            #expect(refusal.message.contains("baris 4: nama kosong"))
+            #expect(refusal.message.contains("jenis formasi 'martian'"))
+            #expect(refusal.message.contains("akomodasi 'jetpack'"))
+            let after: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: proctor)
+            #expect(after.first?.candidates == 0)
+            let notOpen = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)
+            #expect(notOpen.status == 400)
+        }
+    }
+
+    @Test("a JSON roster loads; papers are assembled at load time, one per candidate, all different")
+    func jsonRoster() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let session: SessionSummary = try await client.json(
+                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula", "ruleSet": "skb-pranata-komputer", "scheduledStart": 0])
+            let json = """
+                [{"participant_number": "A-1", "name": "Dewi", "formation_type": "general", "birth_date": "1990-02-03"},
+                 {"participant_number": "A-2", "name": "Eko", "formation_type": "papua", "birth_date": "1991-02-03", "accommodations": []}]
+                """
+            let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
+            #expect(loaded["candidates"] == 2)
+            let twice = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
+            #expect(twice.code == "roster-loaded")
+            let fingerprints = try await node.service.database.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT fingerprint FROM candidate")
+            }
+            #expect(Set(fingerprints).count == 2)
+            let unknownRules = try await client.refusal(
+                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula", "ruleSet": "skd-1999", "scheduledStart": 0])
+            #expect(unknownRules.status == 400)
+            let notFound = try await client.refusal(.get, "/api/proctor/sessions/sesi-tidak-ada", token: proctor)
+            #expect((notFound.status, notFound.code) == (404, "unknown-session"))
         }
     }
 }
