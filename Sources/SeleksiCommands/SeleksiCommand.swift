@@ -1,11 +1,11 @@
 public import ArgumentParser
 
 /// `seleksi`: the command line of the recruitment system.
-public struct SeleksiCommand: ParsableCommand {
+public struct SeleksiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "seleksi",
         abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
-        subcommands: [BankCommand.self, PaperCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, BenchCommand.self]
     )
 
     public init() {}

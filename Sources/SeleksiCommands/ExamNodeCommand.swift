@@ -1,0 +1,156 @@
+import ArgumentParser
+import ExamEngine
+import ExamNode
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Options every server command shares.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Berkas konfigurasi node ujian.")
+    var config: String = "Config/exam-node.yaml"
+
+    @Option(name: .customLong("https-port"), help: "Port HTTPS.")
+    var httpsPort: Int?
+
+    @Option(name: .customLong("http-port"), help: "Port HTTP (hanya mengalihkan ke HTTPS).")
+    var httpPort: Int?
+
+    @Option(help: "Folder data (juga lewat SELEKSI_DATA).")
+    var data: String?
+
+    /// The file, then the environment, then the command line.
+    func configuration() throws -> ExamNodeConfiguration {
+        var configuration = try ExamNodeConfiguration.load(file: config)
+        if let data = ProcessInfo.processInfo.environment["SELEKSI_DATA"], !data.isEmpty { configuration.dataDirectory = data }
+        if let data { configuration.dataDirectory = data }
+        if let httpsPort { configuration.httpsPort = httpsPort }
+        if let httpPort { configuration.httpPort = httpPort }
+        return configuration
+    }
+}
+
+/// `seleksi exam-node`: the exam service a venue runs.
+struct ExamNodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exam-node",
+        abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
+        subcommands: [Run.self, Proctor.self],
+        defaultSubcommand: Run.self)
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Menjalankan node ujian.")
+
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let node = try await ExamNodeRunner.open(configuration)
+            try await ExamNodeRunner.serve(node, configuration: configuration)
+        }
+    }
+
+    struct Proctor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "proctor", abstract: "Membuat akun pengawas (atau mengganti kata sandinya); kata sandi baru dicetak sekali.")
+
+        @OptionGroup var options: ServerOptions
+
+        @Option(help: "Nama pengguna pengawas.")
+        var username: String
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let node = try await ExamNodeRunner.open(configuration)
+            let password = ExamNodeRunner.newPassword()
+            try await node.setProctor(username: username, password: password)
+            print("Pengawas \(username): kata sandi \(password) (dicetak sekali; simpan baik-baik)")
+        }
+    }
+}
+
+/// `seleksi serve`: everything on one machine. Today that is the exam node; the portal
+/// joins it when it exists (issue 4), still through the signed handoff.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Menjalankan Seleksi di satu mesin (saat ini: node ujian).")
+
+    @OptionGroup var options: ServerOptions
+
+    @Flag(help: "Mengisi basis data kosong dengan data contoh (pengawas, sesi SKD, peserta) dan mencetak cara masuknya.")
+    var demo = false
+
+    func run() async throws {
+        let configuration = try options.configuration()
+        let node = try await ExamNodeRunner.open(configuration)
+        if demo { try await ExamNodeRunner.fillDemo(node, configuration: configuration) }
+        try await ExamNodeRunner.serve(node, configuration: configuration)
+    }
+}
+
+enum ExamNodeRunner {
+    static func open(_ configuration: ExamNodeConfiguration) async throws -> ExamService {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let catalog: ExamCatalog
+        do {
+            catalog = try ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
+        } catch let problems as BankProblems {
+            print("Bank soal atau aturan bermasalah; node tidak dijalankan:\n\(problems)")
+            throw ExitCode(2)
+        }
+        let database = try ExamDatabase.open(path: configuration.dataDirectory + "/exam.sqlite")
+        return ExamService(database: database, clock: SystemClock(), catalog: catalog, settings: configuration.settings)
+    }
+
+    static func serve(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {
+        var logger = Logger(label: "seleksi.exam-node")
+        logger.logLevel = .info
+        let credited = try await service.creditDowntime()
+        if credited > 0 {
+            logger.notice("node sempat mati \(credited / 1000) detik; peserta yang sedang ujian tidak dibebani waktu itu (tercatat di log audit)")
+        }
+        let services = try ExamNodeServer.services(configuration: configuration, service: service, logger: logger)
+        logger.notice(
+            "node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (pengawas: /pengawas), http://\(configuration.host):\(configuration.httpPort) mengalihkan; data di \(configuration.dataDirectory)")
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+
+    static func fillDemo(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {
+        guard try await service.sessions().isEmpty else {
+            print("Data contoh sudah ada di \(configuration.dataDirectory); tidak diisi ulang.")
+            return
+        }
+        let password = newPassword()
+        try await service.setProctor(username: "pengawas", password: password)
+        let now = SystemClock().nowMilliseconds()
+        let session = try await service.createSession(venue: "Kantor Regional Contoh, Ruang 1", ruleSetID: "skd-2024", scheduledStart: now, actor: "demo")
+        let roster = """
+            participant_number,name,formation_type,birth_date,accommodations
+            2024000001,Ani Lestari,general,1999-04-01,
+            2024000002,Budi Santoso,disability,1998-12-31,tunanetra
+            2024000003,Citra Dewi,cumlaude,2000-01-15,
+            2024000004,Daniel Wenda,papua,1997-07-17,
+            """
+        _ = try await service.loadRoster(sessionID: session.id, text: roster, actor: "demo")
+        try await service.openSession(session.id, actor: "demo")
+        let message = """
+            Data contoh dibuat (dicetak sekali):
+              Pengawas   : https://\(configuration.host):\(configuration.httpsPort)/pengawas  pengguna "pengawas", kata sandi \(password)
+              Peserta    : https://\(configuration.host):\(configuration.httpsPort)/  PIN sesi \(session.pin)
+                           2024000001 lahir 1999-04-01 (umum), 2024000002 lahir 1998-12-31 (disabilitas, tunanetra),
+                           2024000003 lahir 2000-01-15 (cumlaude), 2024000004 lahir 1997-07-17 (Papua)
+            Sertifikat swatanda: peramban akan meminta konfirmasi sekali.
+
+            """
+        // Straight to the file descriptor: the server runs on, so a buffered print would wait.
+        FileHandle.standardOutput.write(Data(message.utf8))
+    }
+
+    static func newPassword() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
