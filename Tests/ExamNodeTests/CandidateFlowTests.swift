@@ -1,4 +1,5 @@
 import HTTPTypes
+import HummingbirdTesting
 import ExamEngine
 @testable import ExamNode
 import Foundation
@@ -228,6 +229,32 @@ struct RosterTests {
             #expect(unknownRules.status == 400)
             let notFound = try await client.refusal(.get, "/api/proctor/sessions/sesi-tidak-ada", token: proctor)
             #expect((notFound.status, notFound.code) == (404, "unknown-session"))
+        }
+    }
+}
+
+@Suite("Exam node: pages")
+struct PageTests {
+    @Test("the exam and proctor pages and their scripts are served with security headers; nothing else is")
+    func pages() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (status, body) = try await client.send(.get, "/")
+            #expect(status == 200)
+            #expect(String(decoding: body, as: UTF8.self).contains("Masuk ujian"))
+            let (proctorStatus, proctorBody) = try await client.send(.get, "/pengawas")
+            #expect(proctorStatus == 200)
+            #expect(String(decoding: proctorBody, as: UTF8.self).contains("Masuk pengawas"))
+            for file in ["ujian.js", "ujian.css", "pengawas.js"] {
+                let (fileStatus, _) = try await client.send(.get, "/static/\(file)")
+                #expect(fileStatus == 200, "\(file)")
+            }
+            let (traversal, _) = try await client.send(.get, "/static/..%2FExamNode.swift")
+            #expect(traversal == 404)
+            try await client.client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.init("Content-Security-Policy")!] == "default-src 'self'; frame-ancestors 'none'")
+                #expect(response.headers[.init("X-Frame-Options")!] == "DENY")
+            }
         }
     }
 }

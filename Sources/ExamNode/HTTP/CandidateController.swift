@@ -30,7 +30,7 @@ struct CandidateController {
 
     struct FinishResponse: ResponseEncodable {
         let finished: Bool
-        let score: ScoreSheetView
+        let score: ScoreView
     }
 
     func addRoutes(to group: RouterGroup<ExamRequestContext>) {
@@ -58,7 +58,7 @@ struct CandidateController {
         }
         group.post("finish") { request, _ -> FinishResponse in
             let sheet = try await service.finish(token: try bearer(request))
-            return FinishResponse(finished: true, score: ScoreSheetView(sheet))
+            return FinishResponse(finished: true, score: ScoreView(sheet))
         }
     }
 }

@@ -395,7 +395,7 @@ public struct ExamService: Sendable {
             ).map { GridEntry(item: $0["item_id"], option: $0["option_id"], doubtful: $0["doubtful"]) }
             let last = try Int64.fetchOne(
                 db, sql: "SELECT MAX(client_seq) FROM answer_log WHERE session_id = ? AND participant_number = ?", arguments: [sessionID, number]) ?? 0
-            let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
+            let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }.map(ScoreView.init)
             let allowed: Int64 = row["allowed_ms"]
             return CandidateState(
                 serverTime: now, secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,

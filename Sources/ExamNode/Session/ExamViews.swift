@@ -66,7 +66,7 @@ public struct CandidateState: Sendable, Codable, Hashable {
     public let finished: Bool
     public let lastSequence: Int64
     public let grid: [GridEntry]
-    public let score: ScoreSheet?
+    public let score: ScoreView?
 }
 
 /// The answer to a save: it is on disk.

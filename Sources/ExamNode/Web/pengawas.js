@@ -1,0 +1,140 @@
+// The proctor's page: sessions of this node, their candidates, and the actions the
+// server records in the audit log.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem("proctor");
+let selected = null;
+
+async function api(method, path, body, raw) {
+  const headers = {};
+  if (token) headers.Authorization = "Bearer " + token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
+  return data;
+}
+
+function say(text) { $("message").textContent = text; }
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  try {
+    token = (await api("POST", "/api/proctor/login", { username: form.get("username"), password: form.get("password") })).token;
+    sessionStorage.setItem("proctor", token);
+    $("who").textContent = form.get("username");
+    begin();
+  } catch (error) {
+    $("login-error").textContent = error.message;
+  }
+});
+
+function begin() {
+  $("login-view").hidden = true;
+  $("main-view").hidden = false;
+  load();
+  setInterval(load, 5000);
+}
+
+async function load() {
+  try {
+    const sessions = await api("GET", "/api/proctor/sessions");
+    const body = $("sessions");
+    body.textContent = "";
+    for (const session of sessions) {
+      const row = document.createElement("tr");
+      const state = session.state + (session.paused ? " (dihentikan)" : "");
+      for (const value of [session.id, session.venue, session.ruleSet, session.pin, state, session.candidates]) {
+        const cell = document.createElement("td");
+        cell.textContent = value;
+        row.append(cell);
+      }
+      row.style.cursor = "pointer";
+      row.addEventListener("click", () => { selected = session.id; load(); });
+      body.append(row);
+    }
+    if (selected) await loadSession();
+  } catch (error) {
+    if (String(error.message).includes("pengawas")) { sessionStorage.removeItem("proctor"); location.reload(); }
+    say(error.message);
+  }
+}
+
+async function loadSession() {
+  const data = await api("GET", "/api/proctor/sessions/" + selected);
+  $("session-view").hidden = false;
+  $("session-title").textContent = data.session.venue + " · " + data.session.id + " · PIN " + data.session.pin + " · " + data.session.state;
+  const body = $("candidates");
+  body.textContent = "";
+  for (const candidate of data.candidates) {
+    const row = document.createElement("tr");
+    const left = Math.floor(candidate.secondsLeft / 60) + " mnt";
+    const score = candidate.total === null || candidate.total === undefined ? "" : candidate.total + (candidate.passed ? " (lulus)" : "");
+    for (const value of [candidate.participantNumber, candidate.name, candidate.loggedIn ? "ya" : "belum",
+      candidate.answered + "/" + candidate.items, left, candidate.finished ? "ya" : "", score]) {
+      const cell = document.createElement("td");
+      cell.textContent = value;
+      row.append(cell);
+    }
+    const actions = document.createElement("td");
+    const extend = document.createElement("button");
+    extend.textContent = "Tambah waktu";
+    extend.addEventListener("click", () => act("candidates/" + candidate.participantNumber + "/extend", { minutes: ask() }));
+    const reset = document.createElement("button");
+    reset.textContent = "Atur ulang perangkat";
+    reset.addEventListener("click", () => act("candidates/" + candidate.participantNumber + "/reset-device"));
+    actions.append(extend, reset);
+    row.append(actions);
+    body.append(row);
+  }
+}
+
+function ask() { return Number(prompt("Tambahan waktu (menit):", "5")); }
+
+async function act(path, body) {
+  try {
+    await api("POST", "/api/proctor/sessions/" + selected + "/" + path, body);
+    say("Tercatat.");
+    load();
+  } catch (error) {
+    say(error.message);
+  }
+}
+
+document.querySelectorAll("[data-action]").forEach((button) => {
+  button.addEventListener("click", () => {
+    if (button.dataset.action === "close" && !confirm("Tutup sesi? Semua ujian yang masih berjalan diselesaikan dan dinilai.")) return;
+    act(button.dataset.action);
+  });
+});
+$("extend-all").addEventListener("click", () => act("extend", { minutes: ask() }));
+
+$("create-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  try {
+    const session = await api("POST", "/api/proctor/sessions", {
+      venue: form.get("venue"), ruleSet: form.get("ruleSet"), scheduledStart: new Date(form.get("start")).getTime(),
+    });
+    selected = session.id;
+    say("Sesi dibuat. PIN: " + session.pin);
+    load();
+  } catch (error) {
+    say(error.message);
+  }
+});
+
+$("roster-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  try {
+    const result = await api("POST", "/api/proctor/sessions/" + selected + "/roster", undefined, new FormData(event.target).get("roster"));
+    say(result.candidates + " peserta dimuat; naskah mereka sudah disusun.");
+    load();
+  } catch (error) {
+    say(error.message);
+  }
+});
+
+if (token) begin();

@@ -1,0 +1,263 @@
+// The candidate's exam page. The server owns the time and the answers: this page only
+// shows them and sends each answer, in order, until the server says it is saved.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const store = window.localStorage;
+
+let token = sessionStorage.getItem("token");
+let paper = null;
+let current = 0;
+let saved = {};        // item id -> option id the server has confirmed
+let doubtful = {};     // item id -> bool the server has confirmed
+let queue = JSON.parse(store.getItem("queue") || "[]");   // writes not yet confirmed, in order
+let secondsLeft = 0;
+let paused = false;
+let finished = false;
+let sending = false;
+
+function deviceId() {
+  let id = store.getItem("device");
+  if (!id) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+    store.setItem("device", id);
+  }
+  return id;
+}
+
+function nextSequence() {
+  const next = Number(store.getItem("sequence") || "0") + 1;
+  store.setItem("sequence", String(next));
+  return next;
+}
+
+async function api(method, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = "Bearer " + token;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error((data.error && data.error.message) || "Permintaan gagal.");
+    error.status = response.status;
+    error.code = data.error && data.error.code;
+    throw error;
+  }
+  return data;
+}
+
+// MARK: - Login
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  $("login-error").textContent = "";
+  try {
+    const login = await api("POST", "/api/exam/login", {
+      participantNumber: form.get("participantNumber").trim(), pin: form.get("pin").trim(),
+      birthDate: form.get("birthDate"), device: deviceId(),
+    });
+    token = login.token;
+    sessionStorage.setItem("token", token);
+    await start();
+  } catch (error) {
+    $("login-error").textContent = error.message;
+  }
+});
+
+async function start() {
+  try {
+    paper = await api("GET", "/api/exam/paper");
+  } catch (error) {
+    if (error.code === "invalid-token") { sessionStorage.removeItem("token"); token = null; return; }
+    $("login-error").textContent = error.message;
+    return;
+  }
+  $("who").textContent = paper.participantNumber + " · " + paper.name;
+  $("login-view").hidden = true;
+  $("exam-view").hidden = false;
+  await refresh();
+  const last = Number(store.getItem("sequence") || "0");
+  if (last < lastSequence) store.setItem("sequence", String(lastSequence));
+  show(0);
+  flush();
+  setInterval(tick, 1000);
+  setInterval(refresh, 15000);
+}
+
+// MARK: - Server state
+
+let lastSequence = 0;
+
+async function refresh() {
+  try {
+    const state = await api("GET", "/api/exam/state");
+    secondsLeft = state.secondsLeft;
+    paused = state.paused;
+    lastSequence = state.lastSequence;
+    saved = {};
+    doubtful = {};
+    for (const entry of state.grid) {
+      if (entry.option) saved[entry.item] = entry.option;
+      doubtful[entry.item] = entry.doubtful;
+    }
+    if (state.finished && state.score) return showScore(state.score);
+    render();
+  } catch (error) {
+    status("Koneksi terputus. Jawaban yang belum tersimpan disimpan di perangkat ini dan dikirim ulang.", true);
+  }
+}
+
+function tick() {
+  if (finished) return;
+  if (!paused && secondsLeft > 0) secondsLeft -= 1;
+  const minutes = Math.floor(secondsLeft / 60), seconds = secondsLeft % 60;
+  $("clock").textContent = paused ? "Dihentikan sementara" : "Sisa " + minutes + ":" + String(seconds).padStart(2, "0");
+  if (secondsLeft === 0 && !paused) refresh();
+}
+
+// MARK: - Answers: a queue sent in order until each is confirmed
+
+function enqueue(write) {
+  queue.push(write);
+  store.setItem("queue", JSON.stringify(queue));
+  render();
+  flush();
+}
+
+async function flush() {
+  if (sending) return;
+  sending = true;
+  let delay = 1000;
+  while (queue.length > 0) {
+    const write = queue[0];
+    try {
+      if (write.kind === "answer") {
+        await api("PUT", "/api/exam/answers/" + encodeURIComponent(write.item), { option: write.option, sequence: write.sequence });
+      } else {
+        await api("PUT", "/api/exam/doubtful/" + encodeURIComponent(write.item), { doubtful: write.doubtful, sequence: write.sequence });
+      }
+      queue.shift();
+      store.setItem("queue", JSON.stringify(queue));
+      delay = 1000;
+      status(queue.length ? queue.length + " jawaban sedang dikirim…" : "Semua jawaban tersimpan di server.", false);
+    } catch (error) {
+      if (error.status && error.status < 500 && error.code !== "session-paused") {
+        // Refused for good (time up, finished): drop it and say so.
+        queue.shift();
+        store.setItem("queue", JSON.stringify(queue));
+        status(error.message, true);
+        await refresh();
+      } else {
+        status(queue.length + " jawaban BELUM tersimpan. Mencoba lagi…", true);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 15000);
+      }
+    }
+    render();
+  }
+  sending = false;
+}
+
+function status(text, warn) {
+  $("status").textContent = text;
+  $("status").className = warn ? "warn" : "ok";
+}
+
+// What the candidate sees for an item: the newest write, saved or still queued.
+function shownOption(id) {
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i].item === id && queue[i].kind === "answer") return queue[i].option;
+  return saved[id] || null;
+}
+
+function shownDoubt(id) {
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i].item === id && queue[i].kind === "doubt") return queue[i].doubtful;
+  return !!doubtful[id];
+}
+
+function unsaved(id) { return queue.some((write) => write.item === id); }
+
+// MARK: - Rendering
+
+function show(index) {
+  current = Math.max(0, Math.min(paper.items.length - 1, index));
+  render();
+}
+
+function render() {
+  if (!paper) return;
+  const item = paper.items[current];
+  $("item-title").textContent = "Soal " + item.number + " dari " + paper.items.length + " · " + item.subtest;
+  $("item-stem").textContent = item.stem;
+  const options = $("item-options");
+  options.querySelectorAll("label").forEach((label) => label.remove());
+  const letters = "ABCDEFGH";
+  item.options.forEach((option, position) => {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "option";
+    input.value = option.id;
+    input.checked = shownOption(item.id) === option.id;
+    input.addEventListener("change", () => enqueue({ kind: "answer", item: item.id, option: option.id, sequence: nextSequence() }));
+    label.append(input, " " + letters[position] + ". " + option.text);
+    options.append(label);
+  });
+  $("item-doubt").checked = shownDoubt(item.id);
+  $("prev").disabled = current === 0;
+  $("next").disabled = current === paper.items.length - 1;
+  const grid = $("grid");
+  grid.textContent = "";
+  paper.items.forEach((entry, index) => {
+    const cell = document.createElement("span");
+    cell.className = "cell" + (shownDoubt(entry.id) ? " doubtful" : shownOption(entry.id) ? " answered" : "")
+      + (unsaved(entry.id) ? " unsaved" : "") + (index === current ? " current" : "");
+    cell.textContent = entry.number;
+    cell.title = unsaved(entry.id) ? "belum tersimpan" : "";
+    cell.addEventListener("click", () => show(index));
+    grid.append(cell);
+  });
+}
+
+$("prev").addEventListener("click", () => show(current - 1));
+$("next").addEventListener("click", () => show(current + 1));
+$("item-doubt").addEventListener("change", (event) => {
+  enqueue({ kind: "doubt", item: paper.items[current].id, doubtful: event.target.checked, sequence: nextSequence() });
+});
+
+$("finish").addEventListener("click", async () => {
+  if (queue.length > 0) return status("Tunggu sampai semua jawaban tersimpan sebelum menyelesaikan ujian.", true);
+  const blank = paper.items.filter((item) => !saved[item.id]).length;
+  if (!confirm("Selesaikan ujian sekarang?" + (blank ? " Masih ada " + blank + " soal kosong." : "") + " Jawaban tidak dapat diubah lagi.")) return;
+  try {
+    const result = await api("POST", "/api/exam/finish");
+    showScore(result.score);
+  } catch (error) {
+    status(error.message, true);
+    refresh();
+  }
+});
+
+function showScore(score) {
+  finished = true;
+  $("exam-view").hidden = true;
+  $("login-view").hidden = true;
+  $("score-view").hidden = false;
+  $("clock").textContent = "";
+  const body = $("score-table").querySelector("tbody");
+  body.textContent = "";
+  for (const line of score.subtests) {
+    const row = document.createElement("tr");
+    for (const value of [line.subtest, line.score, line.maximum]) {
+      const cell = document.createElement("td");
+      cell.textContent = value;
+      row.append(cell);
+    }
+    body.append(row);
+  }
+  $("score-total").textContent = "Total: " + score.total + " dari " + score.maximum;
+  const decision = { "lulus": "Memenuhi nilai ambang batas.", "tidak-lulus": "Belum memenuhi nilai ambang batas: ", "tanpa-ambang-batas": "Tanpa nilai ambang batas." };
+  $("score-decision").textContent = (decision[score.decision] || "") + (score.reasons || []).join("; ");
+}
+
+window.addEventListener("online", flush);
+if (token) start();
