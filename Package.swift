@@ -103,6 +103,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Tests that start the real `seleksi` process (and a browser where one is installed).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ExamNode"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeleksiCommandsTests",
             dependencies: ["SeleksiCommands", "ExamEngine", "SeleksiCore"],

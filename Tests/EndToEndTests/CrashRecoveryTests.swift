@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@Suite("End to end: a real node process", .serialized)
+struct CrashRecoveryTests {
+    @Test("kill -9 costs no acknowledged answer and no second of the candidate's time")
+    func killNine() throws {
+        guard let binary = seleksiBinary, which("curl") != nil else {
+            print("skipped: needs the seleksi binary (\(seleksiBinary ?? "not built")) and curl")
+            return
+        }
+        _ = binary
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+
+        let (loginStatus, login) = try node.curl(
+            "POST", "/api/exam/login", json: ["participantNumber": "2024000001", "pin": pin, "birthDate": "1999-04-01", "device": "e2e"])
+        #expect(loginStatus == 200)
+        let token = try #require((login as? [String: Any])?["token"] as? String)
+        let (_, paperBody) = try node.curl("GET", "/api/exam/paper", token: token)
+        let items = try #require((paperBody as? [String: Any])?["items"] as? [[String: Any]])
+
+        // Every answer below is acknowledged before the next is sent.
+        var acknowledged: [String: String] = [:]
+        for (index, item) in items.prefix(25).enumerated() {
+            let id = item["id"] as! String
+            let options = item["options"] as! [[String: Any]]
+            let option = options[index % options.count]["id"] as! String
+            let (status, receipt) = try node.curl("PUT", "/api/exam/answers/\(id)", token: token, json: ["option": option, "sequence": index + 1])
+            #expect(status == 200)
+            #expect((receipt as? [String: Any])?["saved"] as? Bool == true)
+            acknowledged[id] = option
+        }
+        let (_, before) = try node.curl("GET", "/api/exam/state", token: token)
+        let leftBefore = try #require((before as? [String: Any])?["secondsLeft"] as? Int)
+
+        node.kill()
+        Thread.sleep(forTimeInterval: 3)  // the node is down: this time must not be charged
+        try node.start(demo: false)
+
+        let (status, after) = try node.curl("GET", "/api/exam/state", token: token)
+        #expect(status == 200)
+        let state = try #require(after as? [String: Any])
+        let grid = try #require(state["grid"] as? [[String: Any]])
+        var saved: [String: String] = [:]
+        for entry in grid { if let option = entry["option"] as? String { saved[entry["item"] as! String] = option } }
+        #expect(saved == acknowledged)
+        let leftAfter = try #require(state["secondsLeft"] as? Int)
+        // Only the few seconds the node was actually up can be charged, never the 3 s it was down.
+        #expect(leftAfter >= leftBefore - 2, "before \(leftBefore), after \(leftAfter)")
+        let (_, paperAgain) = try node.curl("GET", "/api/exam/paper", token: token)
+        #expect(((paperAgain as? [String: Any])?["items"] as? [[String: Any]])?.map { $0["id"] as! String } == items.map { $0["id"] as! String })
+    }
+}
