@@ -1,15 +1,15 @@
 import Foundation
 import Testing
 
-@Suite("End to end: a real node process", .serialized)
-struct CrashRecoveryTests {
+/// Tests that start real processes. One serialized suite: a process spawned while
+/// another test waits on a pipe could inherit that pipe and hold it open.
+@Suite("End to end: real processes", .serialized, .timeLimit(.minutes(3)))
+struct EndToEndTests {}
+
+extension EndToEndTests {
     @Test("kill -9 costs no acknowledged answer and no second of the candidate's time")
     func killNine() throws {
-        guard let binary = seleksiBinary, which("curl") != nil else {
-            print("skipped: needs the seleksi binary (\(seleksiBinary ?? "not built")) and curl")
-            return
-        }
-        _ = binary
+        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
         let node = NodeProcess()
         try node.start(demo: true)
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description

@@ -32,7 +32,7 @@ final class NodeProcess: @unchecked Sendable {
     let httpsPort: Int
     let httpPort: Int
     private var process: Process?
-    private let output = OutputBuffer()
+    private var log: String { data + ".log" }
 
     init() {
         data = NSTemporaryDirectory() + "seleksi-e2e-" + UUID().uuidString
@@ -41,11 +41,17 @@ final class NodeProcess: @unchecked Sendable {
     }
 
     deinit {
-        process?.terminate()
+        if let process {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(atPath: data)
+        try? FileManager.default.removeItem(atPath: log)
     }
 
-    var printed: String { output.text }
+    /// What the node printed. Files, not pipes: a pipe inherited by another child
+    /// process would never reach end-of-file.
+    var printed: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
     /// Starts the node and waits until it answers over HTTPS.
     func start(demo: Bool) throws {
@@ -53,13 +59,13 @@ final class NodeProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: seleksiBinary!)
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         process.arguments = ["serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort)] + (demo ? ["--demo"] : [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            output.append(String(decoding: handle.availableData, as: UTF8.self))
-        }
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
+        try handle.close()
         self.process = process
         for _ in 0..<300 {
             if let (status, _) = try? curl("GET", "/api/exam/state"), status == 401 { return }
@@ -85,18 +91,12 @@ final class NodeProcess: @unchecked Sendable {
     func curl(_ method: String, _ path: String, token: String? = nil, json: Any? = nil) throws -> (Int, Any?) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: which("curl")!)
-        var arguments = ["-sk", "-X", method, "-o", "-", "-w", "\n%{http_code}", "https://127.0.0.1:\(httpsPort)\(path)", "--max-time", "5"]
+        var arguments = ["-sk", "-X", method, "-w", "\n%{http_code}", "https://127.0.0.1:\(httpsPort)\(path)", "--max-time", "5"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let json {
             arguments += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)]
         }
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try runCurl(arguments)
         guard let split = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: split)...]), status > 0 else {
             throw CurlError(message: "no answer from the node")
         }
@@ -105,12 +105,19 @@ final class NodeProcess: @unchecked Sendable {
     }
 }
 
-/// What the node printed, collected from its pipe.
-final class OutputBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected = ""
-
-    var text: String { lock.withLock { collected } }
-
-    func append(_ more: String) { lock.withLock { collected += more } }
+/// Runs curl with its standard output in a temporary file (never a pipe) and returns it.
+func runCurl(_ arguments: [String]) throws -> String {
+    let output = NSTemporaryDirectory() + "seleksi-curl-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: which("curl")!)
+    FileManager.default.createFile(atPath: output, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    process.arguments = arguments
+    process.standardOutput = handle
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    try handle.close()
+    process.waitUntilExit()
+    return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
 }

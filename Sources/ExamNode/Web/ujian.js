@@ -136,6 +136,12 @@ async function flush() {
       } else {
         await api("PUT", "/api/exam/doubtful/" + encodeURIComponent(write.item), { doubtful: write.doubtful, sequence: write.sequence });
       }
+      // Confirmed: it is what the server holds now (a newer write would still be queued).
+      if (write.kind === "answer") {
+        if (write.option) saved[write.item] = write.option; else delete saved[write.item];
+      } else {
+        doubtful[write.item] = write.doubtful;
+      }
       queue.shift();
       store.setItem("queue", JSON.stringify(queue));
       delay = 1000;

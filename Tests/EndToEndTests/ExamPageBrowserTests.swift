@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Missing tools skip a test locally, with the reason printed; under CI (`CI=true`,
+/// where .ci/run installs them) they fail it.
+func requireTools(_ tools: [String: String?]) -> Bool {
+    let missing = tools.filter { $0.value == nil }.map(\.key).sorted()
+    guard !missing.isEmpty else { return true }
+    if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("missing under CI: \(missing.joined(separator: ", ")) (.ci/run installs them)")
+    } else {
+        print("skipped: \(missing.joined(separator: ", ")) not installed (apt-get install chromium chromium-driver curl)")
+    }
+    return false
+}
+
+extension EndToEndTests {
+    @Test("exam page in headless Chromium: log in, answer, survive a network drop with the unsaved answer shown as unsaved, then save it, finish, see the score")
+    func examPage() throws {
+        let chromium = which("chromium")
+        let chromedriver = which("chromedriver")
+        guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+        let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
+
+        try browser.open("https://127.0.0.1:\(node.httpsPort)/")
+        try browser.wait("document.getElementById('login-form')")
+        try browser.script(
+            """
+            const form = document.getElementById('login-form');
+            form.participantNumber.value = '2024000001'; form.pin.value = '\(pin)'; form.birthDate.value = '1999-04-01';
+            """)
+        try browser.click("#login-form button[type=submit]")
+        try browser.wait("!document.getElementById('exam-view').hidden")
+        try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
+        let token = try #require(try browser.script("return sessionStorage.getItem('token');") as? String)
+
+        // An answer, saved and shown as saved.
+        try browser.click("#item-options input")
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
+        try browser.wait("document.querySelector('#grid .cell').classList.contains('answered')")
+        #expect(try serverAnswers(node, token) == 1)
+
+        // The network drops: the next answer stays queued, visibly unsaved.
+        try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
+        try browser.click("#next")
+        try browser.click("#item-options input")
+        try browser.wait("document.getElementById('status').textContent.includes('BELUM tersimpan')")
+        try browser.wait("document.querySelectorAll('#grid .cell')[1].classList.contains('unsaved')")
+        #expect(try serverAnswers(node, token) == 1)
+        // Finishing is refused while an answer is unsaved.
+        try browser.script("window.confirm = () => true;")
+        try browser.click("#finish")
+        try browser.wait("document.getElementById('status').textContent.includes('Tunggu sampai semua jawaban tersimpan')")
+
+        // The network returns: the queue drains in order and the mark goes.
+        try browser.script("window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));")
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')", seconds: 30)
+        try browser.wait("!document.querySelectorAll('#grid .cell')[1].classList.contains('unsaved')")
+        #expect(try serverAnswers(node, token) == 2)
+
+        // Finish, confirm, and the score screen.
+        try browser.click("#finish")
+        try browser.wait("!document.getElementById('score-view').hidden")
+        let total = try browser.script("return document.getElementById('score-total').textContent;") as? String
+        #expect(total?.hasSuffix("dari 550") == true)
+    }
+
+    private func serverAnswers(_ node: NodeProcess, _ token: String) throws -> Int {
+        let (_, state) = try node.curl("GET", "/api/exam/state", token: token)
+        let grid = (state as? [String: Any])?["grid"] as? [[String: Any]] ?? []
+        return grid.count { $0["option"] is String }
+    }
+}

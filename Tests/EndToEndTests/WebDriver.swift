@@ -1,0 +1,85 @@
+import Foundation
+
+/// A small W3C WebDriver client over chromedriver, enough to drive the exam page in
+/// headless Chromium from Debian's packages.
+final class WebDriver: @unchecked Sendable {
+    let port = Int.random(in: 40_000..<50_000)
+    private let driver = Process()
+    private var session = ""
+
+    struct Failure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    init(chromium: String, chromedriver: String) throws {
+        driver.executableURL = URL(fileURLWithPath: chromedriver)
+        driver.arguments = ["--port=\(port)"]
+        driver.standardOutput = FileHandle.nullDevice
+        driver.standardError = FileHandle.nullDevice
+        try driver.run()
+        for _ in 0..<100 {
+            if (try? call("GET", "/status")) != nil { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let created = try call(
+            "POST", "/session",
+            [
+                "capabilities": [
+                    "alwaysMatch": [
+                        "browserName": "chrome", "acceptInsecureCerts": true,
+                        "goog:chromeOptions": [
+                            "binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
+                        ],
+                    ] as [String: Any]
+                ]
+            ])
+        guard let id = (created as? [String: Any])?["sessionId"] as? String else { throw Failure(message: "no WebDriver session: \(String(describing: created))") }
+        session = id
+    }
+
+    deinit {
+        _ = try? call("DELETE", "/session/\(session)")
+        // chromedriver does not always leave on SIGTERM.
+        kill(driver.processIdentifier, SIGKILL)
+        driver.waitUntilExit()
+    }
+
+    func open(_ url: String) throws { _ = try call("POST", "/session/\(session)/url", ["url": url]) }
+
+    /// Runs JavaScript in the page and returns its result.
+    @discardableResult
+    func script(_ source: String) throws -> Any? { try call("POST", "/session/\(session)/execute/sync", ["script": source, "args": []]) }
+
+    func click(_ css: String) throws {
+        let found = try call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])
+        guard let element = (found as? [String: Any])?.values.first as? String else { throw Failure(message: "no element \(css)") }
+        _ = try call("POST", "/session/\(session)/element/\(element)/click", [:])
+    }
+
+    /// Polls `condition` (JavaScript returning a boolean) until it holds.
+    func wait(_ condition: String, seconds: Double = 15) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if (try? script("return Boolean(\(condition));")) as? Bool == true { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw Failure(message: "timed out waiting for: \(condition)")
+    }
+
+    /// One WebDriver command; returns its `value`.
+    private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Any? {
+        var arguments = ["-s", "-X", method, "http://127.0.0.1:\(port)\(path)", "--max-time", "60"]
+        if let body {
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)]
+        }
+        let data = Data(try runCurl(arguments).utf8)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {
+            throw Failure(message: "WebDriver \(method) \(path) failed")
+        }
+        if let value = object["value"] as? [String: Any], let error = value["error"] as? String {
+            throw Failure(message: "WebDriver \(method) \(path): \(error) \(value["message"] ?? "")")
+        }
+        return object["value"]
+    }
+}
