@@ -154,3 +154,36 @@ struct ClockTests {
 struct AnyCodable: Decodable {
     init(from decoder: any Decoder) throws {}
 }
+
+@Suite("Exam node: group commit")
+struct GroupCommitTests {
+    @Test("concurrent saves share commits; a refused one undoes only itself")
+    func concurrentSaves() async throws {
+        let node = try await TestNode()
+        let (token, paper) = try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            return (token, paper)
+        }
+        let service = node.service
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, item) in paper.items.enumerated() {
+                group.addTask {
+                    let option = index == 7 ? "Z" : item.options[0].id
+                    let receipt = try? await service.save(token: token, item: item.id, option: option, sequence: Int64(index + 1))
+                    return (index, receipt?.applied ?? false)
+                }
+            }
+            var results: [Int: Bool] = [:]
+            for await (index, applied) in group { results[index] = applied }
+            return results
+        }
+        #expect(results.count == 110)
+        #expect(results.filter { !$0.value }.map(\.key) == [7])
+        let state = try await service.state(token: token)
+        #expect(state.grid.count { $0.option != nil } == 109)
+        let logged = try await service.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer_log") }
+        #expect(logged == 109)
+    }
+}

@@ -251,7 +251,7 @@ public struct ExamService: Sendable {
         let token = Self.randomToken()
         let settings = self.settings
         // The write commits a failed attempt before the refusal is returned.
-        let outcome: Result<CandidateLogin, ExamNodeError> = try await writer.write { db in
+        let outcome: Result<CandidateLogin, ExamNodeError> = try await database.grouped.write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -289,7 +289,7 @@ public struct ExamService: Sendable {
     /// The candidate's paper; the first fetch in an open session starts their clock.
     public func paper(token: String) async throws -> CandidatePaper {
         let now = clock.nowMilliseconds()
-        let (row, session) = try await writer.write { db in
+        let (number, name, ruleSet, paperJSON) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, token: token)
             let state: String = session["state"]
             if state == "closed" { throw ExamNodeError.sessionClosed }
@@ -300,19 +300,19 @@ public struct ExamService: Sendable {
                     arguments: [now, row["session_id"], row["participant_number"]])
                 try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
             }
-            return (row, session)
+            return (row["participant_number"], row["name"], session["rule_set_id"], row["paper"])
         }
-        let entry = try catalog.entry(session["rule_set_id"])
-        let paper = try Self.decodePaper(row)
-        var number = 0
+        let entry = try catalog.entry(ruleSet)
+        let paper = try JSONDecoder().decode(Paper.self, from: Data(paperJSON.utf8))
+        var position = 0
         let items = paper.items.map { paperItem -> CandidateItem in
-            number += 1
+            position += 1
             let item = entry.bank.item(paperItem.itemID)!
             return CandidateItem(
-                number: number, id: item.id, subtest: item.subtest, stem: item.stem,
+                number: position, id: item.id, subtest: item.subtest, stem: item.stem,
                 options: paperItem.optionOrder.map { CandidateOption(id: item.options[$0].id, text: item.options[$0].text) })
         }
-        return CandidatePaper(participantNumber: row["participant_number"], name: row["name"], ruleSet: session["rule_set_id"], items: items)
+        return CandidatePaper(participantNumber: number, name: name, ruleSet: ruleSet, items: items)
     }
 
     /// Saves an answer (or clears it with `option == nil`). Idempotent on retry: the
@@ -332,7 +332,7 @@ public struct ExamService: Sendable {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let catalog = self.catalog
-        return try await writer.write { db in
+        return try await database.grouped.write { db in
             let (row, session) = try Self.candidate(db, token: token)
             let sessionID: String = row["session_id"]
             let number: String = row["participant_number"]

@@ -5,6 +5,13 @@ public import GRDB
 /// nothing else. Every write a client is told succeeded is committed to disk first.
 public struct ExamDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// The candidates' hot path (login, start, answers) commits through this.
+    let grouped: GroupCommitWriter
+
+    init(writer: any DatabaseWriter) {
+        self.writer = writer
+        self.grouped = GroupCommitWriter(writer: writer)
+    }
 
     /// Opens (creating if needed) the store at `path` and runs the migrations.
     public static func open(path: String) throws -> ExamDatabase {
