@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
     ],
     targets: [
         // Value types both services share: formation types, subtests, score sheets.
@@ -67,6 +68,8 @@ let package = Package(
                 "ExamEngine",
                 "ExamNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The load generator of `seleksi bench exam`.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

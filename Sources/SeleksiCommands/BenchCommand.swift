@@ -3,11 +3,11 @@ import ExamEngine
 import Foundation
 
 /// `seleksi bench …`: measured figures, never pass/fail tests.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Tolok ukur kinerja (jalankan dengan build release: swift run -c release seleksi bench …).",
-        subcommands: [Papers.self])
+        subcommands: [Papers.self, ExamBenchCommand.self])
 
     struct Papers: ParsableCommand {
         static let configuration = CommandConfiguration(
