@@ -13,6 +13,12 @@ extension EndToEndTests {
         let node = NodeProcess()
         try node.start(demo: true)
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+        #expect(node.printed.contains("sertifikat swatanda dibuat"))
+        // Plain HTTP only redirects; TLS below 1.2 is refused.
+        let redirect = try runCurl(["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(node.httpPort)/pengawas"])
+        #expect(redirect == "308 https://127.0.0.1:\(node.httpsPort)/pengawas")
+        let oldTLS = try runCurl(["-sk", "--tls-max", "1.1", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(node.httpsPort)/"])
+        #expect(oldTLS == "000")
 
         let (loginStatus, login) = try node.curl(
             "POST", "/api/exam/login", json: ["participantNumber": "2024000001", "pin": pin, "birthDate": "1999-04-01", "device": "e2e"])

@@ -3,6 +3,7 @@ import ExamEngine
 import Foundation
 import GRDB
 import HummingbirdBcrypt
+import Synchronization
 public import SeleksiCore
 
 /// The exam node's operations: sessions and rosters for proctors, the paper, answers
@@ -13,6 +14,8 @@ public struct ExamService: Sendable {
     public let clock: any ExamClock
     public let catalog: ExamCatalog
     public let settings: ExamSettings
+    /// The item ids of each candidate's paper, so that a save need not decode the paper.
+    let paperItems = PaperItemCache()
 
     public init(database: ExamDatabase, clock: any ExamClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -300,7 +303,8 @@ public struct ExamService: Sendable {
                     arguments: [now, row["session_id"], row["participant_number"]])
                 try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
             }
-            return (row["participant_number"], row["name"], session["rule_set_id"], row["paper"])
+            let paper = try Self.paperRow(db, session: row["session_id"], participant: row["participant_number"])
+            return (row["participant_number"], row["name"], session["rule_set_id"], paper["paper"])
         }
         let entry = try catalog.entry(ruleSet)
         let paper = try JSONDecoder().decode(Paper.self, from: Data(paperJSON.utf8))
@@ -332,6 +336,7 @@ public struct ExamService: Sendable {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let catalog = self.catalog
+        let paperItems = self.paperItems
         return try await database.grouped.write { db in
             let (row, session) = try Self.candidate(db, token: token)
             let sessionID: String = row["session_id"]
@@ -343,8 +348,10 @@ public struct ExamService: Sendable {
             guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
             if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
             if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
-            let paper = try Self.decodePaper(row)
-            guard paper.items.contains(where: { $0.itemID == itemID }) else { throw ExamNodeError.itemNotInPaper }
+            let items = try paperItems.items(session: sessionID, participant: number) {
+                try Set(Self.decodePaper(try Self.paperRow(db, session: sessionID, participant: number)).items.map(\.itemID))
+            }
+            guard items.contains(itemID) else { throw ExamNodeError.itemNotInPaper }
             if let option {
                 let item = try catalog.entry(session["rule_set_id"]).bank.item(itemID)
                 guard item?.optionIndex(of: option) != nil else { throw ExamNodeError.optionOutOfRange }
@@ -505,12 +512,22 @@ public struct ExamService: Sendable {
         guard let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT c.* FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
+                SELECT c.session_id, c.participant_number, c.name, c.formation_type, c.allowed_ms, c.extension_ms, c.started_at,
+                       c.finished_at, c.score
+                FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
                 WHERE t.token_hash = ? AND c.device = t.device
                 """, arguments: [digest(token)]),
             let session = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [row["session_id"]])
         else { throw ExamNodeError.badToken }
         return (row, session)
+    }
+
+    /// The paper column, read only when needed: it is the one large value of a candidate.
+    static func paperRow(_ db: Database, session: String, participant: String) throws -> Row {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT paper FROM candidate WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
+        else { throw ExamNodeError.unknownCandidate }
+        return row
     }
 
     static func timing(_ row: Row, session: Row, stopped: [StoppedInterval]) -> AttemptTiming? {
@@ -585,4 +602,18 @@ public struct ExamService: Sendable {
     }
 
     static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
+}
+
+/// Item ids per candidate's paper. A paper never changes once assembled, so entries
+/// never go stale.
+final class PaperItemCache: Sendable {
+    private let entries = Mutex<[String: Set<String>]>([:])
+
+    func items(session: String, participant: String, load: () throws -> Set<String>) rethrows -> Set<String> {
+        let key = session + "/" + participant
+        if let found = entries.withLock({ $0[key] }) { return found }
+        let items = try load()
+        entries.withLock { $0[key] = items }
+        return items
+    }
 }
