@@ -358,7 +358,7 @@ public struct ExamService: Sendable {
             }
             // A retry of a write already logged: acknowledge it again, change nothing.
             if let earlier = try Row.fetchOne(
-                db, sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?",
+                db.cachedStatement(sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"),
                 arguments: [sessionID, number, sequence])
             {
                 guard (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
@@ -367,16 +367,16 @@ public struct ExamService: Sendable {
                 let applied = try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind)
                 return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
             }
-            try db.execute(
-                sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [sessionID, number, itemID, kind, option, sequence, now])
-            try db.execute(
-                sql: "INSERT INTO current_answer (session_id, participant_number, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [sessionID, number, itemID])
+            try db.cachedStatement(
+                sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).execute(arguments: [sessionID, number, itemID, kind, option, sequence, now])
+            try db.cachedStatement(
+                sql: "INSERT INTO current_answer (session_id, participant_number, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [sessionID, number, itemID])
             if kind == "answer" || kind == "clear" {
-                try db.execute(
-                    sql: "UPDATE current_answer SET option_id = ?, answer_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND answer_seq < ?",
-                    arguments: [option, sequence, sessionID, number, itemID, sequence])
+                try db.cachedStatement(
+                    sql: "UPDATE current_answer SET option_id = ?, answer_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND answer_seq < ?"
+                ).execute(arguments: [option, sequence, sessionID, number, itemID, sequence])
             } else {
                 try db.execute(
                     sql: "UPDATE current_answer SET doubtful = ?, doubt_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND doubt_seq < ?",
@@ -510,14 +510,14 @@ public struct ExamService: Sendable {
 
     static func candidate(_ db: Database, token: String) throws -> (Row, Row) {
         guard let row = try Row.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(
+                sql: """
                 SELECT c.session_id, c.participant_number, c.name, c.formation_type, c.allowed_ms, c.extension_ms, c.started_at,
                        c.finished_at, c.score
                 FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
                 WHERE t.token_hash = ? AND c.device = t.device
-                """, arguments: [digest(token)]),
-            let session = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [row["session_id"]])
+                """), arguments: [digest(token)]),
+            let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [row["session_id"]])
         else { throw ExamNodeError.badToken }
         return (row, session)
     }
@@ -537,8 +537,8 @@ public struct ExamService: Sendable {
     }
 
     static func stoppedIntervals(_ db: Database, session: String) throws -> [StoppedInterval] {
-        let pauses = try Row.fetchAll(db, sql: "SELECT from_ms, to_ms FROM session_pause WHERE session_id = ?", arguments: [session])
-        let downtime = try Row.fetchAll(db, sql: "SELECT from_ms, to_ms FROM node_downtime")
+        let pauses = try Row.fetchAll(db.cachedStatement(sql: "SELECT from_ms, to_ms FROM session_pause WHERE session_id = ?"), arguments: [session])
+        let downtime = try Row.fetchAll(db.cachedStatement(sql: "SELECT from_ms, to_ms FROM node_downtime"))
         return (pauses + downtime).map { StoppedInterval(from: $0["from_ms"], to: $0["to_ms"]) }
     }
 
@@ -594,11 +594,22 @@ public struct ExamService: Sendable {
 
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
