@@ -1,4 +1,5 @@
-import ExamNode
+@testable import ExamNode
+import Foundation
 import Testing
 
 @Suite("Attempt timing")
@@ -31,5 +32,22 @@ struct AttemptTimingTests {
         #expect(timing.used(at: 20 * minute) == 10 * minute)
         #expect(!timing.isOver(at: 110 * minute + 4_000, grace: 5_000))
         #expect(timing.isOver(at: 110 * minute + 5_001, grace: 5_000))
+    }
+}
+
+@Suite("Candidate paper JSON")
+struct CandidatePaperJSONTests {
+    @Test("the hand-written JSON decodes to the same paper, escapes included")
+    func roundTrip() throws {
+        let paper = CandidatePaper(
+            participantNumber: "2024\"01", name: "Budi \\ Santoso\n", ruleSet: "skd-2024",
+            items: [
+                CandidateItem(
+                    number: 1, id: "twk-1", subtest: "TWK", stem: "Kutipan \"Bhinneka\"\tdan\u{01} emoji 🇮🇩 / é",
+                    options: [CandidateOption(id: "A", text: "ya"), CandidateOption(id: "B", text: "tidak \"sama sekali\"")]),
+                CandidateItem(number: 2, id: "tiu-2", subtest: "TIU", stem: "1.250.000 × 2", options: []),
+            ])
+        let decoded = try JSONDecoder().decode(CandidatePaper.self, from: Data(paper.json()))
+        #expect(decoded == paper)
     }
 }

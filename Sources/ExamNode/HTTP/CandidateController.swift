@@ -38,8 +38,10 @@ struct CandidateController {
             let body = try await request.decode(as: LoginBody.self, context: context)
             return try await service.login(participant: body.participantNumber, pin: body.pin, birthDate: body.birthDate, device: body.device)
         }
-        group.get("paper") { request, _ -> CandidatePaper in
-            try await service.paper(token: try bearer(request))
+        group.get("paper") { request, _ -> Response in
+            let json = try await service.paperJSON(token: try bearer(request))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
         group.put("answers/:item") { request, context -> SaveReceipt in
             let token = try bearer(request)

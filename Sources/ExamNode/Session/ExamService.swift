@@ -1,6 +1,6 @@
 import Crypto
 import ExamEngine
-import Foundation
+public import Foundation
 import GRDB
 import HummingbirdBcrypt
 import Synchronization
@@ -16,6 +16,8 @@ public struct ExamService: Sendable {
     public let settings: ExamSettings
     /// The item ids of each candidate's paper, so that a save need not decode the paper.
     let paperItems = PaperItemCache()
+    /// Papers as served, so that a reload does not render again.
+    let renderedPapers = RenderedPaperCache()
 
     public init(database: ExamDatabase, clock: any ExamClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -291,8 +293,15 @@ public struct ExamService: Sendable {
 
     /// The candidate's paper; the first fetch in an open session starts their clock.
     public func paper(token: String) async throws -> CandidatePaper {
+        try JSONDecoder().decode(CandidatePaper.self, from: Data(try await paperJSON(token: token)))
+    }
+
+    /// The candidate's paper as the JSON their browser receives; the first fetch in an
+    /// open session starts their clock. Only that start is written; the paper is read
+    /// and rendered outside the writer, so a full room fetching at once uses every core.
+    public func paperJSON(token: String) async throws -> [UInt8] {
         let now = clock.nowMilliseconds()
-        let (number, name, ruleSet, paperJSON) = try await database.grouped.write { db -> (String, String, String, String) in
+        let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, token: token)
             let state: String = session["state"]
             if state == "closed" { throw ExamNodeError.sessionClosed }
@@ -303,11 +312,12 @@ public struct ExamService: Sendable {
                     arguments: [now, row["session_id"], row["participant_number"]])
                 try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
             }
-            let paper = try Self.paperRow(db, session: row["session_id"], participant: row["participant_number"])
-            return (row["participant_number"], row["name"], session["rule_set_id"], paper["paper"])
+            return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
         }
+        if let rendered = renderedPapers.get(session: session, participant: number) { return rendered }
+        let stored = try await writer.read { db in try Self.paperRow(db, session: session, participant: number) }
+        let paper = try Self.decodePaper(stored)
         let entry = try catalog.entry(ruleSet)
-        let paper = try JSONDecoder().decode(Paper.self, from: Data(paperJSON.utf8))
         var position = 0
         let items = paper.items.map { paperItem -> CandidateItem in
             position += 1
@@ -316,7 +326,9 @@ public struct ExamService: Sendable {
                 number: position, id: item.id, subtest: item.subtest, stem: item.stem,
                 options: paperItem.optionOrder.map { CandidateOption(id: item.options[$0].id, text: item.options[$0].text) })
         }
-        return CandidatePaper(participantNumber: number, name: name, ruleSet: ruleSet, items: items)
+        let json = CandidatePaper(participantNumber: number, name: name, ruleSet: ruleSet, items: items).json()
+        renderedPapers.set(session: session, participant: number, json)
+        return json
     }
 
     /// Saves an answer (or clears it with `option == nil`). Idempotent on retry: the
@@ -627,4 +639,12 @@ final class PaperItemCache: Sendable {
         entries.withLock { $0[key] = items }
         return items
     }
+}
+
+/// Rendered paper JSON per candidate. A paper never changes once assembled.
+final class RenderedPaperCache: Sendable {
+    private let entries = Mutex<[String: [UInt8]]>([:])
+
+    func get(session: String, participant: String) -> [UInt8]? { entries.withLock { $0[session + "/" + participant] } }
+    func set(session: String, participant: String, _ json: [UInt8]) { entries.withLock { $0[session + "/" + participant] = json } }
 }
