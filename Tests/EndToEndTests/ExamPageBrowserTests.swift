@@ -74,3 +74,45 @@ extension EndToEndTests {
         return grid.count { $0["option"] is String }
     }
 }
+
+extension EndToEndTests {
+    @Test("proctor page in headless Chromium: log in, open the session, see its candidates, pause and resume it")
+    func proctorPage() throws {
+        let chromium = which("chromium")
+        let chromedriver = which("chromedriver")
+        guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let password = try #require(node.printed.firstMatch(of: /kata sandi (\S+)/)?.1).description
+        let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
+
+        try browser.open("https://127.0.0.1:\(node.httpsPort)/pengawas")
+        try browser.wait("document.getElementById('login-form')")
+        try browser.script("const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)';")
+        try browser.click("#login-form button[type=submit]")
+        try browser.wait("document.querySelectorAll('#sessions tr').length === 1")
+        try browser.click("#sessions tr")
+        try browser.wait("document.querySelectorAll('#candidates tr').length === 4")
+        let first = try browser.script("return document.querySelector('#candidates tr td').textContent;") as? String
+        #expect(first == "2024000001")
+
+        try browser.click("[data-action=pause]")
+        try browser.wait("document.getElementById('session-title').textContent.includes('open') && document.getElementById('message').textContent === 'Tercatat.'")
+        let token = try proctorToken(node, password)
+        #expect(try paused(node, token) == true)
+        try browser.script("document.getElementById('message').textContent = '';")
+        try browser.click("[data-action=resume]")
+        try browser.wait("document.getElementById('message').textContent === 'Tercatat.'")
+        #expect(try paused(node, token) == false)
+    }
+
+    private func proctorToken(_ node: NodeProcess, _ password: String) throws -> String {
+        let (_, body) = try node.curl("POST", "/api/proctor/login", json: ["username": "pengawas", "password": password])
+        return ((body as? [String: Any])?["token"] as? String) ?? ""
+    }
+
+    private func paused(_ node: NodeProcess, _ token: String) throws -> Bool? {
+        let (_, body) = try node.curl("GET", "/api/proctor/sessions", token: token)
+        return ((body as? [[String: Any]])?.first?["paused"] as? Bool)
+    }
+}
