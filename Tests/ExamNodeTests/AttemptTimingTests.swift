@@ -51,3 +51,25 @@ struct CandidatePaperJSONTests {
         #expect(decoded == paper)
     }
 }
+
+@Suite("Exam node configuration")
+struct ConfigurationTests {
+    private func load(_ text: String) throws -> ExamNodeConfiguration {
+        let file = NSTemporaryDirectory() + "seleksi-config-" + UUID().uuidString + ".yaml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try ExamNodeConfiguration.load(file: file)
+    }
+
+    @Test("the shipped configuration loads; a wrong type, an unknown key or a half TLS pair is refused")
+    func configuration() throws {
+        let shipped = try ExamNodeConfiguration.load(file: repositoryRoot + "/Config/exam-node.yaml")
+        #expect(shipped.httpsPort == 8443)
+        #expect(shipped.settings.graceMilliseconds == 5_000)
+        #expect(throws: ConfigurationError.self) { try load("https_port: delapan") }
+        #expect(throws: ConfigurationError.self) { try load("https_prot: 8443") }
+        #expect(throws: ConfigurationError.self) { try load("tls: {certificate: /a.pem}") }
+        #expect(throws: ConfigurationError.self) { try load("http_port: 70000") }
+        #expect(try load("data: /srv/node\nhttps_port: 9443").dataDirectory == "/srv/node")
+    }
+}

@@ -1,4 +1,5 @@
 import Crypto
+import SeleksiCore
 
 /// Why papers cannot be assembled from a bank for a rule set.
 public struct AssemblyError: Error, Sendable, CustomStringConvertible {
@@ -232,15 +233,5 @@ public struct PaperAssembler: Sendable {
         return order
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(64)
-        for byte in digest {
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func hex(_ digest: SHA256.Digest) -> String { Hex.encode(digest) }
 }

@@ -27,13 +27,25 @@ public struct ExamNodeConfiguration: Sendable {
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
         }
-        if let host = root["host"] as? String { configuration.host = host }
-        if let port = root["https_port"] as? Int { configuration.httpsPort = port }
-        if let port = root["http_port"] as? Int { configuration.httpPort = port }
-        if let data = root["data"] as? String { configuration.dataDirectory = data }
-        if let rules = root["rules"] as? String { configuration.rulesDirectory = rules }
-        if let banks = root["banks"] as? String { configuration.bankDirectory = banks }
-        if let grace = root["grace_seconds"] as? Int { configuration.settings.graceMilliseconds = Int64(grace) * 1000 }
+        /// A present key of the wrong type is an error, never a silent default.
+        func value<T>(_ key: String, _ type: T.Type) throws -> T? {
+            guard let raw = root[key] else { return nil }
+            guard let typed = raw as? T else { throw ConfigurationError(message: "\(file): '\(key)' bernilai '\(raw)', bukan \(T.self == Int.self ? "bilangan bulat" : "teks")") }
+            return typed
+        }
+        if let host = try value("host", String.self) { configuration.host = host }
+        if let port = try value("https_port", Int.self) { configuration.httpsPort = port }
+        if let port = try value("http_port", Int.self) { configuration.httpPort = port }
+        if let data = try value("data", String.self) { configuration.dataDirectory = data }
+        if let rules = try value("rules", String.self) { configuration.rulesDirectory = rules }
+        if let banks = try value("banks", String.self) { configuration.bankDirectory = banks }
+        if let grace = try value("grace_seconds", Int.self) {
+            guard (0...120).contains(grace) else { throw ConfigurationError(message: "\(file): 'grace_seconds' harus 0..120") }
+            configuration.settings.graceMilliseconds = Int64(grace) * 1000
+        }
+        for port in [configuration.httpsPort, configuration.httpPort] where !(1...65_535).contains(port) {
+            throw ConfigurationError(message: "\(file): port \(port) di luar 1..65535")
+        }
         if let tls = root["tls"] as? [String: Any] {
             configuration.certificatePath = tls["certificate"] as? String
             configuration.keyPath = tls["key"] as? String

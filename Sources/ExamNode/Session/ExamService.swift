@@ -613,16 +613,7 @@ public struct ExamService: Sendable {
         hex(SHA256.hash(data: Data(token.utf8)))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 
     static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
 }
