@@ -198,6 +198,10 @@ struct RosterTests {
             #expect(refusal.message.contains("baris 4: nama kosong"))
             #expect(refusal.message.contains("jenis formasi 'martian'"))
             #expect(refusal.message.contains("akomodasi 'jetpack'"))
+            let misnamed = try await client.refusal(
+                .post, "/api/proctor/sessions/\(session.id)/roster", token: proctor,
+                raw: "participant_number,name,formation_type,birth_date,akomodasi\n2024000001,Ani,general,1999-04-01,\n")
+            #expect(misnamed.message.contains("kepala kolom"))
             let after: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: proctor)
             #expect(after.first?.candidates == 0)
             let notOpen = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)

@@ -67,5 +67,4 @@ public struct QuestionBank: Sendable {
     public var version: String { manifest.version }
 
     public func item(_ id: String) -> Item? { indexByID[id].map { items[$0] } }
-    public func index(of id: String) -> Int? { indexByID[id] }
 }

@@ -44,7 +44,11 @@ public enum RosterParser {
             }
         } else {
             let lines = trimmed.components(separatedBy: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
-            guard let header = lines.first.map(splitCSV), header.map({ $0.lowercased() }).prefix(4) == csvHeader.prefix(4) else {
+            // The accommodations column may be left out; any other header is refused, so a
+            // misnamed column never feeds the wrong field.
+            guard let header = lines.first.map(splitCSV)?.map({ $0.lowercased() }),
+                header == csvHeader || header == Array(csvHeader.prefix(4))
+            else {
                 return .failure(.invalidRoster(["baris 1: kepala kolom harus \(csvHeader.joined(separator: ","))"]))
             }
             for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -15,9 +15,9 @@ public struct ExamService: Sendable {
     public let catalog: ExamCatalog
     public let settings: ExamSettings
     /// The item ids of each candidate's paper, so that a save need not decode the paper.
-    let paperItems = PaperItemCache()
+    let paperItems = PaperCache<Set<String>>()
     /// Papers as served, so that a reload does not render again.
-    let renderedPapers = RenderedPaperCache()
+    let renderedPapers = PaperCache<[UInt8]>()
 
     public init(database: ExamDatabase, clock: any ExamClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -177,6 +177,8 @@ public struct ExamService: Sendable {
             for number in running { try service.finish(db, session: id, participant: number, reason: "proctor-close", now: now) }
             try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
         }
+        paperItems.drop(session: id)
+        renderedPapers.drop(session: id)
     }
 
     public func extendSession(_ id: String, minutes: Int, actor: String) async throws {
@@ -360,7 +362,7 @@ public struct ExamService: Sendable {
             guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
             if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
             if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
-            let items = try paperItems.items(session: sessionID, participant: number) {
+            let items = try paperItems.value(session: sessionID, participant: number) {
                 try Set(Self.decodePaper(try Self.paperRow(db, session: sessionID, participant: number)).items.map(\.itemID))
             }
             guard items.contains(itemID) else { throw ExamNodeError.itemNotInPaper }
@@ -618,24 +620,24 @@ public struct ExamService: Sendable {
     static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
 }
 
-/// Item ids per candidate's paper. A paper never changes once assembled, so entries
-/// never go stale.
-final class PaperItemCache: Sendable {
-    private let entries = Mutex<[String: Set<String>]>([:])
+/// Something derived from a candidate's paper (its item ids, its rendered JSON), kept in
+/// memory. A paper never changes once assembled, so entries never go stale; a closed
+/// session's entries are dropped so a node that runs for days does not grow without end.
+final class PaperCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: [String: Value]]>([:])
 
-    func items(session: String, participant: String, load: () throws -> Set<String>) rethrows -> Set<String> {
-        let key = session + "/" + participant
-        if let found = entries.withLock({ $0[key] }) { return found }
-        let items = try load()
-        entries.withLock { $0[key] = items }
-        return items
+    func get(session: String, participant: String) -> Value? { entries.withLock { $0[session]?[participant] } }
+
+    func set(session: String, participant: String, _ value: Value) {
+        entries.withLock { $0[session, default: [:]][participant] = value }
     }
-}
 
-/// Rendered paper JSON per candidate. A paper never changes once assembled.
-final class RenderedPaperCache: Sendable {
-    private let entries = Mutex<[String: [UInt8]]>([:])
+    func value(session: String, participant: String, load: () throws -> Value) rethrows -> Value {
+        if let found = get(session: session, participant: participant) { return found }
+        let value = try load()
+        set(session: session, participant: participant, value)
+        return value
+    }
 
-    func get(session: String, participant: String) -> [UInt8]? { entries.withLock { $0[session + "/" + participant] } }
-    func set(session: String, participant: String, _ json: [UInt8]) { entries.withLock { $0[session + "/" + participant] = json } }
+    func drop(session: String) { _ = entries.withLock { $0.removeValue(forKey: session) } }
 }
