@@ -25,7 +25,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.25.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
     targets: [
         // Value types both services share: formation types, subtests, score sheets.
@@ -43,21 +46,60 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both services' HTTP edges share: TLS set-up, the redirect, security headers, the error body.
+        .target(
+            name: "SeleksiHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The exam service a venue runs: its store, sessions, clock, answers, HTTP routes and pages.
         .target(
             name: "ExamNode",
             dependencies: [
                 "ExamEngine",
                 "SeleksiCore",
+                "SeleksiHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Web")],
+            swiftSettings: swiftSettings
+        ),
+        // The portal's domain and its store: periods, accounts, formations, applications,
+        // documents, verification, objections, participant numbers and exam cards.
+        .target(
+            name: "Registration",
+            dependencies: [
+                "SeleksiCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The portal's HTTP edge: JSON API, server-rendered pages, sessions and CSRF.
+        .target(
+            name: "Portal",
+            dependencies: [
+                "Registration",
+                "SeleksiCore",
+                "SeleksiHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            resources: [.copy("Templates"), .copy("Static"), .copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
         // The command line, as a library so that tests can run its commands.
@@ -67,7 +109,11 @@ let package = Package(
                 "SeleksiCore",
                 "ExamEngine",
                 "ExamNode",
+                "Registration",
+                "Portal",
+                "SeleksiHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 // The load generator of `seleksi bench exam`.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -110,6 +156,22 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ExamNode"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistrationTests",
+            dependencies: ["Registration", "SeleksiCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PortalTests",
+            dependencies: [
+                "Portal",
+                "Registration",
+                "SeleksiCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import ExamEngine
 import ExamNode
+import Portal
+import Registration
+import SeleksiCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -70,22 +73,41 @@ struct ExamNodeCommand: AsyncParsableCommand {
     }
 }
 
-/// `seleksi serve`: everything on one machine. Today that is the exam node; the portal
-/// joins it when it exists (issue 4), still through the signed handoff.
+/// `seleksi serve`: everything on one machine: the portal and the exam node in one
+/// process, each on its own ports and its own database file.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Menjalankan Seleksi di satu mesin (saat ini: node ujian).")
+        commandName: "serve", abstract: "Menjalankan portal pendaftaran dan node ujian di satu mesin.")
 
     @OptionGroup var options: ServerOptions
+    @OptionGroup var portalOptions: PortalOptions
 
-    @Flag(help: "Mengisi basis data kosong dengan data contoh (pengawas, sesi SKD, peserta) dan mencetak cara masuknya.")
+    @Option(name: .customLong("portal-https-port"), help: "Port HTTPS portal.")
+    var portalHTTPSPort: Int?
+
+    @Option(name: .customLong("portal-http-port"), help: "Port HTTP portal (hanya mengalihkan ke HTTPS).")
+    var portalHTTPPort: Int?
+
+    @Flag(help: "Mengisi basis data kosong dengan data contoh (periode, formasi, staf, sesi ujian, peserta) dan mencetak cara masuknya.")
     var demo = false
 
     func run() async throws {
         let configuration = try options.configuration()
+        // One data folder holds both stores as separate files: the node's at its root, the portal's under portal/.
+        let portalData = options.data.map { $0 + "/portal" }
+        let settings = try portalOptions.settings(httpsPort: portalHTTPSPort, httpPort: portalHTTPPort, data: portalData)
         let node = try await ExamNodeRunner.open(configuration)
-        if demo { try await ExamNodeRunner.fillDemo(node, configuration: configuration) }
-        try await ExamNodeRunner.serve(node, configuration: configuration)
+        let portal = try PortalServer.openService(settings: settings)
+        if demo {
+            try await PortalDemo.fill(portal)
+            try await ExamNodeRunner.fillDemo(node, configuration: configuration)
+        }
+        var logger = Logger(label: "seleksi")
+        logger.logLevel = .info
+        let services = try await ExamNodeRunner.services(node, configuration: configuration, logger: logger)
+            + (try await PortalServer.services(service: portal, logger: logger))
+        logger.notice("portal: https://\(settings.host):\(settings.httpsPort)/ (data \(settings.data)); node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (data \(configuration.dataDirectory))")
+        try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
 }
 
@@ -106,6 +128,13 @@ enum ExamNodeRunner {
     static func serve(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {
         var logger = Logger(label: "seleksi.exam-node")
         logger.logLevel = .info
+        let services = try await self.services(service, configuration: configuration, logger: logger)
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+    }
+
+    /// The node's services, after crediting the downtime its heartbeat proves.
+    static func services(_ service: ExamService, configuration: ExamNodeConfiguration, logger: Logger) async throws -> [any Service] {
         let credited = try await service.creditDowntime()
         if credited > 0 {
             logger.notice("node sempat mati \(credited / 1000) detik; peserta yang sedang ujian tidak dibebani waktu itu (tercatat di log audit)")
@@ -113,8 +142,7 @@ enum ExamNodeRunner {
         let services = try ExamNodeServer.services(configuration: configuration, service: service, logger: logger)
         logger.notice(
             "node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (pengawas: /pengawas), http://\(configuration.host):\(configuration.httpPort) mengalihkan; data di \(configuration.dataDirectory)")
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
+        return services
     }
 
     static func fillDemo(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {

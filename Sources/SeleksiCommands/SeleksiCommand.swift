@@ -5,7 +5,7 @@ public struct SeleksiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "seleksi",
         abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
-        subcommands: [ServeCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, BenchCommand.self]
+        subcommands: [ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, BenchCommand.self]
     )
 
     public init() {}

@@ -2,6 +2,7 @@ import HTTPTypes
 import ExamEngine
 @testable import ExamNode
 import Foundation
+import SeleksiCore
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -1,12 +1,13 @@
 import Foundation
 public import Hummingbird
+import SeleksiHTTP
 
 /// Builds the node's router: the candidate API, the proctor API, the exam and proctor
 /// pages. The same function serves the real server and the tests.
 public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> {
     let router = Router(context: ExamRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(internalMessage: "Terjadi kesalahan di server. Jawaban yang sudah tersimpan tetap aman."))
     CandidateController(service: service).addRoutes(to: router.group("api/exam"))
     ProctorController(service: service).addRoutes(to: router.group("api/proctor"))
     if let web = Bundle.module.resourcePath.map({ $0 + "/Web" }) {
@@ -25,17 +26,4 @@ private func page(_ path: String) throws -> Response {
     guard let data = FileManager.default.contents(atPath: path) else { throw HTTPError(.notFound) }
     let type = path.hasSuffix(".js") ? "text/javascript; charset=utf-8" : path.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8"
     return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-}
-
-/// Headers every response carries.
-struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
-        response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'"
-        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        return response
-    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 public import Hummingbird
-import HummingbirdTLS
+import SeleksiHTTP
 public import Logging
 public import ServiceLifecycle
 
@@ -23,43 +23,15 @@ public struct Sweeper: Service {
     }
 }
 
-/// Plain HTTP does one thing: send the browser to HTTPS.
-func buildRedirectRouter(httpsPort: Int) -> Router<BasicRequestContext> {
-    let router = Router()
-    router.get("**") { request, _ -> Response in
-        let host = (request.head.authority ?? "localhost").split(separator: ":").first.map(String.init) ?? "localhost"
-        let target = "https://\(host):\(httpsPort)\(request.uri.path)"
-        return Response(status: .permanentRedirect, headers: [.location: target])
-    }
-    return router
-}
-
 /// The running exam node: HTTPS for candidates and proctors, HTTP redirecting to it,
 /// and the sweeper, as services of one group with graceful shutdown on SIGTERM.
 public enum ExamNodeServer {
     public static func services(configuration: ExamNodeConfiguration, service: ExamService, logger: Logger) throws -> [any Service] {
-        var certificate = configuration.certificatePath
-        var key = configuration.keyPath
-        if certificate == nil {
-            let generated = try SelfSignedCertificate.ensure(in: configuration.dataDirectory)
-            certificate = generated.certificate
-            key = generated.key
-            logger.notice(
-                "\(generated.created ? "sertifikat swatanda dibuat" : "sertifikat swatanda dipakai"): \(generated.certificate) (atur tls.certificate/tls.key di Config/exam-node.yaml untuk sertifikat resmi)")
-        }
-        var tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate!).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key!, format: .pem)))
-        tls.minimumTLSVersion = .tlsv12
-        let https = Application(
-            router: buildExamRouter(service: service),
-            server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.httpsPort), serverName: "seleksi-exam-node"),
-            logger: logger)
-        let http = Application(
-            router: buildRedirectRouter(httpsPort: configuration.httpsPort),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.httpPort), serverName: "seleksi-redirect"),
-            logger: logger)
-        return [https, http, Sweeper(service: service, logger: logger)]
+        let listen = ListenSettings(
+            host: configuration.host, httpsPort: configuration.httpsPort, httpPort: configuration.httpPort,
+            dataDirectory: configuration.dataDirectory, certificatePath: configuration.certificatePath, keyPath: configuration.keyPath)
+        let applications = try HTTPSServer.applications(
+            router: buildExamRouter(service: service), settings: listen, serverName: "seleksi-exam-node", configHint: "Config/exam-node.yaml", logger: logger)
+        return applications + [Sweeper(service: service, logger: logger)]
     }
 }

@@ -1,6 +1,8 @@
+public import SeleksiHTTP
+
 /// Everything the node refuses, each with a machine-readable code, an HTTP status and
 /// an Indonesian message a candidate or a proctor can act on.
-public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ExamNodeError: PublicError, Hashable, CustomStringConvertible {
     public let code: String
     public let status: Int
     public let message: String

@@ -11,7 +11,7 @@ public import SeleksiCore
 /// and every time credit goes to the audit log.
 public struct ExamService: Sendable {
     public let database: ExamDatabase
-    public let clock: any ExamClock
+    public let clock: any ServerClock
     public let catalog: ExamCatalog
     public let settings: ExamSettings
     /// The item ids of each candidate's paper, so that a save need not decode the paper.
@@ -19,7 +19,7 @@ public struct ExamService: Sendable {
     /// Papers as served, so that a reload does not render again.
     let renderedPapers = PaperCache<[UInt8]>()
 
-    public init(database: ExamDatabase, clock: any ExamClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
+    public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
         self.clock = clock
         self.catalog = catalog

@@ -1,0 +1,296 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Registration
+import SeleksiCore
+
+/// One route of the JSON API, as the OpenAPI document must list it.
+public struct APIRoute: Sendable, Hashable {
+    public let method: String
+    /// OpenAPI style: `/api/formations/{id}`.
+    public let path: String
+}
+
+/// The JSON API: the same operations as the pages, for apps and integrations.
+/// Every route says who may call it; `RouteTable` records each one for the test that
+/// holds `openapi.json` to what the server does.
+struct PortalAPI {
+    let service: RegistrationService
+
+    struct SignInBody: Decodable { let login: String; let password: String }
+    struct StaffSignInBody: Decodable { let username: String; let password: String; let totp: String }
+    struct EmailBody: Decodable { let email: String }
+    struct VerifyEmailBody: Decodable { let email: String; let code: String }
+    struct ResetBody: Decodable { let email: String; let code: String; let password: String }
+    struct ObjectionBody: Decodable { let reason: String }
+    struct DecisionBody: Decodable { let result: String; let reasonCode: String?; let note: String? }
+    struct AnswerBody: Decodable { let accepted: Bool; let answer: String }
+    struct MoveBody: Decodable { let slotID: String }
+
+    func register(on router: Router<PortalRequestContext>, table: RouteTable) {
+        let api = router.group("api")
+        // MARK: Public
+        table.add(api, .get, "period") { _, _ in try await periodView() }
+        table.add(api, .get, "formations") { request, _ in try await formations(request.uri.queryParameters) }
+        table.add(api, .get, "formations/{id}") { _, context in JSONBody(try await service.formation(id: try context.parameters.require("id"))) }
+        // MARK: Applicant account
+        table.add(api, .post, "accounts") { request, context -> Response in
+            let form = try await request.decode(as: SignUp.self, context: context)
+            let account = try await service.signUp(form)
+            return try created(AccountView(account), request, context)
+        }
+        table.add(api, .post, "accounts/verify-email") { request, context in
+            let body = try await request.decode(as: VerifyEmailBody.self, context: context)
+            try await service.verifyEmail(email: body.email, code: body.code)
+            return Accepted(ok: true, message: "Email terverifikasi.")
+        }
+        table.add(api, .post, "accounts/resend-code") { request, context in
+            let body = try await request.decode(as: EmailBody.self, context: context)
+            try await service.resendVerification(email: body.email)
+            return Accepted(ok: true, message: "Jika alamat itu terdaftar dan belum terverifikasi, kode baru sudah dikirim.")
+        }
+        table.add(api, .post, "password-reset") { request, context in
+            let body = try await request.decode(as: EmailBody.self, context: context)
+            try await service.requestPasswordReset(email: body.email)
+            return Accepted(ok: true, message: "Jika alamat itu terdaftar, kode pengaturan ulang sudah dikirim.")
+        }
+        table.add(api, .post, "password-reset/confirm") { request, context in
+            let body = try await request.decode(as: ResetBody.self, context: context)
+            try await service.resetPassword(email: body.email, code: body.code, newPassword: body.password)
+            return Accepted(ok: true, message: "Kata sandi diganti; semua sesi lama diakhiri.")
+        }
+        table.add(api, .post, "sessions") { request, context in
+            let body = try await request.decode(as: SignInBody.self, context: context)
+            let (token, session) = try await service.login(nikOrEmail: body.login, password: body.password, address: context.clientAddress)
+            return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: "applicant")
+        }
+        table.add(api, .delete, "sessions") { _, context in
+            guard let token = context.token else { throw RegistrationError.unauthenticated }
+            try await service.logout(token: token)
+            return Accepted(ok: true, message: "Anda sudah keluar.")
+        }
+        table.add(api, .get, "me") { _, context in AccountView(try await service.account(id: try context.applicantID())) }
+        // MARK: Applicant application
+        table.add(api, .get, "application") { _, context in try await applicationView(try context.applicantID()) }
+        table.add(api, .post, "application") { request, context -> Response in
+            let draft = try await request.decode(as: ApplicationDraft.self, context: context)
+            let id = try context.applicantID()
+            _ = try await service.createApplication(accountID: id, draft: draft)
+            return try created(try await applicationView(id), request, context)
+        }
+        table.add(api, .put, "application") { request, context in
+            let draft = try await request.decode(as: ApplicationDraft.self, context: context)
+            let id = try context.applicantID()
+            _ = try await service.updateApplication(accountID: id, draft: draft)
+            return try await applicationView(id)
+        }
+        table.add(api, .put, "application/documents/{kind}") { request, context in
+            let id = try context.applicantID()
+            let kind = try context.parameters.require("kind")
+            let bytes = try await Upload.read(request.body, headers: request.headers, requirement: try service.requirement(kind: kind))
+            return DocumentView(try await service.uploadDocument(accountID: id, kind: kind, bytes: bytes))
+        }
+        table.add(api, .get, "application/documents/{kind}") { _, context in
+            let (document, data) = try await service.document(accountID: try context.applicantID(), kind: try context.parameters.require("kind"))
+            return fileResponse(document, [UInt8](data))
+        }
+        table.add(api, .post, "application/submit") { _, context in
+            let id = try context.applicantID()
+            _ = try await service.submit(accountID: id)
+            return try await applicationView(id)
+        }
+        table.add(api, .post, "application/objection") { request, context in
+            let body = try await request.decode(as: ObjectionBody.self, context: context)
+            let id = try context.applicantID()
+            _ = try await service.fileObjection(accountID: id, reason: body.reason)
+            return try await applicationView(id)
+        }
+        table.add(api, .get, "application/exam-card") { _, context in try await examCard(try context.applicantID()) }
+        // MARK: Staff
+        table.add(api, .post, "staff/sessions") { request, context in
+            let body = try await request.decode(as: StaffSignInBody.self, context: context)
+            let (token, session) = try await service.staffLogin(username: body.username, password: body.password, totp: body.totp, address: context.clientAddress)
+            guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
+            return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: staff.role.rawValue)
+        }
+        table.add(api, .get, "verifier/applications") { _, context in Worklist(items: try await service.worklist(staff: try context.staff())) }
+        table.add(api, .get, "verifier/applications/{id}") { _, context in
+            let (account, application) = try await service.applicationForStaff(try context.staff(), id: try applicationID(context))
+            return StaffApplicationView(
+                applicant: AccountView(account), application: ApplicationView(application, verification: application.verification, service: service))
+        }
+        table.add(api, .get, "verifier/applications/{id}/documents/{kind}") { _, context in
+            let (document, bytes) = try await service.documentForStaff(try context.staff(), id: try applicationID(context), kind: try context.parameters.require("kind"))
+            return fileResponse(document, bytes)
+        }
+        table.add(api, .post, "verifier/applications/{id}/decision") { request, context in
+            let body = try await request.decode(as: DecisionBody.self, context: context)
+            guard let result = VerificationResult(rawValue: body.result) else { throw RegistrationError.invalid("invalid-result", "Hasil harus MS atau TMS.") }
+            let staff = try context.staff()
+            let id = try applicationID(context)
+            try await service.decide(staff: staff, id: id, result: result, reasonCode: body.reasonCode, note: body.note ?? "")
+            return Accepted(ok: true, message: "Hasil verifikasi dicatat.")
+        }
+        table.add(api, .post, "verifier/applications/{id}/objection-answer") { request, context in
+            let body = try await request.decode(as: AnswerBody.self, context: context)
+            try await service.answerObjection(staff: try context.staff(), id: try applicationID(context), accepted: body.accepted, answer: body.answer)
+            return Accepted(ok: true, message: "Jawaban sanggahan dicatat.")
+        }
+        // MARK: Committee admin
+        table.add(api, .put, "admin/period") { request, context in
+            let period = try await request.decode(as: SelectionPeriod.self, context: context)
+            try await service.setPeriod(staff: try requireAdmin(context), period)
+            return try await periodView()
+        }
+        table.add(api, .post, "admin/agencies") { request, context -> Response in
+            let agency = try await request.decode(as: Agency.self, context: context)
+            try await service.addAgency(staff: try requireAdmin(context), agency)
+            return try created(Accepted(ok: true, message: "Instansi disimpan."), request, context)
+        }
+        table.add(api, .post, "admin/formations") { request, context -> Response in
+            let formation = try await request.decode(as: Formation.self, context: context)
+            try await service.addFormation(staff: try requireAdmin(context), formation)
+            return try created(JSONBody(try await service.formation(id: formation.id)), request, context)
+        }
+        table.add(api, .post, "admin/slots") { request, context -> Response in
+            let slot = try await request.decode(as: ExamSlot.self, context: context)
+            try await service.addSlot(staff: try requireAdmin(context), slot)
+            return try created(Accepted(ok: true, message: "Sesi ujian disimpan."), request, context)
+        }
+        table.add(api, .post, "admin/announce-results") { _, context in
+            _ = try await service.announceResults(staff: try requireAdmin(context))
+            return try await periodView()
+        }
+        table.add(api, .post, "admin/assign-seats") { _, context in
+            let (assigned, unplaced) = try await service.assignSeats(staff: try requireAdmin(context))
+            return SeatsView(assigned: assigned, unplaced: unplaced)
+        }
+        table.add(api, .post, "admin/applications/{id}/seat") { request, context in
+            let body = try await request.decode(as: MoveBody.self, context: context)
+            try await service.moveSeat(staff: try requireAdmin(context), applicationID: try applicationID(context), slotID: body.slotID)
+            return Accepted(ok: true, message: "Peserta dipindahkan.")
+        }
+        table.add(api, .get, "admin/audit") { request, context in
+            let query = request.uri.queryParameters
+            let filter = AuditFilter(
+                actor: query["actor"].map(String.init), action: query["action"].map(String.init), subject: query["subject"].map(String.init),
+                limit: query["limit"].flatMap { Int(String($0)) } ?? 200)
+            return AuditView(items: try await service.auditLog(staff: try context.staff(), filter))
+        }
+    }
+
+    // MARK: - Helpers
+
+    func periodView() async throws -> PeriodView {
+        let period = try await service.period()
+        return PeriodView(
+            period: period, objectionDeadline: period.objectionDeadline, documents: service.settings.documents,
+            rejectionReasons: service.settings.rejectionReasons, testLocations: try await service.testLocations())
+    }
+
+    func formations(_ query: Parameters) async throws -> FormationPage {
+        let filter = try FormationQuery.filter(query)
+        let (_, items, total) = try await service.formations(filter)
+        return FormationPage(total: total, page: filter.page, pageSize: filter.pageSize, items: items)
+    }
+
+    func applicationView(_ accountID: Int64) async throws -> ApplicationView {
+        guard let application = try await service.application(accountID: accountID) else { throw RegistrationError.noApplication }
+        let period = try await service.period()
+        return ApplicationView(application, verification: service.visibleVerification(application, period: period), service: service)
+    }
+
+    func examCard(_ accountID: Int64) async throws -> ExamCardView {
+        let (account, application, seat) = try await service.examCard(accountID: accountID)
+        return ExamCardView(
+            participantNumber: seat.participantNumber, name: account.name, agency: application.formation.agencyName, position: application.formation.position,
+            venue: seat.slot.venue, location: seat.slot.location, date: IndonesianDate.dateTime(seat.slot.startsAt), startsAt: seat.slot.startsAt,
+            session: seat.slot.sessionNumber, rules: examCardRules)
+    }
+
+    func requireAdmin(_ context: PortalRequestContext) throws -> StaffAccount {
+        let staff = try context.staff()
+        guard staff.role == .admin else { throw RegistrationError.forbidden }
+        return staff
+    }
+
+    func applicationID(_ context: PortalRequestContext) throws -> Int64 {
+        guard let id = Int64(try context.parameters.require("id")) else { throw RegistrationError.notFound }
+        return id
+    }
+
+    func created(_ value: some ResponseEncodable, _ request: Request, _ context: PortalRequestContext) throws -> Response {
+        var response = try value.response(from: request, context: context)
+        response.status = .created
+        return response
+    }
+}
+
+/// A stored document as a download; never rendered inline as a page of ours.
+func fileResponse(_ document: StoredDocument, _ bytes: [UInt8]) -> Response {
+    let fileExtension = document.contentType == "application/pdf" ? "pdf" : "jpg"
+    var headers = HTTPFields()
+    headers[.contentType] = document.contentType
+    headers[.contentDisposition] = "inline; filename=\"\(document.kind).\(fileExtension)\""
+    headers[.cacheControl] = "private, no-store"
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+/// The query of the public formation list, shared by the API and the page.
+enum FormationQuery {
+    static func filter(_ query: Parameters) throws -> FormationFilter {
+        func text(_ key: String) -> String? {
+            guard let raw = query[Substring(key)] else { return nil }
+            let trimmed: String = String(raw).trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty ? nil : String(trimmed.prefix(100))
+        }
+        var filter = FormationFilter(text: text("q"), agencyID: text("agency"), location: text("location"))
+        if let type = text("type") {
+            guard let value = FormationType(rawValue: type) else { throw RegistrationError.invalid("invalid-filter", "Jenis formasi '\(type)' tidak dikenal.") }
+            filter.type = value
+        }
+        if let level = text("education") {
+            guard let value = EducationLevel(rawValue: level) else { throw RegistrationError.invalid("invalid-filter", "Jenjang pendidikan '\(level)' tidak dikenal.") }
+            filter.educationLevel = value
+        }
+        if let page = text("page") {
+            guard let value = Int(page), (1...10_000).contains(value) else { throw RegistrationError.invalid("invalid-filter", "Halaman harus 1..10000.") }
+            filter.page = value
+        }
+        if let size = text("pageSize") {
+            guard let value = Int(size), (1...100).contains(value) else { throw RegistrationError.invalid("invalid-filter", "pageSize harus 1..100.") }
+            filter.pageSize = value
+        }
+        return filter
+    }
+}
+
+/// Reads an upload body with the document's own limit: a declared length over the
+/// limit is refused before a byte is read, and reading stops at the limit.
+enum Upload {
+    static func read(_ body: RequestBody, headers: HTTPFields, requirement: DocumentRequirement) async throws -> [UInt8] {
+        if let length = headers[.contentLength].flatMap({ Int($0) }), length > requirement.maxBytes {
+            throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB)
+        }
+        do {
+            let buffer = try await body.collect(upTo: requirement.maxBytes)
+            return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB)
+        }
+    }
+}
+
+/// Registers routes and remembers them, so that the OpenAPI test can compare.
+final class RouteTable: @unchecked Sendable {
+    private(set) var routes: [APIRoute] = []
+
+    func add<Output: ResponseGenerator>(
+        _ group: RouterGroup<PortalRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+        _ handler: @escaping @Sendable (Request, PortalRequestContext) async throws -> Output
+    ) {
+        let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+        group.on(RouterPath(hummingbirdPath), method: method, use: handler)
+        routes.append(APIRoute(method: method.rawValue.lowercased(), path: "/api/" + path))
+    }
+}

@@ -1,0 +1,36 @@
+import Hummingbird
+public import Registration
+public import SeleksiHTTP
+
+extension RegistrationError: PublicError {}
+
+/// The session cookie's name; the cookie is HttpOnly, Secure and SameSite=Lax.
+let sessionCookie = "seleksi_sesi"
+/// The anonymous forms' CSRF cookie (double submit), for sign-up and login pages.
+let formCookie = "seleksi_form"
+
+/// Finds the caller: `Authorization: Bearer` first, then the session cookie. A
+/// cookie-authenticated request that changes state must carry the session's CSRF
+/// token (the `X-CSRF-Token` header for the API; forms check their field themselves).
+struct AuthMiddleware: RouterMiddleware {
+    let service: RegistrationService
+
+    func handle(_ request: Request, context: PortalRequestContext, next: (Request, PortalRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            let token = String(header.dropFirst(7))
+            guard let session = try await service.authenticate(token: token) else { throw RegistrationError.unauthenticated }
+            context.session = session
+            context.token = token
+        } else if let token = request.cookies[sessionCookie]?.value, let session = try await service.authenticate(token: token) {
+            context.session = session
+            context.token = token
+            context.viaCookie = true
+            let changesState = ![.get, .head].contains(request.method)
+            if changesState, request.uri.path.hasPrefix("/api/"), request.headers[.init("X-CSRF-Token")!] != session.csrf {
+                throw RegistrationError.badCSRF
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+public import Hummingbird
+public import Registration
+import Logging
+import NIOCore
+import SeleksiHTTP
+
+/// The portal's router and the list of its API routes (for the OpenAPI check).
+public struct PortalRouter {
+    public let router: Router<PortalRequestContext>
+    public let apiRoutes: [APIRoute]
+}
+
+/// Builds the portal: the JSON API under `/api`, the pages, `/openapi.json` and the
+/// static files. The same function serves the real server and the tests.
+public func buildPortalRouter(service: RegistrationService) async throws -> PortalRouter {
+    let router = Router(context: PortalRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: PortalErrorMiddleware())
+    router.add(middleware: AuthMiddleware(service: service))
+    let table = RouteTable()
+    PortalAPI(service: service).register(on: router, table: table)
+    let pages = try await PageRenderer.load()
+    ApplicantPages(service: service, pages: pages).register(on: router)
+    StaffPages(service: service, pages: pages).register(on: router)
+    let resources = Bundle.module.resourcePath ?? "."
+    router.get("/openapi.json") { _, _ in
+        guard let data = FileManager.default.contents(atPath: resources + "/openapi.json") else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"], body: .init(byteBuffer: .init(bytes: data)))
+    }
+    router.get("/static/:file") { _, context in
+        let file = try context.parameters.require("file")
+        guard file.range(of: "^[a-z0-9-]+\\.css$", options: .regularExpression) != nil,
+            let data = FileManager.default.contents(atPath: resources + "/Static/" + file)
+        else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: .init(bytes: data)))
+    }
+    return PortalRouter(router: router, apiRoutes: table.routes)
+}
+
+/// Errors on `/api` answer the JSON error body; errors on pages answer a short HTML
+/// page with the same Indonesian message (or send an unauthenticated visitor to login).
+struct PortalErrorMiddleware: RouterMiddleware {
+    let json = ErrorMiddleware<PortalRequestContext>(internalMessage: "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi.")
+
+    func handle(_ request: Request, context: PortalRequestContext, next: (Request, PortalRequestContext) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/api/") { return try await json.handle(request, context: context, next: next) }
+        do {
+            return try await next(request, context)
+        } catch let error as any PublicError {
+            if error.status == 401 {
+                return Response(status: .seeOther, headers: [.location: request.uri.path.hasPrefix("/staf") ? "/staf/masuk" : "/masuk"])
+            }
+            return Self.page(error.status, error.message)
+        } catch let error as HTTPError {
+            return Self.page(error.status.code, error.status.code == 404 ? "Halaman tidak ditemukan." : error.status.reasonPhrase)
+        } catch is NIOTooManyBytesError {
+            return Self.page(413, "Isi permintaan terlalu besar.")
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Self.page(500, "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi.")
+        }
+    }
+
+    static func page(_ status: Int, _ message: String) -> Response {
+        let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        let html = """
+            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Seleksi</title><link rel="stylesheet" href="/static/portal.css"></head>
+            <body><main><h1>Tidak dapat diproses</h1><p class="error">\(escaped)</p><p><a href="/">Beranda</a></p></main></body></html>
+            """
+        return Response(status: .init(code: status), headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

@@ -1,0 +1,339 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Registration
+import SeleksiCore
+
+/// The public and applicant pages: every step from the formation list to the exam
+/// card, usable without JavaScript and on a phone. Each handler calls the same
+/// service operation as the JSON API.
+struct ApplicantPages {
+    let service: RegistrationService
+    let pages: PageRenderer
+
+    func register(on router: Router<PortalRequestContext>) {
+        router.get("/") { _, context in try await home(context) }
+        router.get("/formasi") { request, context in try await formations(request, context) }
+        router.get("/daftar") { request, context in anonymousForm("daftar", [:], request, context) }
+        router.post("/daftar") { request, context in try await signUp(request, context) }
+        router.get("/verifikasi-email") { request, context in
+            anonymousForm("verifikasi-email", ["email": request.uri.queryParameters["email"].map(String.init) ?? ""], request, context)
+        }
+        router.post("/verifikasi-email") { request, context in try await verifyEmail(request, context) }
+        router.get("/masuk") { request, context in
+            var values: [String: Any] = [:]
+            if request.uri.queryParameters["ok"] != nil { values["notice"] = "Email terverifikasi. Silakan masuk." }
+            if request.uri.queryParameters["sandi"] != nil { values["notice"] = "Kata sandi sudah diganti. Silakan masuk." }
+            return anonymousForm("masuk", values, request, context)
+        }
+        router.post("/masuk") { request, context in try await login(request, context) }
+        router.post("/keluar") { request, context in
+            let form = try await FormFields.read(request, context: context)
+            try PageHelpers.checkSessionToken(context, form)
+            if let token = context.token { try await service.logout(token: token) }
+            var response = PageHelpers.redirect("/")
+            response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
+            return response
+        }
+        router.get("/lupa-sandi") { request, context in anonymousForm("lupa-sandi", [:], request, context) }
+        router.post("/lupa-sandi") { request, context in
+            let form = try await FormFields.read(request, context: context)
+            try PageHelpers.checkFormToken(request, form)
+            try await service.requestPasswordReset(email: form["email"])
+            return PageHelpers.redirect("/atur-sandi?email=" + (form["email"].addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        }
+        router.get("/atur-sandi") { request, context in
+            anonymousForm("atur-sandi", ["email": request.uri.queryParameters["email"].map(String.init) ?? ""], request, context)
+        }
+        router.post("/atur-sandi") { request, context in
+            let form = try await FormFields.read(request, context: context)
+            try PageHelpers.checkFormToken(request, form)
+            do {
+                try await service.resetPassword(email: form["email"], code: form["code"], newPassword: form.values["password"] ?? "")
+                return PageHelpers.redirect("/masuk?sandi=1")
+            } catch let error as RegistrationError {
+                return anonymousForm("atur-sandi", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+            }
+        }
+        router.get("/lamaran") { request, context in try await dashboard(request, context, values: [:]) }
+        router.post("/lamaran") { request, context in try await saveApplication(request, context) }
+        router.post("/lamaran/dokumen") { request, context in try await upload(request, context) }
+        router.post("/lamaran/akhiri") { request, context in
+            try await applicantAction(request, context) { id, _ in _ = try await service.submit(accountID: id) }
+        }
+        router.post("/lamaran/sanggah") { request, context in
+            try await applicantAction(request, context) { id, form in _ = try await service.fileObjection(accountID: id, reason: form["reason"]) }
+        }
+        router.get("/lamaran/dokumen/:kind") { _, context in
+            let (document, data) = try await service.document(accountID: try context.applicantID(), kind: try context.parameters.require("kind"))
+            return fileResponse(document, [UInt8](data))
+        }
+        router.get("/kartu-pendaftaran") { _, context in
+            let (account, application) = try await service.registrationCard(accountID: try context.applicantID())
+            return pages.render("kartu-pendaftaran", Self.cardValues(account, application), context: context)
+        }
+        router.get("/kartu-ujian") { _, context in
+            let (account, application, seat) = try await service.examCard(accountID: try context.applicantID())
+            var values = Self.cardValues(account, application)
+            values["participantNumber"] = seat.participantNumber
+            values["venue"] = seat.slot.venue
+            values["location"] = seat.slot.location
+            values["date"] = IndonesianDate.dateTime(seat.slot.startsAt)
+            values["session"] = seat.slot.sessionNumber
+            values["rules"] = examCardRules
+            return pages.render("kartu-ujian", values, context: context)
+        }
+    }
+
+    // MARK: - Public
+
+    func home(_ context: PortalRequestContext) async throws -> Response {
+        guard let period = try await service.store.currentPeriod() else {
+            return pages.render("beranda", ["noPeriod": true], context: context)
+        }
+        let rows: [[String: String]] = [
+            ["label": "Pendaftaran", "window": period.registration.indonesian],
+            ["label": "Verifikasi administrasi", "window": period.verification.indonesian],
+            ["label": "Sanggahan", "window": period.objectionDeadline.map { "sampai " + IndonesianDate.dateTime($0) } ?? "\(period.objectionDays) hari setelah pengumuman hasil administrasi"],
+            ["label": "Ujian SKD", "window": period.exam.indonesian],
+            ["label": "Pengumuman", "window": period.announcement.indonesian],
+        ]
+        return pages.render("beranda", ["period": period.name, "timetable": rows], context: context)
+    }
+
+    func formations(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var values: [String: Any] = [
+            "q": query["q"].map(String.init) ?? "", "location": query["location"].map(String.init) ?? "",
+            "types": FormationType.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": query["type"].map(String.init) == $0.rawValue] },
+            "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": query["education"].map(String.init) == $0.rawValue] },
+        ]
+        do {
+            let filter = try FormationQuery.filter(query)
+            let (_, items, total) = try await service.formations(filter)
+            values["total"] = total
+            values["items"] = items.map(Self.formationValues)
+            values["page"] = filter.page
+            if filter.page * filter.pageSize < total {
+                var next = URLComponents()
+                var items: [URLQueryItem] = []
+                for key in ["q", "type", "education", "location"] {
+                    if let value = query[Substring(key)] { items.append(URLQueryItem(name: key, value: String(value))) }
+                }
+                items.append(URLQueryItem(name: "page", value: String(filter.page + 1)))
+                next.queryItems = items
+                values["next"] = "/formasi" + (next.string ?? "")
+            }
+            return pages.render("formasi", values, context: context)
+        } catch let error as RegistrationError {
+            return pages.render("formasi", values.merging(PageHelpers.error(error)) { _, b in b }, context: context, status: PageHelpers.status(error))
+        }
+    }
+
+    static func formationValues(_ f: Formation) -> [String: Any] {
+        [
+            "id": f.id, "agency": f.agencyName, "position": f.position, "unit": f.unit, "location": f.location, "education": f.educationLevel.rawValue,
+            "majors": f.majors.joined(separator: ", "), "quota": f.quota, "type": f.type.displayName, "maxAge": f.maxAge,
+        ]
+    }
+
+    // MARK: - Account
+
+    func anonymousForm(_ template: String, _ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        let token = PageHelpers.formToken(request)
+        var values = values
+        values["csrf"] = token.value
+        return PageHelpers.withFormCookie(pages.render(template, values, context: context, status: status), token)
+    }
+
+    func signUp(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkFormToken(request, form)
+        let signUp = SignUp(
+            nik: form["nik"], kk: form["kk"], name: form["name"], birthPlace: form["birthPlace"], birthDate: form["birthDate"], sex: form["sex"],
+            email: form["email"], phone: form["phone"], password: form.values["password"] ?? "")
+        do {
+            guard form.values["password"] == form.values["password2"] else {
+                throw RegistrationError.invalid("password-mismatch", "Ulangi kata sandi yang sama.")
+            }
+            let account = try await service.signUp(signUp)
+            return PageHelpers.redirect("/verifikasi-email?email=" + (account.email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        } catch let error as RegistrationError {
+            var values = form.values
+            values["password"] = nil
+            values["password2"] = nil
+            var all: [String: Any] = values
+            all["sexL"] = form["sex"] == "L"
+            all["sexP"] = form["sex"] == "P"
+            return anonymousForm("daftar", all.merging(PageHelpers.error(error)) { _, b in b }, request, context, status: PageHelpers.status(error))
+        }
+    }
+
+    func verifyEmail(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkFormToken(request, form)
+        do {
+            if form["resend"] == "1" {
+                try await service.resendVerification(email: form["email"])
+                return anonymousForm("verifikasi-email", ["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."], request, context)
+            }
+            try await service.verifyEmail(email: form["email"], code: form["code"])
+            return PageHelpers.redirect("/masuk?ok=1")
+        } catch let error as RegistrationError {
+            return anonymousForm("verifikasi-email", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+        }
+    }
+
+    func login(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkFormToken(request, form)
+        do {
+            let (token, session) = try await service.login(nikOrEmail: form["login"], password: form.values["password"] ?? "", address: context.clientAddress)
+            var response = PageHelpers.redirect("/lamaran")
+            response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
+            return response
+        } catch let error as RegistrationError {
+            return anonymousForm("masuk", PageHelpers.error(error).merging(["login": form["login"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+        }
+    }
+
+    // MARK: - Application
+
+    func dashboard(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard case .applicant(let id) = context.session?.principal else { return PageHelpers.redirect("/masuk") }
+        let account = try await service.account(id: id)
+        let period = try await service.period()
+        let application = try await service.application(accountID: id)
+        var values: [String: Any] = [
+            "name": account.name, "nik": account.nik, "email": account.email, "emailVerified": account.emailVerified,
+            "period": period.name, "registrationWindow": period.registration.indonesian,
+        ]
+        let draft = application?.draft
+        let chosenFormation = request.uri.queryParameters["formasi"].map(String.init) ?? draft?.formationID ?? ""
+        let locations = try await service.testLocations()
+        values["form"] = [
+            "formationID": chosenFormation, "level": draft?.education.level.rawValue ?? "", "major": draft?.education.major ?? "",
+            "diplomaNumber": draft?.education.diplomaNumber ?? "", "gpa": draft.map { String(format: "%.2f", $0.education.gpa) } ?? "",
+            "graduationYear": draft.map { String($0.education.graduationYear) } ?? "", "disability": draft?.disability ?? false,
+            "residesAbroad": draft?.residesAbroad ?? false,
+            "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": draft?.education.level == $0] },
+            "locations": locations.map { ["value": $0, "selected": draft?.testLocation == $0] },
+        ] as [String: Any]
+        if let application {
+            values["application"] = [
+                "id": application.id, "draft": application.status == .draft, "submitted": application.status == .submitted,
+                "formation": Self.formationValues(application.formation),
+                "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "",
+            ] as [String: Any]
+            values["documents"] = service.settings.documents.map { requirement -> [String: Any] in
+                let stored = application.documents.first { $0.kind == requirement.kind }
+                return [
+                    "kind": requirement.kind, "label": requirement.label, "type": requirement.type.label, "accept": requirement.type.contentType,
+                    "maxKB": requirement.maxKB, "uploaded": stored != nil, "sizeKB": stored.map { ($0.size + 1023) / 1024 } ?? 0,
+                    "editable": application.status == .draft,
+                ]
+            }
+            if let verification = service.visibleVerification(application, period: period) {
+                var result: [String: Any] = [
+                    "ms": verification.result == .ms, "result": verification.result.rawValue, "reason": service.reasonLabel(verification.reasonCode) ?? "",
+                    "note": verification.note,
+                ]
+                if let objection = application.objection {
+                    result["objection"] = [
+                        "reason": objection.reason, "filedAt": IndonesianDate.dateTime(objection.filedAt), "answer": objection.answer ?? "",
+                        "answered": objection.answer != nil, "accepted": objection.accepted == true,
+                    ] as [String: Any]
+                } else if verification.result == .tms, let deadline = period.objectionDeadline, service.clock.nowMilliseconds() <= deadline {
+                    result["canObject"] = true
+                    result["deadline"] = IndonesianDate.dateTime(deadline)
+                }
+                values["result"] = result
+            }
+            if let seat = application.assignment { values["participantNumber"] = seat.participantNumber }
+        }
+        return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
+    }
+
+    func draft(from form: FormFields) throws -> ApplicationDraft {
+        guard let level = EducationLevel(rawValue: form["level"]) else {
+            throw RegistrationError.invalid("invalid-education", "Pilih jenjang pendidikan.")
+        }
+        guard let gpa = Double(form["gpa"].replacingOccurrences(of: ",", with: ".")) else {
+            throw RegistrationError.invalid("invalid-gpa", "IPK harus angka, misalnya 3,25.")
+        }
+        guard let year = Int(form["graduationYear"]) else {
+            throw RegistrationError.invalid("invalid-graduation-year", "Tahun lulus harus angka.")
+        }
+        return ApplicationDraft(
+            formationID: form["formationID"],
+            education: Education(level: level, major: form["major"], diplomaNumber: form["diplomaNumber"], gpa: gpa, graduationYear: year),
+            testLocation: form["testLocation"], disability: form["disability"] == "1", residesAbroad: form["residesAbroad"] == "1")
+    }
+
+    func saveApplication(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let id = try context.applicantID()
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkSessionToken(context, form)
+        do {
+            let draft = try draft(from: form)
+            if try await service.application(accountID: id) == nil {
+                _ = try await service.createApplication(accountID: id, draft: draft)
+            } else {
+                _ = try await service.updateApplication(accountID: id, draft: draft)
+            }
+            return PageHelpers.redirect("/lamaran?disimpan=1")
+        } catch let error as RegistrationError {
+            return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+        }
+    }
+
+    func upload(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let id = try context.applicantID()
+        let largest = service.settings.documents.map(\.maxBytes).max() ?? 0
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > largest + 16 * 1024 {
+            return try await dashboard(
+                request, context, values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
+                status: .contentTooLarge)
+        }
+        let form: FormFields
+        do {
+            form = try await FormFields.read(request, context: context, limit: largest + 16 * 1024)
+        } catch is NIOTooManyBytesError {
+            return try await dashboard(
+                request, context, values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
+                status: .contentTooLarge)
+        }
+        try PageHelpers.checkSessionToken(context, form)
+        do {
+            guard let bytes = form.files["file"] else { throw RegistrationError.emptyFile }
+            _ = try await service.uploadDocument(accountID: id, kind: form["kind"], bytes: bytes)
+            return PageHelpers.redirect("/lamaran?unggah=1")
+        } catch let error as RegistrationError {
+            return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+        }
+    }
+
+    func applicantAction(
+        _ request: Request, _ context: PortalRequestContext, _ action: (Int64, FormFields) async throws -> Void
+    ) async throws -> Response {
+        let id = try context.applicantID()
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkSessionToken(context, form)
+        do {
+            try await action(id, form)
+            return PageHelpers.redirect("/lamaran")
+        } catch let error as RegistrationError {
+            return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+        }
+    }
+
+    static func cardValues(_ account: Account, _ application: Registration.Application) -> [String: Any] {
+        [
+            "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)", "registrationNumber": String(format: "REG-%08d", application.id),
+            "agency": application.formation.agencyName, "position": application.formation.position, "unit": application.formation.unit,
+            "formationType": application.formation.type.displayName, "education": "\(application.draft.education.level.rawValue) \(application.draft.education.major)",
+            "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "", "testLocation": application.draft.testLocation,
+            "documents": application.documents.map { ["kind": $0.kind, "sha": String($0.sha256.prefix(16))] },
+        ]
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import Mustache
+import MultipartKit
+import NIOCore
+import Registration
+import SeleksiCore
+
+/// Renders the server-side pages (swift-mustache, Indonesian text, no JavaScript
+/// needed) and holds what every page handler shares: form fields, the CSRF check,
+/// cookies and redirects.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    static let titles = [
+        "beranda": "Beranda", "formasi": "Formasi", "daftar": "Buat akun", "verifikasi-email": "Verifikasi email", "masuk": "Masuk",
+        "lupa-sandi": "Lupa kata sandi", "atur-sandi": "Atur kata sandi", "lamaran": "Lamaran saya", "kartu-pendaftaran": "Kartu pendaftaran",
+        "kartu-ujian": "Kartu ujian", "staf-masuk": "Masuk staf", "staf-daftar": "Verifikasi", "staf-lamaran": "Lamaran", "staf-panitia": "Panitia",
+    ]
+
+    static func load() async throws -> PageRenderer {
+        guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else { throw RegistrationError("templates", status: 500, "Templat halaman tidak ditemukan.") }
+        return PageRenderer(library: try await MustacheLibrary(directory: folder))
+    }
+
+    /// A page with the shared header: `values` plus the signed-in user and the CSRF token.
+    func render(_ template: String, _ values: [String: Any], context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var values = values
+        values["title"] = values["title"] ?? Self.titles[template] ?? "Seleksi"
+        values["csrf"] = values["csrf"] ?? context.session?.csrf
+        switch context.session?.principal {
+        case .applicant: values["applicant"] = true
+        case .staff(let staff):
+            values["staff"] = ["username": staff.username, "role": staff.role.rawValue, "admin": staff.role == .admin]
+        case nil: break
+        }
+        let html = library.render(values, withTemplate: template) ?? "Templat \(template) tidak ada."
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// A form's fields, from `application/x-www-form-urlencoded` or `multipart/form-data`.
+struct FormFields: Sendable {
+    var values: [String: String]
+    /// Uploaded files by field name (multipart only).
+    var files: [String: [UInt8]] = [:]
+
+    subscript(_ key: String) -> String { values[key]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+
+    static func read(_ request: Request, context: PortalRequestContext, limit: Int? = nil) async throws -> FormFields {
+        let contentType = request.headers[.contentType] ?? ""
+        if contentType.hasPrefix("multipart/form-data") {
+            guard let boundary = contentType.components(separatedBy: "boundary=").last?.trimmingCharacters(in: CharacterSet(charactersIn: "\"")),
+                !boundary.isEmpty
+            else { throw RegistrationError.invalid("malformed-form", "Formulir unggah tidak sah.") }
+            let buffer = try await request.body.collect(upTo: limit ?? context.maxUploadSize)
+            let parts = try Self.multipartParts(buffer, boundary: boundary)
+            var form = FormFields(values: [:])
+            for part in parts {
+                guard let name = part.name else { continue }
+                if (part.headers.first(name: "Content-Disposition") ?? "").contains("filename=") {
+                    form.files[name] = Array(part.body.readableBytesView)
+                } else {
+                    form.values[name] = String(buffer: part.body)
+                }
+            }
+            return form
+        }
+        let buffer = try await request.body.collect(upTo: limit ?? 64 * 1024)
+        do {
+            return FormFields(values: try URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: buffer)))
+        } catch {
+            throw RegistrationError.invalid("malformed-form", "Isi formulir tidak dapat dibaca.")
+        }
+    }
+
+    static func multipartParts(_ buffer: ByteBuffer, boundary: String) throws -> [MultipartPart] {
+        let parser = MultipartParser(boundary: boundary)
+        final class Collector: @unchecked Sendable {
+            var parts: [MultipartPart] = []
+            var headers = HTTPHeaders()
+            var body = ByteBuffer()
+        }
+        let collector = Collector()
+        parser.onHeader = { name, value in collector.headers.add(name: name, value: value) }
+        parser.onBody = { chunk in collector.body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            collector.parts.append(MultipartPart(headers: collector.headers, body: collector.body))
+            collector.headers = HTTPHeaders()
+            collector.body = ByteBuffer()
+        }
+        do {
+            try parser.execute(buffer)
+        } catch {
+            throw RegistrationError.invalid("malformed-form", "Formulir unggah tidak sah.")
+        }
+        return collector.parts
+    }
+}
+
+enum PageHelpers {
+    /// 303 to `location`: the browser follows with a GET, so a reload never re-posts.
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    static func sessionCookie(_ token: String, maxAge: Int) -> Cookie {
+        Cookie(name: Portal.sessionCookie, value: token, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The anonymous forms' token: a cookie the form must echo (double submit).
+    static func formToken(_ request: Request) -> (value: String, isNew: Bool) {
+        if let value = request.cookies[formCookie]?.value, value.count >= 32 { return (value, false) }
+        var generator = SystemRandomNumberGenerator()
+        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return (value, true)
+    }
+
+    static func withFormCookie(_ response: Response, _ token: (value: String, isNew: Bool)) -> Response {
+        var response = response
+        if token.isNew {
+            response.setCookie(Cookie(name: formCookie, value: token.value, path: "/", secure: true, httpOnly: true, sameSite: .strict))
+        }
+        return response
+    }
+
+    /// An anonymous form's CSRF check.
+    static func checkFormToken(_ request: Request, _ form: FormFields) throws {
+        guard let cookie = request.cookies[formCookie]?.value, !cookie.isEmpty, form["csrf"] == cookie else { throw RegistrationError.badCSRF }
+    }
+
+    /// A signed-in form's CSRF check: the field must be this session's token.
+    static func checkSessionToken(_ context: PortalRequestContext, _ form: FormFields) throws {
+        guard let session = context.session, form["csrf"] == session.csrf else { throw RegistrationError.badCSRF }
+    }
+
+    static func error(_ error: RegistrationError) -> [String: Any] {
+        ["error": error.message, "errorCode": error.code]
+    }
+
+    static func status(_ error: RegistrationError) -> HTTPResponse.Status { .init(code: error.status) }
+}

@@ -1,0 +1,47 @@
+import Foundation
+public import Hummingbird
+public import Logging
+public import Registration
+public import SeleksiCore
+import SeleksiHTTP
+public import ServiceLifecycle
+
+/// Hands the outbox to the mailer every second until the portal shuts down.
+struct MailService: Service {
+    let delivery: MailDelivery
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let sent = try await delivery.deliverPending()
+                if sent > 0 { logger.info("email terkirim: \(sent)") }
+            } catch {
+                logger.error("pengiriman email: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
+/// The running portal: HTTPS, HTTP redirecting to it, and the mail outbox.
+public enum PortalServer {
+    /// Opens the store under the data folder, creating it, and runs the migrations.
+    public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
+        try FileManager.default.createDirectory(atPath: settings.data, withIntermediateDirectories: true)
+        let store = try SQLiteRegistrationStore.open(path: settings.data + "/portal.sqlite")
+        return RegistrationService(store: store, clock: clock, settings: settings, documentDirectory: settings.data + "/documents")
+    }
+
+    public static func services(service: RegistrationService, logger: Logger) async throws -> [any Service] {
+        let settings = service.settings
+        let listen = ListenSettings(
+            host: settings.host, httpsPort: settings.httpsPort, httpPort: settings.httpPort, dataDirectory: settings.data,
+            certificatePath: settings.tlsCertificate, keyPath: settings.tlsKey)
+        let portal = try await buildPortalRouter(service: service)
+        let applications = try HTTPSServer.applications(
+            router: portal.router, settings: listen, serverName: "seleksi-portal", configHint: "Config/portal.yaml", logger: logger)
+        let mail = MailDelivery(store: service.store, command: settings.mailCommand, folder: settings.data + "/mail", clock: service.clock)
+        return applications + [MailService(delivery: mail, logger: logger)]
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// A window of the timetable, inclusive of both ends, in milliseconds since 1970.
+public struct Window: Sendable, Codable, Hashable {
+    public var opens: Int64
+    public var closes: Int64
+
+    public init(opens: Int64, closes: Int64) {
+        self.opens = opens
+        self.closes = closes
+    }
+
+    public func contains(_ instant: Int64) -> Bool { (opens...closes).contains(instant) }
+
+    /// "1 Desember 2026 08.00 – 15 Desember 2026 23.59 WIB", for refusal messages.
+    public var indonesian: String { "\(IndonesianDate.dateTime(opens)) – \(IndonesianDate.dateTime(closes))" }
+}
+
+/// One selection period (for example CASN 2026) and its timetable. An action outside
+/// its window is refused with the window's dates.
+public struct SelectionPeriod: Sendable, Codable, Hashable {
+    public var id: String
+    public var name: String
+    /// Account creation, the application, uploads and *end registration*.
+    public var registration: Window
+    /// Verifiers record MS/TMS.
+    public var verification: Window
+    /// Days after the administrative result is announced in which an objection may be filed.
+    public var objectionDays: Int
+    /// The exam days (cards show their sessions).
+    public var exam: Window
+    /// When final results are announced.
+    public var announcement: Window
+    /// When the administrative result was announced; nil until the committee does so.
+    public var resultsAnnouncedAt: Int64?
+    /// The digits in front of every participant number of this period.
+    public var participantPrefix: String
+
+    public init(
+        id: String, name: String, registration: Window, verification: Window, objectionDays: Int, exam: Window,
+        announcement: Window, resultsAnnouncedAt: Int64? = nil, participantPrefix: String
+    ) {
+        self.id = id
+        self.name = name
+        self.registration = registration
+        self.verification = verification
+        self.objectionDays = objectionDays
+        self.exam = exam
+        self.announcement = announcement
+        self.resultsAnnouncedAt = resultsAnnouncedAt
+        self.participantPrefix = participantPrefix
+    }
+
+    /// The last instant an objection is accepted: whole calendar days after the announcement.
+    public var objectionDeadline: Int64? {
+        resultsAnnouncedAt.map { IndonesianDate.endOfDay($0, plusDays: objectionDays) }
+    }
+}
+
+/// Dates as Indonesians read them, in WIB (UTC+7), which the national timetable uses.
+public enum IndonesianDate {
+    static let months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
+    static let wib = TimeZone(secondsFromGMT: 7 * 3600)!
+
+    static func components(_ milliseconds: Int64) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = wib
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+
+    public static func date(_ milliseconds: Int64) -> String {
+        let c = components(milliseconds)
+        return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+    }
+
+    public static func dateTime(_ milliseconds: Int64) -> String {
+        let c = components(milliseconds)
+        return "\(date(milliseconds)) \(String(format: "%02d.%02d", c.hour!, c.minute!)) WIB"
+    }
+
+    /// 23:59:59.999 WIB of the day `plusDays` calendar days after `milliseconds`.
+    public static func endOfDay(_ milliseconds: Int64, plusDays: Int) -> Int64 {
+        let offset: Int64 = 7 * 3_600_000
+        let day: Int64 = 86_400_000
+        let local = milliseconds + offset
+        let startOfDay = local - ((local % day) + day) % day
+        return startOfDay + Int64(plusDays + 1) * day - 1 - offset
+    }
+
+    /// Milliseconds of the start of `yyyy-MM-dd` in WIB, or nil if it is not a real date.
+    public static func parseDay(_ text: String) -> Int64? {
+        guard let (y, m, d) = parseYMD(text) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = wib
+        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)) else { return nil }
+        return Int64(date.timeIntervalSince1970 * 1000)
+    }
+
+    /// `yyyy-MM-dd` split into numbers, refusing impossible dates such as 2001-02-30.
+    public static func parseYMD(_ text: String) -> (Int, Int, Int)? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+        else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard d <= days[m - 1] else { return nil }
+        return (y, m, d)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+public import SeleksiCore
+
+/// The checks on a sign-up form, pure: every field is checked and every problem named.
+public enum SignUpRules {
+    /// A checked sign-up: the parsed NIK and normalised values.
+    public struct Checked: Sendable {
+        public let nik: NIK
+        public let sex: Sex
+        public let email: String
+        public let phone: String
+    }
+
+    public static func check(_ form: SignUp, passwords: PasswordPolicy) -> Result<Checked, RegistrationError> {
+        let nik: NIK
+        do {
+            nik = try NIK(form.nik)
+        } catch {
+            switch error {
+            case .notSixteenDigits: return .failure(.invalid("invalid-nik", "NIK harus 16 angka."))
+            case .unknownProvince(let code): return .failure(.invalid("invalid-nik", "NIK tidak sah: kode provinsi \(code) tidak dikenal."))
+            case .impossibleBirthDate: return .failure(.invalid("invalid-nik", "NIK tidak sah: angka ke-7 s.d. 12 bukan tanggal lahir."))
+            case .zeroSerial: return .failure(.invalid("invalid-nik", "NIK tidak sah: nomor urut 0000."))
+            }
+        }
+        let kk = form.kk.filter { !$0.isWhitespace }
+        guard kk.count == 16, kk.allSatisfy(\.isASCII), kk.allSatisfy(\.isNumber) else {
+            return .failure(.invalid("invalid-kk", "Nomor KK harus 16 angka."))
+        }
+        let name = form.name.trimmingCharacters(in: .whitespaces)
+        guard (2...100).contains(name.count) else { return .failure(.invalid("invalid-name", "Nama harus diisi sesuai KTP (2-100 huruf).")) }
+        guard (2...60).contains(form.birthPlace.trimmingCharacters(in: .whitespaces).count) else {
+            return .failure(.invalid("invalid-birth-place", "Tempat lahir harus diisi sesuai KTP."))
+        }
+        guard let (year, month, day) = IndonesianDate.parseYMD(form.birthDate) else {
+            return .failure(.invalid("invalid-birth-date", "Tanggal lahir harus berformat TTTT-BB-HH dan tanggal yang ada."))
+        }
+        guard let sex = Sex(rawValue: form.sex) else { return .failure(.invalid("invalid-sex", "Jenis kelamin harus L atau P.")) }
+        guard nik.agrees(year: year, month: month, day: day, sex: sex) else {
+            return .failure(.invalid("nik-mismatch", "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK (angka ke-7 s.d. 12: tanggal lahir, ditambah 40 untuk perempuan)."))
+        }
+        let email = form.email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard email.range(of: #"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"#, options: .regularExpression) != nil, email.count <= 254 else {
+            return .failure(.invalid("invalid-email", "Alamat email tidak sah."))
+        }
+        let phone = form.phone.filter { !$0.isWhitespace && $0 != "-" }
+        guard phone.range(of: #"^(\+62|0)8[0-9]{7,12}$"#, options: .regularExpression) != nil else {
+            return .failure(.invalid("invalid-phone", "Nomor ponsel harus diawali 08 atau +628, 10-15 angka."))
+        }
+        if let problem = passwords.problem(form.password, mustNotContain: [nik.digits, email]) { return .failure(problem) }
+        return .success(Checked(nik: nik, sex: sex, email: email, phone: phone))
+    }
+}
+
+/// A password must be long enough and not one of the commonest passwords.
+public struct PasswordPolicy: Sendable {
+    public var minimumLength: Int
+
+    public init(minimumLength: Int = 10) { self.minimumLength = minimumLength }
+
+    /// The commonest passwords in leaked lists, plus the Indonesian favourites.
+    static let common: Set<String> = [
+        "123456", "12345678", "123456789", "1234567890", "12345678910", "password", "password1", "password123", "qwerty",
+        "qwertyuiop", "qwerty123", "abc123", "111111", "000000", "1q2w3e4r", "1q2w3e4r5t", "iloveyou", "admin123", "welcome1",
+        "indonesia", "indonesia1", "indonesia123", "bismillah", "bismillah123", "sayang", "sayangku", "rahasia", "rahasia123",
+        "katasandi", "katasandi123", "asdfghjkl", "zxcvbnm123", "merdeka45", "garuda123", "pancasila", "cpns2024", "cpns2026",
+        "passw0rd", "p@ssw0rd", "aaaaaaaaaa", "1234512345", "0987654321", "asdf1234", "qwe123qwe", "sscasn2024", "bkn12345",
+    ]
+
+    public func problem(_ password: String, mustNotContain personal: [String] = []) -> RegistrationError? {
+        if password.count < minimumLength {
+            return .invalid("weak-password", "Kata sandi minimal \(minimumLength) karakter.")
+        }
+        if password.count > 72 {
+            return .invalid("weak-password", "Kata sandi paling panjang 72 karakter.")
+        }
+        let lowered = password.lowercased()
+        if Self.common.contains(lowered) || Set(lowered).count <= 2 {
+            return .invalid("weak-password", "Kata sandi ini terlalu umum; pilih yang lain.")
+        }
+        if personal.contains(where: { !$0.isEmpty && lowered.contains($0.lowercased()) }) {
+            return .invalid("weak-password", "Kata sandi tidak boleh memuat NIK atau alamat email Anda.")
+        }
+        return nil
+    }
+}

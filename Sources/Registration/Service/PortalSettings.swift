@@ -1,0 +1,94 @@
+import Foundation
+import Yams
+
+/// The portal's configuration, read once from `Config/portal.yaml`, then overridden by
+/// the command line and `SELEKSI_DATA`. Tests build their own.
+public struct PortalSettings: Sendable, Codable {
+    public var host = "127.0.0.1"
+    public var httpsPort = 9443
+    public var httpPort = 9080
+    public var data = "data/portal"
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// bcrypt work factor: each step doubles the cost of a login and of a guess.
+    public var bcryptCost = 10
+    public var passwordMinimumLength = 10
+    public var sessionHours = 12
+    public var loginFailuresPerAccount = 5
+    public var loginFailuresPerAddress = 50
+    public var loginWindowMinutes = 15
+    public var codeMinutes = 30
+    /// A `sendmail -t` style command that reads the message on standard input; empty
+    /// writes each message to `DATA/mail/` so the demo works offline.
+    public var mailCommand = ""
+    public var minimumAge = 18
+    public var cumlaudeMinimumGPA = 3.51
+    public var documents = DocumentRequirement.national
+    public var rejectionReasons = RejectionReason.defaults
+
+    enum CodingKeys: String, CodingKey {
+        case host, data, documents
+        case httpsPort = "https_port", httpPort = "http_port", tlsCertificate = "tls_certificate", tlsKey = "tls_key"
+        case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
+        case loginFailuresPerAccount = "login_failures_per_account", loginFailuresPerAddress = "login_failures_per_address"
+        case loginWindowMinutes = "login_window_minutes", codeMinutes = "code_minutes", mailCommand = "mail_command"
+        case minimumAge = "minimum_age", cumlaudeMinimumGPA = "cumlaude_min_gpa", rejectionReasons = "rejection_reasons"
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = PortalSettings()
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? d.host
+        httpsPort = try c.decodeIfPresent(Int.self, forKey: .httpsPort) ?? d.httpsPort
+        httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
+        data = try c.decodeIfPresent(String.self, forKey: .data) ?? d.data
+        tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
+        tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
+        bcryptCost = try c.decodeIfPresent(Int.self, forKey: .bcryptCost) ?? d.bcryptCost
+        passwordMinimumLength = try c.decodeIfPresent(Int.self, forKey: .passwordMinimumLength) ?? d.passwordMinimumLength
+        sessionHours = try c.decodeIfPresent(Int.self, forKey: .sessionHours) ?? d.sessionHours
+        loginFailuresPerAccount = try c.decodeIfPresent(Int.self, forKey: .loginFailuresPerAccount) ?? d.loginFailuresPerAccount
+        loginFailuresPerAddress = try c.decodeIfPresent(Int.self, forKey: .loginFailuresPerAddress) ?? d.loginFailuresPerAddress
+        loginWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .loginWindowMinutes) ?? d.loginWindowMinutes
+        codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
+        mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
+        minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
+        cumlaudeMinimumGPA = try c.decodeIfPresent(Double.self, forKey: .cumlaudeMinimumGPA) ?? d.cumlaudeMinimumGPA
+        documents = try c.decodeIfPresent([DocumentRequirement].self, forKey: .documents) ?? d.documents
+        rejectionReasons = try c.decodeIfPresent([RejectionReason].self, forKey: .rejectionReasons) ?? d.rejectionReasons
+    }
+
+    /// Reads the YAML file; a missing file leaves the defaults, a broken or
+    /// out-of-range one is an error naming the key.
+    public static func load(file: String) throws -> PortalSettings {
+        guard let data = FileManager.default.contents(atPath: file) else { return PortalSettings() }
+        let settings: PortalSettings
+        do {
+            settings = try YAMLDecoder().decode(PortalSettings.self, from: String(decoding: data, as: UTF8.self))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            throw PortalSettingsError(message: "\(file): '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
+        }
+        try settings.validate(file: file)
+        return settings
+    }
+
+    func validate(file: String) throws {
+        func fail(_ message: String) -> PortalSettingsError { PortalSettingsError(message: "\(file): \(message)") }
+        for port in [httpsPort, httpPort] where !(1...65_535).contains(port) { throw fail("port \(port) di luar 1..65535") }
+        guard (4...31).contains(bcryptCost) else { throw fail("bcrypt_cost harus 4..31") }
+        guard (8...72).contains(passwordMinimumLength) else { throw fail("password_min_length harus 8..72") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw fail("tls_certificate dan tls_key harus diisi bersama") }
+        guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else { throw fail("documents: jenis dokumen harus unik dan tidak kosong") }
+        for document in documents where document.kind.range(of: "^[a-z0-9-]{1,30}$", options: .regularExpression) == nil || document.maxKB <= 0 {
+            throw fail("documents: '\(document.kind)' harus huruf kecil/angka/tanda hubung dan max_kb > 0")
+        }
+        guard !rejectionReasons.isEmpty else { throw fail("rejection_reasons tidak boleh kosong") }
+    }
+}
+
+public struct PortalSettingsError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

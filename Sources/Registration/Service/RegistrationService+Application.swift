@@ -1,0 +1,179 @@
+import Crypto
+public import Foundation
+import SeleksiCore
+
+/// The applicant's side: one application, its documents, *end registration*,
+/// objections and the cards.
+extension RegistrationService {
+    /// The applicant's application, or nil before they start one.
+    public func application(accountID: Int64) async throws -> Application? {
+        try await store.application(accountID: accountID)
+    }
+
+    func requireApplication(_ accountID: Int64) async throws -> Application {
+        guard let application = try await store.application(accountID: accountID) else { throw RegistrationError.noApplication }
+        return application
+    }
+
+    /// The checks every save of the form runs: window, email verified, fields, the
+    /// formation exists in this period, eligibility.
+    func checkDraft(_ draft: ApplicationDraft, account: Account, period: SelectionPeriod) async throws {
+        try require(period.registration, "Pengisian lamaran")
+        guard account.emailVerified else { throw RegistrationError.emailNotVerified }
+        let year = IndonesianDate.components(now).year!
+        if let problem = Eligibility.checkForm(draft, currentYear: year) { throw problem }
+        guard let formation = try await store.formation(id: draft.formationID), formation.periodID == period.id else {
+            throw RegistrationError.unknownFormation
+        }
+        guard try await testLocations().contains(draft.testLocation) else {
+            throw RegistrationError.invalid("invalid-test-location", "Lokasi tes '\(draft.testLocation)' tidak tersedia.")
+        }
+        let closing = IndonesianDate.components(period.registration.closes)
+        let reasons = eligibility.reasons(
+            draft: draft, formation: formation, birthDate: account.birthDate, nik: try NIK(account.nik), closingDay: (closing.year!, closing.month!, closing.day!))
+        guard reasons.isEmpty else { throw RegistrationError.ineligible(reasons) }
+    }
+
+    /// Starts the one application of this period.
+    public func createApplication(accountID: Int64, draft: ApplicationDraft) async throws -> Application {
+        let period = try await period()
+        let account = try await account(id: accountID)
+        if try await store.application(accountID: accountID) != nil { throw RegistrationError.secondApplication }
+        try await checkDraft(draft, account: account, period: period)
+        return try await store.createApplication(accountID: accountID, periodID: period.id, draft: draft, now: now)
+    }
+
+    /// Changes the application while it is a draft.
+    public func updateApplication(accountID: Int64, draft: ApplicationDraft) async throws -> Application {
+        let period = try await period()
+        let account = try await account(id: accountID)
+        let application = try await requireApplication(accountID)
+        guard application.status == .draft else { throw RegistrationError.locked }
+        try await checkDraft(draft, account: account, period: period)
+        try await store.updateDraft(applicationID: application.id, draft: draft, now: now)
+        return try await requireApplication(accountID)
+    }
+
+    public func requirement(kind: String) throws -> DocumentRequirement {
+        guard let requirement = settings.documents.first(where: { $0.kind == kind }) else { throw RegistrationError.unknownDocument }
+        return requirement
+    }
+
+    /// Stores a document: type read from the content, size checked, written to a
+    /// temporary file, flushed, renamed into place, and only then recorded; the file
+    /// it replaces is removed after the record commits. A failure at any step leaves
+    /// the previous document as it was.
+    public func uploadDocument(accountID: Int64, kind: String, bytes: [UInt8]) async throws -> StoredDocument {
+        let requirement = try requirement(kind: kind)
+        guard !bytes.isEmpty else { throw RegistrationError.emptyFile }
+        guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB) }
+        guard requirement.type.matches(bytes.prefix(8)) else { throw RegistrationError.wrongFileType(requirement.label, expected: requirement.type.label) }
+        let period = try await period()
+        try require(period.registration, "Unggah dokumen")
+        let application = try await requireApplication(accountID)
+        guard application.status == .draft else { throw RegistrationError.locked }
+        let sha = Hex.encode(SHA256.hash(data: bytes))
+        let folder = documentDirectory + "/\(application.id)"
+        let path = folder + "/\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
+        try DocumentFiles.writeDurably(bytes, to: path)
+        let document = StoredDocument(kind: kind, contentType: requirement.type.contentType, size: bytes.count, sha256: sha, path: path, uploadedAt: now)
+        do {
+            if let replaced = try await store.replaceDocument(applicationID: application.id, document) {
+                try? FileManager.default.removeItem(atPath: replaced)
+            }
+        } catch {
+            if !(application.documents.contains { $0.path == path }) { try? FileManager.default.removeItem(atPath: path) }
+            throw error
+        }
+        return document
+    }
+
+    /// The applicant's own document.
+    public func document(accountID: Int64, kind: String) async throws -> (StoredDocument, Data) {
+        let application = try await requireApplication(accountID)
+        return try Self.read(application, kind: kind)
+    }
+
+    static func read(_ application: Application, kind: String) throws -> (StoredDocument, Data) {
+        guard let document = application.documents.first(where: { $0.kind == kind }),
+            let data = FileManager.default.contents(atPath: document.path)
+        else { throw RegistrationError.notFound }
+        return (document, data)
+    }
+
+    /// *Akhiri pendaftaran*: eligibility again, every document present, then locked.
+    public func submit(accountID: Int64) async throws -> Application {
+        let period = try await period()
+        let account = try await account(id: accountID)
+        let application = try await requireApplication(accountID)
+        guard application.status == .draft else { throw RegistrationError.locked }
+        try await checkDraft(application.draft, account: account, period: period)
+        let required = Dictionary(uniqueKeysWithValues: settings.documents.map { ($0.kind, $0.label) })
+        try await store.submit(applicationID: application.id, requiredKinds: required, now: now)
+        return try await requireApplication(accountID)
+    }
+
+    /// The result as the applicant may see it: nothing before the announcement.
+    public func visibleVerification(_ application: Application, period: SelectionPeriod) -> Verification? {
+        guard let announced = period.resultsAnnouncedAt, announced <= now else { return nil }
+        return application.verification
+    }
+
+    /// An objection to a TMS result: once, within the configured days after the announcement.
+    public func fileObjection(accountID: Int64, reason: String) async throws -> Application {
+        let period = try await period()
+        let application = try await requireApplication(accountID)
+        guard let verification = visibleVerification(application, period: period), let deadline = period.objectionDeadline else {
+            throw RegistrationError.resultNotAnnounced
+        }
+        guard verification.result == .tms else { throw RegistrationError.objectionNotAllowed }
+        guard application.objection == nil else { throw RegistrationError.objectionTwice }
+        guard now <= deadline else { throw RegistrationError.objectionClosed(deadline) }
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (20...2000).contains(text.count) else {
+            throw RegistrationError.invalid("invalid-objection", "Alasan sanggahan harus ditulis, 20-2000 karakter.")
+        }
+        try await store.fileObjection(applicationID: application.id, Objection(reason: text, filedAt: now))
+        return try await requireApplication(accountID)
+    }
+
+    /// The exam card, once the applicant has a participant number and a seat.
+    public func examCard(accountID: Int64) async throws -> (Account, Application, ExamAssignment) {
+        let account = try await account(id: accountID)
+        let application = try await requireApplication(accountID)
+        guard let assignment = application.assignment else { throw RegistrationError.notEligibleForCard }
+        return (account, application, assignment)
+    }
+
+    /// The registration card, once registration was ended.
+    public func registrationCard(accountID: Int64) async throws -> (Account, Application) {
+        let account = try await account(id: accountID)
+        let application = try await requireApplication(accountID)
+        guard application.status == .submitted else { throw RegistrationError.notSubmitted }
+        return (account, application)
+    }
+}
+
+/// Document files on disk.
+enum DocumentFiles {
+    /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
+    /// reader sees the whole file or none of it.
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = path + ".part-" + UUID().uuidString
+        guard let handle = FileHandle(forWritingAtPath: temporary) ?? {
+            _ = FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
+            return FileHandle(forWritingAtPath: temporary)
+        }() else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        do {
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, path) != 0 { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import SeleksiCore
+
+/// The staff's side: verification scoped to the verifier's agency, objections, and the
+/// committee admin's timetable, formations, slots, announcements and seats. Every
+/// action is written to the audit log in the same transaction.
+extension RegistrationService {
+    func requireVerifier(_ staff: StaffAccount) throws -> String? {
+        switch staff.role {
+        case .verifier: return staff.agencyID
+        case .admin: return nil
+        default: throw RegistrationError.forbidden
+        }
+    }
+
+    func requireAdmin(_ staff: StaffAccount) throws {
+        guard staff.role == .admin else { throw RegistrationError.forbidden }
+    }
+
+    /// Submitted applications of the verifier's own agency (an admin sees all).
+    public func worklist(staff: StaffAccount) async throws -> [ApplicationSummary] {
+        let period = try await period()
+        if let agency = try requireVerifier(staff) { return try await store.applications(agencyID: agency, periodID: period.id) }
+        var all: [ApplicationSummary] = []
+        for agency in try await store.agencies() { all += try await store.applications(agencyID: agency.id, periodID: period.id) }
+        return all
+    }
+
+    /// One application, if it is in the staff member's scope; another agency's is "not found".
+    public func applicationForStaff(_ staff: StaffAccount, id: Int64) async throws -> (Account, Application) {
+        let agency = try requireVerifier(staff)
+        guard let application = try await store.application(id: id), application.status == .submitted,
+            agency == nil || application.formation.agencyID == agency,
+            let account = try await store.account(id: application.accountID)
+        else { throw RegistrationError.notFound }
+        return (account, application)
+    }
+
+    public func documentForStaff(_ staff: StaffAccount, id: Int64, kind: String) async throws -> (StoredDocument, [UInt8]) {
+        let (_, application) = try await applicationForStaff(staff, id: id)
+        let (document, data) = try Self.read(application, kind: kind)
+        try await store.appendAudit(audit(staff, "document.open", "lamaran:\(id)", kind))
+        return (document, [UInt8](data))
+    }
+
+    /// MS, or TMS with a reason from the configured list, during the verification window.
+    public func decide(staff: StaffAccount, id: Int64, result: VerificationResult, reasonCode: String?, note: String) async throws {
+        let period = try await period()
+        _ = try await applicationForStaff(staff, id: id)
+        try require(period.verification, "Verifikasi")
+        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        var code: String?
+        if result == .tms {
+            guard let reasonCode, settings.rejectionReasons.contains(where: { $0.code == reasonCode }) else { throw RegistrationError.unknownReason }
+            code = reasonCode
+        }
+        guard text.count <= 2000 else { throw RegistrationError.invalid("invalid-note", "Keterangan paling panjang 2000 karakter.") }
+        try await store.recordVerification(
+            applicationID: id, Verification(result: result, reasonCode: code, note: text, by: staff.username, at: now),
+            audit: audit(staff, "verification.decide", "lamaran:\(id)", result.rawValue + (code.map { " " + $0 } ?? "")))
+    }
+
+    public func answerObjection(staff: StaffAccount, id: Int64, accepted: Bool, answer: String) async throws {
+        _ = try await applicationForStaff(staff, id: id)
+        let text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (5...2000).contains(text.count) else { throw RegistrationError.invalid("invalid-answer", "Jawaban sanggahan harus ditulis, 5-2000 karakter.") }
+        try await store.answerObjection(
+            applicationID: id, answer: text, accepted: accepted, by: staff.username, at: now,
+            audit: audit(staff, "objection.answer", "lamaran:\(id)", accepted ? "diterima" : "ditolak"))
+    }
+
+    /// A label for a TMS reason code.
+    public func reasonLabel(_ code: String?) -> String? {
+        code.flatMap { code in settings.rejectionReasons.first { $0.code == code }?.label }
+    }
+
+    // MARK: - Committee admin
+
+    public func setPeriod(staff: StaffAccount?, _ period: SelectionPeriod) async throws {
+        if let staff { try requireAdmin(staff) }
+        for window in [period.registration, period.verification, period.exam, period.announcement] where window.opens > window.closes {
+            throw RegistrationError.invalid("invalid-timetable", "Jendela jadwal berakhir sebelum dibuka.")
+        }
+        guard period.registration.closes <= period.verification.closes, (0...30).contains(period.objectionDays) else {
+            throw RegistrationError.invalid("invalid-timetable", "Verifikasi tidak boleh selesai sebelum pendaftaran; masa sanggah 0-30 hari.")
+        }
+        guard period.participantPrefix.range(of: "^[0-9]{2,8}$", options: .regularExpression) != nil else {
+            throw RegistrationError.invalid("invalid-prefix", "Awalan nomor peserta: 2-8 angka.")
+        }
+        try await store.savePeriod(
+            period,
+            audit: AuditEntry(
+                at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "period.save", subject: period.id,
+                detail: "pendaftaran \(period.registration.indonesian)"))
+    }
+
+    public func addAgency(staff: StaffAccount?, _ agency: Agency) async throws {
+        if let staff { try requireAdmin(staff) }
+        guard agency.id.range(of: "^[a-z0-9-]{2,40}$", options: .regularExpression) != nil, !agency.name.isEmpty else {
+            throw RegistrationError.invalid("invalid-agency", "Kode instansi: 2-40 huruf kecil/angka/tanda hubung, dan nama wajib.")
+        }
+        try await store.saveAgency(agency, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "agency.save", subject: agency.id, detail: agency.name))
+    }
+
+    public func addFormation(staff: StaffAccount?, _ formation: Formation) async throws {
+        if let staff { try requireAdmin(staff) }
+        var formation = formation
+        formation.periodID = try await period().id
+        guard formation.quota > 0, !formation.majors.isEmpty, (18...60).contains(formation.maxAge), !formation.position.isEmpty, !formation.id.isEmpty else {
+            throw RegistrationError.invalid("invalid-formation", "Formasi harus punya kode, jabatan, kuota > 0, minimal satu program studi, dan batas usia 18-60.")
+        }
+        try await store.saveFormation(
+            formation, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "formation.save", subject: formation.id, detail: formation.position))
+    }
+
+    public func addSlot(staff: StaffAccount?, _ slot: ExamSlot) async throws {
+        if let staff { try requireAdmin(staff) }
+        var slot = slot
+        slot.periodID = try await period().id
+        guard slot.capacity > 0, (1...8).contains(slot.sessionNumber), !slot.venue.isEmpty, !slot.location.isEmpty, !slot.id.isEmpty else {
+            throw RegistrationError.invalid("invalid-slot", "Sesi ujian harus punya kode, tempat, lokasi, sesi 1-8 dan kapasitas > 0.")
+        }
+        try await store.saveSlot(slot, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "slot.save", subject: slot.id, detail: slot.venue))
+    }
+
+    /// Publishes the administrative results: applicants see them, and the objection days start.
+    public func announceResults(staff: StaffAccount) async throws -> SelectionPeriod {
+        try requireAdmin(staff)
+        var period = try await period()
+        period.resultsAnnouncedAt = now
+        try await store.savePeriod(period, audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari"))
+        return period
+    }
+
+    public func assignSeats(staff: StaffAccount) async throws -> (assigned: Int, unplaced: Int) {
+        try requireAdmin(staff)
+        let period = try await period()
+        return try await store.assignSeats(period: period, audit: audit(staff, "seats.assign", period.id))
+    }
+
+    public func moveSeat(staff: StaffAccount, applicationID: Int64, slotID: String) async throws {
+        try requireAdmin(staff)
+        try await store.moveSeat(applicationID: applicationID, slotID: slotID, audit: audit(staff, "seats.move", "lamaran:\(applicationID)", slotID))
+    }
+
+    public func auditLog(staff: StaffAccount, _ filter: AuditFilter) async throws -> [AuditEntry] {
+        try requireAdmin(staff)
+        return try await store.audit(filter)
+    }
+}

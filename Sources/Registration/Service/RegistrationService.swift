@@ -1,0 +1,267 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import HummingbirdOTP
+import NIOPosix
+public import SeleksiCore
+
+/// The portal's domain operations, shared by the JSON API and the pages: every
+/// window, rule and scope is checked here, once.
+public struct RegistrationService: Sendable {
+    public let store: any RegistrationStore
+    public let clock: any ServerClock
+    public let settings: PortalSettings
+    /// Where uploaded documents live (`DATA/documents`).
+    public let documentDirectory: String
+
+    public init(store: any RegistrationStore, clock: any ServerClock, settings: PortalSettings, documentDirectory: String) {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.documentDirectory = documentDirectory
+    }
+
+    var now: Int64 { clock.nowMilliseconds() }
+    var passwords: PasswordPolicy { PasswordPolicy(minimumLength: settings.passwordMinimumLength) }
+    var eligibility: Eligibility { Eligibility(minimumAge: settings.minimumAge, cumlaudeMinimumGPA: settings.cumlaudeMinimumGPA) }
+
+    // MARK: - Public
+
+    public func period() async throws -> SelectionPeriod {
+        guard let period = try await store.currentPeriod() else { throw RegistrationError.noPeriod }
+        return period
+    }
+
+    public func formations(_ filter: FormationFilter) async throws -> (period: SelectionPeriod, items: [Formation], total: Int) {
+        let period = try await period()
+        let (items, total) = try await store.formations(periodID: period.id, filter: filter)
+        return (period, items, total)
+    }
+
+    public func formation(id: String) async throws -> Formation {
+        let period = try await period()
+        guard let formation = try await store.formation(id: id), formation.periodID == period.id else { throw RegistrationError.notFound }
+        return formation
+    }
+
+    /// Test locations that have exam slots, for the application form.
+    public func testLocations() async throws -> [String] {
+        Array(Set(try await store.slots(periodID: try await period().id).map(\.location))).sorted()
+    }
+
+    func require(_ window: Window, _ what: String) throws {
+        guard window.contains(now) else { throw RegistrationError.outsideWindow(what, window) }
+    }
+
+    // MARK: - Accounts
+
+    /// Creates an account and sends the email code. Allowed while registration is open.
+    public func signUp(_ form: SignUp) async throws -> Account {
+        let period = try await period()
+        try require(period.registration, "Pembuatan akun")
+        let checked = try SignUpRules.check(form, passwords: passwords).get()
+        let hash = try await hashPassword(form.password)
+        let (code, plain) = newCode(.verifyEmail)
+        let account = Account(
+            id: 0, periodID: period.id, nik: checked.nik.digits, kk: form.kk.filter { !$0.isWhitespace }, name: form.name.trimmingCharacters(in: .whitespaces),
+            birthPlace: form.birthPlace.trimmingCharacters(in: .whitespaces), birthDate: form.birthDate, sex: checked.sex, email: checked.email,
+            phone: checked.phone, emailVerified: false, createdAt: now)
+        return try await store.createAccount(account, passwordHash: hash, code: code, mail: verificationMail(to: checked.email, name: account.name, code: plain))
+    }
+
+    func verificationMail(to: String, name: String, code: String) -> Mail {
+        Mail(
+            to: to, subject: "Kode verifikasi email Seleksi",
+            body: """
+                Yth. \(name),
+
+                Kode verifikasi email Anda: \(code)
+                Kode berlaku \(settings.codeMinutes) menit. Masukkan di halaman Verifikasi Email bersama alamat email ini.
+                Jika Anda tidak mendaftar, abaikan pesan ini.
+                """,
+            createdAt: now)
+    }
+
+    public func verifyEmail(email: String, code: String) async throws {
+        let period = try await period()
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()),
+            try await store.confirmEmail(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
+        else { throw RegistrationError.wrongCode }
+    }
+
+    /// Sends a new email code; says nothing about whether the address exists.
+    public func resendVerification(email: String) async throws {
+        let period = try await period()
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.lowercased()), !account.emailVerified else { return }
+        let (code, plain) = newCode(.verifyEmail)
+        try await store.issueCode(accountID: account.id, code, mail: verificationMail(to: account.email, name: account.name, code: plain))
+    }
+
+    /// Logs an applicant in by NIK or email. Failures are limited per account and per
+    /// network address, so neither one guessed account nor one guessing machine gets far.
+    public func login(nikOrEmail: String, password: String, address: String) async throws -> (token: String, session: AuthSession) {
+        let period = try await period()
+        let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
+        let accountKey = "applicant:" + identifier.lowercased()
+        try await checkLimits(accountKey: accountKey, address: address)
+        guard let (account, hash) = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier),
+            try await verifyPassword(password, hash: hash)
+        else {
+            try await recordFailure(accountKey: accountKey, address: address)
+            throw RegistrationError.wrongLogin
+        }
+        try await store.clearLoginFailures(key: accountKey)
+        return try await startSession(.applicant(accountID: account.id), audit: nil)
+    }
+
+    func checkLimits(accountKey: String, address: String) async throws {
+        let since = now - Int64(settings.loginWindowMinutes) * 60_000
+        let byAccount = try await store.loginFailures(key: accountKey, since: since)
+        let byAddress = try await store.loginFailures(key: "address:" + address, since: since)
+        if byAccount >= settings.loginFailuresPerAccount || byAddress >= settings.loginFailuresPerAddress {
+            throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes)
+        }
+    }
+
+    func recordFailure(accountKey: String, address: String) async throws {
+        try await store.recordLoginFailure(key: accountKey, at: now)
+        try await store.recordLoginFailure(key: "address:" + address, at: now)
+    }
+
+    func startSession(_ principal: Principal, audit: AuditEntry?) async throws -> (token: String, session: AuthSession) {
+        let token = Self.randomToken()
+        let session = AuthSession(principal: principal, csrf: Self.randomToken(), expiresAt: now + Int64(settings.sessionHours) * 3_600_000)
+        try await store.createSession(tokenHash: Self.digest(token), session, audit: audit)
+        return (token, session)
+    }
+
+    public func authenticate(token: String) async throws -> AuthSession? {
+        try await store.session(tokenHash: Self.digest(token), now: now)
+    }
+
+    public func logout(token: String) async throws {
+        try await store.deleteSession(tokenHash: Self.digest(token))
+    }
+
+    /// Sends a reset code if the address has an account; the answer is the same either way.
+    public func requestPasswordReset(email: String) async throws {
+        let period = try await period()
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            return
+        }
+        let (code, plain) = newCode(.resetPassword)
+        let mail = Mail(
+            to: account.email, subject: "Atur ulang kata sandi Seleksi",
+            body: """
+                Yth. \(account.name),
+
+                Kode untuk mengatur ulang kata sandi: \(plain)
+                Kode berlaku \(settings.codeMinutes) menit. Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.
+                """,
+            createdAt: now)
+        try await store.issueCode(accountID: account.id, code, mail: mail)
+    }
+
+    public func resetPassword(email: String, code: String, newPassword: String) async throws {
+        let period = try await period()
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw RegistrationError.wrongCode
+        }
+        if let problem = passwords.problem(newPassword, mustNotContain: [account.nik, account.email]) { throw problem }
+        let hash = try await hashPassword(newPassword)
+        guard try await store.resetPassword(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
+        else { throw RegistrationError.wrongCode }
+    }
+
+    public func account(id: Int64) async throws -> Account {
+        guard let account = try await store.account(id: id) else { throw RegistrationError.unauthenticated }
+        return account
+    }
+
+    // MARK: - Staff
+
+    /// Creates or resets a staff account; returns the new password and TOTP secret, shown once.
+    public func createStaff(username: String, role: StaffRole, agencyID: String?) async throws -> (staff: StaffAccount, password: String, totpSecret: String) {
+        guard username.range(of: "^[a-z0-9._-]{3,40}$", options: .regularExpression) != nil else {
+            throw RegistrationError.invalid("invalid-username", "Nama pengguna: 3-40 huruf kecil, angka, titik, garis bawah atau tanda hubung.")
+        }
+        guard (role == .verifier) == (agencyID != nil) else {
+            throw RegistrationError.invalid("invalid-scope", "Verifikator harus terikat pada satu instansi; peran lain tidak.")
+        }
+        if let agencyID, !(try await store.agencies().contains { $0.id == agencyID }) {
+            throw RegistrationError.invalid("unknown-agency", "Instansi \(agencyID) tidak dikenal.")
+        }
+        let password = Self.randomPassword()
+        let secret = Self.randomPassword()
+        let staff = try await store.saveStaff(username: username, role: role, agencyID: agencyID, passwordHash: try await hashPassword(password), totpSecret: secret)
+        try await store.appendAudit(AuditEntry(at: now, actor: "sistem", role: "system", action: "staff.create", subject: username, detail: "peran \(role.rawValue)"))
+        return (staff, password, secret)
+    }
+
+    /// Password and a TOTP code from the staff member's authenticator; a code is
+    /// accepted once, within one step either side of the server's time.
+    public func staffLogin(username: String, password: String, totp: String, address: String) async throws -> (token: String, session: AuthSession) {
+        let accountKey = "staff:" + username.lowercased()
+        try await checkLimits(accountKey: accountKey, address: address)
+        guard let credentials = try await store.staffCredentials(username: username), try await verifyPassword(password, hash: credentials.passwordHash),
+            let step = Self.totpStep(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
+            try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
+        else {
+            try await recordFailure(accountKey: accountKey, address: address)
+            try await store.appendAudit(AuditEntry(at: now, actor: username, role: "staff", action: "staff.login-failed", subject: username, detail: "alamat \(address)"))
+            throw RegistrationError.wrongStaffLogin
+        }
+        try await store.clearLoginFailures(key: accountKey)
+        let audit = AuditEntry(
+            at: now, actor: credentials.staff.username, role: credentials.staff.role.rawValue, action: "staff.login", subject: credentials.staff.username,
+            detail: "alamat \(address)")
+        return try await startSession(.staff(credentials.staff), audit: audit)
+    }
+
+    /// The 30-second step whose code matches, trying the previous, current and next step.
+    static func totpStep(secret: String, code: String, now: Int64) -> Int64? {
+        guard let value = Int(code.filter { !$0.isWhitespace }), code.count <= 8 else { return nil }
+        let current = now / 30_000
+        let totp = TOTP(secret: secret)
+        for step in [current - 1, current, current + 1] where totp.compute(date: Date(timeIntervalSince1970: Double(step * 30))) == value {
+            return step
+        }
+        return nil
+    }
+
+    // MARK: - Helpers
+
+    func hashPassword(_ password: String) async throws -> String {
+        let cost = UInt8(settings.bcryptCost)
+        // bcrypt is seconds of CPU under load: keep it off the request threads.
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    func newCode(_ purpose: OneTimeCode.Purpose) -> (OneTimeCode, String) {
+        var generator = SystemRandomNumberGenerator()
+        let plain = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
+        return (OneTimeCode(purpose: purpose, codeHash: Self.digest(plain), expiresAt: now + Int64(settings.codeMinutes) * 60_000), plain)
+    }
+
+    static func digest(_ text: String) -> String { Hex.encode(SHA256.hash(data: Data(text.utf8))) }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func randomPassword() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    func audit(_ staff: StaffAccount, _ action: String, _ subject: String, _ detail: String = "") -> AuditEntry {
+        AuditEntry(at: now, actor: staff.username, role: staff.role.rawValue, action: action, subject: subject, detail: detail)
+    }
+}

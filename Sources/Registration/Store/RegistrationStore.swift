@@ -1,0 +1,134 @@
+/// A message waiting in the outbox.
+public struct Mail: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var to: String
+    public var subject: String
+    public var body: String
+    public var createdAt: Int64
+
+    public init(id: Int64 = 0, to: String, subject: String, body: String, createdAt: Int64) {
+        self.id = id
+        self.to = to
+        self.subject = subject
+        self.body = body
+        self.createdAt = createdAt
+    }
+}
+
+/// A one-time code sent by email (to confirm the address, or to reset a password);
+/// only its hash is stored.
+public struct OneTimeCode: Sendable, Hashable {
+    public enum Purpose: String, Sendable {
+        case verifyEmail = "verify-email"
+        case resetPassword = "reset-password"
+    }
+
+    public var purpose: Purpose
+    public var codeHash: String
+    public var expiresAt: Int64
+
+    public init(purpose: Purpose, codeHash: String, expiresAt: Int64) {
+        self.purpose = purpose
+        self.codeHash = codeHash
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What the staff login needs to check.
+public struct StaffCredentials: Sendable {
+    public var staff: StaffAccount
+    public var passwordHash: String
+    public var totpSecret: String
+    /// The last TOTP time step accepted, so that a code is never accepted twice.
+    public var lastTOTPStep: Int64
+}
+
+/// A line of a verifier's worklist.
+public struct ApplicationSummary: Sendable, Codable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var position: String
+    public var formationType: String
+    public var submittedAt: Int64?
+    public var result: String?
+    public var objectionPending: Bool
+}
+
+/// The portal's store. Its operations are the domain's, so that a PostgreSQL
+/// implementation can follow without touching the routes. Each operation is one
+/// transaction: nothing is ever half-saved, and a staff action and its audit line
+/// commit together.
+public protocol RegistrationStore: Sendable {
+    // MARK: - Period, agencies, formations, exam slots
+
+    func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws
+    func currentPeriod() async throws -> SelectionPeriod?
+    func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws
+    func agencies() async throws -> [Agency]
+    func saveFormation(_ formation: Formation, audit: AuditEntry?) async throws
+    func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int)
+    func formation(id: String) async throws -> Formation?
+    func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws
+    func slots(periodID: String) async throws -> [ExamSlot]
+
+    // MARK: - Accounts, codes, sessions
+
+    /// Creates the account with its first email code and the mail that carries it.
+    /// Throws `duplicateNIK` or `duplicateEmail`.
+    func createAccount(_ account: Account, passwordHash: String, code: OneTimeCode, mail: Mail) async throws -> Account
+    func account(id: Int64) async throws -> Account?
+    /// The account and its password hash, by NIK or email.
+    func accountForLogin(periodID: String, nikOrEmail: String) async throws -> (account: Account, passwordHash: String)?
+    func issueCode(accountID: Int64, _ code: OneTimeCode, mail: Mail) async throws
+    /// Uses the code (once) and marks the email verified; false if no such valid code.
+    func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool
+    /// Uses the code (once), sets the new hash and ends every session of the account.
+    func resetPassword(accountID: Int64, codeHash: String, passwordHash: String, now: Int64) async throws -> Bool
+    func recordLoginFailure(key: String, at: Int64) async throws
+    func loginFailures(key: String, since: Int64) async throws -> Int
+    func clearLoginFailures(key: String) async throws
+
+    func createSession(tokenHash: String, _ session: AuthSession, audit: AuditEntry?) async throws
+    func session(tokenHash: String, now: Int64) async throws -> AuthSession?
+    func deleteSession(tokenHash: String) async throws
+
+    /// Creates the staff account, or replaces its password and TOTP secret.
+    func saveStaff(username: String, role: StaffRole, agencyID: String?, passwordHash: String, totpSecret: String) async throws -> StaffAccount
+    func staffCredentials(username: String) async throws -> StaffCredentials?
+    /// Records the TOTP step used; false if it was not newer than the last one (a replay).
+    func useTOTPStep(staffID: Int64, step: Int64) async throws -> Bool
+
+    // MARK: - Applications and documents
+
+    /// Throws `secondApplication` if the account already has one.
+    func createApplication(accountID: Int64, periodID: String, draft: ApplicationDraft, now: Int64) async throws -> Application
+    /// Throws `locked` once registration was ended.
+    func updateDraft(applicationID: Int64, draft: ApplicationDraft, now: Int64) async throws
+    func application(accountID: Int64) async throws -> Application?
+    func application(id: Int64) async throws -> Application?
+    /// Records the new file of a kind; returns the path of the file it replaced. Throws `locked`.
+    func replaceDocument(applicationID: Int64, _ document: StoredDocument) async throws -> String?
+    /// Locks the application. Throws `locked` if it already is, `missingDocuments` if kinds are missing.
+    func submit(applicationID: Int64, requiredKinds: [String: String], now: Int64) async throws
+
+    // MARK: - Verification and objections
+
+    func applications(agencyID: String, periodID: String) async throws -> [ApplicationSummary]
+    func recordVerification(applicationID: Int64, _ verification: Verification, audit: AuditEntry) async throws
+    func fileObjection(applicationID: Int64, _ objection: Objection) async throws
+    func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws
+
+    // MARK: - Participant numbers and seats
+
+    /// Gives every MS applicant without a seat a participant number and a seat at a
+    /// slot of their test location with room left; returns (assigned, left without a seat).
+    func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int)
+    func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws
+
+    // MARK: - Audit and outbox
+
+    func appendAudit(_ entry: AuditEntry) async throws
+    func audit(_ filter: AuditFilter) async throws -> [AuditEntry]
+    func pendingMail(limit: Int) async throws -> [Mail]
+    func markMailSent(id: Int64, at: Int64) async throws
+}

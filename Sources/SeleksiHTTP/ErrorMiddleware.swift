@@ -1,0 +1,84 @@
+import Foundation
+public import Hummingbird
+import Logging
+import NIOCore
+
+/// An error a client may see: a machine-readable code, an HTTP status and an
+/// Indonesian message someone can act on. Each service's domain errors conform.
+public protocol PublicError: Error, Sendable {
+    var code: String { get }
+    var status: Int { get }
+    var message: String { get }
+}
+
+/// One error body for every API: `{"error": {"code": ..., "message": ...}}`, with an
+/// Indonesian message. Nothing unexpected leaks: an unknown error is a logged 500.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+        }
+        let error: Detail
+    }
+
+    /// What a 500 tells the client (each service says what is still safe).
+    let internalMessage: String
+
+    public init(internalMessage: String = "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman.") {
+        self.internalMessage = internalMessage
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any PublicError {
+            return Self.response(status: error.status, code: error.code, message: error.message)
+        } catch let error as HTTPError {
+            let (code, message) = Self.describe(error.status)
+            return Self.response(status: error.status.code, code: code, message: error.body ?? message)
+        } catch is NIOTooManyBytesError {
+            return Self.response(status: 413, code: "body-too-large", message: "Isi permintaan terlalu besar.")
+        } catch is DecodingError {
+            return Self.response(status: 400, code: "malformed-json", message: "Isi permintaan bukan JSON yang diharapkan.")
+        } catch {
+            context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Self.response(status: 500, code: "internal", message: internalMessage)
+        }
+    }
+
+    static func describe(_ status: HTTPResponse.Status) -> (String, String) {
+        switch status.code {
+        case 400: ("malformed-json", "Isi permintaan bukan JSON yang diharapkan.")
+        case 404: ("not-found", "Alamat tidak ditemukan.")
+        case 405: ("method-not-allowed", "Metode tidak diizinkan untuk alamat ini.")
+        case 413: ("body-too-large", "Isi permintaan terlalu besar.")
+        default: ("http-\(status.code)", status.reasonPhrase)
+        }
+    }
+
+    /// The JSON error body, for routes that answer an error without throwing.
+    public static func response(status: Int, code: String, message: String) -> Response {
+        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data()
+        return Response(
+            status: .init(code: status),
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Headers every response carries.
+public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+        response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
