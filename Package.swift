@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeleksiCoreTests",
-            dependencies: ["SeleksiCore"],
+            dependencies: ["SeleksiCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -160,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistrationTests",
-            dependencies: ["Registration", "SeleksiCore"],
+            dependencies: ["Registration", "SeleksiCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -83,7 +83,11 @@ extension EndToEndTests {
         guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
         let node = NodeProcess()
         try node.start(demo: true)
-        let password = try #require(node.printed.firstMatch(of: /kata sandi (\S+)/)?.1).description
+        let password = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+)/)?.1).description
+        // `serve` runs the portal beside the node, on its own store, with the demo period.
+        let portal = try runCurl(["-sk", "https://127.0.0.1:\(node.portalHTTPSPort)/api/period", "--max-time", "5"])
+        #expect(portal.contains("\"casn-demo\""), "\(portal.prefix(300))")
+        #expect(FileManager.default.fileExists(atPath: node.data + "/portal/portal.sqlite") && FileManager.default.fileExists(atPath: node.data + "/exam.sqlite"))
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
 
         try browser.open("https://127.0.0.1:\(node.httpsPort)/pengawas")

@@ -31,6 +31,8 @@ final class NodeProcess: @unchecked Sendable {
     let data: String
     let httpsPort: Int
     let httpPort: Int
+    /// `serve` runs the portal too, on the next ports.
+    var portalHTTPSPort: Int { httpsPort + 3 }
     private var process: Process?
     private var log: String { data + ".log" }
 
@@ -58,7 +60,10 @@ final class NodeProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: seleksiBinary!)
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.arguments = ["serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort)] + (demo ? ["--demo"] : [])
+        process.arguments = [
+            "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
+            "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(httpsPort + 2),
+        ] + (demo ? ["--demo"] : [])
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()

@@ -1,3 +1,4 @@
+import SeleksiCore
 @testable import ExamNode
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import SeleksiCore
 import HTTPTypes
 import HummingbirdTesting
 import ExamEngine
@@ -256,7 +257,7 @@ struct PageTests {
             let (traversal, _) = try await client.send(.get, "/static/..%2FExamNode.swift")
             #expect(traversal == 404)
             try await client.client.execute(uri: "/", method: .get) { response in
-                #expect(response.headers[.init("Content-Security-Policy")!] == "default-src 'self'; frame-ancestors 'none'")
+                #expect(response.headers[.init("Content-Security-Policy")!] == "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
                 #expect(response.headers[.init("X-Frame-Options")!] == "DENY")
             }
         }

@@ -1,0 +1,147 @@
+import SeleksiCore
+import HTTPTypes
+import Foundation
+import Registration
+import Testing
+
+@Suite("Accounts: sign-up, email code, login limits, password reset")
+struct AccountTests {
+    @Test("every bad sign-up is a 422 or 409 with its code, and nothing is saved")
+    func badSignUps() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let cases: [(String, [String: Any], Int, String)] = [
+                ("15 digits", ["nik": "320101410199000"], 422, "invalid-nik"),
+                ("letters", ["nik": "32010141019900AB"], 422, "invalid-nik"),
+                ("unknown province", ["nik": "9901014101990001"], 422, "invalid-nik"),
+                ("impossible date", ["nik": "3201017301990001"], 422, "invalid-nik"),
+                ("birth date differs from NIK", ["birthDate": "1999-01-02"], 422, "nik-mismatch"),
+                ("sex differs from NIK", ["sex": "L"], 422, "nik-mismatch"),
+                ("impossible birth date", ["birthDate": "1999-02-30"], 422, "invalid-birth-date"),
+                ("bad KK", ["kk": "123"], 422, "invalid-kk"),
+                ("bad email", ["email": "ani-at-contoh"], 422, "invalid-email"),
+                ("bad phone", ["phone": "12345"], 422, "invalid-phone"),
+                ("short password", ["password": "pendek"], 422, "weak-password"),
+                ("common password", ["password": "bismillah123"], 422, "weak-password"),
+                ("password is the NIK", ["password": "x3201014101990001"], 422, "weak-password"),
+            ]
+            for (name, change, status, code) in cases {
+                let form = client.signUpForm().merging(change) { _, new in new }
+                let reply = try await client.send(.post, "/api/accounts", json: form)
+                #expect(reply.status == status && reply.code == code, "\(name): \(reply.status) \(reply.text)")
+            }
+            // None of them created an account: the NIK is still free.
+            let created = try await client.send(.post, "/api/accounts", json: client.signUpForm())
+            #expect(created.status == 201)
+            #expect(created["passwordHash"] == nil && created["emailVerified"] as? Bool == false)
+            let duplicate = try await client.send(.post, "/api/accounts", json: client.signUpForm(email: "lain@contoh.id"))
+            #expect(duplicate.status == 409 && duplicate.code == "duplicate-nik")
+            let sameEmail = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, birthDate: "1998-07-05", sex: "L"))
+            #expect(sameEmail.status == 409 && sameEmail.code == "duplicate-email")
+            let malformed = try await client.send(.post, "/api/accounts", bytes: Array("{\"nik\":".utf8), contentType: "application/json")
+            #expect(malformed.status == 400 && malformed.code == "malformed-json")
+        }
+    }
+
+    @Test("sign-up outside the registration window names the window")
+    func outsideWindow() async throws {
+        let portal = try await TestPortal()
+        portal.clock.advance(seconds: 11 * 86_400)
+        try await portal.test { client in
+            let reply = try await client.send(.post, "/api/accounts", json: client.signUpForm())
+            #expect(reply.status == 409 && reply.code == "outside-window")
+            let message = (reply["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.contains("WIB") && message.contains("–"), "\(message)")
+        }
+    }
+
+    @Test("the email code works once; an application needs a verified address")
+    func emailVerification() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            #expect(try await client.send(.post, "/api/accounts", json: client.signUpForm()).status == 201)
+            let token = try await client.login("ani@contoh.id")
+            let early = try await client.send(.post, "/api/application", token: token, json: PortalClient.draft())
+            #expect(early.status == 403 && early.code == "email-not-verified")
+            let wrong = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": "000000"])
+            #expect(wrong.status == 422 && wrong.code == "invalid-code")
+            let code = try await portal.mailedCode(to: "ani@contoh.id")
+            #expect(try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code]).status == 200)
+            #expect(try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code]).status == 422)
+            let me = try await client.send(.get, "/api/me", token: token)
+            #expect(me["emailVerified"] as? Bool == true && me["nik"] as? String == PortalClient.nik)
+        }
+    }
+
+    @Test("five wrong passwords lock the account even for the right one; the window passes")
+    func loginLimit() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            for _ in 0..<5 {
+                let reply = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-salah-salah"])
+                #expect(reply.status == 401 && reply.code == "wrong-credentials")
+            }
+            let locked = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"])
+            #expect(locked.status == 429 && locked.code == "too-many-attempts")
+            portal.clock.advance(seconds: 16 * 60)
+            _ = try await client.login(PortalClient.nik)
+        }
+    }
+
+    @Test("the per-address limit stops guessing across many accounts")
+    func addressLimit() async throws {
+        var settings = TestPortal.settings
+        settings.loginFailuresPerAddress = 3
+        let portal = try await TestPortal(settings: settings)
+        try await portal.test { client in
+            for index in 0..<3 {
+                let reply = try await client.send(.post, "/api/sessions", json: ["login": "orang\(index)@contoh.id", "password": "salah-salah-salah"])
+                #expect(reply.status == 401)
+            }
+            let blocked = try await client.send(.post, "/api/sessions", json: ["login": "lain@contoh.id", "password": "salah-salah-salah"])
+            #expect(blocked.status == 429)
+        }
+    }
+
+    @Test("password reset by email code ends old sessions and replaces the password")
+    func passwordReset() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let old = try await client.applicant()
+            let unknown = try await client.send(.post, "/api/password-reset", json: ["email": "tidak-ada@contoh.id"])
+            #expect(unknown.status == 200)
+            #expect(try await client.send(.post, "/api/password-reset", json: ["email": "ani@contoh.id"]).status == 200)
+            let code = try await portal.mailedCode(to: "ani@contoh.id")
+            let weak = try await client.send(.post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "123456"])
+            #expect(weak.status == 422 && weak.code == "weak-password")
+            let done = try await client.send(.post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "kopi-tubruk-pagi-7"])
+            #expect(done.status == 200)
+            #expect(try await client.send(.get, "/api/me", token: old).status == 401)
+            #expect(try await client.send(.post, "/api/sessions", json: ["login": "ani@contoh.id", "password": "garam-dan-madu-42"]).status == 401)
+            _ = try await client.login("ani@contoh.id", password: "kopi-tubruk-pagi-7")
+        }
+    }
+
+    @Test("staff need password and a fresh TOTP code; a code is not accepted twice")
+    func staffLogin() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let password = portal.staffSecrets["verif-keu"]!.password
+            let wrongCode = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": "000000"])
+            #expect(wrongCode.status == 401)
+            let oldCode = try await client.send(
+                .post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": portal.totp("verif-keu", offsetSteps: -3)])
+            #expect(oldCode.status == 401)
+            let code = portal.totp("verif-keu")
+            let ok = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": code])
+            #expect(ok.status == 200 && ok["role"] as? String == "verifier")
+            let replay = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": code])
+            #expect(replay.status == 401)
+            let admin = try await client.staff("admin")
+            let audit = try await client.send(.get, "/api/admin/audit?actor=verif-keu", token: admin)
+            let actions = (audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(actions.contains("staff.login") && actions.contains("staff.login-failed"))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Registration
+import SeleksiCore
+import Testing
+
+/// A browser's view: cookies kept between requests, forms posted with their CSRF token.
+struct Browser {
+    let client: PortalClient
+    var cookies: [String: String] = [:]
+
+    mutating func request(
+        _ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil, multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil
+    ) async throws -> Reply {
+        var headers: HTTPFields = [:]
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
+        var bytes: [UInt8]?
+        var contentType: String?
+        if let form {
+            var components = URLComponents()
+            components.queryItems = form.map { URLQueryItem(name: $0.0, value: $0.1) }
+            bytes = Array((components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B").utf8)
+            contentType = "application/x-www-form-urlencoded"
+        } else if let multipart {
+            let boundary = "----seleksi-uji"
+            var body: [UInt8] = []
+            for (name, value) in multipart.fields {
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+            }
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(multipart.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += multipart.file + Array("\r\n--\(boundary)--\r\n".utf8)
+            bytes = body
+            contentType = "multipart/form-data; boundary=\(boundary)"
+        }
+        let reply = try await client.send(method, path, bytes: bytes, contentType: contentType, headers: headers)
+        for header in reply.headers[values: .setCookie] {
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            if pair.count == 2 { cookies[String(pair[0])] = pair[1].isEmpty ? nil : String(pair[1]) }
+        }
+        return reply
+    }
+
+    /// The CSRF token of the form on a page.
+    static func csrf(_ page: Reply) throws -> String {
+        let match = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/))
+        return String(match.1)
+    }
+}
+
+@Suite("Pages: from account to exam card with forms only")
+struct PageFlowTests {
+    @Test("sign up, verify, apply, upload, end registration, verification, seat, both cards — all through HTML forms")
+    func wholeFlowThroughPages() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            var browser = Browser(client: client)
+            let home = try await browser.request(.get, "/")
+            #expect(home.status == 200 && home.text.contains("CASN Uji"))
+            let list = try await browser.request(.get, "/formasi?q=pranata&type=general")
+            #expect(list.status == 200 && list.text.contains("KEU-1") && !list.text.contains("BKN-1"))
+            #expect(try await browser.request(.get, "/formasi?type=alien").status == 422)
+
+            var page = try await browser.request(.get, "/daftar")
+            var csrf = try Browser.csrf(page)
+            let fields: [(String, String)] = [
+                ("nik", PortalClient.nik), ("kk", "3201010101100001"), ("name", "Ani Lestari"), ("birthPlace", "Bogor"), ("birthDate", "1999-01-01"),
+                ("sex", "P"), ("email", "ani@contoh.id"), ("phone", "081234567890"), ("password", "garam-dan-madu-42"), ("password2", "garam-dan-madu-42"),
+            ]
+            let bad = try await browser.request(.post, "/daftar", form: [("csrf", csrf)] + fields.map { $0.0 == "birthDate" ? ($0.0, "1999-01-03") : $0 })
+            #expect(bad.status == 422 && bad.text.contains("tidak sesuai dengan NIK") && bad.text.contains("value=\"Ani Lestari\""))
+            var reply = try await browser.request(.post, "/daftar", form: [("csrf", csrf)] + fields)
+            #expect(reply.status == 303 && reply.headers[.location]?.hasPrefix("/verifikasi-email") == true, "\(reply.status) \(reply.text)")
+            reply = try await browser.request(.post, "/verifikasi-email", form: [("csrf", csrf), ("email", "ani@contoh.id"), ("code", try await portal.mailedCode(to: "ani@contoh.id"))])
+            #expect(reply.status == 303 && reply.headers[.location] == "/masuk?ok=1")
+            reply = try await browser.request(.post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")])
+            #expect(reply.status == 303 && browser.cookies["seleksi_sesi"] != nil)
+
+            page = try await browser.request(.get, "/lamaran?formasi=KEU-1")
+            #expect(page.status == 200 && page.text.contains("value=\"KEU-1\""))
+            csrf = try Browser.csrf(page)
+            reply = try await browser.request(
+                .post, "/lamaran",
+                form: [
+                    ("csrf", csrf), ("formationID", "KEU-1"), ("level", "S1"), ("major", "Teknik Informatika"), ("diplomaNumber", "UI/2021/00123"), ("gpa", "3,40"),
+                    ("graduationYear", "2021"), ("testLocation", "Jakarta"),
+                ])
+            #expect(reply.status == 303, "\(reply.text)")
+            let wrongType = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", "foto")], Files.png, "foto.jpg"))
+            #expect(wrongType.status == 415 && wrongType.text.contains("bukan JPG"))
+            for (kind, file) in [("foto", Files.jpeg()), ("swafoto", Files.jpeg()), ("ktp", Files.jpeg()), ("ijazah", Files.pdf()), ("transkrip", Files.pdf())] {
+                reply = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", kind)], file, kind))
+                #expect(reply.status == 303, "\(kind): \(reply.status) \(reply.text.prefix(300))")
+            }
+            reply = try await browser.request(.post, "/lamaran/akhiri", form: [("csrf", csrf), ("confirm", "1")])
+            #expect(reply.status == 303)
+            page = try await browser.request(.get, "/kartu-pendaftaran")
+            #expect(page.status == 200 && page.text.contains("Ani Lestari") && page.text.contains("Kementerian Keuangan"))
+            #expect(try await browser.request(.get, "/kartu-ujian").status == 404)
+
+            // The verifier, in a browser of their own.
+            var staff = Browser(client: client)
+            page = try await staff.request(.get, "/staf/masuk")
+            let staffCSRF = try Browser.csrf(page)
+            let secrets = portal.staffSecrets["verif-keu"]!
+            reply = try await staff.request(.post, "/staf/masuk", form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", "123")])
+            #expect(reply.status == 401)
+            reply = try await staff.request(
+                .post, "/staf/masuk", form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", portal.totp("verif-keu"))])
+            #expect(reply.status == 303)
+            page = try await staff.request(.get, "/staf/verifikasi")
+            let id = try #require(page.text.firstMatch(of: /\/staf\/verifikasi\/(\d+)/)).1
+            page = try await staff.request(.get, "/staf/verifikasi/\(id)")
+            #expect(page.text.contains("UI/2021/00123") && page.text.contains("dokumen/ijazah"))
+            let file = try await staff.request(.get, "/staf/verifikasi/\(id)/dokumen/ijazah")
+            #expect(file.status == 200 && [UInt8](file.body) == Files.pdf())
+            reply = try await staff.request(.post, "/staf/verifikasi/\(id)/keputusan", form: [("csrf", try Browser.csrf(page)), ("result", "MS"), ("note", "Lengkap")])
+            #expect(reply.status == 303)
+
+            var admin = Browser(client: client)
+            page = try await admin.request(.get, "/staf/masuk")
+            let adminSecrets = portal.staffSecrets["admin"]!
+            reply = try await admin.request(
+                .post, "/staf/masuk", form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", adminSecrets.password), ("totp", portal.totp("admin"))])
+            #expect(reply.status == 303)
+            page = try await admin.request(.get, "/staf/panitia")
+            #expect(page.status == 200 && page.text.contains("verification.decide"))
+            page = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page))])
+            #expect(page.status == 200 && page.text.contains("Hasil administrasi diumumkan"))
+            page = try await admin.request(.post, "/staf/panitia/jadwalkan", form: [("csrf", try Browser.csrf(page))])
+            #expect(page.status == 200 && page.text.contains("1 peserta mendapat nomor"))
+            // A verifier is not an admin.
+            #expect(try await staff.request(.get, "/staf/panitia").status == 403)
+
+            page = try await browser.request(.get, "/lamaran")
+            #expect(page.text.contains("Hasil seleksi administrasi: MS"))
+            page = try await browser.request(.get, "/kartu-ujian")
+            let number = try #require(page.text.firstMatch(of: /class="number">(\d+)</)).1
+            #expect(ParticipantNumber.isValid(String(number)) && page.text.contains("Kanreg V Jakarta"))
+            reply = try await browser.request(.post, "/keluar", form: [("csrf", try Browser.csrf(page))])
+            #expect(reply.status == 303)
+            #expect(try await browser.request(.get, "/kartu-ujian").status == 303)
+        }
+    }
+}

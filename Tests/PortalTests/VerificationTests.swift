@@ -1,0 +1,129 @@
+import HTTPTypes
+import Foundation
+import Registration
+import SeleksiCore
+import Testing
+
+@Suite("Verification, objections, participant numbers and exam cards")
+struct VerificationTests {
+    @Test("TMS with a listed reason, hidden until announced, one objection in time, answered, then a seat and a card")
+    func wholeRound() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let ani = try await client.applicant()
+            let id = try await client.submittedApplication(ani)
+            let verifier = try await client.staff("verif-keu")
+            let list = try await client.send(.get, "/api/verifier/applications", token: verifier)
+            #expect((list["items"] as? [[String: Any]])?.map { ($0["id"] as? NSNumber)?.int64Value } == [id])
+
+            let noReason = try await client.send(.post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "TMS"])
+            #expect(noReason.status == 422 && noReason.code == "unknown-reason")
+            let badResult = try await client.send(.post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "LULUS"])
+            #expect(badResult.status == 422)
+            let decided = try await client.send(
+                .post, "/api/verifier/applications/\(id)/decision", token: verifier,
+                json: ["result": "TMS", "reasonCode": "ipk-tidak-memenuhi", "note": "IPK pada transkrip 2,40"])
+            #expect(decided.status == 200)
+            let twice = try await client.send(.post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "MS"])
+            #expect(twice.status == 409 && twice.code == "already-verified")
+
+            // Not announced yet: the applicant sees no result and cannot object.
+            #expect(try await client.send(.get, "/api/application", token: ani)["result"] == nil)
+            let early = try await client.send(.post, "/api/application/objection", token: ani, json: ["reason": String(repeating: "IPK saya 3,40. ", count: 3)])
+            #expect(early.status == 409 && early.code == "not-announced")
+
+            let admin = try await client.staff("admin")
+            #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
+            let seen = try await client.send(.get, "/api/application", token: ani)
+            let result = seen["result"] as? [String: Any]
+            #expect(result?["result"] as? String == "TMS" && result?["reason"] as? String == "IPK tidak memenuhi syarat")
+
+            let short = try await client.send(.post, "/api/application/objection", token: ani, json: ["reason": "salah"])
+            #expect(short.status == 422 && short.code == "invalid-objection")
+            let filed = try await client.send(
+                .post, "/api/application/objection", token: ani, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+            #expect(filed.status == 200)
+            let again = try await client.send(
+                .post, "/api/application/objection", token: ani, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+            #expect(again.status == 409 && again.code == "objection-twice")
+
+            let answered = try await client.send(
+                .post, "/api/verifier/applications/\(id)/objection-answer", token: verifier, json: ["accepted": true, "answer": "Benar, IPK 3,40."])
+            #expect(answered.status == 200)
+            let answeredTwice = try await client.send(
+                .post, "/api/verifier/applications/\(id)/objection-answer", token: verifier, json: ["accepted": false, "answer": "Ditolak saja."])
+            #expect(answeredTwice.status == 409 && answeredTwice.code == "no-objection")
+            let after = try await client.send(.get, "/api/application", token: ani)
+            #expect((after["result"] as? [String: Any])?["result"] as? String == "MS")
+            #expect((after["objection"] as? [String: Any])?["accepted"] as? Bool == true)
+
+            let seats = try await client.send(.post, "/api/admin/assign-seats", token: admin)
+            #expect(seats["assigned"] as? Int == 1 && seats["unplaced"] as? Int == 0)
+            let card = try await client.send(.get, "/api/application/exam-card", token: ani)
+            let number = try #require(card["participantNumber"] as? String)
+            #expect(ParticipantNumber.isValid(number) && number.hasPrefix("26"))
+            #expect(card["venue"] as? String == "Kanreg V Jakarta" && card["session"] as? Int == 1 && card["name"] as? String == "Ani Lestari")
+            #expect(card["agency"] as? String == "Kementerian Keuangan")
+
+            let audit = try await client.send(.get, "/api/admin/audit", token: admin)
+            let actions = Set((audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })
+            #expect(actions.isSuperset(of: ["verification.decide", "objection.answer", "results.announce", "seats.assign"]))
+            let filtered = try await client.send(.get, "/api/admin/audit?action=verification.decide", token: admin)
+            #expect((filtered["items"] as? [[String: Any]])?.map { $0["actor"] as? String } == ["verif-keu"])
+        }
+    }
+
+    @Test("an objection after the configured days is refused with the deadline")
+    func objectionDeadline() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let ani = try await client.applicant()
+            let id = try await client.submittedApplication(ani)
+            let verifier = try await client.staff("verif-keu")
+            #expect(
+                try await client.send(
+                    .post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "TMS", "reasonCode": "lainnya", "note": "uji"]
+                ).status == 200)
+            #expect(try await client.send(.post, "/api/admin/announce-results", token: try await client.staff("admin")).status == 200)
+            portal.clock.advance(seconds: 4 * 86_400 + 1)
+            // Sessions last hours, not days: log in again.
+            let again = try await client.login(PortalClient.nik)
+            let late = try await client.send(
+                .post, "/api/application/objection", token: again, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+            #expect(late.status == 409 && late.code == "objection-closed", "\(late.status) \(late.text)")
+        }
+    }
+
+    @Test("a decision outside the verification window is refused; a seat move respects capacity")
+    func windowsAndSeats() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let ani = try await client.applicant()
+            let first = try await client.submittedApplication(ani)
+            let budi = try await client.applicant(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L")
+            let second = try await client.submittedApplication(budi, formation: "BKN-2")
+            let keu = try await client.staff("verif-keu")
+            let bkn = try await client.staff("verif-bkn")
+            #expect(try await client.send(.post, "/api/verifier/applications/\(first)/decision", token: keu, json: ["result": "MS"]).status == 200)
+            #expect(try await client.send(.post, "/api/verifier/applications/\(second)/decision", token: bkn, json: ["result": "MS"]).status == 200)
+            let admin = try await client.staff("admin")
+            let seats = try await client.send(.post, "/api/admin/assign-seats", token: admin)
+            #expect(seats["assigned"] as? Int == 2)
+            // jkt-1 holds one: the first applicant has it, the second went to jkt-2.
+            let full = try await client.send(.post, "/api/admin/applications/\(second)/seat", token: admin, json: ["slotID": "jkt-1"])
+            #expect(full.status == 409 && full.code == "slot-full")
+            #expect(try await client.send(.post, "/api/admin/applications/\(first)/seat", token: admin, json: ["slotID": "jkt-2"]).status == 200)
+            #expect(try await client.send(.post, "/api/admin/applications/\(second)/seat", token: admin, json: ["slotID": "jkt-1"]).status == 200)
+            let numbers = [
+                try await client.send(.get, "/api/application/exam-card", token: ani)["participantNumber"] as? String,
+                try await client.send(.get, "/api/application/exam-card", token: budi)["participantNumber"] as? String,
+            ]
+            #expect(Set(numbers.compactMap { $0 }).count == 2)
+
+            portal.clock.advance(seconds: 21 * 86_400)
+            #expect(try await client.send(.get, "/api/verifier/applications", token: keu).status == 401, "a session expires")
+            let carol = try await client.send(.post, "/api/verifier/applications/\(first)/decision", token: try await client.staff("verif-keu"), json: ["result": "MS"])
+            #expect(carol.status == 409 && carol.code == "outside-window", "\(carol.status) \(carol.text)")
+        }
+    }
+}
