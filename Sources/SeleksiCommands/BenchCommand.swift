@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Tolok ukur kinerja (jalankan dengan build release: swift run -c release seleksi bench …).",
-        subcommands: [Papers.self, ExamBenchCommand.self])
+        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self])
 
     struct Papers: ParsableCommand {
         static let configuration = CommandConfiguration(

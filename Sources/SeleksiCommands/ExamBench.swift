@@ -266,7 +266,7 @@ struct BenchResponse {
 /// One request; `close` asks for a fresh connection (a full TLS handshake) next time.
 func request(
     _ client: HTTPClient, _ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil,
-    close: Bool = false
+    bytes: [UInt8]? = nil, close: Bool = false
 ) async throws -> BenchResponse {
     var request = HTTPClientRequest(url: url)
     request.method = .RAW(value: method)
@@ -277,6 +277,9 @@ func request(
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
     } else if let raw {
         request.body = .bytes(ByteBuffer(string: raw))
+    } else if let bytes {
+        request.headers.add(name: "Content-Type", value: "application/octet-stream")
+        request.body = .bytes(ByteBuffer(bytes: bytes))
     }
     let response = try await client.execute(request, timeout: .seconds(60))
     let bytes = try await response.body.collect(upTo: 8 * 1024 * 1024)

@@ -20,7 +20,19 @@ public struct MailDelivery: Sendable {
     /// Hands over what is pending; returns how many were delivered.
     public func deliverPending() async throws -> Int {
         var delivered = 0
-        for mail in try await store.pendingMail(limit: 100) {
+        var batch = try await store.pendingMail(limit: 500)
+        while !batch.isEmpty {
+            delivered += try await deliver(batch)
+            // Stop at a message that could not be handed over; the next pass retries it.
+            if delivered % 500 != 0 || delivered >= 20_000 { break }
+            batch = try await store.pendingMail(limit: 500)
+        }
+        return delivered
+    }
+
+    func deliver(_ batch: [Mail]) async throws -> Int {
+        var delivered = 0
+        for mail in batch {
             let message = "To: \(mail.to)\nSubject: \(mail.subject)\nContent-Type: text/plain; charset=utf-8\n\n\(mail.body)\n"
             if command.isEmpty {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

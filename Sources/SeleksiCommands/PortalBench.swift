@@ -1,0 +1,249 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import HummingbirdBcrypt
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Registration
+
+/// `seleksi bench portal`: a real portal in its own process, driven over HTTPS with
+/// keep-alive by concurrent clients of this process. Prints sign-ups/s and logins/s
+/// beside the raw bcrypt hashes/s of this machine at the configured cost (measured in
+/// the same run), submissions/s with two documents each, formation-list requests/s,
+/// p50/p99 for each, and errors.
+struct PortalBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal", abstract: "Beban portal: buat akun, masuk, kirim lamaran + 2 dokumen, daftar formasi; cetak p50/p99 dan laju bcrypt mentah.")
+
+    @Option(help: "Jumlah akun pelamar yang dibuat, masuk dan melamar.") var accounts: Int = 400
+    @Option(help: "Klien bersamaan.") var concurrency: Int = 32
+    @Option(name: .customLong("list-seconds"), help: "Lama fase daftar formasi.") var listSeconds: Double = 10
+    @Option(name: .customLong("https-port"), help: "Port HTTPS portal yang diuji.") var httpsPort: Int = 29_443
+    @Option(name: .customLong("portal-config"), help: "Konfigurasi yang biaya bcrypt-nya dipakai.") var portalConfig: String = "Config/portal.yaml"
+    @Flag(help: "Cetak satu objek JSON.") var json = false
+
+    func run() async throws {
+        guard accounts > 0, accounts <= 99_999, concurrency > 0, listSeconds > 0 else { throw ValidationError("akun 1..99999, angka lain > 0") }
+        let settings = try PortalSettings.load(file: portalConfig)
+        let bench = PortalBench(accounts: accounts, concurrency: concurrency, listSeconds: listSeconds, httpsPort: httpsPort, bcryptCost: settings.bcryptCost)
+        let figures = try await bench.run()
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(PortalBench.describe(figures))
+        }
+    }
+}
+
+struct PortalBench {
+    let accounts: Int
+    let concurrency: Int
+    let listSeconds: Double
+    let httpsPort: Int
+    let bcryptCost: Int
+
+    /// Raw bcrypt hashes/s on every core at `cost`, for `seconds`.
+    static func rawHashRate(cost: Int, seconds: Double) -> Double {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let counts = Samples()
+        let start = Date()
+        DispatchQueue.concurrentPerform(iterations: cores) { _ in
+            while Date().timeIntervalSince(start) < seconds {
+                _ = Bcrypt.hash("garam-dan-madu-42", cost: UInt8(cost))
+                counts.add(0)
+            }
+        }
+        return Double(counts.count) / Date().timeIntervalSince(start)
+    }
+
+    /// Runs `count` jobs on `concurrency` workers; returns jobs/s.
+    func phase(_ count: Int, _ samples: Samples, _ job: @escaping @Sendable (Int) async throws -> Bool) async -> Double {
+        let next = Counter()
+        let start = Date()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let index = next.take(below: count) {
+                        let began = Date()
+                        let ok = (try? await job(index)) ?? false
+                        if ok { samples.add(Date().timeIntervalSince(began) * 1000) } else { samples.fail() }
+                    }
+                }
+            }
+        }
+        return Double(samples.count) / Date().timeIntervalSince(start)
+    }
+
+    static func nik(_ index: Int) -> String {
+        // West Java, women born 1999-01-01; district and serial spread the index.
+        String(format: "32%02d%02d410199%04d", 1 + index / 9_999 / 99, 1 + (index / 9_999) % 99, 1 + index % 9_999)
+    }
+
+    func run() async throws -> [String: Any] {
+        let data = NSTemporaryDirectory() + "seleksi-bench-portal-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let rawHashes = Self.rawHashRate(cost: bcryptCost, seconds: 3)
+
+        // The portal, with two required documents and no per-address limit (every client is 127.0.0.1).
+        let config = data + "/portal.yaml"
+        try """
+            host: 127.0.0.1
+            bcrypt_cost: \(bcryptCost)
+            login_failures_per_address: 1000000000
+            documents:
+              - { kind: foto, label: Pas foto, type: jpeg, max_kb: 200 }
+              - { kind: ijazah, label: Ijazah, type: pdf, max_kb: 800 }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let portal = Process()
+        portal.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        portal.arguments = ["portal", "--demo", "--portal-config", config, "--data", data + "/portal", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
+        let log = FileHandle(forWritingAtPath: "/dev/null")
+        portal.standardOutput = log
+        portal.standardError = log
+        try portal.run()
+        defer {
+            kill(portal.processIdentifier, SIGTERM)
+            portal.waitUntilExit()
+        }
+        var configuration = HTTPClient.Configuration(certificateVerification: .none)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
+        defer { _ = client.shutdown() }
+        let base = "https://127.0.0.1:\(httpsPort)"
+        var ready = false
+        for _ in 0..<300 where !ready {
+            if let status = try? await request(client, "GET", base + "/api/period").status, status == 200 { ready = true } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        guard ready else { throw ExamBench.Failure(description: "portal tidak menjawab di \(base)") }
+
+        // 1. Sign-ups.
+        let signUps = Samples()
+        let signUpRate = await phase(accounts, signUps) { index in
+            let body: [String: Any] = [
+                "nik": Self.nik(index), "kk": "3201010101100001", "name": "Pelamar \(index)", "birthPlace": "Bogor", "birthDate": "1999-01-01", "sex": "P",
+                "email": "pelamar\(index)@contoh.id", "phone": String(format: "0812%08d", index), "password": "garam-dan-madu-42",
+            ]
+            return try await request(client, "POST", base + "/api/accounts", json: body).status == 201
+        }
+
+        // 2. Email codes, from the files the outbox writes.
+        var codes: [String: String] = [:]
+        for _ in 0..<600 where codes.count < signUps.count {
+            try await Task.sleep(for: .milliseconds(200))
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: data + "/portal/mail")) ?? [] {
+                guard let text = try? String(contentsOfFile: data + "/portal/mail/" + file, encoding: .utf8),
+                    let to = text.firstMatch(of: /To: (\S+)/)?.1, let code = text.firstMatch(of: /Anda: (\d{6})/)?.1
+                else { continue }
+                codes[String(to)] = String(code)
+            }
+        }
+        let found = codes
+        let verified = Samples()
+        _ = await phase(accounts, verified) { index in
+            let email = "pelamar\(index)@contoh.id"
+            guard let code = found[email] else { return false }
+            return try await request(client, "POST", base + "/api/accounts/verify-email", json: ["email": email, "code": code]).status == 200
+        }
+
+        // 3. Logins.
+        let tokens = TokenList(count: accounts)
+        let logins = Samples()
+        let loginRate = await phase(accounts, logins) { index in
+            let reply = try await request(client, "POST", base + "/api/sessions", json: ["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"])
+            guard reply.status == 200, let token = reply.body["token"] as? String else { return false }
+            tokens.set(index, token: token, items: [])
+            return true
+        }
+
+        // 4. Submissions: the application, a 60 KB photo, a 300 KB diploma, end registration.
+        let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: 60 * 1024)
+        let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 300 * 1024)
+        let submissions = Samples()
+        let submissionRate = await phase(accounts, submissions) { index in
+            guard let token = tokens.get(index)?.0 else { return false }
+            let draft: [String: Any] = [
+                "formationID": "KEU-PK-001", "testLocation": "Jakarta", "disability": false, "residesAbroad": false,
+                "education": ["level": "S1", "major": "Teknik Informatika", "diplomaNumber": "UI/2021/\(index)", "gpa": 3.3, "graduationYear": 2021],
+            ]
+            guard try await request(client, "POST", base + "/api/application", token: token, json: draft).status == 201,
+                try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo).status == 200,
+                try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma).status == 200
+            else { return false }
+            return try await request(client, "POST", base + "/api/application/submit", token: token).status == 200
+        }
+
+        // 5. The public formation list, for a fixed time.
+        let lists = Samples()
+        let listStart = Date()
+        let deadline = listStart.addingTimeInterval(listSeconds)
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var round = 0
+                    while Date() < deadline {
+                        let query = ["", "?type=general", "?q=pranata", "?education=S1&page=1"][(worker + round) % 4]
+                        round += 1
+                        let began = Date()
+                        if let reply = try? await request(client, "GET", base + "/api/formations" + query), reply.status == 200 {
+                            lists.add(Date().timeIntervalSince(began) * 1000)
+                        } else {
+                            lists.fail()
+                        }
+                    }
+                }
+            }
+        }
+        let listRate = Double(lists.count) / Date().timeIntervalSince(listStart)
+
+        return [
+            "accounts": accounts, "concurrency": concurrency, "bcrypt_cost": bcryptCost, "raw_bcrypt_hashes_per_second": rawHashes,
+            "signups_per_second": signUpRate, "signup_p50_ms": signUps.percentile(0.5), "signup_p99_ms": signUps.percentile(0.99), "signup_errors": signUps.errors,
+            "signup_to_hash_ratio": signUpRate / rawHashes, "email_verification_errors": verified.errors,
+            "logins_per_second": loginRate, "login_p50_ms": logins.percentile(0.5), "login_p99_ms": logins.percentile(0.99), "login_errors": logins.errors,
+            "login_to_hash_ratio": loginRate / rawHashes,
+            "submissions_per_second": submissionRate, "submission_p50_ms": submissions.percentile(0.5), "submission_p99_ms": submissions.percentile(0.99),
+            "submission_errors": submissions.errors,
+            "formation_lists_per_second": listRate, "formation_list_p50_ms": lists.percentile(0.5), "formation_list_p99_ms": lists.percentile(0.99),
+            "formation_list_errors": lists.errors,
+            "goals": "logins and sign-ups >= 0.8 x raw hash rate; >= 1000 submissions/s; >= 10000 formation lists/s; 0 errors",
+        ]
+    }
+
+    static func describe(_ f: [String: Any]) -> String {
+        func n(_ key: String) -> Double { (f[key] as? Double) ?? Double(f[key] as? Int ?? 0) }
+        return String(
+            format: """
+                bench portal: %d akun, %d klien bersamaan, bcrypt biaya %d
+                  bcrypt mentah mesin ini: %.1f hash/s (semua inti)
+                  buat akun: %.1f/s (rasio %.2f terhadap hash mentah; sasaran >= 0,8), p50 %.1f ms, p99 %.1f ms, %d galat
+                  masuk: %.1f/s (rasio %.2f; sasaran >= 0,8), p50 %.1f ms, p99 %.1f ms, %d galat
+                  lamaran + 2 dokumen + akhiri: %.1f/s (sasaran >= 1.000/s), p50 %.1f ms, p99 %.1f ms, %d galat
+                  daftar formasi: %.0f/s (sasaran >= 10.000/s), p50 %.2f ms, p99 %.2f ms, %d galat
+                  verifikasi email gagal: %d
+                """,
+            Int(n("accounts")), Int(n("concurrency")), Int(n("bcrypt_cost")), n("raw_bcrypt_hashes_per_second"),
+            n("signups_per_second"), n("signup_to_hash_ratio"), n("signup_p50_ms"), n("signup_p99_ms"), Int(n("signup_errors")),
+            n("logins_per_second"), n("login_to_hash_ratio"), n("login_p50_ms"), n("login_p99_ms"), Int(n("login_errors")),
+            n("submissions_per_second"), n("submission_p50_ms"), n("submission_p99_ms"), Int(n("submission_errors")),
+            n("formation_lists_per_second"), n("formation_list_p50_ms"), n("formation_list_p99_ms"), Int(n("formation_list_errors")),
+            Int(n("email_verification_errors")))
+    }
+}
+
+/// Hands out indices 0..<n to workers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+}
