@@ -36,7 +36,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(status: error.status, code: error.code, message: error.message)
         } catch let error as HTTPError {
             let (code, message) = Self.describe(error.status)
-            return Self.response(status: error.status.code, code: code, message: error.body ?? message)
+            return Self.response(status: error.status.code, code: code, message: message)
         } catch is NIOTooManyBytesError {
             return Self.response(status: 413, code: "body-too-large", message: "Isi permintaan terlalu besar.")
         } catch is DecodingError {

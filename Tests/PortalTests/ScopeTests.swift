@@ -38,6 +38,11 @@ struct ScopeTests {
             let keu = try await client.staff("verif-keu")
             let file = try await client.send(.get, "/api/verifier/applications/\(aniID)/documents/ijazah", token: keu)
             #expect(file.status == 200 && file.headers[.contentType] == "application/pdf")
+            #expect(try await client.send(.get, "/api/verifier/applications/\(aniID)", token: keu).status == 200)
+            let admin = try await client.staff("admin")
+            let opened = try await client.send(.get, "/api/admin/audit?actor=verif-keu", token: admin)
+            let actions = (opened["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            #expect(actions.contains("application.open") && actions.contains("document.open"), "reading personal data is audited: \(actions)")
             #expect(try await client.send(.post, "/api/admin/assign-seats", token: keu).status == 403)
             #expect(try await client.send(.get, "/api/admin/audit", token: keu).status == 403)
             // An applicant token cannot read the staff member's session and vice versa.

@@ -90,7 +90,7 @@ struct ApplicationView: ResponseEncodable {
     let seat: SeatView?
 
     /// The applicant's view (the result only after the announcement) or the staff's (always).
-    init(_ a: Registration.Application, verification: Verification?, service: RegistrationService) {
+    init(_ a: Registration.Application, verification: Verification?, service: RegistrationService, showStaff: Bool = false) {
         id = a.id
         status = a.status.rawValue
         formation = a.formation
@@ -100,7 +100,12 @@ struct ApplicationView: ResponseEncodable {
         result = verification.map {
             ResultView(result: $0.result.rawValue, reasonCode: $0.reasonCode, reason: service.reasonLabel($0.reasonCode), note: $0.note, at: $0.at)
         }
-        objection = a.objection
+        // Applicants see the answer, not which staff member gave it.
+        objection = a.objection.map { objection in
+            var shown = objection
+            if !showStaff { shown.answeredBy = nil }
+            return shown
+        }
         seat = a.assignment.map {
             SeatView(participantNumber: $0.participantNumber, venue: $0.slot.venue, location: $0.slot.location, startsAt: $0.slot.startsAt, session: $0.slot.sessionNumber)
         }

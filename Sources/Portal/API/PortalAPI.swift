@@ -16,6 +16,7 @@ public struct APIRoute: Sendable, Hashable {
 /// holds `openapi.json` to what the server does.
 struct PortalAPI {
     let service: RegistrationService
+    let cache: PublicCache
 
     struct SignInBody: Decodable { let login: String; let password: String }
     struct StaffSignInBody: Decodable { let username: String; let password: String; let totp: String }
@@ -30,8 +31,13 @@ struct PortalAPI {
     func register(on router: Router<PortalRequestContext>, table: RouteTable) {
         let api = router.group("api")
         // MARK: Public
-        table.add(api, .get, "period") { _, _ in try await periodView() }
-        table.add(api, .get, "formations") { request, _ in try await formations(request.uri.queryParameters) }
+        table.add(api, .get, "period") { _, _ in
+            cached(try await cache.body("period") { try Self.encode(try await periodView()) })
+        }
+        table.add(api, .get, "formations") { request, _ in
+            let filter = try FormationQuery.filter(request.uri.queryParameters)
+            return cached(try await cache.body("formations \(filter)") { try Self.encode(try await formations(filter)) })
+        }
         table.add(api, .get, "formations/{id}") { _, context in JSONBody(try await service.formation(id: try context.parameters.require("id"))) }
         // MARK: Applicant account
         table.add(api, .post, "accounts") { request, context -> Response in
@@ -115,9 +121,9 @@ struct PortalAPI {
         }
         table.add(api, .get, "verifier/applications") { _, context in Worklist(items: try await service.worklist(staff: try context.staff())) }
         table.add(api, .get, "verifier/applications/{id}") { _, context in
-            let (account, application) = try await service.applicationForStaff(try context.staff(), id: try applicationID(context))
+            let (account, application) = try await service.openApplication(try context.staff(), id: try applicationID(context))
             return StaffApplicationView(
-                applicant: AccountView(account), application: ApplicationView(application, verification: application.verification, service: service))
+                applicant: AccountView(account), application: ApplicationView(application, verification: application.verification, service: service, showStaff: true))
         }
         table.add(api, .get, "verifier/applications/{id}/documents/{kind}") { _, context in
             let (document, bytes) = try await service.documentForStaff(try context.staff(), id: try applicationID(context), kind: try context.parameters.require("kind"))
@@ -140,25 +146,30 @@ struct PortalAPI {
         table.add(api, .put, "admin/period") { request, context in
             let period = try await request.decode(as: SelectionPeriod.self, context: context)
             try await service.setPeriod(staff: try requireAdmin(context), period)
+            cache.clear()
             return try await periodView()
         }
         table.add(api, .post, "admin/agencies") { request, context -> Response in
             let agency = try await request.decode(as: Agency.self, context: context)
             try await service.addAgency(staff: try requireAdmin(context), agency)
+            cache.clear()
             return try created(Accepted(ok: true, message: "Instansi disimpan."), request, context)
         }
         table.add(api, .post, "admin/formations") { request, context -> Response in
             let formation = try await request.decode(as: Formation.self, context: context)
             try await service.addFormation(staff: try requireAdmin(context), formation)
+            cache.clear()
             return try created(JSONBody(try await service.formation(id: formation.id)), request, context)
         }
         table.add(api, .post, "admin/slots") { request, context -> Response in
             let slot = try await request.decode(as: ExamSlot.self, context: context)
             try await service.addSlot(staff: try requireAdmin(context), slot)
+            cache.clear()
             return try created(Accepted(ok: true, message: "Sesi ujian disimpan."), request, context)
         }
         table.add(api, .post, "admin/announce-results") { _, context in
             _ = try await service.announceResults(staff: try requireAdmin(context))
+            cache.clear()
             return try await periodView()
         }
         table.add(api, .post, "admin/assign-seats") { _, context in
@@ -188,8 +199,14 @@ struct PortalAPI {
             rejectionReasons: service.settings.rejectionReasons, testLocations: try await service.testLocations())
     }
 
-    func formations(_ query: Parameters) async throws -> FormationPage {
-        let filter = try FormationQuery.filter(query)
+    static func encode(_ value: some Encodable) throws -> ByteBuffer { ByteBuffer(bytes: try JSONEncoder().encode(value)) }
+
+    /// A public answer that every visitor may share for a few seconds.
+    func cached(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=5"], body: .init(byteBuffer: body))
+    }
+
+    func formations(_ filter: FormationFilter) async throws -> FormationPage {
         let (_, items, total) = try await service.formations(filter)
         return FormationPage(total: total, page: filter.page, pageSize: filter.pageSize, items: items)
     }
@@ -226,7 +243,8 @@ struct PortalAPI {
     }
 }
 
-/// A stored document as a download; never rendered inline as a page of ours.
+/// A stored document, shown inline to its owner or verifier (its type was checked by
+/// content and `nosniff` is set), never cached by a shared cache.
 func fileResponse(_ document: StoredDocument, _ bytes: [UInt8]) -> Response {
     let fileExtension = document.contentType == "application/pdf" ? "pdf" : "jpg"
     var headers = HTTPFields()

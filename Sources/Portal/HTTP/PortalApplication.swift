@@ -19,7 +19,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     router.add(middleware: PortalErrorMiddleware())
     router.add(middleware: AuthMiddleware(service: service))
     let table = RouteTable()
-    PortalAPI(service: service).register(on: router, table: table)
+    PortalAPI(service: service, cache: PublicCache(clock: service.clock)).register(on: router, table: table)
     let pages = try await PageRenderer.load()
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)

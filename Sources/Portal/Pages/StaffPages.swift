@@ -35,7 +35,10 @@ struct StaffPages {
             }
             return pages.render("staf-daftar", ["items": items, "count": items.count, "agency": staff.agencyID ?? "semua instansi"], context: context)
         }
-        router.get("/staf/verifikasi/:id") { _, context in try await detail(context, values: [:]) }
+        router.get("/staf/verifikasi/:id") { _, context in
+            _ = try await service.openApplication(try context.staff(), id: try id(context))
+            return try await detail(context, values: [:])
+        }
         router.post("/staf/verifikasi/:id/keputusan") { request, context in
             try await staffAction(request, context) { staff, id, form in
                 guard let result = VerificationResult(rawValue: form["result"]) else { throw RegistrationError.invalid("invalid-result", "Pilih MS atau TMS.") }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 public import SeleksiCore
 
 /// Delivers the outbox: through a `sendmail -t` style command when one is configured,
@@ -22,9 +23,10 @@ public struct MailDelivery: Sendable {
         var delivered = 0
         var batch = try await store.pendingMail(limit: 500)
         while !batch.isEmpty {
-            delivered += try await deliver(batch)
-            // Stop at a message that could not be handed over; the next pass retries it.
-            if delivered % 500 != 0 || delivered >= 20_000 { break }
+            let sent = try await deliver(batch)
+            delivered += sent
+            // A message that could not be handed over waits for the next pass.
+            if sent < batch.count || delivered >= 20_000 { break }
             batch = try await store.pendingMail(limit: 500)
         }
         return delivered
@@ -38,20 +40,35 @@ public struct MailDelivery: Sendable {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try DocumentFiles.writeDurably(Array(message.utf8), to: folder + "/\(mail.id).eml")
             } else {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", command]
-                let input = Pipe()
-                process.standardInput = input
-                try process.run()
-                input.fileHandleForWriting.write(Data(message.utf8))
-                try input.fileHandleForWriting.close()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else { continue }
+                guard try await Self.run(command, input: Array(message.utf8), folder: folder) == 0 else { continue }
             }
             try await store.markMailSent(id: mail.id, at: clock.nowMilliseconds())
             delivered += 1
         }
         return delivered
+    }
+
+    /// Runs `command` with the message as standard input, from a file rather than a pipe
+    /// (a pipe's write end inherited by another child would never close).
+    static func run(_ command: String, input: [UInt8], folder: String) async throws -> Int32 {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let file = folder + "/.outgoing-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: file, contents: Data(input), attributes: [.posixPermissions: 0o600]),
+            let handle = FileHandle(forReadingAtPath: file)
+        else { return -1 }
+        defer {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardInput = handle
+        // Waiting blocks a thread: one of NIO's pool, never a request's.
+        return try await NIOThreadPool.singleton.runIfActive {
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
     }
 }

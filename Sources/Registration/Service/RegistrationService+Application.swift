@@ -90,6 +90,7 @@ extension RegistrationService {
 
     /// The applicant's own document.
     public func document(accountID: Int64, kind: String) async throws -> (StoredDocument, Data) {
+        _ = try requirement(kind: kind)
         let application = try await requireApplication(accountID)
         return try Self.read(application, kind: kind)
     }

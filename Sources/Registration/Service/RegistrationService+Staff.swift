@@ -36,6 +36,13 @@ extension RegistrationService {
         return (account, application)
     }
 
+    /// Opens an application for reading; the opening is audited.
+    public func openApplication(_ staff: StaffAccount, id: Int64) async throws -> (Account, Application) {
+        let found = try await applicationForStaff(staff, id: id)
+        try await store.appendAudit(audit(staff, "application.open", "lamaran:\(id)"))
+        return found
+    }
+
     public func documentForStaff(_ staff: StaffAccount, id: Int64, kind: String) async throws -> (StoredDocument, [UInt8]) {
         let (_, application) = try await applicationForStaff(staff, id: id)
         let (document, data) = try Self.read(application, kind: kind)
@@ -50,6 +57,9 @@ extension RegistrationService {
         try require(period.verification, "Verifikasi")
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         var code: String?
+        if result == .ms, reasonCode != nil {
+            throw RegistrationError.invalid("reason-for-ms", "Alasan hanya diisi untuk hasil TMS.")
+        }
         if result == .tms {
             guard let reasonCode, settings.rejectionReasons.contains(where: { $0.code == reasonCode }) else { throw RegistrationError.unknownReason }
             code = reasonCode
@@ -78,6 +88,9 @@ extension RegistrationService {
 
     public func setPeriod(staff: StaffAccount?, _ period: SelectionPeriod) async throws {
         if let staff { try requireAdmin(staff) }
+        var period = period
+        // The announcement is an act of its own (`announceResults`), never a field a timetable edit sets.
+        period.resultsAnnouncedAt = try await store.currentPeriod().flatMap { $0.id == period.id ? $0.resultsAnnouncedAt : nil }
         for window in [period.registration, period.verification, period.exam, period.announcement] where window.opens > window.closes {
             throw RegistrationError.invalid("invalid-timetable", "Jendela jadwal berakhir sebelum dibuka.")
         }
@@ -127,6 +140,9 @@ extension RegistrationService {
     public func announceResults(staff: StaffAccount) async throws -> SelectionPeriod {
         try requireAdmin(staff)
         var period = try await period()
+        if let announced = period.resultsAnnouncedAt {
+            throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang.")
+        }
         period.resultsAnnouncedAt = now
         try await store.savePeriod(period, audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari"))
         return period

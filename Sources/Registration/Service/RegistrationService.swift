@@ -92,7 +92,9 @@ public struct RegistrationService: Sendable {
     /// Sends a new email code; says nothing about whether the address exists.
     public func resendVerification(email: String) async throws {
         let period = try await period()
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.lowercased()), !account.emailVerified else { return }
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()),
+            !account.emailVerified
+        else { return }
         let (code, plain) = newCode(.verifyEmail)
         try await store.issueCode(accountID: account.id, code, mail: verificationMail(to: account.email, name: account.name, code: plain))
     }
@@ -104,9 +106,10 @@ public struct RegistrationService: Sendable {
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
         let accountKey = "applicant:" + identifier.lowercased()
         try await checkLimits(accountKey: accountKey, address: address)
-        guard let (account, hash) = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier),
-            try await verifyPassword(password, hash: hash)
-        else {
+        let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
+        // An unknown login costs the same bcrypt as a known one, so timing does not tell which accounts exist.
+        let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
+        guard let (account, _) = found, matches else {
             try await recordFailure(accountKey: accountKey, address: address)
             throw RegistrationError.wrongLogin
         }
@@ -230,6 +233,9 @@ public struct RegistrationService: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// A hash at the configured cost that no password matches.
+    var dummyHash: String { "$2b$\(String(format: "%02d", settings.bcryptCost))$" + String(repeating: "A", count: 53) }
 
     func hashPassword(_ password: String) async throws -> String {
         let cost = UInt8(settings.bcryptCost)

@@ -206,6 +206,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
         try await writer.write { db in
+            if let assigned = try Int.fetchOne(db, sql: "SELECT assigned FROM exam_slot WHERE id = ?", arguments: [slot.id]), assigned > slot.capacity {
+                throw RegistrationError("capacity-below-assigned", status: 409, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
+            }
             try db.execute(
                 sql: """
                     INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)
