@@ -38,7 +38,8 @@ public struct MailDelivery: Sendable {
             let message = "To: \(mail.to)\nSubject: \(mail.subject)\nContent-Type: text/plain; charset=utf-8\n\n\(mail.body)\n"
             if command.isEmpty {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try DocumentFiles.writeDurably(Array(message.utf8), to: folder + "/\(mail.id).eml")
+                let path = folder + "/\(mail.id).eml"
+                try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeDurably(Array(message.utf8), to: path) }
             } else {
                 guard try await Self.run(command, input: Array(message.utf8), folder: folder) == 0 else { continue }
             }
@@ -65,7 +66,7 @@ public struct MailDelivery: Sendable {
         process.arguments = ["-c", command]
         process.standardInput = handle
         // Waiting blocks a thread: one of NIO's pool, never a request's.
-        return try await NIOThreadPool.singleton.runIfActive {
+        return try await DocumentFiles.pool.runIfActive {
             try process.run()
             process.waitUntilExit()
             return process.terminationStatus

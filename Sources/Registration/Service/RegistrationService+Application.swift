@@ -1,4 +1,5 @@
 import Crypto
+import NIOPosix
 public import Foundation
 import SeleksiCore
 
@@ -75,7 +76,7 @@ extension RegistrationService {
         let sha = Hex.encode(SHA256.hash(data: bytes))
         let folder = documentDirectory + "/\(application.id)"
         let path = folder + "/\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
-        try DocumentFiles.writeDurably(bytes, to: path)
+        try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeDurably(bytes, to: path) }
         let document = StoredDocument(kind: kind, contentType: requirement.type.contentType, size: bytes.count, sha256: sha, path: path, uploadedAt: now)
         do {
             if let replaced = try await store.replaceDocument(applicationID: application.id, document) {
@@ -92,13 +93,13 @@ extension RegistrationService {
     public func document(accountID: Int64, kind: String) async throws -> (StoredDocument, Data) {
         _ = try requirement(kind: kind)
         let application = try await requireApplication(accountID)
-        return try Self.read(application, kind: kind)
+        return try await Self.read(application, kind: kind)
     }
 
-    static func read(_ application: Application, kind: String) throws -> (StoredDocument, Data) {
-        guard let document = application.documents.first(where: { $0.kind == kind }),
-            let data = FileManager.default.contents(atPath: document.path)
-        else { throw RegistrationError.notFound }
+    static func read(_ application: Application, kind: String) async throws -> (StoredDocument, Data) {
+        guard let document = application.documents.first(where: { $0.kind == kind }) else { throw RegistrationError.notFound }
+        let path = document.path
+        guard let data = try await DocumentFiles.pool.runIfActive({ FileManager.default.contents(atPath: path) }) else { throw RegistrationError.notFound }
         return (document, data)
     }
 
@@ -157,6 +158,15 @@ extension RegistrationService {
 
 /// Document files on disk.
 enum DocumentFiles {
+    /// Threads for blocking disk work (writes with fsync, reads of documents), so that a
+    /// slow disk never holds the threads that serve requests. fsync waits on the disk,
+    /// not the CPU, so there are more of them than cores.
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
+
     /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
     /// reader sees the whole file or none of it.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {

@@ -45,7 +45,7 @@ extension RegistrationService {
 
     public func documentForStaff(_ staff: StaffAccount, id: Int64, kind: String) async throws -> (StoredDocument, [UInt8]) {
         let (_, application) = try await applicationForStaff(staff, id: id)
-        let (document, data) = try Self.read(application, kind: kind)
+        let (document, data) = try await Self.read(application, kind: kind)
         try await store.appendAudit(audit(staff, "document.open", "lamaran:\(id)", kind))
         return (document, [UInt8](data))
     }

@@ -1,11 +1,15 @@
 import Foundation
 import GRDB
 import SeleksiCore
+import Synchronization
 
 /// The registration store on one SQLite file (GRDB, WAL, `synchronous=FULL`): the
 /// embedded default. It is a different file from any exam node's store.
 public struct SQLiteRegistrationStore: RegistrationStore {
     let writer: any DatabaseWriter
+    /// The current period, read by nearly every request: kept for a second, and
+    /// replaced at once when this process saves one (another instance sees it within the second).
+    private let periodCache = PeriodCache()
 
     public static func open(path: String) throws -> SQLiteRegistrationStore {
         var configuration = Configuration()
@@ -110,11 +114,19 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 arguments: [period.id, period.name, try Self.json(period)])
             try Self.insertAudit(db, audit)
         }
+        periodCache.clear()
     }
 
     public func currentPeriod() async throws -> SelectionPeriod? {
+        if let cached = periodCache.get() { return cached }
+        let period = try await readCurrentPeriod()
+        periodCache.set(period)
+        return period
+    }
+
+    func readCurrentPeriod() async throws -> SelectionPeriod? {
         try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1")
+            try String.fetchOne(try db.cachedStatement(sql: "SELECT json FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1"))
                 .map { try Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)) }
         }
     }
@@ -129,13 +141,13 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func agencies() async throws -> [Agency] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM agency ORDER BY name").map { Agency(id: $0["id"], name: $0["name"]) }
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, name FROM agency ORDER BY name")).map { Agency(id: $0["id"], name: $0["name"]) }
         }
     }
 
     public func saveFormation(_ f: Formation, audit: AuditEntry?) async throws {
         try await writer.write { db in
-            guard let agency = try String.fetchOne(db, sql: "SELECT name FROM agency WHERE id = ?", arguments: [f.agencyID]) else {
+            guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
                 throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
             }
             let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
@@ -187,11 +199,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         let size = min(max(1, filter.pageSize), 100)
         let bound = arguments
         return try await writer.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM formation f WHERE \(whereClause)", arguments: bound) ?? 0
+            let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM formation f WHERE \(whereClause)"), arguments: bound) ?? 0
             var pageArguments = bound
             _ = pageArguments.append(contentsOf: [size, (page - 1) * size])
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE \(whereClause) ORDER BY a.name, f.position, f.id LIMIT ? OFFSET ?",
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE \(whereClause) ORDER BY a.name, f.position, f.id LIMIT ? OFFSET ?"),
                 arguments: pageArguments)
             return (try rows.map { try Self.formation($0) }, total)
         }
@@ -199,14 +210,14 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func formation(id: String) async throws -> Formation? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?", arguments: [id])
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [id])
                 .map { try Self.formation($0) }
         }
     }
 
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
         try await writer.write { db in
-            if let assigned = try Int.fetchOne(db, sql: "SELECT assigned FROM exam_slot WHERE id = ?", arguments: [slot.id]), assigned > slot.capacity {
+            if let assigned = try Int.fetchOne(try db.cachedStatement(sql: "SELECT assigned FROM exam_slot WHERE id = ?"), arguments: [slot.id]), assigned > slot.capacity {
                 throw RegistrationError("capacity-below-assigned", status: 409, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
             }
             try db.execute(
@@ -228,7 +239,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func slots(periodID: String) async throws -> [ExamSlot] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY location, starts_at, session_number, id", arguments: [periodID])
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY location, starts_at, session_number, id"), arguments: [periodID])
                 .map(Self.slot)
         }
     }
@@ -258,10 +269,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func createAccount(_ a: Account, passwordHash: String, code: OneTimeCode, mail: Mail) async throws -> Account {
         try await writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ?", arguments: [a.periodID, a.nik]) == true {
+            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ?"), arguments: [a.periodID, a.nik]) == true {
                 throw RegistrationError.duplicateNIK
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ?", arguments: [a.periodID, a.email]) == true {
+            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ?"), arguments: [a.periodID, a.email]) == true {
                 throw RegistrationError.duplicateEmail
             }
             try db.execute(
@@ -279,13 +290,12 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func account(id: Int64) async throws -> Account? {
-        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM account WHERE id = ?", arguments: [id]).map(Self.account) }
+        try await writer.read { db in try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE id = ?"), arguments: [id]).map(Self.account) }
     }
 
     public func accountForLogin(periodID: String, nikOrEmail: String) async throws -> (account: Account, passwordHash: String)? {
         try await writer.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)", arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)"), arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
             ).map { (Self.account($0), $0["password_hash"]) }
         }
     }
@@ -331,7 +341,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func loginFailures(key: String, since: Int64) async throws -> Int {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?", arguments: [key, since]) ?? 0 }
+        try await writer.read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?"), arguments: [key, since]) ?? 0 }
     }
 
     public func clearLoginFailures(key: String) async throws {
@@ -389,7 +399,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                       password_hash = excluded.password_hash, totp_secret = excluded.totp_secret, last_totp_step = 0
                     """,
                 arguments: [username, role.rawValue, agencyID, passwordHash, totpSecret])
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM staff WHERE username = ?", arguments: [username])!
+            let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM staff WHERE username = ?"), arguments: [username])!
             try db.execute(sql: "DELETE FROM auth_session WHERE staff_id = ?", arguments: [id])
             return StaffAccount(id: id, username: username, role: role, agencyID: agencyID)
         }
@@ -397,7 +407,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func staffCredentials(username: String) async throws -> StaffCredentials? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE username = ?", arguments: [username]).map {
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM staff WHERE username = ?"), arguments: [username]).map {
                 StaffCredentials(
                     staff: StaffAccount(id: $0["id"], username: $0["username"], role: StaffRole(rawValue: $0["role"]) ?? .proctor, agencyID: $0["agency_id"]),
                     passwordHash: $0["password_hash"], totpSecret: $0["totp_secret"], lastTOTPStep: $0["last_totp_step"])
@@ -416,7 +426,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func createApplication(accountID: Int64, periodID: String, draft: ApplicationDraft, now: Int64) async throws -> Application {
         let id = try await writer.write { db -> Int64 in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM application WHERE account_id = ?", arguments: [accountID]) == true {
+            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM application WHERE account_id = ?"), arguments: [accountID]) == true {
                 throw RegistrationError.secondApplication
             }
             try db.execute(
@@ -428,7 +438,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     static func requireDraft(_ db: Database, _ applicationID: Int64) throws {
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM application WHERE id = ?", arguments: [applicationID]) else {
+        guard let status = try String.fetchOne(try db.cachedStatement(sql: "SELECT status FROM application WHERE id = ?"), arguments: [applicationID]) else {
             throw RegistrationError.noApplication
         }
         guard status == ApplicationStatus.draft.rawValue else { throw RegistrationError.locked }
@@ -445,7 +455,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func application(accountID: Int64) async throws -> Application? {
         try await writer.read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM application WHERE account_id = ?", arguments: [accountID]) else { return nil }
+            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM application WHERE account_id = ?"), arguments: [accountID]) else { return nil }
             return try Self.loadApplication(db, id: id)
         }
     }
@@ -455,11 +465,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     static func loadApplication(_ db: Database, id: Int64) throws -> Application? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM application WHERE id = ?", arguments: [id]),
-            let formationRow = try Row.fetchOne(
-                db, sql: "SELECT \(formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?", arguments: [row["formation_id"] as String])
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM application WHERE id = ?"), arguments: [id]),
+            let formationRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [row["formation_id"] as String])
         else { return nil }
-        let documents = try Row.fetchAll(db, sql: "SELECT * FROM document WHERE application_id = ? ORDER BY kind", arguments: [id]).map {
+        let documents = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM document WHERE application_id = ? ORDER BY kind"), arguments: [id]).map {
             StoredDocument(kind: $0["kind"], contentType: $0["content_type"], size: $0["size"], sha256: $0["sha256"], path: $0["path"], uploadedAt: $0["uploaded_at"])
         }
         let verification: Verification? = (row["result"] as String?).flatMap { VerificationResult(rawValue: $0) }.map {
@@ -472,7 +481,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         }
         var assignment: ExamAssignment?
         if let number: String = row["participant_number"], let slotID: String = row["slot_id"],
-            let slotRow = try Row.fetchOne(db, sql: "SELECT * FROM exam_slot WHERE id = ?", arguments: [slotID])
+            let slotRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID])
         {
             assignment = ExamAssignment(participantNumber: number, slot: slot(slotRow))
         }
@@ -486,7 +495,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func replaceDocument(applicationID: Int64, _ d: StoredDocument) async throws -> String? {
         try await writer.write { db in
             try Self.requireDraft(db, applicationID)
-            let old = try String.fetchOne(db, sql: "SELECT path FROM document WHERE application_id = ? AND kind = ?", arguments: [applicationID, d.kind])
+            let old = try String.fetchOne(try db.cachedStatement(sql: "SELECT path FROM document WHERE application_id = ? AND kind = ?"), arguments: [applicationID, d.kind])
             try db.execute(
                 sql: """
                     INSERT INTO document (application_id, kind, content_type, size, sha256, path, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -501,7 +510,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func submit(applicationID: Int64, requiredKinds: [String: String], now: Int64) async throws {
         try await writer.write { db in
             try Self.requireDraft(db, applicationID)
-            let present = Set(try String.fetchAll(db, sql: "SELECT kind FROM document WHERE application_id = ?", arguments: [applicationID]))
+            let present = Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT kind FROM document WHERE application_id = ?"), arguments: [applicationID]))
             let missing = requiredKinds.keys.sorted().filter { !present.contains($0) }.map { requiredKinds[$0]! }
             guard missing.isEmpty else { throw RegistrationError.missingDocuments(missing) }
             try db.execute(
@@ -533,7 +542,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func recordVerification(applicationID: Int64, _ v: Verification, audit: AuditEntry) async throws {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, result FROM application WHERE id = ?", arguments: [applicationID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT status, result FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
             guard row["status"] == ApplicationStatus.submitted.rawValue else { throw RegistrationError.notSubmitted }
@@ -550,7 +559,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func fileObjection(applicationID: Int64, _ o: Objection) async throws {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?", arguments: [applicationID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
             guard (row["objection_reason"] as String?) == nil else { throw RegistrationError.objectionTwice }
@@ -564,7 +573,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?", arguments: [applicationID])
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?"), arguments: [applicationID])
             else { throw RegistrationError.notFound }
             guard (row["objection_reason"] as String?) != nil, (row["objection_answered_at"] as Int64?) == nil else { throw RegistrationError.noObjection }
             try db.execute(
@@ -586,7 +595,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
         try await writer.write { db in
-            var serial = try Int.fetchOne(db, sql: "SELECT next_serial FROM period WHERE id = ?", arguments: [period.id]) ?? 1
+            var serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
             let waiting = try Row.fetchAll(
                 db,
                 sql: """
@@ -595,8 +604,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     ORDER BY submitted_at, id
                     """,
                 arguments: [period.id])
-            var slots = try Row.fetchAll(
-                db, sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id", arguments: [period.id]
+            var slots = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"), arguments: [period.id]
             ).map(Self.slot)
             var assigned = 0
             var unplaced = 0
@@ -624,11 +632,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws {
         try await writer.write { db in
-            guard let current = try Row.fetchOne(db, sql: "SELECT slot_id, period_id FROM application WHERE id = ?", arguments: [applicationID]) else {
+            guard let current = try Row.fetchOne(try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
             guard let old: String = current["slot_id"] else { throw RegistrationError.notEligibleForCard }
-            guard let target = try Row.fetchOne(db, sql: "SELECT * FROM exam_slot WHERE id = ?", arguments: [slotID]).map(Self.slot),
+            guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot),
                 target.periodID == current["period_id"]
             else { throw RegistrationError.notFound }
             if old == slotID { return }
@@ -656,7 +664,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         _ = arguments.append(contentsOf: [min(max(1, filter.limit), 1000)])
         let bound = arguments
         return try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?", arguments: bound).map {
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM audit_log \(whereClause) ORDER BY id DESC LIMIT ?"), arguments: bound).map {
                 AuditEntry(id: $0["id"], at: $0["at"], actor: $0["actor"], role: $0["role"], action: $0["action"], subject: $0["subject"], detail: $0["detail"])
             }
         }
@@ -664,7 +672,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func pendingMail(limit: Int) async throws -> [Mail] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM mail_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?", arguments: [limit]).map {
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM mail_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?"), arguments: [limit]).map {
                 Mail(id: $0["id"], to: $0["recipient"], subject: $0["subject"], body: $0["body"], createdAt: $0["created_at"])
             }
         }
@@ -673,4 +681,20 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func markMailSent(id: Int64, at: Int64) async throws {
         try await writer.write { db in try db.execute(sql: "UPDATE mail_outbox SET sent_at = ? WHERE id = ?", arguments: [at, id]) }
     }
+}
+
+/// One cached value with a one-second lifetime.
+final class PeriodCache: Sendable {
+    private let state = Mutex<(period: SelectionPeriod?, until: Date)?>(nil)
+
+    func get() -> SelectionPeriod?? {
+        state.withLock { entry in
+            guard let entry, entry.until > Date() else { return nil }
+            return .some(entry.period)
+        }
+    }
+
+    func set(_ period: SelectionPeriod?) { state.withLock { $0 = (period, Date().addingTimeInterval(1)) } }
+
+    func clear() { state.withLock { $0 = nil } }
 }
