@@ -60,9 +60,9 @@ extension RegistrationService {
         return requirement
     }
 
-    /// Stores a document: type read from the content, size checked, written to a
-    /// temporary file, flushed, renamed into place, and only then recorded; the file
-    /// it replaces is removed after the record commits. A failure at any step leaves
+    /// Stores a document: type read from the content, size checked, written under its
+    /// digest and flushed, and only then recorded; the file it replaces is removed after
+    /// the record commits. A failure at any step leaves
     /// the previous document as it was.
     public func uploadDocument(accountID: Int64, kind: String, bytes: [UInt8]) async throws -> StoredDocument {
         let requirement = try requirement(kind: kind)
@@ -76,7 +76,7 @@ extension RegistrationService {
         let sha = Hex.encode(SHA256.hash(data: bytes))
         let folder = documentDirectory + "/\(application.id)"
         let path = folder + "/\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
-        try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeDurably(bytes, to: path) }
+        try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeContentAddressed(bytes, to: path) }
         let document = StoredDocument(kind: kind, contentType: requirement.type.contentType, size: bytes.count, sha256: sha, path: path, uploadedAt: now)
         do {
             if let replaced = try await store.replaceDocument(applicationID: application.id, document) {
@@ -169,6 +169,27 @@ enum DocumentFiles {
 
     /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
     /// reader sees the whole file or none of it.
+    /// Writes a file whose name carries its content's digest, straight to that name, and
+    /// flushes it. No temporary file and no rename are needed: nothing refers to the name
+    /// until the store records it after this returns, and a torn write left by a crash is
+    /// an unreferenced file, never a document.
+    static func writeContentAddressed(_ bytes: [UInt8], to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !FileManager.default.fileExists(atPath: folder) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard result > 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+            written += result
+        }
+        guard fsync(descriptor) == 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+    }
+
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
