@@ -160,8 +160,8 @@ struct PortalBench {
         }
 
         // 4. Submissions: the application, a 60 KB photo, a 300 KB diploma, end registration.
-        let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: 60 * 1024)
-        let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 300 * 1024)
+        let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: 60 * 1024) + [0xFF, 0xD9]
+        let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 300 * 1024) + Array("%%EOF\n".utf8)
         let submissions = Samples()
         let submissionRate = await phase(accounts, submissions) { index in
             guard let token = tokens.get(index)?.0 else { return false }

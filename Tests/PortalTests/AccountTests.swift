@@ -65,11 +65,31 @@ struct AccountTests {
             #expect(early.status == 403 && early.code == "email-not-verified")
             let wrong = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": "000000"])
             #expect(wrong.status == 422 && wrong.code == "invalid-code")
+            // Asking for another code within the minute sends none (the first stays valid).
+            #expect(try await client.send(.post, "/api/accounts/resend-code", json: ["email": "ani@contoh.id"]).status == 200)
+            #expect(try await portal.service.store.pendingMail(limit: 10).count { $0.to == "ani@contoh.id" } == 1)
             let code = try await portal.mailedCode(to: "ani@contoh.id")
             #expect(try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code]).status == 200)
             #expect(try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code]).status == 422)
             let me = try await client.send(.get, "/api/me", token: token)
             #expect(me["emailVerified"] as? Bool == true && me["nik"] as? String == PortalClient.nik)
+        }
+    }
+
+    @Test("a code cannot be walked through: five wrong guesses lock further tries")
+    func codeGuessing() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            #expect(try await client.send(.post, "/api/accounts", json: client.signUpForm()).status == 201)
+            let code = try await portal.mailedCode(to: "ani@contoh.id")
+            for guess in 0..<5 {
+                let reply = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": String(format: "%06d", guess == Int(code) ? 999_999 : guess)])
+                #expect(reply.status == 422)
+            }
+            let locked = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code])
+            #expect(locked.status == 429 && locked.code == "too-many-attempts")
+            portal.clock.advance(seconds: 16 * 60)
+            #expect(try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code]).status == 200)
         }
     }
 
@@ -141,7 +161,13 @@ struct AccountTests {
             let admin = try await client.staff("admin")
             let audit = try await client.send(.get, "/api/admin/audit?actor=verif-keu", token: admin)
             let actions = (audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
-            #expect(actions.contains("staff.login") && actions.contains("staff.login-failed"))
+            #expect(actions.contains("staff.login"))
+            // A failed attempt is recorded without trusting the typed name as the actor.
+            let failed = try await client.send(.get, "/api/admin/audit?action=staff.login-failed", token: admin)
+            let rows = failed["items"] as? [[String: Any]] ?? []
+            #expect(rows.count == 3 && rows.allSatisfy { $0["actor"] as? String == "anonim" && $0["subject"] as? String == "verif-keu" })
+            let fake = try await client.send(.post, "/api/staff/sessions", json: ["username": "admin\nPALSU", "password": "x", "totp": "1"])
+            #expect(fake.status == 401)
         }
     }
 }

@@ -62,6 +62,8 @@ struct ApplicationTests {
             #expect(png.status == 415 && png.code == "wrong-file-type")
             let pdfAsPhoto = try await client.send(.put, "/api/application/documents/foto", token: token, bytes: Files.pdf())
             #expect(pdfAsPhoto.status == 415)
+            let cut = try await client.send(.put, "/api/application/documents/foto", token: token, bytes: Files.truncatedJPEG)
+            #expect(cut.status == 415, "a file cut off in transfer is refused")
             let big = try await client.send(.put, "/api/application/documents/foto", token: token, bytes: Files.jpeg(200 * 1024 + 1))
             #expect(big.status == 413 && big.code == "file-too-large")
             let unknown = try await client.send(.put, "/api/application/documents/paspor", token: token, bytes: Files.jpeg())
@@ -80,6 +82,9 @@ struct ApplicationTests {
             let download = try await client.send(.get, "/api/application/documents/foto", token: token)
             #expect([UInt8](download.body) == Files.jpeg(3_000, fill: 2))
             #expect(download.headers[.contentType] == "image/jpeg")
+            #expect(download.headers[.contentSecurityPolicy] == "sandbox; default-src 'none'")
+            let same = try await client.send(.put, "/api/application/documents/foto", token: token, bytes: Files.jpeg(3_000, fill: 2))
+            #expect(same.status == 200 && same["sha256"] as? String == second["sha256"] as? String)
             let files = try FileManager.default.contentsOfDirectory(atPath: portal.folder + "/documents").flatMap {
                 try FileManager.default.contentsOfDirectory(atPath: portal.folder + "/documents/" + $0)
             }

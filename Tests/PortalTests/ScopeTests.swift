@@ -63,6 +63,8 @@ struct ScopeTests {
             #expect(without.status == 403 && without.code == "invalid-csrf")
             var with = cookie
             with[.init("X-CSRF-Token")!] = csrf
+            let doubleSlash = try await client.send(.post, "//api/application", json: PortalClient.draft(), headers: cookie)
+            #expect(doubleSlash.status == 403 && doubleSlash.code == "invalid-csrf", "//api is the API too: \(doubleSlash.status)")
             #expect(try await client.send(.post, "/api/application", json: PortalClient.draft(), headers: with).status == 201)
             let form = try await client.send(
                 .post, "/lamaran/akhiri", bytes: Array("confirm=1".utf8), contentType: "application/x-www-form-urlencoded", headers: cookie)

@@ -90,8 +90,10 @@ final class TestPortal: @unchecked Sendable {
 
 /// Test documents: the smallest headers that pass the content checks.
 enum Files {
-    static func jpeg(_ size: Int = 2_000, fill: UInt8 = 7) -> [UInt8] { [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: fill, count: size - 4) }
-    static func pdf(_ size: Int = 3_000, fill: UInt8 = 32) -> [UInt8] { Array("%PDF-1.7\n".utf8) + [UInt8](repeating: fill, count: size - 9) }
+    static func jpeg(_ size: Int = 2_000, fill: UInt8 = 7) -> [UInt8] { [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: fill, count: size - 6) + [0xFF, 0xD9] }
+    static func pdf(_ size: Int = 3_000, fill: UInt8 = 32) -> [UInt8] { Array("%PDF-1.7\n".utf8) + [UInt8](repeating: fill, count: size - 15) + Array("%%EOF\n".utf8) }
+    /// A JPEG cut off in transfer: the start without the end.
+    static let truncatedJPEG: [UInt8] = Array(jpeg().dropLast(2))
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 500)
 }
 

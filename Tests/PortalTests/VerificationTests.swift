@@ -13,6 +13,9 @@ struct VerificationTests {
             let ani = try await client.applicant()
             let id = try await client.submittedApplication(ani)
             let verifier = try await client.staff("verif-keu")
+            let admin = try await client.staff("admin")
+            let pending = try await client.send(.post, "/api/admin/announce-results", token: admin)
+            #expect(pending.status == 409 && pending.code == "verification-pending")
             let list = try await client.send(.get, "/api/verifier/applications", token: verifier)
             #expect((list["items"] as? [[String: Any]])?.map { ($0["id"] as? NSNumber)?.int64Value } == [id])
 
@@ -32,7 +35,6 @@ struct VerificationTests {
             let early = try await client.send(.post, "/api/application/objection", token: ani, json: ["reason": String(repeating: "IPK saya 3,40. ", count: 3)])
             #expect(early.status == 409 && early.code == "not-announced")
 
-            let admin = try await client.staff("admin")
             #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
             let seen = try await client.send(.get, "/api/application", token: ani)
             let result = seen["result"] as? [String: Any]
@@ -107,6 +109,11 @@ struct VerificationTests {
             #expect(try await client.send(.post, "/api/verifier/applications/\(first)/decision", token: keu, json: ["result": "MS"]).status == 200)
             #expect(try await client.send(.post, "/api/verifier/applications/\(second)/decision", token: bkn, json: ["result": "MS"]).status == 200)
             let admin = try await client.staff("admin")
+            let early = try await client.send(.post, "/api/admin/assign-seats", token: admin)
+            #expect(early.status == 409 && early.code == "not-announced", "a seat before the announcement would leak the result")
+            #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
+            let again = try await client.send(.post, "/api/admin/announce-results", token: admin)
+            #expect(again.status == 409 && again.code == "already-announced")
             let seats = try await client.send(.post, "/api/admin/assign-seats", token: admin)
             #expect(seats["assigned"] as? Int == 2)
             // jkt-1 holds one: the first applicant has it, the second went to jkt-2.

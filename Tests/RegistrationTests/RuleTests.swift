@@ -68,9 +68,12 @@ struct RuleTests {
 
     @Test("document types are read from the content")
     func contentTypes() {
-        #expect(DocumentRequirement.FileType.jpeg.matches([0xFF, 0xD8, 0xFF, 0xDB]))
-        #expect(!DocumentRequirement.FileType.jpeg.matches(Array("%PDF-1.4".utf8)))
-        #expect(DocumentRequirement.FileType.pdf.matches(Array("%PDF-1.4".utf8)))
+        #expect(DocumentRequirement.FileType.jpeg.matches([0xFF, 0xD8, 0xFF, 0xDB, 1, 2, 0xFF, 0xD9]))
+        #expect(DocumentRequirement.FileType.jpeg.matches([0xFF, 0xD8, 0xFF, 0xDB, 1, 2, 0xFF, 0xD9, 0, 0]))
+        #expect(!DocumentRequirement.FileType.jpeg.matches([0xFF, 0xD8, 0xFF, 0xDB, 1, 2]), "cut off before its end marker")
+        #expect(!DocumentRequirement.FileType.jpeg.matches(Array("%PDF-1.4 %%EOF".utf8)))
+        #expect(DocumentRequirement.FileType.pdf.matches(Array("%PDF-1.4\n1 0 obj\n%%EOF\n".utf8)))
+        #expect(!DocumentRequirement.FileType.pdf.matches(Array("%PDF-1.4\n1 0 obj\n".utf8)), "cut off before %%EOF")
         #expect(!DocumentRequirement.FileType.pdf.matches([0x89, 0x50, 0x4E, 0x47]))
     }
 

@@ -36,7 +36,8 @@ struct PortalAPI {
         }
         table.add(api, .get, "formations") { request, _ in
             let filter = try FormationQuery.filter(request.uri.queryParameters)
-            return cached(try await cache.body("formations \(filter)") { try Self.encode(try await formations(filter)) })
+            // Keyed by the query as sent: cheap, and a valid query always means the same list.
+            return cached(try await cache.body("formations?" + (request.uri.query ?? "")) { try Self.encode(try await formations(filter)) })
         }
         table.add(api, .get, "formations/{id}") { _, context in JSONBody(try await service.formation(id: try context.parameters.require("id"))) }
         // MARK: Applicant account
@@ -47,7 +48,7 @@ struct PortalAPI {
         }
         table.add(api, .post, "accounts/verify-email") { request, context in
             let body = try await request.decode(as: VerifyEmailBody.self, context: context)
-            try await service.verifyEmail(email: body.email, code: body.code)
+            try await service.verifyEmail(email: body.email, code: body.code, address: context.clientAddress)
             return Accepted(ok: true, message: "Email terverifikasi.")
         }
         table.add(api, .post, "accounts/resend-code") { request, context in
@@ -62,7 +63,7 @@ struct PortalAPI {
         }
         table.add(api, .post, "password-reset/confirm") { request, context in
             let body = try await request.decode(as: ResetBody.self, context: context)
-            try await service.resetPassword(email: body.email, code: body.code, newPassword: body.password)
+            try await service.resetPassword(email: body.email, code: body.code, newPassword: body.password, address: context.clientAddress)
             return Accepted(ok: true, message: "Kata sandi diganti; semua sesi lama diakhiri.")
         }
         table.add(api, .post, "sessions") { request, context in
@@ -251,6 +252,8 @@ func fileResponse(_ document: StoredDocument, _ bytes: [UInt8]) -> Response {
     headers[.contentType] = document.contentType
     headers[.contentDisposition] = "inline; filename=\"\(document.kind).\(fileExtension)\""
     headers[.cacheControl] = "private, no-store"
+    // Bytes an applicant sent: never scripts, never part of our pages.
+    headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }
 

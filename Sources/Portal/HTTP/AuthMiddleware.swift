@@ -4,6 +4,12 @@ public import SeleksiHTTP
 
 extension RegistrationError: PublicError {}
 
+/// Whether a request goes to the JSON API. By segments, as the router matches them:
+/// `//api/x` reaches the same route as `/api/x`.
+func isAPI(_ request: Request) -> Bool {
+    request.uri.path.split(separator: "/", omittingEmptySubsequences: true).first == "api"
+}
+
 /// The session cookie's name; the cookie is HttpOnly, Secure and SameSite=Lax.
 let sessionCookie = "seleksi_sesi"
 /// The anonymous forms' CSRF cookie (double submit), for sign-up and login pages.
@@ -27,7 +33,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.token = token
             context.viaCookie = true
             let changesState = ![.get, .head].contains(request.method)
-            if changesState, request.uri.path.hasPrefix("/api/"), request.headers[.init("X-CSRF-Token")!] != session.csrf {
+            if changesState, isAPI(request), request.headers[.init("X-CSRF-Token")!] != session.csrf {
                 throw RegistrationError.badCSRF
             }
         }

@@ -44,7 +44,7 @@ struct PortalErrorMiddleware: RouterMiddleware {
     let json = ErrorMiddleware<PortalRequestContext>(internalMessage: "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi.")
 
     func handle(_ request: Request, context: PortalRequestContext, next: (Request, PortalRequestContext) async throws -> Response) async throws -> Response {
-        if request.uri.path.hasPrefix("/api/") { return try await json.handle(request, context: context, next: next) }
+        if isAPI(request) { return try await json.handle(request, context: context, next: next) }
         do {
             return try await next(request, context)
         } catch let error as any PublicError {

@@ -49,7 +49,7 @@ struct ApplicantPages {
             let form = try await FormFields.read(request, context: context)
             try PageHelpers.checkFormToken(request, form)
             do {
-                try await service.resetPassword(email: form["email"], code: form["code"], newPassword: form.values["password"] ?? "")
+                try await service.resetPassword(email: form["email"], code: form["code"], newPassword: form.values["password"] ?? "", address: context.clientAddress)
                 return PageHelpers.redirect("/masuk?sandi=1")
             } catch let error as RegistrationError {
                 return anonymousForm("atur-sandi", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
@@ -177,7 +177,7 @@ struct ApplicantPages {
                 try await service.resendVerification(email: form["email"])
                 return anonymousForm("verifikasi-email", ["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."], request, context)
             }
-            try await service.verifyEmail(email: form["email"], code: form["code"])
+            try await service.verifyEmail(email: form["email"], code: form["code"], address: context.clientAddress)
             return PageHelpers.redirect("/masuk?ok=1")
         } catch let error as RegistrationError {
             return anonymousForm("verifikasi-email", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))

@@ -35,10 +35,7 @@ struct StaffPages {
             }
             return pages.render("staf-daftar", ["items": items, "count": items.count, "agency": staff.agencyID ?? "semua instansi"], context: context)
         }
-        router.get("/staf/verifikasi/:id") { _, context in
-            _ = try await service.openApplication(try context.staff(), id: try id(context))
-            return try await detail(context, values: [:])
-        }
+        router.get("/staf/verifikasi/:id") { _, context in try await detail(context, values: [:]) }
         router.post("/staf/verifikasi/:id/keputusan") { request, context in
             try await staffAction(request, context) { staff, id, form in
                 guard let result = VerificationResult(rawValue: form["result"]) else { throw RegistrationError.invalid("invalid-result", "Pilih MS atau TMS.") }
@@ -83,7 +80,7 @@ struct StaffPages {
 
     func detail(_ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let staff = try context.staff()
-        let (account, application) = try await service.applicationForStaff(staff, id: try id(context))
+        let (account, application) = try await service.openApplication(staff, id: try id(context))
         var values: [String: Any] = [
             "id": application.id, "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)", "sex": account.sex.rawValue,
             "email": account.email, "phone": account.phone, "formation": ApplicantPages.formationValues(application.formation),

@@ -10,12 +10,22 @@ public struct DocumentRequirement: Sendable, Codable, Hashable {
         public var fileExtension: String { self == .jpeg ? "jpg" : "pdf" }
 
         /// The type is read from the content, never from the name: a JPEG starts with
-        /// FF D8 FF, a PDF with "%PDF-".
-        public func matches(_ head: some Collection<UInt8>) -> Bool {
+        /// FF D8 FF and ends with its end-of-image marker FF D9 (padding after it is
+        /// tolerated); a PDF starts with "%PDF-" and has "%%EOF" in its last kilobyte.
+        /// A file cut off in transfer fails the second half.
+        public func matches(_ bytes: [UInt8]) -> Bool {
             switch self {
-            case .jpeg: head.starts(with: [0xFF, 0xD8, 0xFF])
-            case .pdf: head.starts(with: Array("%PDF-".utf8))
+            case .jpeg:
+                return bytes.starts(with: [0xFF, 0xD8, 0xFF]) && Self.contains(bytes.suffix(64), [0xFF, 0xD9])
+            case .pdf:
+                return bytes.starts(with: Array("%PDF-".utf8)) && Self.contains(bytes.suffix(1024), Array("%%EOF".utf8))
             }
+        }
+
+        static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+            guard haystack.count >= needle.count else { return false }
+            let start = haystack.startIndex
+            return (start...(haystack.endIndex - needle.count)).contains { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
         }
     }
 

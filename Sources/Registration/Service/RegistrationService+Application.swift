@@ -68,12 +68,14 @@ extension RegistrationService {
         let requirement = try requirement(kind: kind)
         guard !bytes.isEmpty else { throw RegistrationError.emptyFile }
         guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB) }
-        guard requirement.type.matches(bytes.prefix(8)) else { throw RegistrationError.wrongFileType(requirement.label, expected: requirement.type.label) }
+        guard requirement.type.matches(bytes) else { throw RegistrationError.wrongFileType(requirement.label, expected: requirement.type.label) }
         let period = try await period()
         try require(period.registration, "Unggah dokumen")
         let application = try await requireApplication(accountID)
         guard application.status == .draft else { throw RegistrationError.locked }
         let sha = Hex.encode(SHA256.hash(data: bytes))
+        // The same file again: nothing to write (rewriting it would touch the stored copy).
+        if let same = application.documents.first(where: { $0.kind == kind && $0.sha256 == sha }) { return same }
         let folder = documentDirectory + "/\(application.id)"
         let path = folder + "/\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
         try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeContentAddressed(bytes, to: path) }

@@ -20,6 +20,7 @@ extension RegistrationService {
     /// Submitted applications of the verifier's own agency (an admin sees all).
     public func worklist(staff: StaffAccount) async throws -> [ApplicationSummary] {
         let period = try await period()
+        try await store.appendAudit(audit(staff, "worklist.open", staff.agencyID ?? "semua"))
         if let agency = try requireVerifier(staff) { return try await store.applications(agencyID: agency, periodID: period.id) }
         var all: [ApplicationSummary] = []
         for agency in try await store.agencies() { all += try await store.applications(agencyID: agency.id, periodID: period.id) }
@@ -55,6 +56,10 @@ extension RegistrationService {
         let period = try await period()
         _ = try await applicationForStaff(staff, id: id)
         try require(period.verification, "Verifikasi")
+        // After the announcement a new result would have no objection days left.
+        if let announced = period.resultsAnnouncedAt {
+            throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); hasil tidak dapat dicatat lagi.")
+        }
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         var code: String?
         if result == .ms, reasonCode != nil {
@@ -88,9 +93,6 @@ extension RegistrationService {
 
     public func setPeriod(staff: StaffAccount?, _ period: SelectionPeriod) async throws {
         if let staff { try requireAdmin(staff) }
-        var period = period
-        // The announcement is an act of its own (`announceResults`), never a field a timetable edit sets.
-        period.resultsAnnouncedAt = try await store.currentPeriod().flatMap { $0.id == period.id ? $0.resultsAnnouncedAt : nil }
         for window in [period.registration, period.verification, period.exam, period.announcement] where window.opens > window.closes {
             throw RegistrationError.invalid("invalid-timetable", "Jendela jadwal berakhir sebelum dibuka.")
         }
@@ -139,18 +141,15 @@ extension RegistrationService {
     /// Publishes the administrative results: applicants see them, and the objection days start.
     public func announceResults(staff: StaffAccount) async throws -> SelectionPeriod {
         try requireAdmin(staff)
-        var period = try await period()
-        if let announced = period.resultsAnnouncedAt {
-            throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang.")
-        }
-        period.resultsAnnouncedAt = now
-        try await store.savePeriod(period, audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari"))
-        return period
+        let period = try await period()
+        return try await store.announceResults(periodID: period.id, at: now, audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari"))
     }
 
     public func assignSeats(staff: StaffAccount) async throws -> (assigned: Int, unplaced: Int) {
         try requireAdmin(staff)
         let period = try await period()
+        // A seat would tell an applicant their result before the announcement.
+        guard period.resultsAnnouncedAt != nil else { throw RegistrationError.resultNotAnnounced }
         return try await store.assignSeats(period: period, audit: audit(staff, "seats.assign", period.id))
     }
 
@@ -161,6 +160,8 @@ extension RegistrationService {
 
     public func auditLog(staff: StaffAccount, _ filter: AuditFilter) async throws -> [AuditEntry] {
         try requireAdmin(staff)
+        try await store.appendAudit(
+            audit(staff, "audit.read", "audit", "pelaku \(filter.actor ?? "-"), tindakan \(filter.action ?? "-"), subjek \(filter.subject ?? "-")"))
         return try await store.audit(filter)
     }
 }

@@ -82,18 +82,34 @@ public struct RegistrationService: Sendable {
             createdAt: now)
     }
 
-    public func verifyEmail(email: String, code: String) async throws {
+    /// Codes are guessed at most as often as passwords: the same limits per address and
+    /// per email, so a 6-digit code cannot be walked through.
+    public func verifyEmail(email: String, code: String, address: String) async throws {
         let period = try await period()
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()),
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let key = "code:" + email
+        try await checkLimits(accountKey: key, address: address)
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email),
             try await store.confirmEmail(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
-        else { throw RegistrationError.wrongCode }
+        else {
+            try await recordFailure(accountKey: key, address: address)
+            throw RegistrationError.wrongCode
+        }
+        try await store.clearLoginFailures(key: key)
+    }
+
+    /// A new code at most once a minute per account and purpose, so that asking again
+    /// can neither flood a mailbox nor keep killing the code the owner is typing.
+    func mayIssueCode(accountID: Int64, _ purpose: OneTimeCode.Purpose) async throws -> Bool {
+        guard let expiry = try await store.latestCodeExpiry(accountID: accountID, purpose: purpose) else { return true }
+        return now >= expiry - Int64(settings.codeMinutes) * 60_000 + 60_000
     }
 
     /// Sends a new email code; says nothing about whether the address exists.
     public func resendVerification(email: String) async throws {
         let period = try await period()
         guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()),
-            !account.emailVerified
+            !account.emailVerified, try await mayIssueCode(accountID: account.id, .verifyEmail)
         else { return }
         let (code, plain) = newCode(.verifyEmail)
         try await store.issueCode(accountID: account.id, code, mail: verificationMail(to: account.email, name: account.name, code: plain))
@@ -143,15 +159,18 @@ public struct RegistrationService: Sendable {
     }
 
     public func logout(token: String) async throws {
+        if let session = try await authenticate(token: token), case .staff(let staff) = session.principal {
+            try await store.appendAudit(audit(staff, "staff.logout", staff.username))
+        }
         try await store.deleteSession(tokenHash: Self.digest(token))
     }
 
     /// Sends a reset code if the address has an account; the answer is the same either way.
     public func requestPasswordReset(email: String) async throws {
         let period = try await period()
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
-            return
-        }
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()),
+            try await mayIssueCode(accountID: account.id, .resetPassword)
+        else { return }
         let (code, plain) = newCode(.resetPassword)
         let mail = Mail(
             to: account.email, subject: "Atur ulang kata sandi Seleksi",
@@ -165,15 +184,23 @@ public struct RegistrationService: Sendable {
         try await store.issueCode(accountID: account.id, code, mail: mail)
     }
 
-    public func resetPassword(email: String, code: String, newPassword: String) async throws {
+    public func resetPassword(email: String, code: String, newPassword: String, address: String) async throws {
         let period = try await period()
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let key = "code:" + email
+        try await checkLimits(accountKey: key, address: address)
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email) else {
+            try await recordFailure(accountKey: key, address: address)
             throw RegistrationError.wrongCode
         }
         if let problem = passwords.problem(newPassword, mustNotContain: [account.nik, account.email]) { throw problem }
         let hash = try await hashPassword(newPassword)
         guard try await store.resetPassword(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
-        else { throw RegistrationError.wrongCode }
+        else {
+            try await recordFailure(accountKey: key, address: address)
+            throw RegistrationError.wrongCode
+        }
+        try await store.clearLoginFailures(key: key)
     }
 
     public func account(id: Int64) async throws -> Account {
@@ -204,14 +231,22 @@ public struct RegistrationService: Sendable {
     /// Password and a TOTP code from the staff member's authenticator; a code is
     /// accepted once, within one step either side of the server's time.
     public func staffLogin(username: String, password: String, totp: String, address: String) async throws -> (token: String, session: AuthSession) {
-        let accountKey = "staff:" + username.lowercased()
+        let valid = username.range(of: "^[a-z0-9._-]{3,40}$", options: .regularExpression) != nil
+        let accountKey = "staff:" + (valid ? username : "?")
         try await checkLimits(accountKey: accountKey, address: address)
-        guard let credentials = try await store.staffCredentials(username: username), try await verifyPassword(password, hash: credentials.passwordHash),
+        let credentials = valid ? try await store.staffCredentials(username: username) : nil
+        // An unknown username costs the same bcrypt as a known one.
+        let matches = try await verifyPassword(password, hash: credentials?.passwordHash ?? dummyHash)
+        guard let credentials, matches,
             let step = Self.totpStep(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
             try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
         else {
             try await recordFailure(accountKey: accountKey, address: address)
-            try await store.appendAudit(AuditEntry(at: now, actor: username, role: "staff", action: "staff.login-failed", subject: username, detail: "alamat \(address)"))
+            // The typed name is not trusted as an actor: it is recorded, shortened, as detail.
+            try await store.appendAudit(
+                AuditEntry(
+                    at: now, actor: "anonim", role: "none", action: "staff.login-failed", subject: credentials?.staff.username ?? "-",
+                    detail: "nama \(String(username.prefix(40))), alamat \(address)"))
             throw RegistrationError.wrongStaffLogin
         }
         try await store.clearLoginFailures(key: accountKey)

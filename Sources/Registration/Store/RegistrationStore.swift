@@ -61,7 +61,11 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
 public protocol RegistrationStore: Sendable {
     // MARK: - Period, agencies, formations, exam slots
 
+    /// Saves the timetable; the stored announcement time is kept whatever `period` says.
     func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws
+    /// Sets the announcement time once; throws `already-announced` the second time and
+    /// `verification-pending` while a submitted application has no result.
+    func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod
     func currentPeriod() async throws -> SelectionPeriod?
     func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws
     func agencies() async throws -> [Agency]
@@ -80,6 +84,8 @@ public protocol RegistrationStore: Sendable {
     /// The account and its password hash, by NIK or email.
     func accountForLogin(periodID: String, nikOrEmail: String) async throws -> (account: Account, passwordHash: String)?
     func issueCode(accountID: Int64, _ code: OneTimeCode, mail: Mail) async throws
+    /// When the newest code of a purpose expires, to pace requests for new ones.
+    func latestCodeExpiry(accountID: Int64, purpose: OneTimeCode.Purpose) async throws -> Int64?
     /// Uses the code (once) and marks the email verified; false if no such valid code.
     func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool
     /// Uses the code (once), sets the new hash and ends every session of the account.

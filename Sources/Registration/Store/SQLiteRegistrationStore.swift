@@ -109,12 +109,36 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws {
         try await writer.write { db in
+            var period = period
+            // The announcement is its own act; a timetable edit never sets or clears it.
+            period.resultsAnnouncedAt = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [period.id])
+                .flatMap { try? Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)).resultsAnnouncedAt }
             try db.execute(
                 sql: "INSERT INTO period (id, name, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
                 arguments: [period.id, period.name, try Self.json(period)])
             try Self.insertAudit(db, audit)
         }
         periodCache.clear()
+    }
+
+    public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
+        defer { periodCache.clear() }
+        return try await writer.write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else { throw RegistrationError.noPeriod }
+            var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
+            if let announced = period.resultsAnnouncedAt {
+                throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang.")
+            }
+            let pending = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted' AND result IS NULL", arguments: [periodID]) ?? 0
+            guard pending == 0 else {
+                throw RegistrationError("verification-pending", status: 409, "Masih ada \(pending) lamaran yang belum diverifikasi; hasil belum dapat diumumkan.")
+            }
+            period.resultsAnnouncedAt = at
+            try db.execute(sql: "UPDATE period SET json = ? WHERE id = ?", arguments: [try Self.json(period), periodID])
+            try Self.insertAudit(db, audit)
+            return period
+        }
     }
 
     public func currentPeriod() async throws -> SelectionPeriod? {
@@ -149,6 +173,21 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         try await writer.write { db in
             guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
                 throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
+            }
+            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM formation WHERE id = ?", arguments: [f.id]) {
+                guard existing["period_id"] == f.periodID else {
+                    throw RegistrationError("formation-in-other-period", status: 409, "Kode formasi \(f.id) sudah dipakai pada periode lain.")
+                }
+                let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
+                let oldMajors = try Self.decoder.decode([String].self, from: Data((existing["majors"] as String).utf8))
+                let changed =
+                    existing["agency_id"] != f.agencyID || existing["education_level"] != f.educationLevel.rawValue || Set(oldMajors) != Set(f.majors)
+                    || existing["type"] != f.type.rawValue || existing["max_age"] != f.maxAge
+                if applied > 0, changed {
+                    throw RegistrationError(
+                        "formation-has-applicants", status: 409,
+                        "Formasi \(f.id) sudah dilamar \(applied) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi.")
+                }
             }
             let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
             try db.execute(
@@ -217,6 +256,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
         try await writer.write { db in
+            if let period = try String.fetchOne(db, sql: "SELECT period_id FROM exam_slot WHERE id = ?", arguments: [slot.id]), period != slot.periodID {
+                throw RegistrationError("slot-in-other-period", status: 409, "Kode sesi \(slot.id) sudah dipakai pada periode lain.")
+            }
             if let assigned = try Int.fetchOne(try db.cachedStatement(sql: "SELECT assigned FROM exam_slot WHERE id = ?"), arguments: [slot.id]), assigned > slot.capacity {
                 throw RegistrationError("capacity-below-assigned", status: 409, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
             }
@@ -297,6 +339,12 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         try await writer.read { db in
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)"), arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
             ).map { (Self.account($0), $0["password_hash"]) }
+        }
+    }
+
+    public func latestCodeExpiry(accountID: Int64, purpose: OneTimeCode.Purpose) async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(expires_at) FROM one_time_code WHERE account_id = ? AND purpose = ?", arguments: [accountID, purpose.rawValue])
         }
     }
 
