@@ -82,14 +82,12 @@ struct PortalAPI {
         table.add(api, .post, "application") { request, context -> Response in
             let draft = try await request.decode(as: ApplicationDraft.self, context: context)
             let id = try context.applicantID()
-            _ = try await service.createApplication(accountID: id, draft: draft)
-            return try created(try await applicationView(id), request, context)
+            return try created(try await view(try await service.createApplication(accountID: id, draft: draft)), request, context)
         }
         table.add(api, .put, "application") { request, context in
             let draft = try await request.decode(as: ApplicationDraft.self, context: context)
             let id = try context.applicantID()
-            _ = try await service.updateApplication(accountID: id, draft: draft)
-            return try await applicationView(id)
+            return try await view(try await service.updateApplication(accountID: id, draft: draft))
         }
         table.add(api, .put, "application/documents/{kind}") { request, context in
             let id = try context.applicantID()
@@ -103,14 +101,12 @@ struct PortalAPI {
         }
         table.add(api, .post, "application/submit") { _, context in
             let id = try context.applicantID()
-            _ = try await service.submit(accountID: id)
-            return try await applicationView(id)
+            return try await view(try await service.submit(accountID: id))
         }
         table.add(api, .post, "application/objection") { request, context in
             let body = try await request.decode(as: ObjectionBody.self, context: context)
             let id = try context.applicantID()
-            _ = try await service.fileObjection(accountID: id, reason: body.reason)
-            return try await applicationView(id)
+            return try await view(try await service.fileObjection(accountID: id, reason: body.reason))
         }
         table.add(api, .get, "application/exam-card") { _, context in try await examCard(try context.applicantID()) }
         // MARK: Staff
@@ -214,8 +210,12 @@ struct PortalAPI {
 
     func applicationView(_ accountID: Int64) async throws -> ApplicationView {
         guard let application = try await service.application(accountID: accountID) else { throw RegistrationError.noApplication }
-        let period = try await service.period()
-        return ApplicationView(application, verification: service.visibleVerification(application, period: period), service: service)
+        return try await view(application)
+    }
+
+    /// The applicant's view of an application the service just returned (no second read).
+    func view(_ application: Registration.Application) async throws -> ApplicationView {
+        ApplicationView(application, verification: service.visibleVerification(application, period: try await service.period()), service: service)
     }
 
     func examCard(_ accountID: Int64) async throws -> ExamCardView {
