@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SeleksiCommandsTests",
-            dependencies: ["SeleksiCommands", "ExamEngine", "SeleksiCore"],
+            dependencies: ["SeleksiCommands", "ExamEngine", "SeleksiCore", "Registration", "Portal"],
             swiftSettings: swiftSettings
         ),
     ]

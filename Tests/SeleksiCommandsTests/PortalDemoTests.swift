@@ -1,0 +1,29 @@
+import Foundation
+import Portal
+import Registration
+@testable import SeleksiCommands
+import SeleksiCore
+import Testing
+
+@Suite("Portal demo data")
+struct PortalDemoTests {
+    @Test("--demo fills an empty portal with an open period, every formation type, slots and staff; a second run changes nothing")
+    func demo() async throws {
+        var settings = PortalSettings()
+        settings.data = NSTemporaryDirectory() + "seleksi-demo-" + UUID().uuidString
+        settings.bcryptCost = 4
+        defer { try? FileManager.default.removeItem(atPath: settings.data) }
+        let service = try PortalServer.openService(settings: settings)
+        try await PortalDemo.fill(service)
+        let period = try await service.period()
+        let now = service.clock.nowMilliseconds()
+        #expect(period.registration.contains(now) && period.verification.contains(now))
+        let (_, formations, _) = try await service.formations(FormationFilter(pageSize: 100))
+        #expect(Set(formations.map(\.type)) == Set(FormationType.allCases))
+        #expect(try await service.testLocations().count == 4)
+        let staff = try await service.store.audit(AuditFilter(action: "staff.create"))
+        #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn"])
+        try await PortalDemo.fill(service)
+        #expect(try await service.store.audit(AuditFilter(action: "staff.create")).count == 4)
+    }
+}
