@@ -19,9 +19,10 @@ extension RegistrationService {
 
     /// Submitted applications of the verifier's own agency (an admin sees all).
     public func worklist(staff: StaffAccount) async throws -> [ApplicationSummary] {
+        let agency = try requireVerifier(staff)
         let period = try await period()
         try await store.appendAudit(audit(staff, "worklist.open", staff.agencyID ?? "semua"))
-        if let agency = try requireVerifier(staff) { return try await store.applications(agencyID: agency, periodID: period.id) }
+        if let agency { return try await store.applications(agencyID: agency, periodID: period.id) }
         var all: [ApplicationSummary] = []
         for agency in try await store.agencies() { all += try await store.applications(agencyID: agency.id, periodID: period.id) }
         return all

@@ -189,6 +189,8 @@ public struct RegistrationService: Sendable {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         let key = "code:" + email
         try await checkLimits(accountKey: key, address: address)
+        // The same answer for a weak password whether or not the address has an account.
+        if let problem = passwords.problem(newPassword, mustNotContain: [email]) { throw problem }
         guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email) else {
             try await recordFailure(accountKey: key, address: address)
             throw RegistrationError.wrongCode
