@@ -21,12 +21,18 @@ struct PortalBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("list-seconds"), help: "Lama fase daftar formasi.") var listSeconds: Double = 10
     @Option(name: .customLong("https-port"), help: "Port HTTPS portal yang diuji.") var httpsPort: Int = 29_443
     @Option(name: .customLong("portal-config"), help: "Konfigurasi yang biaya bcrypt-nya dipakai.") var portalConfig: String = "Config/portal.yaml"
+    @Option(name: .customLong("photo-kb"), help: "Ukuran pas foto (JPG) tiap lamaran, KB (batas 200).") var photoKB: Int = 60
+    @Option(name: .customLong("diploma-kb"), help: "Ukuran ijazah (PDF) tiap lamaran, KB (batas 800).") var diplomaKB: Int = 300
     @Flag(help: "Cetak satu objek JSON.") var json = false
 
     func run() async throws {
-        guard accounts > 0, accounts <= 99_999, concurrency > 0, listSeconds > 0 else { throw ValidationError("akun 1..99999, angka lain > 0") }
+        guard accounts > 0, accounts <= 99_999, concurrency > 0, listSeconds > 0, (1...200).contains(photoKB), (1...800).contains(diplomaKB) else {
+            throw ValidationError("akun 1..99999, foto 1..200 KB, ijazah 1..800 KB, angka lain > 0")
+        }
         let settings = try PortalSettings.load(file: portalConfig)
-        let bench = PortalBench(accounts: accounts, concurrency: concurrency, listSeconds: listSeconds, httpsPort: httpsPort, bcryptCost: settings.bcryptCost)
+        let bench = PortalBench(
+            accounts: accounts, concurrency: concurrency, listSeconds: listSeconds, httpsPort: httpsPort, bcryptCost: settings.bcryptCost, photoKB: photoKB,
+            diplomaKB: diplomaKB)
         let figures = try await bench.run()
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
@@ -42,6 +48,8 @@ struct PortalBench {
     let listSeconds: Double
     let httpsPort: Int
     let bcryptCost: Int
+    let photoKB: Int
+    let diplomaKB: Int
 
     /// Raw bcrypt hashes/s on every core at `cost`, for `seconds`.
     static func rawHashRate(cost: Int, seconds: Double) -> Double {
@@ -159,9 +167,9 @@ struct PortalBench {
             return true
         }
 
-        // 4. Submissions: the application, a 60 KB photo, a 300 KB diploma, end registration.
-        let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: 60 * 1024) + [0xFF, 0xD9]
-        let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: 300 * 1024) + Array("%%EOF\n".utf8)
+        // 4. Submissions: the application, a photo, a diploma, end registration.
+        let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: photoKB * 1024 - 6) + [0xFF, 0xD9]
+        let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: diplomaKB * 1024 - 15) + Array("%%EOF\n".utf8)
         let submissions = Samples()
         let submissionRate = await phase(accounts, submissions) { index in
             guard let token = tokens.get(index)?.0 else { return false }
@@ -200,7 +208,7 @@ struct PortalBench {
         let listRate = Double(lists.count) / Date().timeIntervalSince(listStart)
 
         return [
-            "accounts": accounts, "concurrency": concurrency, "bcrypt_cost": bcryptCost, "raw_bcrypt_hashes_per_second": rawHashes,
+            "accounts": accounts, "concurrency": concurrency, "photo_kb": photoKB, "diploma_kb": diplomaKB, "bcrypt_cost": bcryptCost, "raw_bcrypt_hashes_per_second": rawHashes,
             "signups_per_second": signUpRate, "signup_p50_ms": signUps.percentile(0.5), "signup_p99_ms": signUps.percentile(0.99), "signup_errors": signUps.errors,
             "signup_to_hash_ratio": signUpRate / rawHashes, "email_verification_errors": verified.errors,
             "logins_per_second": loginRate, "login_p50_ms": logins.percentile(0.5), "login_p99_ms": logins.percentile(0.99), "login_errors": logins.errors,
@@ -217,7 +225,7 @@ struct PortalBench {
         func n(_ key: String) -> Double { (f[key] as? Double) ?? Double(f[key] as? Int ?? 0) }
         return String(
             format: """
-                bench portal: %d akun, %d klien bersamaan, bcrypt biaya %d
+                bench portal: %d akun, %d klien bersamaan, bcrypt biaya %d; lamaran membawa foto %d KB dan ijazah %d KB
                   bcrypt mentah mesin ini: %.1f hash/s (semua inti)
                   buat akun: %.1f/s (rasio %.2f terhadap hash mentah; sasaran >= 0,8), p50 %.1f ms, p99 %.1f ms, %d galat
                   masuk: %.1f/s (rasio %.2f; sasaran >= 0,8), p50 %.1f ms, p99 %.1f ms, %d galat
@@ -225,7 +233,7 @@ struct PortalBench {
                   daftar formasi: %.0f/s (sasaran >= 10.000/s), p50 %.2f ms, p99 %.2f ms, %d galat
                   verifikasi email gagal: %d
                 """,
-            Int(n("accounts")), Int(n("concurrency")), Int(n("bcrypt_cost")), n("raw_bcrypt_hashes_per_second"),
+            Int(n("accounts")), Int(n("concurrency")), Int(n("bcrypt_cost")), Int(n("photo_kb")), Int(n("diploma_kb")), n("raw_bcrypt_hashes_per_second"),
             n("signups_per_second"), n("signup_to_hash_ratio"), n("signup_p50_ms"), n("signup_p99_ms"), Int(n("signup_errors")),
             n("logins_per_second"), n("login_to_hash_ratio"), n("login_p50_ms"), n("login_p99_ms"), Int(n("login_errors")),
             n("submissions_per_second"), n("submission_p50_ms"), n("submission_p99_ms"), Int(n("submission_errors")),
