@@ -48,7 +48,7 @@ enum PortalDemo {
             }
         }
         var lines = ["Data contoh portal dibuat (dicetak sekali):", "  Portal: https://\(service.settings.host):\(service.settings.httpsPort)/  (staf: /staf/masuk)"]
-        for (username, role, agency) in [("admin", StaffRole.admin, nil), ("verif-kemenkeu", .verifier, "kemenkeu"), ("verif-kupang", .verifier, "pemkot-kupang"), ("verif-bkn", .verifier, "bkn")] as [(String, StaffRole, String?)] {
+        for (username, role, agency) in [("admin", StaffRole.admin, nil), ("verif-kemenkeu", .verifier, "kemenkeu"), ("verif-kupang", .verifier, "pemkot-kupang"), ("verif-bkn", .verifier, "bkn"), ("pengawas", .proctor, nil), ("pewawancara", .interviewer, nil)] as [(String, StaffRole, String?)] {
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             lines.append(describe(username: username, role: role, password: password, secret: secret))
         }

@@ -22,8 +22,8 @@ struct PortalDemoTests {
         #expect(Set(formations.map(\.type)) == Set(FormationType.allCases))
         #expect(try await service.testLocations().count == 4)
         let staff = try await service.store.audit(AuditFilter(action: "staff.create"))
-        #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn"])
+        #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn", "pengawas", "pewawancara"])
         try await PortalDemo.fill(service)
-        #expect(try await service.store.audit(AuditFilter(action: "staff.create")).count == 4)
+        #expect(try await service.store.audit(AuditFilter(action: "staff.create")).count == 6)
     }
 }

@@ -18,7 +18,9 @@ struct StaffPages {
             do {
                 let (token, session) = try await service.staffLogin(
                     username: form["username"], password: form.values["password"] ?? "", totp: form["totp"], address: context.clientAddress)
-                var response = PageHelpers.redirect("/staf/verifikasi")
+                // Proctors and interviewers have no portal pages yet: they land on the home page, signed in.
+                guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
+                var response = PageHelpers.redirect([.verifier, .admin].contains(staff.role) ? "/staf/verifikasi" : "/")
                 response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
                 return response
             } catch let error as RegistrationError {
