@@ -16,6 +16,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 16
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
         return SQLiteRegistrationStore(writer: pool)
