@@ -177,11 +177,11 @@ struct PortalBench {
                 "formationID": "KEU-PK-001", "testLocation": "Jakarta", "disability": false, "residesAbroad": false,
                 "education": ["level": "S1", "major": "Teknik Informatika", "diplomaNumber": "UI/2021/\(index)", "gpa": 3.3, "graduationYear": 2021],
             ]
-            guard try await request(client, "POST", base + "/api/application", token: token, json: draft).status == 201,
-                try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo).status == 200,
-                try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma).status == 200
+            guard try await request(client, "POST", base + "/api/application", token: token, json: draft, parse: false).status == 201,
+                try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo, parse: false).status == 200,
+                try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma, parse: false).status == 200
             else { return false }
-            return try await request(client, "POST", base + "/api/application/submit", token: token).status == 200
+            return try await request(client, "POST", base + "/api/application/submit", token: token, parse: false).status == 200
         }
 
         // 5. The public formation list, for a fixed time.
@@ -196,7 +196,7 @@ struct PortalBench {
                         let query = ["", "?type=general", "?q=pranata", "?education=S1&page=1"][(worker + round) % 4]
                         round += 1
                         let began = Date()
-                        if let reply = try? await request(client, "GET", base + "/api/formations" + query), reply.status == 200 {
+                        if let reply = try? await request(client, "GET", base + "/api/formations" + query, parse: false), reply.status == 200 {
                             lists.add(Date().timeIntervalSince(began) * 1000)
                         } else {
                             lists.fail()
