@@ -155,6 +155,7 @@ struct ExamBench {
         // 5. Arrival: each candidate on a new TLS connection, login then paper.
         let starts = Samples()
         let tokens = TokenList(count: candidates)
+        let papers = PaperList(count: candidates)
         let arrivalStart = ContinuousClock.now
         let clientConfiguration = configuration
         await withTaskGroup(of: Void.self) { tasks in
@@ -168,12 +169,12 @@ struct ExamBench {
                             client, "POST", base + "/api/exam/login",
                             json: ["participantNumber": "B\(index)", "pin": pin, "birthDate": "1999-01-01", "device": "bench-\(index)"])
                         let token = (login.body["token"] as? String) ?? ""
-                        let paper = try await request(client, "GET", base + "/api/exam/paper", token: token)
-                        if login.status == 200, paper.status == 200, let items = paper.body["items"] as? [[String: Any]] {
+                        // The paper is parsed after the arrival phase: a candidate's browser parses it on
+                        // its own device, not on the cores the node is measured on.
+                        let paper = try await request(client, "GET", base + "/api/exam/paper", token: token, parse: false)
+                        if login.status == 200, paper.status == 200, paper.bytes.readableBytes > 0 {
                             starts.add((ContinuousClock.now - begin).seconds * 1000)
-                            tokens.set(index, token: token, items: items.compactMap { item in
-                                (item["id"] as? String).flatMap { id in ((item["options"] as? [[String: Any]])?.first?["id"] as? String).map { (id, $0) } }
-                            })
+                            papers.set(index, token: token, paper: paper.bytes)
                         } else {
                             starts.fail()
                         }
@@ -185,6 +186,15 @@ struct ExamBench {
             }
         }
         let arrivalWall = (ContinuousClock.now - arrivalStart).seconds
+        for index in 0..<candidates {
+            guard let (token, bytes) = papers.get(index),
+                let paper = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any],
+                let items = paper["items"] as? [[String: Any]]
+            else { continue }
+            tokens.set(index, token: token, items: items.compactMap { item in
+                (item["id"] as? String).flatMap { id in ((item["options"] as? [[String: Any]])?.first?["id"] as? String).map { (id, $0) } }
+            })
+        }
 
         // 6. Saves, continuously, over kept-alive connections.
         let saves = Samples()
@@ -201,7 +211,8 @@ struct ExamBench {
                             let begin = ContinuousClock.now
                             let sequence = round + 1
                             if let answer = try? await request(
-                                shared, "PUT", base + "/api/exam/answers/\(item)", token: token, json: ["option": option, "sequence": sequence]),
+                                shared, "PUT", base + "/api/exam/answers/\(item)", token: token, jsonText: #"{"option":"\#(option)","sequence":\#(sequence)}"#,
+                                parse: false),
                                 answer.status == 200
                             {
                                 saves.add((ContinuousClock.now - begin).seconds * 1000)
@@ -247,6 +258,17 @@ struct ExamBench {
     }
 }
 
+/// Each candidate's token and paper as received.
+final class PaperList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(String, ByteBuffer)?]
+
+    init(count: Int) { entries = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, token: String, paper: ByteBuffer) { lock.withLock { entries[index] = (token, paper) } }
+    func get(_ index: Int) -> (String, ByteBuffer)? { lock.withLock { entries[index] } }
+}
+
 /// Each candidate's token and, per item of their paper, one option to answer with.
 final class TokenList: @unchecked Sendable {
     private let lock = NSLock()
@@ -261,12 +283,14 @@ final class TokenList: @unchecked Sendable {
 struct BenchResponse {
     let status: Int
     let body: [String: Any]
+    /// The body as received, for parsing later (outside a timed phase).
+    let bytes: ByteBuffer
 }
 
 /// One request; `close` asks for a fresh connection (a full TLS handshake) next time.
 func request(
     _ client: HTTPClient, _ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil,
-    bytes: [UInt8]? = nil, close: Bool = false, parse: Bool = true
+    bytes: [UInt8]? = nil, jsonText: String? = nil, close: Bool = false, parse: Bool = true
 ) async throws -> BenchResponse {
     var request = HTTPClientRequest(url: url)
     request.method = .RAW(value: method)
@@ -275,6 +299,9 @@ func request(
     if let json {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+    } else if let jsonText {
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: jsonText))
     } else if let raw {
         request.body = .bytes(ByteBuffer(string: raw))
     } else if let bytes {
@@ -285,7 +312,7 @@ func request(
     let bytes = try await response.body.collect(upTo: 8 * 1024 * 1024)
     // The generator shares the cores with the server: it parses only what it will read.
     let object = parse ? (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:] : [:]
-    return BenchResponse(status: Int(response.status.code), body: object)
+    return BenchResponse(status: Int(response.status.code), body: object, bytes: bytes)
 }
 
 /// Runs a command to completion and returns what it printed (through a file, not a pipe).
