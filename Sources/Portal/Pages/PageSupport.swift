@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Mustache
 import MultipartKit
 import NIOCore
@@ -34,7 +35,10 @@ struct PageRenderer: Sendable {
             values["staff"] = ["username": staff.username, "role": staff.role.rawValue, "admin": staff.role == .admin]
         case nil: break
         }
-        let html = library.render(values, withTemplate: template) ?? "Templat \(template) tidak ada."
+        guard let html = library.render(values, withTemplate: template) else {
+            context.logger.error("missing page template", metadata: ["template": "\(template)"])
+            return PortalErrorMiddleware.page(500, "Halaman ini sedang bermasalah. Data yang sudah tersimpan tetap aman; coba lagi.")
+        }
         return Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: html)))

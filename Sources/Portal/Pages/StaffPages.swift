@@ -140,7 +140,7 @@ struct StaffPages {
             "period": period.name, "announced": period.resultsAnnouncedAt.map(IndonesianDate.dateTime) ?? "", "entries": entries,
             "actor": filter.actor ?? "", "action": filter.action ?? "",
         ]
-        values["slots"] = try await service.store.slots(periodID: period.id).map {
+        values["slots"] = try await service.slots().map {
             ["id": $0.id, "venue": $0.venue, "location": $0.location, "date": IndonesianDate.dateTime($0.startsAt), "session": $0.sessionNumber, "assigned": $0.assigned, "capacity": $0.capacity]
         }
         return pages.render("staf-panitia", values.merging(extra) { _, b in b }, context: context, status: status)

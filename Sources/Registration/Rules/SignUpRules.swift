@@ -71,8 +71,9 @@ public struct PasswordPolicy: Sendable {
         if password.count < minimumLength {
             return .invalid("weak-password", "Kata sandi minimal \(minimumLength) karakter.")
         }
-        if password.count > 72 {
-            return .invalid("weak-password", "Kata sandi paling panjang 72 karakter.")
+        // bcrypt reads 72 bytes; more would be silently ignored.
+        if password.utf8.count > 72 {
+            return .invalid("weak-password", "Kata sandi paling panjang 72 byte (huruf biasa dihitung satu, huruf beraksen atau emoji lebih).")
         }
         let lowered = password.lowercased()
         if Self.common.contains(lowered) || Set(lowered).count <= 2 {

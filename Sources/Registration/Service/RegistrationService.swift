@@ -44,9 +44,14 @@ public struct RegistrationService: Sendable {
         return formation
     }
 
+    /// The current period's exam slots.
+    public func slots() async throws -> [ExamSlot] {
+        try await store.slots(periodID: try await period().id)
+    }
+
     /// Test locations that have exam slots, for the application form.
     public func testLocations() async throws -> [String] {
-        Array(Set(try await store.slots(periodID: try await period().id).map(\.location))).sorted()
+        Array(Set(try await slots().map(\.location))).sorted()
     }
 
     func require(_ window: Window, _ what: String) throws {
