@@ -47,14 +47,20 @@ public enum HTTPSServer {
         let https = Application(
             router: router,
             server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName),
+            configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName, backlog: listenBacklog),
             logger: logger)
         let http = Application(
             router: redirectRouter(httpsPort: settings.httpsPort),
-            configuration: .init(address: .hostname(settings.host, port: settings.httpPort), serverName: serverName + "-redirect"),
+            configuration: .init(address: .hostname(settings.host, port: settings.httpPort), serverName: serverName + "-redirect", backlog: listenBacklog),
             logger: logger)
         return [https, http]
     }
+
+    /// Connections the kernel may queue before they are accepted. A full room logs in
+    /// within the same seconds; with the usual 256 the queue overflows while the event
+    /// loops are busy with handshakes, and each dropped connection waits 1, 3, 7 s for
+    /// its retry. (Linux caps it at `net.core.somaxconn`.)
+    static let listenBacklog = 4096
 
     /// Plain HTTP does one thing: send the browser to HTTPS.
     public static func redirectRouter(httpsPort: Int) -> Router<BasicRequestContext> {

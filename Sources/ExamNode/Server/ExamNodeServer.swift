@@ -24,7 +24,7 @@ public struct Sweeper: Service {
 }
 
 /// The running exam node: HTTPS for candidates and proctors, HTTP redirecting to it,
-/// and the sweeper, as services of one group with graceful shutdown on SIGTERM.
+/// the sweeper and the checkpointer, as services of one group with graceful shutdown on SIGTERM.
 public enum ExamNodeServer {
     public static func services(configuration: ExamNodeConfiguration, service: ExamService, logger: Logger) throws -> [any Service] {
         let listen = ListenSettings(
@@ -32,6 +32,6 @@ public enum ExamNodeServer {
             dataDirectory: configuration.dataDirectory, certificatePath: configuration.certificatePath, keyPath: configuration.keyPath)
         let applications = try HTTPSServer.applications(
             router: buildExamRouter(service: service), settings: listen, serverName: "seleksi-exam-node", configHint: "Config/exam-node.yaml", logger: logger)
-        return applications + [Sweeper(service: service, logger: logger)]
+        return applications + [Sweeper(service: service, logger: logger), Checkpointer(path: service.database.path, logger: logger)]
     }
 }

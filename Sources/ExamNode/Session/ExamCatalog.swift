@@ -8,6 +8,8 @@ public struct ExamCatalog: Sendable {
         public let bank: QuestionBank
         public let assembler: PaperAssembler
         public let scorer: Scorer
+        /// The bank's items as candidates receive them, escaped once.
+        let renderer: PaperRenderer
     }
 
     public let entries: [String: Entry]
@@ -18,7 +20,7 @@ public struct ExamCatalog: Sendable {
             guard let bank = banks.first(where: { $0.id == ruleSet.bankID }) else { continue }
             entries[ruleSet.id] = Entry(
                 ruleSet: ruleSet, bank: bank, assembler: try PaperAssembler(bank: bank, ruleSet: ruleSet),
-                scorer: try Scorer(bank: bank, ruleSet: ruleSet))
+                scorer: try Scorer(bank: bank, ruleSet: ruleSet), renderer: PaperRenderer(bank: bank))
         }
         self.entries = entries
     }

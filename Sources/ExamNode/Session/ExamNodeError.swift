@@ -26,6 +26,9 @@ public struct ExamNodeError: PublicError, Hashable, CustomStringConvertible {
     public static let sessionNotOpen = ExamNodeError("session-not-open", status: 409, "Sesi ujian belum dibuka oleh pengawas.")
     public static let sessionClosed = ExamNodeError("session-closed", status: 409, "Sesi ujian sudah ditutup.")
     public static let sessionPaused = ExamNodeError("session-paused", status: 409, "Ujian sedang dihentikan sementara oleh pengawas. Waktu Anda tidak berjalan; jawaban Anda aman.")
+    static func unknownItem(_ id: String) -> ExamNodeError {
+        ExamNodeError("paper-item-missing", status: 500, "Soal \(id) dari naskah tidak ada di bank soal node ini.")
+    }
     public static let itemNotInPaper = ExamNodeError("item-not-in-paper", status: 422, "Soal itu tidak ada dalam naskah Anda.")
     public static let optionOutOfRange = ExamNodeError("option-out-of-range", status: 422, "Pilihan jawaban itu tidak ada pada soal ini.")
     public static let timeUp = ExamNodeError("time-up", status: 409, "Waktu ujian sudah habis. Jawaban ini tidak disimpan; jawaban sebelumnya tetap tersimpan.")

@@ -16,8 +16,12 @@ public struct ExamService: Sendable {
     public let settings: ExamSettings
     /// The item ids of each candidate's paper, so that a save need not decode the paper.
     let paperItems = PaperCache<Set<String>>()
-    /// Papers as served, so that a reload does not render again.
-    let renderedPapers = PaperCache<[UInt8]>()
+    /// Whose token is whose (session, participant number), so that a save finds the
+    /// paper's items before it enters the writer.
+    let tokenOwners = TokenOwners()
+    /// Each candidate's paper, kept from the roster load (or decoded once after a
+    /// restart), so that a full room's first fetches decode nothing.
+    let papers = PaperCache<Paper>()
 
     public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -137,6 +141,10 @@ public struct ExamService: Sendable {
             }
             try Self.audit(db, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
         }
+        for (candidate, paper) in zip(roster, papers) {
+            self.papers.set(session: sessionID, participant: candidate.participantNumber, paper)
+            paperItems.set(session: sessionID, participant: candidate.participantNumber, Set(paper.items.map(\.itemID)))
+        }
         return rows.count
     }
 
@@ -178,7 +186,8 @@ public struct ExamService: Sendable {
             try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
         }
         paperItems.drop(session: id)
-        renderedPapers.drop(session: id)
+        papers.drop(session: id)
+        tokenOwners.drop(session: id)
     }
 
     public func extendSession(_ id: String, minutes: Int, actor: String) async throws {
@@ -222,7 +231,7 @@ public struct ExamService: Sendable {
             let stopped = try Self.stoppedIntervals(db, session: id)
             return try Row.fetchAll(db, sql: "SELECT * FROM candidate WHERE session_id = ? ORDER BY participant_number", arguments: [id]).map { row in
                 let number: String = row["participant_number"]
-                let paper = try Self.decodePaper(row)
+                let itemCount = try paperItems.get(session: id, participant: number)?.count ?? Self.decodePaper(row).itemCount
                 let answered = try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
                     arguments: [id, number]) ?? 0
@@ -231,7 +240,7 @@ public struct ExamService: Sendable {
                 let allowed: Int64 = row["allowed_ms"]
                 return CandidateStatus(
                     participantNumber: number, name: row["name"], formationType: row["formation_type"],
-                    loggedIn: (row["device"] as String?) != nil, started: timing != nil, answered: answered, items: paper.itemCount,
+                    loggedIn: (row["device"] as String?) != nil, started: timing != nil, answered: answered, items: itemCount,
                     secondsLeft: (row["finished_at"] as Int64?) != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
                     finished: (row["finished_at"] as Int64?) != nil, total: score?.total, passed: score.map { $0.decision.passed })
             }
@@ -262,7 +271,8 @@ public struct ExamService: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.*, s.pin, s.state FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                    SELECT c.session_id, c.name, c.birth_date, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
+                    FROM candidate c JOIN exam_session s ON s.id = c.session_id
                     WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
                     """, arguments: [participant])
             guard let row = rows.first(where: { ($0["pin"] as String) == pin }) ?? rows.first else {
@@ -316,21 +326,18 @@ public struct ExamService: Sendable {
             }
             return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
         }
-        if let rendered = renderedPapers.get(session: session, participant: number) { return rendered }
-        let stored = try await writer.read { db in try Self.paperRow(db, session: session, participant: number) }
-        let paper = try Self.decodePaper(stored)
-        let entry = try catalog.entry(ruleSet)
-        var position = 0
-        let items = paper.items.map { paperItem -> CandidateItem in
-            position += 1
-            let item = entry.bank.item(paperItem.itemID)!
-            return CandidateItem(
-                number: position, id: item.id, subtest: item.subtest, stem: item.stem,
-                options: paperItem.optionOrder.map { CandidateOption(id: item.options[$0].id, text: item.options[$0].text) })
+        let paper: Paper
+        if let kept = papers.get(session: session, participant: number) {
+            paper = kept
+        } else {
+            paper = try Self.decodePaper(try await writer.read { db in try Self.paperRow(db, session: session, participant: number) })
+            papers.set(session: session, participant: number, paper)
         }
-        let json = CandidatePaper(participantNumber: number, name: name, ruleSet: ruleSet, items: items).json()
-        renderedPapers.set(session: session, participant: number, json)
-        return json
+        if paperItems.get(session: session, participant: number) == nil {
+            paperItems.set(session: session, participant: number, Set(paper.items.map(\.itemID)))
+        }
+        tokenOwners.set(Self.digest(token), session: session, participant: number)
+        return try catalog.entry(ruleSet).renderer.render(participantNumber: number, name: name, ruleSet: ruleSet, paper: paper)
     }
 
     /// Saves an answer (or clears it with `option == nil`). Idempotent on retry: the
@@ -347,14 +354,18 @@ public struct ExamService: Sendable {
 
     private func record(token: String, item itemID: String, sequence: Int64, kind: String, option: String?) async throws -> SaveReceipt {
         guard sequence > 0, sequence < Int64(1) << 53 else { throw ExamNodeError.badSequence }
+        let tokenHash = Self.digest(token)
+        // Only the checks that need the transaction run in the (single) writer: the paper's
+        // item ids are found before, from memory or a reader connection.
+        let (owner, items) = try await paperItems(tokenHash: tokenHash)
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let catalog = self.catalog
-        let paperItems = self.paperItems
         return try await database.grouped.write { db in
-            let (row, session) = try Self.candidate(db, token: token)
+            let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
             let sessionID: String = row["session_id"]
             let number: String = row["participant_number"]
+            guard sessionID == owner.session, number == owner.participant else { throw ExamNodeError.badToken }
             if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
             let state: String = session["state"]
             guard state == "open" else { throw state == "closed" ? ExamNodeError.sessionClosed : ExamNodeError.sessionNotOpen }
@@ -362,9 +373,6 @@ public struct ExamService: Sendable {
             guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
             if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
             if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
-            let items = try paperItems.value(session: sessionID, participant: number) {
-                try Set(Self.decodePaper(try Self.paperRow(db, session: sessionID, participant: number)).items.map(\.itemID))
-            }
             guard items.contains(itemID) else { throw ExamNodeError.itemNotInPaper }
             if let option {
                 let item = try catalog.entry(session["rule_set_id"]).bank.item(itemID)
@@ -399,6 +407,25 @@ public struct ExamService: Sendable {
             let applied = db.changesCount == 1
             return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
         }
+    }
+
+    /// The candidate a token belongs to and their paper's item ids: from memory, or read
+    /// (and decoded) on a reader connection the first time after a start or restart.
+    /// Throws `badToken` for a token that is not (or no longer) valid.
+    func paperItems(tokenHash: String) async throws -> ((session: String, participant: String), Set<String>) {
+        if let owner = tokenOwners.get(tokenHash), let items = paperItems.get(session: owner.session, participant: owner.participant) {
+            return (owner, items)
+        }
+        let (session, participant, items) = try await writer.read { db -> (String, String, Set<String>) in
+            let (row, _) = try Self.candidate(db, tokenHash: tokenHash)
+            let session: String = row["session_id"]
+            let participant: String = row["participant_number"]
+            let items = Set(try Self.decodePaper(try Self.paperRow(db, session: session, participant: participant)).items.map(\.itemID))
+            return (session, participant, items)
+        }
+        tokenOwners.set(tokenHash, session: session, participant: participant)
+        paperItems.set(session: session, participant: participant, items)
+        return ((session, participant), items)
     }
 
     public func state(token: String) async throws -> CandidateState {
@@ -445,23 +472,42 @@ public struct ExamService: Sendable {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let service = self
-        return try await writer.write { db in
+        // Which attempts are over is found on a reader, so that scanning a full room never
+        // holds the writer the candidates' saves wait for; each is checked again in the writer.
+        let due = try await writer.read { db in try Self.attemptsOver(db, session: nil, at: now, grace: grace) }
+        return try await database.grouped.write { db in
             var finished = 0
-            let sessions = try Row.fetchAll(db, sql: "SELECT * FROM exam_session WHERE state = 'open'")
-            for session in sessions {
-                let id: String = session["id"]
-                let stopped = try Self.stoppedIntervals(db, session: id)
-                let running = try Row.fetchAll(
-                    db, sql: "SELECT * FROM candidate WHERE session_id = ? AND started_at IS NOT NULL AND finished_at IS NULL", arguments: [id])
-                for row in running {
-                    guard let timing = Self.timing(row, session: session, stopped: stopped), timing.isOver(at: now, grace: grace) else { continue }
-                    try service.finish(db, session: id, participant: row["participant_number"], reason: "time", now: now)
-                    finished += 1
-                }
+            for (session, participant) in due where try !Self.attemptsOver(db, session: (session, participant), at: now, grace: grace).isEmpty {
+                try service.finish(db, session: session, participant: participant, reason: "time", now: now)
+                finished += 1
             }
             try db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now])
             return finished
         }
+    }
+
+    /// The running attempts whose time (plus grace) is over at `now`: in every open
+    /// session, or only the one candidate given.
+    static func attemptsOver(_ db: Database, session only: (String, String)?, at now: Int64, grace: Int64) throws -> [(String, String)] {
+        var over: [(String, String)] = []
+        let sessions = try Row.fetchAll(
+            db, sql: "SELECT * FROM exam_session WHERE state = 'open'" + (only == nil ? "" : " AND id = ?"), arguments: StatementArguments(only.map { [$0.0] } ?? []))
+        for session in sessions {
+            let id: String = session["id"]
+            let stopped = try stoppedIntervals(db, session: id)
+            let running = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT participant_number, started_at, allowed_ms, extension_ms FROM candidate
+                    WHERE session_id = ? AND started_at IS NOT NULL AND finished_at IS NULL
+                    """ + (only == nil ? "" : " AND participant_number = ?"),
+                arguments: StatementArguments([id] + (only.map { [$0.1] } ?? [])))
+            for row in running {
+                guard let timing = timing(row, session: session, stopped: stopped), timing.isOver(at: now, grace: grace) else { continue }
+                over.append((id, row["participant_number"]))
+            }
+        }
+        return over
     }
 
     /// At start: time since the last heartbeat is time the node was down. Attempts that
@@ -523,6 +569,10 @@ public struct ExamService: Sendable {
     }
 
     static func candidate(_ db: Database, token: String) throws -> (Row, Row) {
+        try candidate(db, tokenHash: digest(token))
+    }
+
+    static func candidate(_ db: Database, tokenHash: String) throws -> (Row, Row) {
         guard let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -530,7 +580,7 @@ public struct ExamService: Sendable {
                        c.finished_at, c.score
                 FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
                 WHERE t.token_hash = ? AND c.device = t.device
-                """), arguments: [digest(token)]),
+                """), arguments: [tokenHash]),
             let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [row["session_id"]])
         else { throw ExamNodeError.badToken }
         return (row, session)
@@ -640,4 +690,16 @@ final class PaperCache<Value: Sendable>: Sendable {
     }
 
     func drop(session: String) { _ = entries.withLock { $0.removeValue(forKey: session) } }
+}
+
+/// Which candidate each token hash belongs to. A token never changes owner (a device
+/// reset only ends it, which the writer still checks), so entries never go stale.
+final class TokenOwners: Sendable {
+    private let owners = Mutex<[String: (session: String, participant: String)]>([:])
+
+    func get(_ tokenHash: String) -> (session: String, participant: String)? { owners.withLock { $0[tokenHash] } }
+
+    func set(_ tokenHash: String, session: String, participant: String) { owners.withLock { $0[tokenHash] = (session, participant) } }
+
+    func drop(session: String) { owners.withLock { $0 = $0.filter { $0.value.session != session } } }
 }

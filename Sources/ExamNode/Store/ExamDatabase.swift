@@ -1,5 +1,7 @@
 import Foundation
 public import GRDB
+public import Logging
+public import ServiceLifecycle
 
 /// The exam node's own store: one SQLite file (WAL, `synchronous=FULL`), used by
 /// nothing else. Every write a client is told succeeded is committed to disk first.
@@ -13,6 +15,9 @@ public struct ExamDatabase: Sendable {
         self.grouped = GroupCommitWriter(writer: writer)
     }
 
+    /// The store's file.
+    public var path: String { writer.path }
+
     /// Opens (creating if needed) the store at `path` and runs the migrations.
     public static func open(path: String) throws -> ExamDatabase {
         var configuration = Configuration()
@@ -21,6 +26,8 @@ public struct ExamDatabase: Sendable {
             // FULL: a commit is on disk (WAL fsync'd) before it returns, so an
             // acknowledged answer survives a power cut, not only a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The `Checkpointer` keeps the WAL short; this is only the safety net.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
         }
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -162,5 +169,37 @@ public struct ExamDatabase: Sendable {
         try await writer.write { db in try db.execute(sql: "DROP TABLE ceiling_probe") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Double(commits) / seconds
+    }
+}
+
+/// Copies the WAL back into the database file from a connection of its own, a few times
+/// a second. Left to SQLite, the commit that crosses the WAL's size limit does that copy
+/// (and its fsync) itself, in the one writer every save waits for: each candidate whose
+/// save was queued behind it waited tens of milliseconds. A passive checkpoint takes no
+/// write lock, so saves go on committing while it runs. SQLite's own automatic
+/// checkpoint stays as the safety net, at a size this one keeps the WAL well under.
+public struct Checkpointer: Service {
+    let path: String
+    let logger: Logger
+    var interval: Duration = .milliseconds(200)
+
+    public init(path: String, logger: Logger) {
+        self.path = path
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            } catch {
+                logger.error("checkpoint: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
     }
 }
