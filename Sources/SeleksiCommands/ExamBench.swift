@@ -21,11 +21,17 @@ struct ExamBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("arrival-seconds"), help: "Peserta datang merata dalam sekian detik.")
     var arrivalSeconds: Double = 10
 
-    @Option(name: .customLong("save-seconds"), help: "Lama fase menyimpan jawaban.")
+    @Option(name: .customLong("save-seconds"), help: "Lama fase menyimpan jawaban pada laju sasaran.")
     var saveSeconds: Double = 20
 
-    @Option(name: .customLong("save-connections"), help: "Koneksi keep-alive pada fase menyimpan.")
+    @Option(name: .customLong("save-rate"), help: "Laju simpan yang ditawarkan semua peserta bersama (per detik), masing-masing di koneksinya sendiri.")
+    var saveRate: Double = 5_000
+
+    @Option(name: .customLong("save-connections"), help: "Koneksi keep-alive pada fase kapasitas (simpan tanpa jeda).")
     var saveConnections: Int = 64
+
+    @Option(name: .customLong("capacity-seconds"), help: "Lama fase kapasitas.")
+    var capacitySeconds: Double = 5
 
     @Option(name: .customLong("https-port"), help: "Port HTTPS node yang diuji.")
     var httpsPort: Int = 28_443
@@ -34,12 +40,12 @@ struct ExamBenchCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveConnections > 0 else {
+        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveRate > 0, saveConnections > 0, capacitySeconds > 0 else {
             throw ValidationError("semua angka harus lebih dari 0")
         }
         let bench = ExamBench(
-            candidates: candidates, arrivalSeconds: arrivalSeconds, saveSeconds: saveSeconds, saveConnections: saveConnections,
-            httpsPort: httpsPort)
+            candidates: candidates, arrivalSeconds: arrivalSeconds, saveSeconds: saveSeconds, saveRate: saveRate, saveConnections: saveConnections,
+            capacitySeconds: capacitySeconds, httpsPort: httpsPort)
         let figures = try await bench.run()
         if json {
             let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
@@ -55,12 +61,18 @@ final class Samples: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Double] = []
     private var failures = 0
+    private var reasons: [String: Int] = [:]
 
     func add(_ milliseconds: Double) { lock.withLock { values.append(milliseconds) } }
-    func fail() { lock.withLock { failures += 1 } }
+    /// Counts a failure; `reason` (a status and error code, say) is tallied for the report.
+    func fail(_ reason: String = "tanpa keterangan") { lock.withLock { failures += 1; reasons[reason, default: 0] += 1 } }
 
     var count: Int { lock.withLock { values.count } }
     var errors: Int { lock.withLock { failures } }
+    /// The commonest failure reasons, "reason ×count", most frequent first.
+    var failureReasons: [String] {
+        lock.withLock { reasons.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) ×\($0.value)" } }
+    }
 
     func percentile(_ p: Double) -> Double {
         lock.withLock {
@@ -75,7 +87,9 @@ struct ExamBench {
     let candidates: Int
     let arrivalSeconds: Double
     let saveSeconds: Double
+    let saveRate: Double
     let saveConnections: Int
+    let capacitySeconds: Double
     let httpsPort: Int
 
     struct Failure: Error, CustomStringConvertible {
@@ -107,135 +121,134 @@ struct ExamBench {
             node.waitUntilExit()
         }
 
-        let group = MultiThreadedEventLoopGroup.singleton
-        var configuration = HTTPClient.Configuration(certificateVerification: .none)
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = saveConnections
-        let shared = HTTPClient(eventLoopGroup: group, configuration: configuration)
-        defer { _ = shared.shutdown() }
-        let base = "https://127.0.0.1:\(httpsPort)"
-        var ready = false
-        for _ in 0..<200 where !ready {
-            if let status = try? await request(shared, "GET", base + "/api/exam/state").status, status == 401 { ready = true } else {
+        let tls = try BenchConnection.tlsContext()
+        let host = "127.0.0.1"
+        let port = httpsPort
+        let connect: @Sendable () async throws -> BenchConnection = { try await BenchConnection.connect(host: host, port: port, tls: tls) }
+        var control: BenchConnection?
+        for _ in 0..<200 where control == nil {
+            if let connection = try? await connect(), (try? await connection.send(.GET, "/api/exam/state"))?.status == 401 {
+                control = connection
+            } else {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-        guard ready else { throw Failure(description: "the node did not start") }
+        guard let control else { throw Failure(description: "the node did not start") }
 
         // 3. A session with N candidates, papers assembled at roster load.
-        let proctor = try await request(shared, "POST", base + "/api/proctor/login", json: ["username": "bench", "password": String(password)])
-        let proctorToken = (proctor.body["token"] as? String) ?? ""
-        let session = try await request(
-            shared, "POST", base + "/api/proctor/sessions", token: proctorToken,
-            json: ["venue": "Bench", "ruleSet": "skd-2024", "scheduledStart": 0])
-        let sessionID = (session.body["id"] as? String) ?? ""
-        let pin = (session.body["pin"] as? String) ?? ""
+        func object(_ reply: BenchConnection.Reply) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView))) as? [String: Any] ?? [:]
+        }
+        func text(_ value: [String: Any]) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self) }
+        let proctor = object(try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password)])))
+        let proctorToken = (proctor["token"] as? String) ?? ""
+        let session = object(
+            try await control.send(
+                .POST, "/api/proctor/sessions", token: proctorToken, json: try text(["venue": "Bench", "ruleSet": "skd-2024", "scheduledStart": 0])))
+        let sessionID = (session["id"] as? String) ?? ""
+        let pin = (session["pin"] as? String) ?? ""
         var roster = "participant_number,name,formation_type,birth_date,accommodations\n"
         for index in 0..<candidates { roster += "B\(index),Peserta \(index),general,1999-01-01,\n" }
         let loadStart = ContinuousClock.now
-        let loaded = try await request(shared, "POST", base + "/api/proctor/sessions/\(sessionID)/roster", token: proctorToken, raw: roster)
+        let loaded = try await control.send(.POST, "/api/proctor/sessions/\(sessionID)/roster", token: proctorToken, bytes: Array(roster.utf8))
         let rosterSeconds = (ContinuousClock.now - loadStart).seconds
-        guard loaded.status == 200 else { throw Failure(description: "roster: \(loaded.body)") }
-        _ = try await request(shared, "POST", base + "/api/proctor/sessions/\(sessionID)/open", token: proctorToken)
+        try loaded.expect(200, "roster")
+        try await control.send(.POST, "/api/proctor/sessions/\(sessionID)/open", token: proctorToken).expect(200, "open")
 
         // 4. The TLS ceiling: full handshakes, one fresh connection per request.
         let handshakes = 1_000
         let handshakeStart = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
+        await withTaskGroup(of: Void.self) { tasks in
             for worker in 0..<16 {
                 tasks.addTask {
                     for _ in stride(from: worker, to: handshakes, by: 16) {
-                        _ = try? await request(shared, "GET", base + "/api/exam/state", close: true)
+                        if let connection = try? await connect() {
+                            _ = try? await connection.send(.GET, "/api/exam/state", close: true)
+                            connection.close()
+                        }
                     }
                 }
             }
-            try await tasks.waitForAll()
         }
         let handshakeCeiling = Double(handshakes) / (ContinuousClock.now - handshakeStart).seconds
 
-        // 5. Arrival: each candidate on a new TLS connection, login then paper.
+        // 5. Arrival: each candidate on a new TLS connection, login then paper; the
+        // connection is kept for the candidate's saves, as a browser keeps it.
         let starts = Samples()
-        let tokens = TokenList(count: candidates)
-        let papers = PaperList(count: candidates)
+        let seats = SeatList(count: candidates)
         let arrivalStart = ContinuousClock.now
-        let clientConfiguration = configuration
         await withTaskGroup(of: Void.self) { tasks in
             for index in 0..<candidates {
                 tasks.addTask {
                     try? await Task.sleep(until: arrivalStart + .milliseconds(Int(Double(index) * arrivalSeconds * 1000 / Double(candidates))))
-                    let client = HTTPClient(eventLoopGroup: group, configuration: clientConfiguration)
                     let begin = ContinuousClock.now
                     do {
-                        let login = try await request(
-                            client, "POST", base + "/api/exam/login",
-                            json: ["participantNumber": "B\(index)", "pin": pin, "birthDate": "1999-01-01", "device": "bench-\(index)"])
-                        let token = (login.body["token"] as? String) ?? ""
+                        let connection = try await connect()
+                        let login = try await connection.send(
+                            .POST, "/api/exam/login",
+                            json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","birthDate":"1999-01-01","device":"bench-\#(index)"}"#)
+                        try login.expect(200, "login")
+                        let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([0-9a-f]+)"/).map { String($0.1) } ?? ""
                         // The paper is parsed after the arrival phase: a candidate's browser parses it on
                         // its own device, not on the cores the node is measured on.
-                        let paper = try await request(client, "GET", base + "/api/exam/paper", token: token, parse: false)
-                        if login.status == 200, paper.status == 200, paper.bytes.readableBytes > 0 {
-                            starts.add((ContinuousClock.now - begin).seconds * 1000)
-                            papers.set(index, token: token, paper: paper.bytes)
-                        } else {
-                            starts.fail()
-                        }
+                        let paper = try await connection.send(.GET, "/api/exam/paper", token: token)
+                        try paper.expect(200, "paper")
+                        starts.add((ContinuousClock.now - begin).seconds * 1000)
+                        seats.set(index, Seat(connection: connection, token: token, paper: paper.body))
                     } catch {
-                        starts.fail()
+                        starts.fail(String(describing: error))
                     }
-                    try? await client.shutdown()
                 }
             }
         }
         let arrivalWall = (ContinuousClock.now - arrivalStart).seconds
-        for index in 0..<candidates {
-            guard let (token, bytes) = papers.get(index),
-                let paper = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any],
-                let items = paper["items"] as? [[String: Any]]
-            else { continue }
-            tokens.set(index, token: token, items: items.compactMap { item in
-                (item["id"] as? String).flatMap { id in ((item["options"] as? [[String: Any]])?.first?["id"] as? String).map { (id, $0) } }
-            })
-        }
+        let seated = (0..<candidates).compactMap { seats.get($0) }
+        for seat in seated { seat.parsePaper() }
 
-        // 6. Saves, continuously, over kept-alive connections.
-        let saves = Samples()
-        let saveStart = ContinuousClock.now
-        let saveEnd = saveStart + .milliseconds(Int(saveSeconds * 1000))
-        await withTaskGroup(of: Void.self) { tasks in
-            for worker in 0..<saveConnections {
-                tasks.addTask {
-                    var round = 0
-                    while ContinuousClock.now < saveEnd {
-                        for index in stride(from: worker, to: candidates, by: saveConnections) where ContinuousClock.now < saveEnd {
-                            guard let (token, items) = tokens.get(index), !items.isEmpty else { continue }
-                            let (item, option) = items[round % items.count]
-                            let begin = ContinuousClock.now
-                            let sequence = round + 1
-                            if let answer = try? await request(
-                                shared, "PUT", base + "/api/exam/answers/\(item)", token: token, jsonText: #"{"option":"\#(option)","sequence":\#(sequence)}"#,
-                                parse: false),
-                                answer.status == 200
-                            {
-                                saves.add((ContinuousClock.now - begin).seconds * 1000)
-                            } else {
-                                saves.fail()
-                            }
-                        }
-                        round += 1
-                    }
-                }
-            }
+        // 6. Saves at the target rate: every candidate saves on their own connection, at
+        // evenly spread moments, so that together they offer `saveRate` saves/s. A save's
+        // latency counts from the moment it was due, so a slow answer that delays the
+        // candidate's next save is charged to that save too.
+        let paced = Samples()
+        let pacedStart = NIODeadline.now() + .milliseconds(200)
+        let pacedEnd = pacedStart + .milliseconds(Int64(saveSeconds * 1000))
+        let period = TimeAmount.nanoseconds(Int64(Double(seated.count) / saveRate * 1e9))
+        var done: [EventLoopFuture<Void>] = []
+        for (position, seat) in seated.enumerated() {
+            let first = pacedStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
+            done.append(seat.savePaced(from: first, every: period, until: pacedEnd, samples: paced))
         }
-        let saveWall = (ContinuousClock.now - saveStart).seconds
-        let savesPerSecond = Double(saves.count) / saveWall
+        for future in done { try? await future.get() }
+        let pacedWall = Double((pacedEnd - pacedStart).nanoseconds) / 1e9
+        let pacedPerSecond = Double(paced.count) / pacedWall
+
+        // 7. Capacity: `saveConnections` connections saving back to back, as fast as the node answers.
+        let flat = Samples()
+        let flatStart = NIODeadline.now()
+        let flatEnd = flatStart + .milliseconds(Int64(capacitySeconds * 1000))
+        let workers = min(saveConnections, seated.count)
+        done = (0..<workers).map { worker in
+            let mine = stride(from: worker, to: seated.count, by: workers).map { seated[$0] }
+            return seated[worker].saveBackToBack(for: mine, until: flatEnd, samples: flat)
+        }
+        for future in done { try? await future.get() }
+        let flatPerSecond = Double(flat.count) / (Double((NIODeadline.now() - flatStart).nanoseconds) / 1e9)
+        for seat in seated { seat.connection.close() }
+        control.close()
+
         return [
-            "bench": "exam", "candidates": candidates, "arrival_seconds": arrivalSeconds, "save_connections": saveConnections,
+            "bench": "exam", "candidates": candidates, "arrival_seconds": arrivalSeconds, "save_connections": workers,
             "roster_load_seconds": rosterSeconds,
             "start_p50_ms": starts.percentile(0.5), "start_p99_ms": starts.percentile(0.99), "starts_ok": starts.count,
             "start_errors": starts.errors, "arrival_wall_seconds": arrivalWall,
-            "saves_per_second": savesPerSecond, "save_p50_ms": saves.percentile(0.5), "save_p99_ms": saves.percentile(0.99),
-            "saves": saves.count, "save_errors": saves.errors,
+            "save_rate_offered": saveRate, "save_seconds": saveSeconds,
+            "saves_per_second": pacedPerSecond, "save_p50_ms": paced.percentile(0.5), "save_p99_ms": paced.percentile(0.99),
+            "saves": paced.count, "save_errors": paced.errors,
+            "capacity_saves_per_second": flatPerSecond, "capacity_save_p50_ms": flat.percentile(0.5), "capacity_save_p99_ms": flat.percentile(0.99),
+            "capacity_save_errors": flat.errors,
+            "error_reasons": [starts, paced, flat].flatMap(\.failureReasons),
             "tls_handshakes_per_second_ceiling": handshakeCeiling, "durable_commits_per_second_ceiling": commitCeiling,
-            "saves_to_commit_ceiling_ratio": savesPerSecond / commitCeiling,
+            "saves_to_commit_ceiling_ratio": flatPerSecond / commitCeiling,
             "goals": "start p99 < 1000 ms for 5000 in 10 s; >= 5000 saves/s with p99 < 25 ms; 0 errors",
         ]
     }
@@ -244,29 +257,117 @@ struct ExamBench {
         func n(_ key: String) -> Double { (f[key] as? Double) ?? Double(f[key] as? Int ?? 0) }
         return String(
             format: """
-                bench exam: %d peserta datang dalam %.0f s (TLS baru masing-masing), lalu simpan lewat %d koneksi keep-alive
+                bench exam: %d peserta datang dalam %.0f s, masing-masing dengan koneksi TLS baru yang dipakai terus (keep-alive)
                   daftar peserta + penyusunan naskah: %.2f s
                   start (login + naskah): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
-                  simpan jawaban: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms)
+                  simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms)
+                  kapasitas (simpan tanpa jeda lewat %d koneksi): %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat
                   batas fisik mesin ini: %.0f jabat tangan TLS penuh/s; %.0f commit tahan-mati/s (1 baris, synchronous=FULL)
-                  rasio simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
+                  rasio kapasitas simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
                 """,
-            Int(n("candidates")), n("arrival_seconds"), Int(n("save_connections")), n("roster_load_seconds"),
+            Int(n("candidates")), n("arrival_seconds"), n("roster_load_seconds"),
             n("start_p50_ms"), n("start_p99_ms"), Int(n("starts_ok")), Int(n("start_errors")),
-            n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")),
+            n("save_rate_offered"), n("save_seconds"), n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")),
+            Int(n("save_connections")), n("capacity_saves_per_second"), n("capacity_save_p50_ms"), n("capacity_save_p99_ms"), Int(n("capacity_save_errors")),
             n("tls_handshakes_per_second_ceiling"), n("durable_commits_per_second_ceiling"), n("saves_to_commit_ceiling_ratio"))
+            + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
 }
 
-/// Each candidate's token and paper as received.
-final class PaperList: @unchecked Sendable {
+/// One seated candidate: their kept-alive connection, token, paper and last sequence
+/// number. A phase touches each seat from one event loop only, one phase at a time.
+final class Seat: @unchecked Sendable {
+    let connection: BenchConnection
+    let token: String
+    private var paper: ByteBuffer?
+    private var answers: [(item: String, option: String)] = []
+    private var sequence = 0
+
+    init(connection: BenchConnection, token: String, paper: ByteBuffer) {
+        self.connection = connection
+        self.token = token
+        self.paper = paper
+    }
+
+    /// Reads, from the paper, one option to answer each item with (outside the timed phases).
+    func parsePaper() {
+        guard let paper, let object = (try? JSONSerialization.jsonObject(with: Data(paper.readableBytesView))) as? [String: Any],
+            let items = object["items"] as? [[String: Any]]
+        else { return }
+        answers = items.compactMap { item in
+            (item["id"] as? String).flatMap { id in ((item["options"] as? [[String: Any]])?.first?["id"] as? String).map { (id, $0) } }
+        }
+        self.paper = nil
+    }
+
+    /// The next save: path and body, with a new sequence number.
+    func nextSave() -> (path: String, body: String)? {
+        guard !answers.isEmpty else { return nil }
+        sequence += 1
+        let (item, option) = answers[sequence % answers.count]
+        return ("/api/exam/answers/\(item)", #"{"option":"\#(option)","sequence":\#(sequence)}"#)
+    }
+
+    /// Saves on this seat's connection at `first`, `first + period`, ... until `end`;
+    /// each latency counts from the moment the save was due.
+    func savePaced(from first: NIODeadline, every period: TimeAmount, until end: NIODeadline, samples: Samples) -> EventLoopFuture<Void> {
+        let loop = connection.channel.eventLoop
+        let finished = loop.makePromise(of: Void.self)
+        @Sendable func step(_ due: NIODeadline) {
+            guard due < end else { return finished.succeed(()) }
+            loop.scheduleTask(deadline: due) {
+                guard let save = self.nextSave() else { return finished.succeed(()) }
+                self.connection.send(.PUT, save.path, token: self.token, json: save.body).whenComplete { result in
+                    Self.record(result, since: due, samples)
+                    step(due + period)
+                }
+            }
+        }
+        step(first)
+        return finished.futureResult
+    }
+
+    /// Saves for `seats`, in turn, on this seat's connection, each as soon as the last was answered, until `end`.
+    func saveBackToBack(for seats: [Seat], until end: NIODeadline, samples: Samples) -> EventLoopFuture<Void> {
+        let loop = connection.channel.eventLoop
+        let finished = loop.makePromise(of: Void.self)
+        @Sendable func step(_ turn: Int) {
+            guard NIODeadline.now() < end, let save = seats[turn % seats.count].nextSave() else { return finished.succeed(()) }
+            let began = NIODeadline.now()
+            connection.send(.PUT, save.path, token: seats[turn % seats.count].token, json: save.body).whenComplete { result in
+                Self.record(result, since: began, samples)
+                // A failure answered at once would otherwise recurse on this stack.
+                loop.execute { step(turn + 1) }
+            }
+        }
+        loop.execute { step(0) }
+        return finished.futureResult
+    }
+
+    static func record(_ result: Result<BenchConnection.Reply, any Error>, since start: NIODeadline, _ samples: Samples) {
+        switch result {
+        case .success(let reply):
+            do {
+                try reply.expect(200, "PUT /api/exam/answers")
+                samples.add(Double((NIODeadline.now() - start).nanoseconds) / 1e6)
+            } catch {
+                samples.fail(String(describing: error))
+            }
+        case .failure(let error):
+            samples.fail(String(describing: error))
+        }
+    }
+}
+
+/// The seats, by candidate index, filled as candidates arrive.
+final class SeatList: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [(String, ByteBuffer)?]
+    private var entries: [Seat?]
 
     init(count: Int) { entries = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, token: String, paper: ByteBuffer) { lock.withLock { entries[index] = (token, paper) } }
-    func get(_ index: Int) -> (String, ByteBuffer)? { lock.withLock { entries[index] } }
+    func set(_ index: Int, _ seat: Seat) { lock.withLock { entries[index] = seat } }
+    func get(_ index: Int) -> Seat? { lock.withLock { entries[index] } }
 }
 
 /// Each candidate's token and, per item of their paper, one option to answer with.
@@ -285,6 +386,14 @@ struct BenchResponse {
     let body: [String: Any]
     /// The body as received, for parsing later (outside a timed phase).
     let bytes: ByteBuffer
+
+    /// Throws, naming the request, the status and the error code, unless the status is `expected`.
+    func expect(_ expected: Int, _ what: String) throws {
+        guard status != expected else { return }
+        let text = String(buffer: bytes)
+        let code = text.firstMatch(of: /"code"\s*:\s*"([^"]+)"/).map { String($0.1) } ?? String(text.prefix(60))
+        throw ExamBench.Failure(description: "\(what) \(status) \(code)")
+    }
 }
 
 /// One request; `close` asks for a fresh connection (a full TLS handshake) next time.

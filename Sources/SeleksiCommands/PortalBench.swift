@@ -66,7 +66,7 @@ struct PortalBench {
     }
 
     /// Runs `count` jobs on `concurrency` workers; returns jobs/s.
-    func phase(_ count: Int, _ samples: Samples, _ job: @escaping @Sendable (Int) async throws -> Bool) async -> Double {
+    func phase(_ count: Int, _ samples: Samples, _ job: @escaping @Sendable (Int) async throws -> Void) async -> Double {
         let next = Counter()
         let start = Date()
         await withTaskGroup(of: Void.self) { group in
@@ -74,8 +74,12 @@ struct PortalBench {
                 group.addTask {
                     while let index = next.take(below: count) {
                         let began = Date()
-                        let ok = (try? await job(index)) ?? false
-                        if ok { samples.add(Date().timeIntervalSince(began) * 1000) } else { samples.fail() }
+                        do {
+                            try await job(index)
+                            samples.add(Date().timeIntervalSince(began) * 1000)
+                        } catch {
+                            samples.fail(String(describing: error))
+                        }
                     }
                 }
             }
@@ -135,7 +139,7 @@ struct PortalBench {
                 "nik": Self.nik(index), "kk": "3201010101100001", "name": "Pelamar \(index)", "birthPlace": "Bogor", "birthDate": "1999-01-01", "sex": "P",
                 "email": "pelamar\(index)@contoh.id", "phone": String(format: "0812%08d", index), "password": "garam-dan-madu-42",
             ]
-            return try await request(client, "POST", base + "/api/accounts", json: body).status == 201
+            try await request(client, "POST", base + "/api/accounts", json: body, parse: false).expect(201, "POST /api/accounts")
         }
 
         // 2. Email codes, from the files the outbox writes.
@@ -153,8 +157,9 @@ struct PortalBench {
         let verified = Samples()
         _ = await phase(accounts, verified) { index in
             let email = "pelamar\(index)@contoh.id"
-            guard let code = found[email] else { return false }
-            return try await request(client, "POST", base + "/api/accounts/verify-email", json: ["email": email, "code": code]).status == 200
+            guard let code = found[email] else { throw ExamBench.Failure(description: "tidak ada kode email untuk \(email)") }
+            try await request(client, "POST", base + "/api/accounts/verify-email", json: ["email": email, "code": code], parse: false)
+                .expect(200, "POST /api/accounts/verify-email")
         }
 
         // 3. Logins.
@@ -162,9 +167,9 @@ struct PortalBench {
         let logins = Samples()
         let loginRate = await phase(accounts, logins) { index in
             let reply = try await request(client, "POST", base + "/api/sessions", json: ["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"])
-            guard reply.status == 200, let token = reply.body["token"] as? String else { return false }
+            try reply.expect(200, "POST /api/sessions")
+            guard let token = reply.body["token"] as? String else { throw ExamBench.Failure(description: "POST /api/sessions tanpa token") }
             tokens.set(index, token: token, items: [])
-            return true
         }
 
         // 4. Submissions: the application, a photo, a diploma, end registration.
@@ -172,16 +177,17 @@ struct PortalBench {
         let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: diplomaKB * 1024 - 15) + Array("%%EOF\n".utf8)
         let submissions = Samples()
         let submissionRate = await phase(accounts, submissions) { index in
-            guard let token = tokens.get(index)?.0 else { return false }
+            guard let token = tokens.get(index)?.0 else { throw ExamBench.Failure(description: "akun tanpa sesi") }
             let draft: [String: Any] = [
                 "formationID": "KEU-PK-001", "testLocation": "Jakarta", "disability": false, "residesAbroad": false,
                 "education": ["level": "S1", "major": "Teknik Informatika", "diplomaNumber": "UI/2021/\(index)", "gpa": 3.3, "graduationYear": 2021],
             ]
-            guard try await request(client, "POST", base + "/api/application", token: token, json: draft, parse: false).status == 201,
-                try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo, parse: false).status == 200,
-                try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma, parse: false).status == 200
-            else { return false }
-            return try await request(client, "POST", base + "/api/application/submit", token: token, parse: false).status == 200
+            try await request(client, "POST", base + "/api/application", token: token, json: draft, parse: false).expect(201, "POST /api/application")
+            try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo, parse: false)
+                .expect(200, "PUT foto")
+            try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma, parse: false)
+                .expect(200, "PUT ijazah")
+            try await request(client, "POST", base + "/api/application/submit", token: token, parse: false).expect(200, "POST /api/application/submit")
         }
 
         // 5. The public formation list, for a fixed time.
@@ -196,10 +202,11 @@ struct PortalBench {
                         let query = ["", "?type=general", "?q=pranata", "?education=S1&page=1"][(worker + round) % 4]
                         round += 1
                         let began = Date()
-                        if let reply = try? await request(client, "GET", base + "/api/formations" + query, parse: false), reply.status == 200 {
+                        do {
+                            try await request(client, "GET", base + "/api/formations" + query, parse: false).expect(200, "GET /api/formations")
                             lists.add(Date().timeIntervalSince(began) * 1000)
-                        } else {
-                            lists.fail()
+                        } catch {
+                            lists.fail(String(describing: error))
                         }
                     }
                 }
@@ -217,6 +224,7 @@ struct PortalBench {
             "submission_errors": submissions.errors,
             "formation_lists_per_second": listRate, "formation_list_p50_ms": lists.percentile(0.5), "formation_list_p99_ms": lists.percentile(0.99),
             "formation_list_errors": lists.errors,
+            "error_reasons": [signUps, verified, logins, submissions, lists].flatMap(\.failureReasons),
             "goals": "logins and sign-ups >= 0.8 x raw hash rate; >= 1000 submissions/s; >= 10000 formation lists/s; 0 errors",
         ]
     }
@@ -239,6 +247,7 @@ struct PortalBench {
             n("submissions_per_second"), n("submission_p50_ms"), n("submission_p99_ms"), Int(n("submission_errors")),
             n("formation_lists_per_second"), n("formation_list_p50_ms"), n("formation_list_p99_ms"), Int(n("formation_list_errors")),
             Int(n("email_verification_errors")))
+            + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
 }
 
