@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import ExamNode
 import Foundation
 import NIOCore
@@ -368,60 +367,6 @@ final class SeatList: @unchecked Sendable {
 
     func set(_ index: Int, _ seat: Seat) { lock.withLock { entries[index] = seat } }
     func get(_ index: Int) -> Seat? { lock.withLock { entries[index] } }
-}
-
-/// Each candidate's token and, per item of their paper, one option to answer with.
-final class TokenList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [(String, [(String, String)])?]
-
-    init(count: Int) { entries = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, token: String, items: [(String, String)]) { lock.withLock { entries[index] = (token, items) } }
-    func get(_ index: Int) -> (String, [(String, String)])? { lock.withLock { entries[index] } }
-}
-
-struct BenchResponse {
-    let status: Int
-    let body: [String: Any]
-    /// The body as received, for parsing later (outside a timed phase).
-    let bytes: ByteBuffer
-
-    /// Throws, naming the request, the status and the error code, unless the status is `expected`.
-    func expect(_ expected: Int, _ what: String) throws {
-        guard status != expected else { return }
-        let text = String(buffer: bytes)
-        let code = text.firstMatch(of: /"code"\s*:\s*"([^"]+)"/).map { String($0.1) } ?? String(text.prefix(60))
-        throw ExamBench.Failure(description: "\(what) \(status) \(code)")
-    }
-}
-
-/// One request; `close` asks for a fresh connection (a full TLS handshake) next time.
-func request(
-    _ client: HTTPClient, _ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil, raw: String? = nil,
-    bytes: [UInt8]? = nil, jsonText: String? = nil, close: Bool = false, parse: Bool = true
-) async throws -> BenchResponse {
-    var request = HTTPClientRequest(url: url)
-    request.method = .RAW(value: method)
-    if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-    if close { request.headers.add(name: "Connection", value: "close") }
-    if let json {
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-    } else if let jsonText {
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: jsonText))
-    } else if let raw {
-        request.body = .bytes(ByteBuffer(string: raw))
-    } else if let bytes {
-        request.headers.add(name: "Content-Type", value: "application/octet-stream")
-        request.body = .bytes(ByteBuffer(bytes: bytes))
-    }
-    let response = try await client.execute(request, timeout: .seconds(60))
-    let bytes = try await response.body.collect(upTo: 8 * 1024 * 1024)
-    // The generator shares the cores with the server: it parses only what it will read.
-    let object = parse ? (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:] : [:]
-    return BenchResponse(status: Int(response.status.code), body: object, bytes: bytes)
 }
 
 /// Runs a command to completion and returns what it printed (through a file, not a pipe).

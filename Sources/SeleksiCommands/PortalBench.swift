@@ -1,8 +1,8 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import HummingbirdBcrypt
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Registration
@@ -65,17 +65,23 @@ struct PortalBench {
         return Double(counts.count) / Date().timeIntervalSince(start)
     }
 
-    /// Runs `count` jobs on `concurrency` workers; returns jobs/s.
-    func phase(_ count: Int, _ samples: Samples, _ job: @escaping @Sendable (Int) async throws -> Void) async -> Double {
+    /// Runs `count` jobs on `concurrency` workers, each with its own kept-alive
+    /// connection (a worker whose connection fails opens a new one); returns jobs/s.
+    func phase(
+        _ count: Int, _ samples: Samples, connections: [BenchConnection], _ connect: @escaping @Sendable () async throws -> BenchConnection,
+        _ job: @escaping @Sendable (Int, BenchConnection) async throws -> Void
+    ) async -> Double {
         let next = Counter()
         let start = Date()
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
+            for worker in 0..<concurrency {
                 group.addTask {
+                    var connection = connections[worker]
                     while let index = next.take(below: count) {
                         let began = Date()
                         do {
-                            try await job(index)
+                            if !connection.channel.isActive { connection = try await connect() }
+                            try await job(index, connection)
                             samples.add(Date().timeIntervalSince(began) * 1000)
                         } catch {
                             samples.fail(String(describing: error))
@@ -119,27 +125,33 @@ struct PortalBench {
             kill(portal.processIdentifier, SIGTERM)
             portal.waitUntilExit()
         }
-        var configuration = HTTPClient.Configuration(certificateVerification: .none)
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
-        defer { _ = client.shutdown() }
-        let base = "https://127.0.0.1:\(httpsPort)"
+        let tls = try BenchConnection.tlsContext()
+        let port = httpsPort
+        let connect: @Sendable () async throws -> BenchConnection = { try await BenchConnection.connect(host: "127.0.0.1", port: port, tls: tls) }
         var ready = false
         for _ in 0..<300 where !ready {
-            if let status = try? await request(client, "GET", base + "/api/period").status, status == 200 { ready = true } else {
+            if let connection = try? await connect(), (try? await connection.send(.GET, "/api/period"))?.status == 200 {
+                ready = true
+                connection.close()
+            } else {
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
-        guard ready else { throw ExamBench.Failure(description: "portal tidak menjawab di \(base)") }
+        guard ready else { throw ExamBench.Failure(description: "portal tidak menjawab di https://127.0.0.1:\(httpsPort)") }
+        var connections: [BenchConnection] = []
+        for _ in 0..<concurrency { connections.append(try await connect()) }
+        defer { for connection in connections { connection.close() } }
+        let open = connections
+        @Sendable func json(_ value: [String: Any]) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self) }
 
         // 1. Sign-ups.
         let signUps = Samples()
-        let signUpRate = await phase(accounts, signUps) { index in
+        let signUpRate = await phase(accounts, signUps, connections: open, connect) { index, connection in
             let body: [String: Any] = [
                 "nik": Self.nik(index), "kk": "3201010101100001", "name": "Pelamar \(index)", "birthPlace": "Bogor", "birthDate": "1999-01-01", "sex": "P",
                 "email": "pelamar\(index)@contoh.id", "phone": String(format: "0812%08d", index), "password": "garam-dan-madu-42",
             ]
-            try await request(client, "POST", base + "/api/accounts", json: body, parse: false).expect(201, "POST /api/accounts")
+            try await connection.send(.POST, "/api/accounts", json: try json(body)).expect(201, "POST /api/accounts")
         }
 
         // 2. Email codes, from the files the outbox writes.
@@ -155,39 +167,39 @@ struct PortalBench {
         }
         let found = codes
         let verified = Samples()
-        _ = await phase(accounts, verified) { index in
+        _ = await phase(accounts, verified, connections: open, connect) { index, connection in
             let email = "pelamar\(index)@contoh.id"
             guard let code = found[email] else { throw ExamBench.Failure(description: "tidak ada kode email untuk \(email)") }
-            try await request(client, "POST", base + "/api/accounts/verify-email", json: ["email": email, "code": code], parse: false)
+            try await connection.send(.POST, "/api/accounts/verify-email", json: try json(["email": email, "code": code]))
                 .expect(200, "POST /api/accounts/verify-email")
         }
 
         // 3. Logins.
-        let tokens = TokenList(count: accounts)
+        let tokens = Tokens(count: accounts)
         let logins = Samples()
-        let loginRate = await phase(accounts, logins) { index in
-            let reply = try await request(client, "POST", base + "/api/sessions", json: ["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"])
+        let loginRate = await phase(accounts, logins, connections: open, connect) { index, connection in
+            let reply = try await connection.send(.POST, "/api/sessions", json: try json(["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"]))
             try reply.expect(200, "POST /api/sessions")
-            guard let token = reply.body["token"] as? String else { throw ExamBench.Failure(description: "POST /api/sessions tanpa token") }
-            tokens.set(index, token: token, items: [])
+            guard let token = String(buffer: reply.body).firstMatch(of: /"token"\s*:\s*"([^"]+)"/).map({ String($0.1) }) else {
+                throw ExamBench.Failure(description: "POST /api/sessions tanpa token")
+            }
+            tokens.set(index, token)
         }
 
         // 4. Submissions: the application, a photo, a diploma, end registration.
         let photo = [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x5A, count: photoKB * 1024 - 6) + [0xFF, 0xD9]
         let diploma = Array("%PDF-1.7\n".utf8) + [UInt8](repeating: 0x20, count: diplomaKB * 1024 - 15) + Array("%%EOF\n".utf8)
         let submissions = Samples()
-        let submissionRate = await phase(accounts, submissions) { index in
-            guard let token = tokens.get(index)?.0 else { throw ExamBench.Failure(description: "akun tanpa sesi") }
-            let draft: [String: Any] = [
-                "formationID": "KEU-PK-001", "testLocation": "Jakarta", "disability": false, "residesAbroad": false,
-                "education": ["level": "S1", "major": "Teknik Informatika", "diplomaNumber": "UI/2021/\(index)", "gpa": 3.3, "graduationYear": 2021],
-            ]
-            try await request(client, "POST", base + "/api/application", token: token, json: draft, parse: false).expect(201, "POST /api/application")
-            try await request(client, "PUT", base + "/api/application/documents/foto", token: token, bytes: photo, parse: false)
-                .expect(200, "PUT foto")
-            try await request(client, "PUT", base + "/api/application/documents/ijazah", token: token, bytes: diploma, parse: false)
-                .expect(200, "PUT ijazah")
-            try await request(client, "POST", base + "/api/application/submit", token: token, parse: false).expect(200, "POST /api/application/submit")
+        let draftText = try json([
+            "formationID": "KEU-PK-001", "testLocation": "Jakarta", "disability": false, "residesAbroad": false,
+            "education": ["level": "S1", "major": "Teknik Informatika", "diplomaNumber": "UI/2021/1", "gpa": 3.3, "graduationYear": 2021],
+        ])
+        let submissionRate = await phase(accounts, submissions, connections: open, connect) { index, connection in
+            guard let token = tokens.get(index) else { throw ExamBench.Failure(description: "akun tanpa sesi") }
+            try await connection.send(.POST, "/api/application", token: token, json: draftText).expect(201, "POST /api/application")
+            try await connection.send(.PUT, "/api/application/documents/foto", token: token, bytes: photo).expect(200, "PUT foto")
+            try await connection.send(.PUT, "/api/application/documents/ijazah", token: token, bytes: diploma).expect(200, "PUT ijazah")
+            try await connection.send(.POST, "/api/application/submit", token: token).expect(200, "POST /api/application/submit")
         }
 
         // 5. The public formation list, for a fixed time.
@@ -198,12 +210,14 @@ struct PortalBench {
             for worker in 0..<concurrency {
                 group.addTask {
                     var round = 0
+                    var connection = open[worker]
                     while Date() < deadline {
                         let query = ["", "?type=general", "?q=pranata", "?education=S1&page=1"][(worker + round) % 4]
                         round += 1
                         let began = Date()
                         do {
-                            try await request(client, "GET", base + "/api/formations" + query, parse: false).expect(200, "GET /api/formations")
+                            if !connection.channel.isActive { connection = try await connect() }
+                            try await connection.send(.GET, "/api/formations" + query).expect(200, "GET /api/formations")
                             lists.add(Date().timeIntervalSince(began) * 1000)
                         } catch {
                             lists.fail(String(describing: error))
@@ -249,6 +263,17 @@ struct PortalBench {
             Int(n("email_verification_errors")))
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
+}
+
+/// Each account's session token, by index.
+final class Tokens: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String?]
+
+    init(count: Int) { entries = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ token: String) { lock.withLock { entries[index] = token } }
+    func get(_ index: Int) -> String? { lock.withLock { entries[index] } }
 }
 
 /// Hands out indices 0..<n to workers.
