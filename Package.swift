@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
     ],
@@ -57,6 +59,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What both stores share on SQLite: group commit and the checkpointer.
+        .target(
+            name: "SeleksiStorage",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The exam service a venue runs: its store, sessions, clock, answers, HTTP routes and pages.
         .target(
             name: "ExamNode",
@@ -64,6 +76,7 @@ let package = Package(
                 "ExamEngine",
                 "SeleksiCore",
                 "SeleksiHTTP",
+                "SeleksiStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -79,6 +92,7 @@ let package = Package(
             name: "Registration",
             dependencies: [
                 "SeleksiCore",
+                "SeleksiStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -93,6 +107,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Registration",
+                "SeleksiStorage",
                 "SeleksiCore",
                 "SeleksiHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -150,6 +165,7 @@ let package = Package(
                 "ExamNode",
                 "ExamEngine",
                 "SeleksiCore",
+                "SeleksiStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

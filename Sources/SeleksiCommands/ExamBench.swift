@@ -212,6 +212,7 @@ struct ExamBench {
         let pacedStart = NIODeadline.now() + .milliseconds(200)
         let pacedEnd = pacedStart + .milliseconds(Int64(saveSeconds * 1000))
         let period = TimeAmount.nanoseconds(Int64(Double(seated.count) / saveRate * 1e9))
+        let cpuBefore = processCPUSeconds(node.processIdentifier)
         var done: [EventLoopFuture<Void>] = []
         for (position, seat) in seated.enumerated() {
             let first = pacedStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
@@ -220,6 +221,8 @@ struct ExamBench {
         for future in done { try? await future.get() }
         let pacedWall = Double((pacedEnd - pacedStart).nanoseconds) / 1e9
         let pacedPerSecond = Double(paced.count) / pacedWall
+        var saveCPU: Double?
+        if let before = cpuBefore, let after = processCPUSeconds(node.processIdentifier) { saveCPU = (after - before) * 1000 / Double(max(1, paced.count)) }
 
         // 7. Capacity: `saveConnections` connections saving back to back, as fast as the node answers.
         let flat = Samples()
@@ -242,7 +245,7 @@ struct ExamBench {
             "start_errors": starts.errors, "arrival_wall_seconds": arrivalWall,
             "save_rate_offered": saveRate, "save_seconds": saveSeconds,
             "saves_per_second": pacedPerSecond, "save_p50_ms": paced.percentile(0.5), "save_p99_ms": paced.percentile(0.99),
-            "saves": paced.count, "save_errors": paced.errors,
+            "saves": paced.count, "save_errors": paced.errors, "save_server_cpu_ms": saveCPU ?? 0,
             "capacity_saves_per_second": flatPerSecond, "capacity_save_p50_ms": flat.percentile(0.5), "capacity_save_p99_ms": flat.percentile(0.99),
             "capacity_save_errors": flat.errors,
             "error_reasons": [starts, paced, flat].flatMap(\.failureReasons),
@@ -259,14 +262,14 @@ struct ExamBench {
                 bench exam: %d peserta datang dalam %.0f s, masing-masing dengan koneksi TLS baru yang dipakai terus (keep-alive)
                   daftar peserta + penyusunan naskah: %.2f s
                   start (login + naskah): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
-                  simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms)
+                  simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms); CPU node %.3f ms per simpan
                   kapasitas (simpan tanpa jeda lewat %d koneksi): %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat
                   batas fisik mesin ini: %.0f jabat tangan TLS penuh/s; %.0f commit tahan-mati/s (1 baris, synchronous=FULL)
                   rasio kapasitas simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
                 """,
             Int(n("candidates")), n("arrival_seconds"), n("roster_load_seconds"),
             n("start_p50_ms"), n("start_p99_ms"), Int(n("starts_ok")), Int(n("start_errors")),
-            n("save_rate_offered"), n("save_seconds"), n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")),
+            n("save_rate_offered"), n("save_seconds"), n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")), n("save_server_cpu_ms"),
             Int(n("save_connections")), n("capacity_saves_per_second"), n("capacity_save_p50_ms"), n("capacity_save_p99_ms"), Int(n("capacity_save_errors")),
             n("tls_handshakes_per_second_ceiling"), n("durable_commits_per_second_ceiling"), n("saves_to_commit_ceiling_ratio"))
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import SeleksiHTTP
+import SeleksiStorage
 public import Logging
 public import ServiceLifecycle
 

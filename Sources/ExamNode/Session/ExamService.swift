@@ -3,6 +3,7 @@ import ExamEngine
 public import Foundation
 import GRDB
 import HummingbirdBcrypt
+import SeleksiStorage
 import Synchronization
 public import SeleksiCore
 

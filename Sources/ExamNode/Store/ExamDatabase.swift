@@ -1,7 +1,6 @@
 import Foundation
 public import GRDB
-public import Logging
-public import ServiceLifecycle
+import SeleksiStorage
 
 /// The exam node's own store: one SQLite file (WAL, `synchronous=FULL`), used by
 /// nothing else. Every write a client is told succeeded is committed to disk first.
@@ -27,7 +26,7 @@ public struct ExamDatabase: Sendable {
             // acknowledged answer survives a power cut, not only a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // The `Checkpointer` keeps the WAL short; this is only the safety net.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            try db.execute(sql: Checkpointer.safetyNetPragma)
         }
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -169,37 +168,5 @@ public struct ExamDatabase: Sendable {
         try await writer.write { db in try db.execute(sql: "DROP TABLE ceiling_probe") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Double(commits) / seconds
-    }
-}
-
-/// Copies the WAL back into the database file from a connection of its own, a few times
-/// a second. Left to SQLite, the commit that crosses the WAL's size limit does that copy
-/// (and its fsync) itself, in the one writer every save waits for: each candidate whose
-/// save was queued behind it waited tens of milliseconds. A passive checkpoint takes no
-/// write lock, so saves go on committing while it runs. SQLite's own automatic
-/// checkpoint stays as the safety net, at a size this one keeps the WAL well under.
-public struct Checkpointer: Service {
-    let path: String
-    let logger: Logger
-    var interval: Duration = .milliseconds(200)
-
-    public init(path: String, logger: Logger) {
-        self.path = path
-        self.logger = logger
-    }
-
-    public func run() async throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let connection = try DatabaseQueue(path: path, configuration: configuration)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-            } catch {
-                logger.error("checkpoint: \(error)")
-            }
-            try? await Task.sleep(for: interval)
-        }
     }
 }

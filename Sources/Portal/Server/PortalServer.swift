@@ -4,6 +4,7 @@ public import Logging
 public import Registration
 public import SeleksiCore
 import SeleksiHTTP
+import SeleksiStorage
 public import ServiceLifecycle
 
 /// Hands the outbox to the mailer every second until the portal shuts down.
@@ -24,7 +25,7 @@ struct MailService: Service {
     }
 }
 
-/// The running portal: HTTPS, HTTP redirecting to it, and the mail outbox.
+/// The running portal: HTTPS, HTTP redirecting to it, the mail outbox and the store's checkpointer.
 public enum PortalServer {
     /// Opens the store under the data folder, creating it, and runs the migrations.
     public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
@@ -42,6 +43,9 @@ public enum PortalServer {
         let applications = try HTTPSServer.applications(
             router: portal.router, settings: listen, serverName: "seleksi-portal", configHint: "Config/portal.yaml", logger: logger)
         let mail = MailDelivery(store: service.store, command: settings.mailCommand, folder: settings.data + "/mail", clock: service.clock)
-        return applications + [MailService(delivery: mail, logger: logger)]
+        var services: [any Service] = applications + [MailService(delivery: mail, logger: logger)]
+        // The embedded store copies its WAL back from a connection of its own (see `Checkpointer`).
+        if let sqlite = service.store as? SQLiteRegistrationStore { services.append(Checkpointer(path: sqlite.path, logger: logger)) }
+        return services
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import NIOPosix
 public import Foundation
 import SeleksiCore
+import Synchronization
 
 /// The applicant's side: one application, its documents, *end registration*,
 /// objections and the cards.
@@ -76,8 +77,9 @@ extension RegistrationService {
         let sha = Hex.encode(SHA256.hash(data: bytes))
         // The same file again: nothing to write (rewriting it would touch the stored copy).
         if let same = application.documents.first(where: { $0.kind == kind && $0.sha256 == sha }) { return same }
-        let folder = documentDirectory + "/\(application.id)"
-        let path = folder + "/\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
+        // 256 folders by the digest's first byte, made once, rather than one folder per
+        // application: each new folder costs the file system an inode like a file does.
+        let path = documentDirectory + "/\(sha.prefix(2))/\(application.id)-\(kind)-\(sha.prefix(16)).\(requirement.type.fileExtension)"
         try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeContentAddressed(bytes, to: path) }
         let document = StoredDocument(kind: kind, contentType: requirement.type.contentType, size: bytes.count, sha256: sha, path: path, uploadedAt: now)
         do {
@@ -169,16 +171,18 @@ enum DocumentFiles {
         return pool
     }()
 
-    /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
-    /// reader sees the whole file or none of it.
+    /// Folders known to exist, so that a write does not ask the file system again.
+    static let madeFolders = Mutex<Set<String>>([])
+
     /// Writes a file whose name carries its content's digest, straight to that name, and
     /// flushes it. No temporary file and no rename are needed: nothing refers to the name
     /// until the store records it after this returns, and a torn write left by a crash is
     /// an unreferenced file, never a document.
     static func writeContentAddressed(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        if !FileManager.default.fileExists(atPath: folder) {
+        if !madeFolders.withLock({ $0.contains(folder) }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            madeFolders.withLock { _ = $0.insert(folder) }
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
@@ -192,6 +196,8 @@ enum DocumentFiles {
         guard fsync(descriptor) == 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
     }
 
+    /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
+    /// reader sees the whole file or none of it.
     static func writeDurably(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

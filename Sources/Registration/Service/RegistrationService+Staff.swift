@@ -136,6 +136,7 @@ extension RegistrationService {
         guard slot.capacity > 0, (1...8).contains(slot.sessionNumber), !slot.venue.isEmpty, !slot.location.isEmpty, !slot.id.isEmpty else {
             throw RegistrationError.invalid("invalid-slot", "Sesi ujian harus punya kode, tempat, lokasi, sesi 1-8 dan kapasitas > 0.")
         }
+        defer { locationCache.clear() }
         try await store.saveSlot(slot, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "slot.save", subject: slot.id, detail: slot.venue))
     }
 

@@ -13,6 +13,8 @@ public struct RegistrationService: Sendable {
     public let settings: PortalSettings
     /// Where uploaded documents live (`DATA/documents`).
     public let documentDirectory: String
+    /// The test locations (from the exam slots), which every save of the form checks.
+    let locationCache = ShortCache<[String]>()
 
     public init(store: any RegistrationStore, clock: any ServerClock, settings: PortalSettings, documentDirectory: String) {
         self.store = store
@@ -51,7 +53,7 @@ public struct RegistrationService: Sendable {
 
     /// Test locations that have exam slots, for the application form.
     public func testLocations() async throws -> [String] {
-        Array(Set(try await slots().map(\.location))).sorted()
+        try await locationCache.value("") { Array(Set(try await slots().map(\.location))).sorted() }
     }
 
     func require(_ window: Window, _ what: String) throws {

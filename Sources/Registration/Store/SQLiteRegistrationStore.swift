@@ -1,26 +1,39 @@
 import Foundation
 import GRDB
 import SeleksiCore
+import SeleksiStorage
 import Synchronization
 
 /// The registration store on one SQLite file (GRDB, WAL, `synchronous=FULL`): the
 /// embedded default. It is a different file from any exam node's store.
 public struct SQLiteRegistrationStore: RegistrationStore {
     let writer: any DatabaseWriter
+    /// Every write commits through this: concurrent applicants share one fsync, each
+    /// operation still all or nothing in its own savepoint.
+    let grouped: GroupCommitWriter
     /// The current period, read by nearly every request: kept for a second, and
     /// replaced at once when this process saves one (another instance sees it within the second).
-    private let periodCache = PeriodCache()
+    private let periodCache = ShortCache<SelectionPeriod?>()
+    /// Formations by id, read by every save of an application form.
+    private let formationCache = ShortCache<Formation?>()
 
     public static func open(path: String) throws -> SQLiteRegistrationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The portal's `Checkpointer` keeps the WAL short; this is only the safety net.
+            try db.execute(sql: Checkpointer.safetyNetPragma)
+        }
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 16
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
-        return SQLiteRegistrationStore(writer: pool)
+        return SQLiteRegistrationStore(writer: pool, grouped: GroupCommitWriter(writer: pool))
     }
+
+    /// The store's file.
+    public var path: String { writer.path }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -109,7 +122,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     // MARK: - Period, agencies, formations, slots
 
     public func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             var period = period
             // The announcement is its own act; a timetable edit never sets or clears it.
             period.resultsAnnouncedAt = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [period.id])
@@ -124,7 +137,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
         defer { periodCache.clear() }
-        return try await writer.write { db in
+        return try await grouped.write { db in
             guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else { throw RegistrationError.noPeriod }
             var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
             if let announced = period.resultsAnnouncedAt {
@@ -143,10 +156,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func currentPeriod() async throws -> SelectionPeriod? {
-        if let cached = periodCache.get() { return cached }
-        let period = try await readCurrentPeriod()
-        periodCache.set(period)
-        return period
+        try await periodCache.value("") { try await readCurrentPeriod() }
     }
 
     func readCurrentPeriod() async throws -> SelectionPeriod? {
@@ -157,7 +167,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws {
-        try await writer.write { db in
+        defer { formationCache.clear() }
+        try await grouped.write { db in
             try db.execute(
                 sql: "INSERT INTO agency (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name", arguments: [agency.id, agency.name])
             try Self.insertAudit(db, audit)
@@ -171,7 +182,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func saveFormation(_ f: Formation, audit: AuditEntry?) async throws {
-        try await writer.write { db in
+        defer { formationCache.clear() }
+        try await grouped.write { db in
             guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
                 throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
             }
@@ -249,14 +261,17 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func formation(id: String) async throws -> Formation? {
-        try await writer.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [id])
-                .map { try Self.formation($0) }
+        try await formationCache.value(id) {
+            try await writer.read { db in
+                try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [id]
+                ).map { try Self.formation($0) }
+            }
         }
     }
 
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             if let period = try String.fetchOne(db, sql: "SELECT period_id FROM exam_slot WHERE id = ?", arguments: [slot.id]), period != slot.periodID {
                 throw RegistrationError("slot-in-other-period", status: 409, "Kode sesi \(slot.id) sudah dipakai pada periode lain.")
             }
@@ -311,7 +326,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func createAccount(_ a: Account, passwordHash: String, code: OneTimeCode, mail: Mail) async throws -> Account {
-        try await writer.write { db in
+        try await grouped.write { db in
             if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ?"), arguments: [a.periodID, a.nik]) == true {
                 throw RegistrationError.duplicateNIK
             }
@@ -350,7 +365,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func issueCode(accountID: Int64, _ code: OneTimeCode, mail: Mail) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             try Self.insertCode(db, accountID: accountID, code)
             try Self.insertMail(db, mail)
         }
@@ -364,7 +379,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard try Self.useCode(db, accountID: accountID, purpose: .verifyEmail, codeHash: codeHash, now: now) else { return false }
             try db.execute(sql: "UPDATE account SET email_verified = 1 WHERE id = ?", arguments: [accountID])
             return true
@@ -372,7 +387,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func resetPassword(accountID: Int64, codeHash: String, passwordHash: String, now: Int64) async throws -> Bool {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard try Self.useCode(db, accountID: accountID, purpose: .resetPassword, codeHash: codeHash, now: now) else { return false }
             // The code came by email, so the address is proven too.
             try db.execute(sql: "UPDATE account SET password_hash = ?, email_verified = 1 WHERE id = ?", arguments: [passwordHash, accountID])
@@ -382,7 +397,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func recordLoginFailure(key: String, at: Int64) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             try db.execute(sql: "INSERT INTO login_failure (key, at) VALUES (?, ?)", arguments: [key, at])
             // Old failures no longer count; keep the table small.
             try db.execute(sql: "DELETE FROM login_failure WHERE at < ?", arguments: [at - 86_400_000])
@@ -394,13 +409,13 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func clearLoginFailures(key: String) async throws {
-        try await writer.write { db in try db.execute(sql: "DELETE FROM login_failure WHERE key = ?", arguments: [key]) }
+        try await grouped.write { db in try db.execute(sql: "DELETE FROM login_failure WHERE key = ?", arguments: [key]) }
     }
 
     // MARK: - Sessions and staff
 
     public func createSession(tokenHash: String, _ session: AuthSession, audit: AuditEntry?) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             let (account, staff): (Int64?, Int64?) =
                 switch session.principal {
                 case .applicant(let id): (id, nil)
@@ -436,11 +451,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func deleteSession(tokenHash: String) async throws {
-        try await writer.write { db in try db.execute(sql: "DELETE FROM auth_session WHERE token_hash = ?", arguments: [tokenHash]) }
+        try await grouped.write { db in try db.execute(sql: "DELETE FROM auth_session WHERE token_hash = ?", arguments: [tokenHash]) }
     }
 
     public func saveStaff(username: String, role: StaffRole, agencyID: String?, passwordHash: String, totpSecret: String) async throws -> StaffAccount {
-        try await writer.write { db in
+        try await grouped.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO staff (username, role, agency_id, password_hash, totp_secret) VALUES (?, ?, ?, ?, ?)
@@ -465,7 +480,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func useTOTPStep(staffID: Int64, step: Int64) async throws -> Bool {
-        try await writer.write { db in
+        try await grouped.write { db in
             try db.execute(sql: "UPDATE staff SET last_totp_step = ? WHERE id = ? AND last_totp_step < ?", arguments: [step, staffID, step])
             return db.changesCount == 1
         }
@@ -474,7 +489,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     // MARK: - Applications
 
     public func createApplication(accountID: Int64, periodID: String, draft: ApplicationDraft, now: Int64) async throws -> Application {
-        let id = try await writer.write { db -> Int64 in
+        let id = try await grouped.write { db -> Int64 in
             if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM application WHERE account_id = ?"), arguments: [accountID]) == true {
                 throw RegistrationError.secondApplication
             }
@@ -494,7 +509,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func updateDraft(applicationID: Int64, draft: ApplicationDraft, now: Int64) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
             try db.execute(
                 sql: "UPDATE application SET formation_id = ?, draft = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
@@ -542,7 +557,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func replaceDocument(applicationID: Int64, _ d: StoredDocument) async throws -> String? {
-        try await writer.write { db in
+        try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
             let old = try String.fetchOne(try db.cachedStatement(sql: "SELECT path FROM document WHERE application_id = ? AND kind = ?"), arguments: [applicationID, d.kind])
             try db.execute(
@@ -557,7 +572,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func submit(applicationID: Int64, requiredKinds: [String: String], now: Int64) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
             let present = Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT kind FROM document WHERE application_id = ?"), arguments: [applicationID]))
             let missing = requiredKinds.keys.sorted().filter { !present.contains($0) }.map { requiredKinds[$0]! }
@@ -590,7 +605,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func recordVerification(applicationID: Int64, _ v: Verification, audit: AuditEntry) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT status, result FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
@@ -607,7 +622,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func fileObjection(applicationID: Int64, _ o: Objection) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
@@ -621,7 +636,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?"), arguments: [applicationID])
             else { throw RegistrationError.notFound }
             guard (row["objection_reason"] as String?) != nil, (row["objection_answered_at"] as Int64?) == nil else { throw RegistrationError.noObjection }
@@ -643,7 +658,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     // MARK: - Seats
 
     public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
-        try await writer.write { db in
+        try await grouped.write { db in
             var serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
             let waiting = try Row.fetchAll(
                 db,
@@ -680,7 +695,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws {
-        try await writer.write { db in
+        try await grouped.write { db in
             guard let current = try Row.fetchOne(try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
                 throw RegistrationError.notFound
             }
@@ -700,7 +715,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     // MARK: - Audit and outbox
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await writer.write { db in try Self.insertAudit(db, entry) }
+        try await grouped.write { db in try Self.insertAudit(db, entry) }
     }
 
     public func audit(_ filter: AuditFilter) async throws -> [AuditEntry] {
@@ -728,22 +743,37 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     }
 
     public func markMailSent(id: Int64, at: Int64) async throws {
-        try await writer.write { db in try db.execute(sql: "UPDATE mail_outbox SET sent_at = ? WHERE id = ?", arguments: [at, id]) }
+        try await grouped.write { db in try db.execute(sql: "UPDATE mail_outbox SET sent_at = ? WHERE id = ?", arguments: [at, id]) }
     }
 }
 
-/// One cached value with a one-second lifetime.
-final class PeriodCache: Sendable {
-    private let state = Mutex<(period: SelectionPeriod?, until: Date)?>(nil)
+/// Values read by nearly every request and changed rarely (the current period, a
+/// formation), each kept for one second. A save in this process clears them at once;
+/// another process sees a change within the second.
+final class ShortCache<Value: Sendable>: Sendable {
+    private let entries = Mutex<[String: (value: Value, until: Date)]>([:])
 
-    func get() -> SelectionPeriod?? {
-        state.withLock { entry in
-            guard let entry, entry.until > Date() else { return nil }
-            return .some(entry.period)
+    func get(_ key: String) -> Value? {
+        entries.withLock { entries in
+            guard let entry = entries[key], entry.until > Date() else { return nil }
+            return entry.value
         }
     }
 
-    func set(_ period: SelectionPeriod?) { state.withLock { $0 = (period, Date().addingTimeInterval(1)) } }
+    func set(_ key: String, _ value: Value) {
+        entries.withLock { entries in
+            if entries.count > 10_000 { entries.removeAll() }
+            entries[key] = (value, Date().addingTimeInterval(1))
+        }
+    }
 
-    func clear() { state.withLock { $0 = nil } }
+    func clear() { entries.withLock { $0.removeAll() } }
+
+    /// The cached value, or `load()`'s (cached).
+    func value(_ key: String, load: () async throws -> Value) async rethrows -> Value {
+        if let cached = get(key) { return cached }
+        let value = try await load()
+        set(key, value)
+        return value
+    }
 }

@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
+public import GRDB
 import Synchronization
 
 /// Commits concurrent writes together: whatever arrives while a transaction is being
-/// written goes into the next one, so a room of candidates saving at once shares one
-/// fsync instead of queueing for one each. Each write runs in its own savepoint (a
+/// written goes into the next one, so a room of candidates saving at once (or a crowd of
+/// applicants uploading) shares one fsync instead of queueing for one each. Each write runs in its own savepoint (a
 /// refused write undoes only itself), and no caller is answered before the shared
 /// transaction is on disk.
-final class GroupCommitWriter: Sendable {
+public final class GroupCommitWriter: Sendable {
     private struct Job: Sendable {
         let run: @Sendable (Database) -> Void
         let finish: @Sendable ((any Error)?) -> Void
@@ -23,9 +23,9 @@ final class GroupCommitWriter: Sendable {
     /// A bound on one transaction, so that one commit never holds a very large batch.
     private let batchLimit = 512
 
-    init(writer: any DatabaseWriter) { self.writer = writer }
+    public init(writer: any DatabaseWriter) { self.writer = writer }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let outcome = Outcome<T>()
             let job = Job(
