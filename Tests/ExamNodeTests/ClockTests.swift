@@ -42,6 +42,32 @@ struct ClockTests {
         }
     }
 
+    @Test("saves see every pause, resume, extension and close at once, though the session's clock is kept in memory between saves")
+    func savesFollowTheSessionClock() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let item = paper.items[0]
+            let path = "/api/exam/answers/\(item.id)"
+            let first: SaveReceipt = try await client.json(.put, path, token: token, body: ["option": item.options[0].id, "sequence": 1])
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/pause", token: proctor)
+            let paused = try await client.refusal(.put, path, token: token, body: ["option": item.options[1].id, "sequence": 2])
+            #expect(paused.code == "session-paused")
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/resume", token: proctor)
+            let resumed: SaveReceipt = try await client.json(.put, path, token: token, body: ["option": item.options[1].id, "sequence": 3])
+            #expect(resumed.applied)
+            node.clock.advance(seconds: 60)
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/extend", token: proctor, body: ["minutes": 10])
+            let extended: SaveReceipt = try await client.json(.put, path, token: token, body: ["option": item.options[0].id, "sequence": 4])
+            #expect(extended.secondsLeft == first.secondsLeft - 60 + 10 * 60)
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/close", token: proctor)
+            let closed = try await client.refusal(.put, path, token: token, body: ["option": item.options[1].id, "sequence": 5])
+            #expect(["session-closed", "already-finished"].contains(closed.code))
+        }
+    }
+
     @Test("a pause (power cut) is never charged; saves during it are refused; extensions add time; all audited")
     func pauseAndExtensions() async throws {
         let node = try await TestNode()

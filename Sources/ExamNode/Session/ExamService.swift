@@ -362,15 +362,21 @@ public struct ExamService: Sendable {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let catalog = self.catalog
+        let clocks = database.sessionClocks
         return try await database.grouped.write { db in
-            let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
+            let row = try Self.candidateRow(db, tokenHash: tokenHash)
             let sessionID: String = row["session_id"]
             let number: String = row["participant_number"]
             guard sessionID == owner.session, number == owner.participant else { throw ExamNodeError.badToken }
             if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
+            let (session, stopped) = try clocks.value(sessionID) {
+                guard let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [sessionID]) else {
+                    throw ExamNodeError.badToken
+                }
+                return (session, try Self.stoppedIntervals(db, session: sessionID))
+            }
             let state: String = session["state"]
             guard state == "open" else { throw state == "closed" ? ExamNodeError.sessionClosed : ExamNodeError.sessionNotOpen }
-            let stopped = try Self.stoppedIntervals(db, session: sessionID)
             guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
             if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
             if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
@@ -379,34 +385,44 @@ public struct ExamService: Sendable {
                 let item = try catalog.entry(session["rule_set_id"]).bank.item(itemID)
                 guard item?.optionIndex(of: option) != nil else { throw ExamNodeError.optionOutOfRange }
             }
-            // A retry of a write already logged: acknowledge it again, change nothing.
-            if let earlier = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"),
-                arguments: [sessionID, number, sequence])
-            {
-                guard (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
+            let receipt = { (applied: Bool) in
+                SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (session_id, participant_number, client_seq) DO NOTHING
+                    """
+            ).execute(arguments: [sessionID, number, itemID, kind, option, sequence, now])
+            if db.changesCount == 0 {
+                // A retry of a write already logged: acknowledge it again, change nothing.
+                let earlier = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"),
+                    arguments: [sessionID, number, sequence])
+                guard let earlier, (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
                     throw ExamNodeError("sequence-reused", status: 409, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
                 }
-                let applied = try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind)
-                return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
+                return receipt(try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind))
             }
-            try db.cachedStatement(
-                sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [sessionID, number, itemID, kind, option, sequence, now])
-            try db.cachedStatement(
-                sql: "INSERT INTO current_answer (session_id, participant_number, item_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
-            ).execute(arguments: [sessionID, number, itemID])
+            // The item's current state, unless a newer write (a higher sequence) is already there.
             if kind == "answer" || kind == "clear" {
                 try db.cachedStatement(
-                    sql: "UPDATE current_answer SET option_id = ?, answer_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND answer_seq < ?"
-                ).execute(arguments: [option, sequence, sessionID, number, itemID, sequence])
+                    sql: """
+                        INSERT INTO current_answer (session_id, participant_number, item_id, option_id, answer_seq) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET option_id = excluded.option_id, answer_seq = excluded.answer_seq
+                        WHERE current_answer.answer_seq < excluded.answer_seq
+                        """
+                ).execute(arguments: [sessionID, number, itemID, option, sequence])
             } else {
-                try db.execute(
-                    sql: "UPDATE current_answer SET doubtful = ?, doubt_seq = ? WHERE session_id = ? AND participant_number = ? AND item_id = ? AND doubt_seq < ?",
-                    arguments: [kind == "doubt", sequence, sessionID, number, itemID, sequence])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO current_answer (session_id, participant_number, item_id, doubtful, doubt_seq) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET doubtful = excluded.doubtful, doubt_seq = excluded.doubt_seq
+                        WHERE current_answer.doubt_seq < excluded.doubt_seq
+                        """
+                ).execute(arguments: [sessionID, number, itemID, kind == "doubt", sequence])
             }
-            let applied = db.changesCount == 1
-            return SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
+            return receipt(db.changesCount == 1)
         }
     }
 
@@ -574,6 +590,15 @@ public struct ExamService: Sendable {
     }
 
     static func candidate(_ db: Database, tokenHash: String) throws -> (Row, Row) {
+        let row = try candidateRow(db, tokenHash: tokenHash)
+        guard let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [row["session_id"]]) else {
+            throw ExamNodeError.badToken
+        }
+        return (row, session)
+    }
+
+    /// The candidate a valid token belongs to (on the device it was issued to).
+    static func candidateRow(_ db: Database, tokenHash: String) throws -> Row {
         guard let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -581,10 +606,9 @@ public struct ExamService: Sendable {
                        c.finished_at, c.score
                 FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
                 WHERE t.token_hash = ? AND c.device = t.device
-                """), arguments: [tokenHash]),
-            let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [row["session_id"]])
+                """), arguments: [tokenHash])
         else { throw ExamNodeError.badToken }
-        return (row, session)
+        return row
     }
 
     /// The paper column, read only when needed: it is the one large value of a candidate.

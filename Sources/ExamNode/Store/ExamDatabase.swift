@@ -8,10 +8,13 @@ public struct ExamDatabase: Sendable {
     let writer: any DatabaseWriter
     /// The candidates' hot path (login, start, answers) commits through this.
     let grouped: GroupCommitWriter
+    /// Each session's row and stopped intervals as the writer last saw them.
+    let sessionClocks = SessionClockCache()
 
     init(writer: any DatabaseWriter) {
         self.writer = writer
         self.grouped = GroupCommitWriter(writer: writer)
+        writer.add(transactionObserver: sessionClocks, extent: .databaseLifetime)
     }
 
     /// The store's file.
@@ -169,4 +172,31 @@ public struct ExamDatabase: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Double(commits) / seconds
     }
+}
+
+/// Each session's row and its stopped intervals (pauses, node downtime), which every
+/// save reads inside the writer: kept in memory, and dropped by the writer connection
+/// itself the moment any statement changes `exam_session`, `session_pause` or
+/// `node_downtime` (and on rollback), so a save never reads them older than the
+/// transaction it runs in. Filled only inside the writer.
+final class SessionClockCache: TransactionObserver, @unchecked Sendable {
+    // Guarded by `lock`; rows fetched with `Row.fetchOne` are copies, safe to share.
+    private let lock = NSLock()
+    private var entries: [String: (session: Row, stopped: [StoppedInterval])] = [:]
+    private static let tables: Set<String> = ["exam_session", "session_pause", "node_downtime"]
+
+    func value(_ id: String, load: () throws -> (session: Row, stopped: [StoppedInterval])) rethrows -> (session: Row, stopped: [StoppedInterval]) {
+        if let found = lock.withLock({ entries[id] }) { return found }
+        let loaded = try load()
+        lock.withLock { entries[id] = loaded }
+        return loaded
+    }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Self.tables.contains(eventKind.tableName) }
+
+    func databaseDidChange(with event: DatabaseEvent) { lock.withLock { entries.removeAll() } }
+
+    func databaseDidCommit(_ db: Database) {}
+
+    func databaseDidRollback(_ db: Database) { lock.withLock { entries.removeAll() } }
 }
