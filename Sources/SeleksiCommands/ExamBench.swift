@@ -174,7 +174,7 @@ struct ExamBench {
         // 5. Arrival: each candidate on a new TLS connection, login then paper; the
         // connection is kept for the candidate's saves, as a browser keeps it.
         let starts = Samples()
-        let seats = SeatList(count: candidates)
+        let seats = IndexedValues<Seat>(count: candidates)
         let arrivalStart = ContinuousClock.now
         await withTaskGroup(of: Void.self) { tasks in
             for index in 0..<candidates {
@@ -361,15 +361,15 @@ final class Seat: @unchecked Sendable {
     }
 }
 
-/// The seats, by candidate index, filled as candidates arrive.
-final class SeatList: @unchecked Sendable {
+/// Values by index (a candidate's seat, an account's token), filled by concurrent workers.
+final class IndexedValues<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [Seat?]
+    private var entries: [Value?]
 
     init(count: Int) { entries = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ seat: Seat) { lock.withLock { entries[index] = seat } }
-    func get(_ index: Int) -> Seat? { lock.withLock { entries[index] } }
+    func set(_ index: Int, _ value: Value) { lock.withLock { entries[index] = value } }
+    func get(_ index: Int) -> Value? { lock.withLock { entries[index] } }
 }
 
 /// Runs a command to completion and returns what it printed (through a file, not a pipe).

@@ -175,7 +175,7 @@ struct PortalBench {
         }
 
         // 3. Logins.
-        let tokens = Tokens(count: accounts)
+        let tokens = IndexedValues<String>(count: accounts)
         let logins = Samples()
         let loginRate = await phase(accounts, logins, connections: open, connect) { index, connection in
             let reply = try await connection.send(.POST, "/api/sessions", json: try json(["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"]))
@@ -280,17 +280,6 @@ func processCPUSeconds(_ pid: Int32) -> Double? {
     let fields = text[text.index(after: close)...].split(separator: " ")
     guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
     return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-}
-
-/// Each account's session token, by index.
-final class Tokens: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String?]
-
-    init(count: Int) { entries = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ token: String) { lock.withLock { entries[index] = token } }
-    func get(_ index: Int) -> String? { lock.withLock { entries[index] } }
 }
 
 /// Hands out indices 0..<n to workers.
