@@ -167,6 +167,7 @@ let package = Package(
                 "SeleksiCore",
                 "SeleksiStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -512,13 +512,18 @@ public struct ExamService: Sendable {
         for session in sessions {
             let id: String = session["id"]
             let stopped = try stoppedIntervals(db, session: id)
+            // Stopped time only ever adds to an attempt, so one whose start plus all its time
+            // is not yet past cannot be over: SQLite leaves those out, and a full room in the
+            // middle of its exam costs the sweep no rows at all.
+            let sessionExtension: Int64 = session["extension_ms"]
             let running = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT participant_number, started_at, allowed_ms, extension_ms FROM candidate
                     WHERE session_id = ? AND started_at IS NOT NULL AND finished_at IS NULL
+                      AND started_at + allowed_ms + extension_ms + ? < ?
                     """ + (only == nil ? "" : " AND participant_number = ?"),
-                arguments: StatementArguments([id] + (only.map { [$0.1] } ?? [])))
+                arguments: StatementArguments([id, sessionExtension + grace, now] as [any DatabaseValueConvertible] + (only.map { [$0.1] } ?? [])))
             for row in running {
                 guard let timing = timing(row, session: session, stopped: stopped), timing.isOver(at: now, grace: grace) else { continue }
                 over.append((id, row["participant_number"]))

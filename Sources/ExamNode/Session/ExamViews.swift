@@ -78,6 +78,26 @@ public struct SaveReceipt: Sendable, Codable, Hashable {
     public let applied: Bool
     public let serverTime: Int64
     public let secondsLeft: Int64
+
+    /// The receipt as JSON, written directly (the same value `Codable` gives; a test checks).
+    public func json() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + item.utf8.count)
+        JSONText.raw("{\"saved\":", to: &out)
+        out.append(contentsOf: (saved ? "true" : "false").utf8)
+        JSONText.raw(",\"item\":", to: &out)
+        JSONText.string(item, to: &out)
+        JSONText.raw(",\"sequence\":", to: &out)
+        out.append(contentsOf: String(sequence).utf8)
+        JSONText.raw(",\"applied\":", to: &out)
+        out.append(contentsOf: (applied ? "true" : "false").utf8)
+        JSONText.raw(",\"serverTime\":", to: &out)
+        out.append(contentsOf: String(serverTime).utf8)
+        JSONText.raw(",\"secondsLeft\":", to: &out)
+        out.append(contentsOf: String(secondsLeft).utf8)
+        JSONText.raw("}", to: &out)
+        return out
+    }
 }
 
 /// A signed-in candidate.
