@@ -30,6 +30,9 @@ public struct ExamDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // The `Checkpointer` keeps the WAL short; this is only the safety net.
             try db.execute(sql: Checkpointer.safetyNetPragma)
+            // A full room's rows (a candidate row fills a page: its paper starts inline)
+            // and their answers stay in memory: 64 MB at most, per connection, as used.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
