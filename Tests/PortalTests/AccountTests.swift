@@ -171,3 +171,25 @@ struct AccountTests {
         }
     }
 }
+
+extension AccountTests {
+    @Test("guesses sent all at once are counted before they are checked: no more than the limit are ever tried")
+    func concurrentGuesses() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask { try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-salah-salah"]).status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count { $0 == 401 } == 5)
+            #expect(statuses.count { $0 == 429 } == 15)
+            // A right password after a wrong one is forgiven and does not count against the address.
+            portal.clock.advance(seconds: 16 * 60)
+            #expect(try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-salah-salah"]).status == 401)
+            #expect(try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"]).status == 200)
+        }
+    }
+}

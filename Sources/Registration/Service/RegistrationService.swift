@@ -95,14 +95,11 @@ public struct RegistrationService: Sendable {
         let period = try await period()
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         let key = "code:" + email
-        try await checkLimits(accountKey: key, address: address)
+        let attempt = try await beginAttempt(accountKey: key, address: address)
         guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email),
             try await store.confirmEmail(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
-        else {
-            try await recordFailure(accountKey: key, address: address)
-            throw RegistrationError.wrongCode
-        }
-        try await store.clearLoginFailures(key: key)
+        else { throw RegistrationError.wrongCode }
+        try await succeeded(attempt, accountKey: key)
     }
 
     /// A new code at most once a minute per account and purpose, so that asking again
@@ -128,30 +125,31 @@ public struct RegistrationService: Sendable {
         let period = try await period()
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
         let accountKey = "applicant:" + identifier.lowercased()
-        try await checkLimits(accountKey: accountKey, address: address)
+        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
         let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
         // An unknown login costs the same bcrypt as a known one, so timing does not tell which accounts exist.
         let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
-        guard let (account, _) = found, matches else {
-            try await recordFailure(accountKey: accountKey, address: address)
-            throw RegistrationError.wrongLogin
-        }
-        try await store.clearLoginFailures(key: accountKey)
+        guard let (account, _) = found, matches else { throw RegistrationError.wrongLogin }
+        try await succeeded(attempt, accountKey: accountKey)
         return try await startSession(.applicant(accountID: account.id), audit: nil)
     }
 
-    func checkLimits(accountKey: String, address: String) async throws {
+    /// Counts this guess against the limits per account (or code) and per address before
+    /// it is checked; a guess that turns out wrong simply stays counted. Throws
+    /// `tooManyAttempts` once either limit is reached.
+    func beginAttempt(accountKey: String, address: String) async throws -> [Int64] {
         let since = now - Int64(settings.loginWindowMinutes) * 60_000
-        let byAccount = try await store.loginFailures(key: accountKey, since: since)
-        let byAddress = try await store.loginFailures(key: "address:" + address, since: since)
-        if byAccount >= settings.loginFailuresPerAccount || byAddress >= settings.loginFailuresPerAddress {
-            throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes)
-        }
+        guard let ids = try await store.beginLoginAttempt(
+            limits: [(accountKey, settings.loginFailuresPerAccount), ("address:" + address, settings.loginFailuresPerAddress)], since: since, at: now)
+        else { throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes) }
+        return ids
     }
 
-    func recordFailure(accountKey: String, address: String) async throws {
-        try await store.recordLoginFailure(key: accountKey, at: now)
-        try await store.recordLoginFailure(key: "address:" + address, at: now)
+    /// The guess was right: the account's failures are forgiven, and this attempt does not
+    /// count against the address (a shared campus address logs many people in).
+    func succeeded(_ attempt: [Int64], accountKey: String) async throws {
+        try await store.withdrawLoginAttempt(ids: attempt)
+        try await store.clearLoginFailures(key: accountKey)
     }
 
     func startSession(_ principal: Principal, audit: AuditEntry?) async throws -> (token: String, session: AuthSession) {
@@ -195,21 +193,19 @@ public struct RegistrationService: Sendable {
         let period = try await period()
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         let key = "code:" + email
-        try await checkLimits(accountKey: key, address: address)
         // The same answer for a weak password whether or not the address has an account.
         if let problem = passwords.problem(newPassword, mustNotContain: [email]) { throw problem }
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email) else {
-            try await recordFailure(accountKey: key, address: address)
-            throw RegistrationError.wrongCode
+        let attempt = try await beginAttempt(accountKey: key, address: address)
+        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email) else { throw RegistrationError.wrongCode }
+        if let problem = passwords.problem(newPassword, mustNotContain: [account.nik, account.email]) {
+            // Refused before the code was looked at: not a guess.
+            try await store.withdrawLoginAttempt(ids: attempt)
+            throw problem
         }
-        if let problem = passwords.problem(newPassword, mustNotContain: [account.nik, account.email]) { throw problem }
         let hash = try await hashPassword(newPassword)
         guard try await store.resetPassword(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
-        else {
-            try await recordFailure(accountKey: key, address: address)
-            throw RegistrationError.wrongCode
-        }
-        try await store.clearLoginFailures(key: key)
+        else { throw RegistrationError.wrongCode }
+        try await succeeded(attempt, accountKey: key)
     }
 
     public func account(id: Int64) async throws -> Account {
@@ -242,7 +238,7 @@ public struct RegistrationService: Sendable {
     public func staffLogin(username: String, password: String, totp: String, address: String) async throws -> (token: String, session: AuthSession) {
         let valid = username.range(of: "^[a-z0-9._-]{3,40}$", options: .regularExpression) != nil
         let accountKey = "staff:" + (valid ? username : "?")
-        try await checkLimits(accountKey: accountKey, address: address)
+        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
         let credentials = valid ? try await store.staffCredentials(username: username) : nil
         // An unknown username costs the same bcrypt as a known one.
         let matches = try await verifyPassword(password, hash: credentials?.passwordHash ?? dummyHash)
@@ -250,7 +246,6 @@ public struct RegistrationService: Sendable {
             let step = Self.totpStep(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
             try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
         else {
-            try await recordFailure(accountKey: accountKey, address: address)
             // The typed name is not trusted as an actor: it is recorded, shortened, as detail.
             try await store.appendAudit(
                 AuditEntry(
@@ -258,7 +253,7 @@ public struct RegistrationService: Sendable {
                     detail: "nama \(String(username.prefix(40))), alamat \(address)"))
             throw RegistrationError.wrongStaffLogin
         }
-        try await store.clearLoginFailures(key: accountKey)
+        try await succeeded(attempt, accountKey: accountKey)
         let audit = AuditEntry(
             at: now, actor: credentials.staff.username, role: credentials.staff.role.rawValue, action: "staff.login", subject: credentials.staff.username,
             detail: "alamat \(address)")

@@ -90,8 +90,13 @@ public protocol RegistrationStore: Sendable {
     func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool
     /// Uses the code (once), sets the new hash and ends every session of the account.
     func resetPassword(accountID: Int64, codeHash: String, passwordHash: String, now: Int64) async throws -> Bool
-    func recordLoginFailure(key: String, at: Int64) async throws
-    func loginFailures(key: String, since: Int64) async throws -> Int
+    /// Counts one guess (a password, an email or reset code) against every key's limit
+    /// before it is checked, in one transaction, so concurrent guesses cannot all slip
+    /// under the limit together: nil (and nothing recorded) if any key already has
+    /// `limit` failures since `since`, else the ids of the failures recorded for it.
+    func beginLoginAttempt(limits: [(key: String, limit: Int)], since: Int64, at: Int64) async throws -> [Int64]?
+    /// Takes back failures recorded by `beginLoginAttempt` (the guess was right, or was no guess).
+    func withdrawLoginAttempt(ids: [Int64]) async throws
     func clearLoginFailures(key: String) async throws
 
     func createSession(tokenHash: String, _ session: AuthSession, audit: AuditEntry?) async throws

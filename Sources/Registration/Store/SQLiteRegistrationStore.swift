@@ -396,16 +396,28 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         }
     }
 
-    public func recordLoginFailure(key: String, at: Int64) async throws {
-        try await grouped.write { db in
-            try db.execute(sql: "INSERT INTO login_failure (key, at) VALUES (?, ?)", arguments: [key, at])
+    public func beginLoginAttempt(limits: [(key: String, limit: Int)], since: Int64, at: Int64) async throws -> [Int64]? {
+        try await grouped.write { db -> [Int64]? in
+            for (key, limit) in limits {
+                let failures = try Int.fetchOne(
+                    try db.cachedStatement(sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?"), arguments: [key, since]) ?? 0
+                if failures >= limit { return nil }
+            }
+            var ids: [Int64] = []
+            for (key, _) in limits {
+                try db.cachedStatement(sql: "INSERT INTO login_failure (key, at) VALUES (?, ?)").execute(arguments: [key, at])
+                ids.append(db.lastInsertedRowID)
+            }
             // Old failures no longer count; keep the table small.
-            try db.execute(sql: "DELETE FROM login_failure WHERE at < ?", arguments: [at - 86_400_000])
+            try db.cachedStatement(sql: "DELETE FROM login_failure WHERE at < ?").execute(arguments: [at - 86_400_000])
+            return ids
         }
     }
 
-    public func loginFailures(key: String, since: Int64) async throws -> Int {
-        try await writer.read { db in try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?"), arguments: [key, since]) ?? 0 }
+    public func withdrawLoginAttempt(ids: [Int64]) async throws {
+        try await grouped.write { db in
+            for id in ids { try db.cachedStatement(sql: "DELETE FROM login_failure WHERE rowid = ?").execute(arguments: [id]) }
+        }
     }
 
     public func clearLoginFailures(key: String) async throws {
