@@ -32,6 +32,9 @@ struct ExamBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("capacity-seconds"), help: "Lama fase kapasitas.")
     var capacitySeconds: Double = 5
 
+    @Option(name: .customLong("node-log"), help: "Simpan log node yang diuji ke berkas ini (bawaan: dibuang).")
+    var nodeLog: String?
+
     @Option(name: .customLong("https-port"), help: "Port HTTPS node yang diuji.")
     var httpsPort: Int = 28_443
 
@@ -44,7 +47,7 @@ struct ExamBenchCommand: AsyncParsableCommand {
         }
         let bench = ExamBench(
             candidates: candidates, arrivalSeconds: arrivalSeconds, saveSeconds: saveSeconds, saveRate: saveRate, saveConnections: saveConnections,
-            capacitySeconds: capacitySeconds, httpsPort: httpsPort)
+            capacitySeconds: capacitySeconds, httpsPort: httpsPort, nodeLog: nodeLog)
         let figures = try await bench.run()
         if json {
             let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
@@ -90,6 +93,7 @@ struct ExamBench {
     let saveConnections: Int
     let capacitySeconds: Double
     let httpsPort: Int
+    let nodeLog: String?
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -111,7 +115,8 @@ struct ExamBench {
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
         node.arguments = ["exam-node", "--data", data + "/node", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
-        let log = FileHandle(forWritingAtPath: "/dev/null")
+        if let nodeLog { FileManager.default.createFile(atPath: nodeLog, contents: nil) }
+        let log = FileHandle(forWritingAtPath: nodeLog ?? "/dev/null")
         node.standardOutput = log
         node.standardError = log
         try node.run()

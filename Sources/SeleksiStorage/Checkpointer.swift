@@ -6,9 +6,11 @@ public import ServiceLifecycle
 /// Copies the WAL back into the database file from a connection of its own, a few times
 /// a second. Left to SQLite, the commit that crosses the WAL's size limit does that copy
 /// (and its fsync) itself, in the one writer every write waits for: on the exam node,
-/// each candidate whose save was queued behind it waited tens of milliseconds. A passive checkpoint takes no
-/// write lock, so saves go on committing while it runs. SQLite's own automatic
-/// checkpoint stays as the safety net, at a size this one keeps the WAL well under.
+/// each candidate whose save was queued behind it waited tens of milliseconds. A passive
+/// checkpoint takes no write lock, so saves go on committing while it runs. SQLite's own
+/// automatic checkpoint stays as the safety net, at a size this one keeps the WAL well
+/// under. A slow checkpoint, or one a reader kept from finishing, is logged: both mean
+/// the disk or a long read is holding the store back.
 public struct Checkpointer: Service {
     let path: String
     let logger: Logger
@@ -26,9 +28,16 @@ public struct Checkpointer: Service {
 
     public func run() async throws {
         let connection = try Self.connection(path: path)
+        let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await Self.checkpoint(connection)
+                let started = clock.now
+                let result = try await Self.checkpoint(connection)
+                let took = clock.now - started
+                if took > .milliseconds(100) || result.walFrames - result.copied > 2_000 {
+                    logger.notice(
+                        "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms")
+                }
             } catch {
                 logger.error("checkpoint: \(error)")
             }
