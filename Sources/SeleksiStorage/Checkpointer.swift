@@ -38,6 +38,9 @@ public struct Checkpointer: Service {
                     logger.notice(
                         "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms")
                 }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                // SQLite's own checkpoint (the safety net) is running: the next round goes on.
+                logger.debug("checkpoint: \(error)")
             } catch {
                 logger.error("checkpoint: \(error)")
             }
