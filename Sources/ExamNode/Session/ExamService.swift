@@ -712,13 +712,6 @@ final class PaperCache<Value: Sendable>: Sendable {
         entries.withLock { $0[session, default: [:]][participant] = value }
     }
 
-    func value(session: String, participant: String, load: () throws -> Value) rethrows -> Value {
-        if let found = get(session: session, participant: participant) { return found }
-        let value = try load()
-        set(session: session, participant: participant, value)
-        return value
-    }
-
     func drop(session: String) { _ = entries.withLock { $0.removeValue(forKey: session) } }
 }
 
