@@ -64,6 +64,19 @@ final class BenchConnection: Sendable {
         try await connect(host: host, port: port, tls: tls).get()
     }
 
+    /// A connection to the server just started at `host:port`, once it answers `path` with
+    /// `status`; tries for 30 s.
+    static func whenServing(host: String, port: Int, tls: NIOSSLContext, path: String, status: Int) async throws -> BenchConnection {
+        for _ in 0..<300 {
+            if let connection = try? await connect(host: host, port: port, tls: tls) {
+                if (try? await connection.send(.GET, path))?.status == status { return connection }
+                connection.close()
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ExamBench.Failure(description: "tidak ada jawaban dari https://\(host):\(port)\(path)")
+    }
+
     /// Sends one request; the future completes on the connection's event loop with the reply.
     func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false)
         -> EventLoopFuture<Reply>

@@ -129,15 +129,7 @@ struct ExamBench {
         let host = "127.0.0.1"
         let port = httpsPort
         let connect: @Sendable () async throws -> BenchConnection = { try await BenchConnection.connect(host: host, port: port, tls: tls) }
-        var control: BenchConnection?
-        for _ in 0..<200 where control == nil {
-            if let connection = try? await connect(), (try? await connection.send(.GET, "/api/exam/state"))?.status == 401 {
-                control = connection
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        guard let control else { throw Failure(description: "the node did not start") }
+        let control = try await BenchConnection.whenServing(host: host, port: port, tls: tls, path: "/api/exam/state", status: 401)
 
         // 3. A session with N candidates, papers assembled at roster load.
         func object(_ reply: BenchConnection.Reply) -> [String: Any] {

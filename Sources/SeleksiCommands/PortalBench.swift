@@ -128,16 +128,7 @@ struct PortalBench {
         let tls = try BenchConnection.tlsContext()
         let port = httpsPort
         let connect: @Sendable () async throws -> BenchConnection = { try await BenchConnection.connect(host: "127.0.0.1", port: port, tls: tls) }
-        var ready = false
-        for _ in 0..<300 where !ready {
-            if let connection = try? await connect(), (try? await connection.send(.GET, "/api/period"))?.status == 200 {
-                ready = true
-                connection.close()
-            } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        guard ready else { throw ExamBench.Failure(description: "portal tidak menjawab di https://127.0.0.1:\(httpsPort)") }
+        try await BenchConnection.whenServing(host: "127.0.0.1", port: port, tls: tls, path: "/api/period", status: 200).close()
         var connections: [BenchConnection] = []
         for _ in 0..<concurrency { connections.append(try await connect()) }
         defer { for connection in connections { connection.close() } }

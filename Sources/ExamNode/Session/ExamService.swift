@@ -322,8 +322,9 @@ public struct ExamService: Sendable {
     /// and rendered outside the writer, so a full room fetching at once uses every core.
     public func paperJSON(token: String) async throws -> [UInt8] {
         let now = clock.nowMilliseconds()
+        let tokenHash = Self.digest(token)
         let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
-            let (row, session) = try Self.candidate(db, token: token)
+            let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
             let state: String = session["state"]
             if state == "closed" { throw ExamNodeError.sessionClosed }
             guard state == "open" else { throw ExamNodeError.sessionNotOpen }
@@ -345,7 +346,7 @@ public struct ExamService: Sendable {
         if paperItems.get(session: session, participant: number) == nil {
             paperItems.set(session: session, participant: number, Set(paper.items.map(\.itemID)))
         }
-        tokenOwners.set(Self.digest(token), session: session, participant: number)
+        tokenOwners.set(tokenHash, session: session, participant: number)
         return try catalog.entry(ruleSet).renderer.render(participantNumber: number, name: name, ruleSet: ruleSet, paper: paper)
     }
 
