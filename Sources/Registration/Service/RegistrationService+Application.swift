@@ -161,7 +161,7 @@ extension RegistrationService {
 }
 
 /// Document files on disk.
-enum DocumentFiles {
+public enum DocumentFiles {
     /// Threads for blocking disk work (writes with fsync, reads of documents), so that a
     /// slow disk never holds the threads that serve requests. fsync waits on the disk,
     /// not the CPU, so there are more of them than cores.
@@ -178,7 +178,7 @@ enum DocumentFiles {
     /// flushes it. No temporary file and no rename are needed: nothing refers to the name
     /// until the store records it after this returns, and a torn write left by a crash is
     /// an unreferenced file, never a document.
-    static func writeContentAddressed(_ bytes: [UInt8], to path: String) throws {
+    public static func writeContentAddressed(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !madeFolders.withLock({ $0.contains(folder) }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
