@@ -62,10 +62,19 @@ struct ExamBenchCommand: AsyncParsableCommand {
 final class Samples: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Double] = []
+    /// For timed phases: the whole second of the phase each value was due in.
+    private var seconds: [Int: [Double]] = [:]
     private var failures = 0
     private var reasons: [String: Int] = [:]
 
     func add(_ milliseconds: Double) { lock.withLock { values.append(milliseconds) } }
+    /// A value due in whole second `second` of its phase, so the tail can be placed in time.
+    func add(_ milliseconds: Double, inSecond second: Int) {
+        lock.withLock {
+            values.append(milliseconds)
+            seconds[second, default: []].append(milliseconds)
+        }
+    }
     /// Counts a failure; `reason` (a status and error code, say) is tallied for the report.
     func fail(_ reason: String = "tanpa keterangan") { lock.withLock { failures += 1; reasons[reason, default: 0] += 1 } }
 
@@ -74,6 +83,17 @@ final class Samples: @unchecked Sendable {
     /// The commonest failure reasons, "reason ×count", most frequent first.
     var failureReasons: [String] {
         lock.withLock { reasons.sorted { $0.value > $1.value }.prefix(5).map { "\($0.key) ×\($0.value)" } }
+    }
+
+    /// The p99 of each whole second of the phase, in order: one stall shows as one high
+    /// second, saturation as a rising run.
+    var p99BySecond: [Double] {
+        lock.withLock {
+            seconds.keys.sorted().map { second in
+                let sorted = seconds[second]!.sorted()
+                return sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            }
+        }
     }
 
     func percentile(_ p: Double) -> Double {
@@ -213,7 +233,7 @@ struct ExamBench {
         var done: [EventLoopFuture<Void>] = []
         for (position, seat) in seated.enumerated() {
             let first = pacedStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
-            done.append(seat.savePaced(from: first, every: period, until: pacedEnd, samples: paced))
+            done.append(seat.savePaced(from: first, every: period, until: pacedEnd, phaseStart: pacedStart, samples: paced))
         }
         for future in done { try? await future.get() }
         let pacedWall = Double((pacedEnd - pacedStart).nanoseconds) / 1e9
@@ -242,7 +262,7 @@ struct ExamBench {
             "start_errors": starts.errors, "arrival_wall_seconds": arrivalWall,
             "save_rate_offered": saveRate, "save_seconds": saveSeconds,
             "saves_per_second": pacedPerSecond, "save_p50_ms": paced.percentile(0.5), "save_p99_ms": paced.percentile(0.99),
-            "saves": paced.count, "save_errors": paced.errors, "save_server_cpu_ms": saveCPU ?? 0,
+            "saves": paced.count, "save_errors": paced.errors, "save_server_cpu_ms": saveCPU ?? 0, "save_p99_ms_by_second": paced.p99BySecond,
             "capacity_saves_per_second": flatPerSecond, "capacity_save_p50_ms": flat.percentile(0.5), "capacity_save_p99_ms": flat.percentile(0.99),
             "capacity_save_errors": flat.errors,
             "error_reasons": [starts, paced, flat].flatMap(\.failureReasons),
@@ -260,6 +280,7 @@ struct ExamBench {
                   daftar peserta + penyusunan naskah: %.2f s
                   start (login + naskah): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
                   simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms); CPU node %.3f ms per simpan
+                  p99 simpan per detik (ms): {p99-per-detik}
                   kapasitas (simpan tanpa jeda lewat %d koneksi): %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat
                   batas fisik mesin ini: %.0f jabat tangan TLS penuh/s; %.0f commit tahan-mati/s (1 baris, synchronous=FULL)
                   rasio kapasitas simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
@@ -269,6 +290,8 @@ struct ExamBench {
             n("save_rate_offered"), n("save_seconds"), n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")), n("save_server_cpu_ms"),
             Int(n("save_connections")), n("capacity_saves_per_second"), n("capacity_save_p50_ms"), n("capacity_save_p99_ms"), Int(n("capacity_save_errors")),
             n("tls_handshakes_per_second_ceiling"), n("durable_commits_per_second_ceiling"), n("saves_to_commit_ceiling_ratio"))
+            .replacingOccurrences(
+                of: "{p99-per-detik}", with: ((f["save_p99_ms_by_second"] as? [Double]) ?? []).map { String(format: "%.0f", $0) }.joined(separator: " "))
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
 }
@@ -309,7 +332,7 @@ final class Seat: @unchecked Sendable {
 
     /// Saves on this seat's connection at `first`, `first + period`, ... until `end`;
     /// each latency counts from the moment the save was due.
-    func savePaced(from first: NIODeadline, every period: TimeAmount, until end: NIODeadline, samples: Samples) -> EventLoopFuture<Void> {
+    func savePaced(from first: NIODeadline, every period: TimeAmount, until end: NIODeadline, phaseStart: NIODeadline, samples: Samples) -> EventLoopFuture<Void> {
         let loop = connection.channel.eventLoop
         let finished = loop.makePromise(of: Void.self)
         @Sendable func step(_ due: NIODeadline) {
@@ -317,7 +340,7 @@ final class Seat: @unchecked Sendable {
             loop.scheduleTask(deadline: due) {
                 guard let save = self.nextSave() else { return finished.succeed(()) }
                 self.connection.send(.PUT, save.path, token: self.token, json: save.body).whenComplete { result in
-                    Self.record(result, since: due, samples)
+                    Self.record(result, since: due, samples, second: Int((due - phaseStart).nanoseconds / 1_000_000_000))
                     step(due + period)
                 }
             }
@@ -343,12 +366,13 @@ final class Seat: @unchecked Sendable {
         return finished.futureResult
     }
 
-    static func record(_ result: Result<BenchConnection.Reply, any Error>, since start: NIODeadline, _ samples: Samples) {
+    static func record(_ result: Result<BenchConnection.Reply, any Error>, since start: NIODeadline, _ samples: Samples, second: Int? = nil) {
         switch result {
         case .success(let reply):
             do {
                 try reply.expect(200, "PUT /api/exam/answers")
-                samples.add(Double((NIODeadline.now() - start).nanoseconds) / 1e6)
+                let milliseconds = Double((NIODeadline.now() - start).nanoseconds) / 1e6
+                if let second { samples.add(milliseconds, inSecond: second) } else { samples.add(milliseconds) }
             } catch {
                 samples.fail(String(describing: error))
             }

@@ -71,3 +71,47 @@ struct SaveWireTests {
         }
     }
 }
+
+@Suite("Exam node store: migrations keep every row")
+struct MigrationTests {
+    @Test("v2 moves papers to their own table and clusters the answer log by candidate, keeping papers, log, answers and the log's append-only rule")
+    func smallRowsMigrationKeepsData() throws {
+        let queue = try DatabaseQueue()
+        let database = ExamDatabase(writer: queue)
+        try database.migrator.migrate(queue, upTo: "v1")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES ('S1', 'Aula', 'skd', 0, '1234', 'open', 0);
+                    INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, paper, fingerprint, device, started_at)
+                        VALUES ('S1', '0001', 'Ani', 'general', '2000-01-01', '', 6000000, '{"kertas":1}', 'f1', 'd1', 10);
+                    INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES
+                        ('S1', '0001', 'I1', 'answer', 'A', 1, 100), ('S1', '0001', 'I1', 'answer', 'B', 2, 200), ('S1', '0001', 'I2', 'doubt', NULL, 3, 300);
+                    INSERT INTO current_answer (session_id, participant_number, item_id, option_id, answer_seq, doubtful, doubt_seq) VALUES
+                        ('S1', '0001', 'I1', 'B', 2, 0, 0), ('S1', '0001', 'I2', NULL, 0, 1, 3);
+                    """)
+        }
+        try database.migrator.migrate(queue)
+        try queue.read { db in
+            #expect(try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE session_id = 'S1' AND participant_number = '0001'") == #"{"kertas":1}"#)
+            #expect(try db.columns(in: "candidate").map(\.name).contains("paper") == false)
+            let candidate = try Row.fetchOne(db, sql: "SELECT device, started_at FROM candidate")
+            #expect(candidate?["device"] == "d1")
+            #expect(candidate?["started_at"] == 10)
+            let log = try Row.fetchAll(db, sql: "SELECT item_id, kind, option_id, client_seq, server_ms FROM answer_log ORDER BY client_seq")
+            #expect(log.map { $0["option_id"] as String? } == ["A", "B", nil])
+            #expect(log.map { $0["server_ms"] as Int64 } == [100, 200, 300])
+            let current = try Row.fetchAll(db, sql: "SELECT item_id, option_id, answer_seq, doubtful FROM current_answer ORDER BY item_id")
+            #expect(current.map { $0["option_id"] as String? } == ["B", nil])
+            #expect(current.map { $0["doubtful"] as Bool } == [false, true])
+        }
+        #expect(throws: DatabaseError.self) { try queue.write { db in try db.execute(sql: "UPDATE answer_log SET option_id = 'E'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { db in try db.execute(sql: "DELETE FROM answer_log") } }
+        // A second write with a used sequence number is still refused by the key.
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES ('S1', '0001', 'I3', 'answer', 'C', 2, 400)")
+            }
+        }
+    }
+}

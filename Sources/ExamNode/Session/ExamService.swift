@@ -132,13 +132,16 @@ public struct ExamService: Sendable {
             for (candidate, allowed, paper, fingerprint) in rows {
                 try db.execute(
                     sql: """
-                        INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, paper, fingerprint)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, fingerprint)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         sessionID, candidate.participantNumber, candidate.name, candidate.formationType.rawValue, candidate.birthDate,
-                        candidate.accommodations.joined(separator: ";"), allowed, paper, fingerprint,
+                        candidate.accommodations.joined(separator: ";"), allowed, fingerprint,
                     ])
+                try db.execute(
+                    sql: "INSERT INTO candidate_paper (session_id, participant_number, paper) VALUES (?, ?, ?)",
+                    arguments: [sessionID, candidate.participantNumber, paper])
             }
             try Self.audit(db, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
         }
@@ -570,7 +573,12 @@ public struct ExamService: Sendable {
     @discardableResult
     func finish(_ db: Database, session: String, participant: String, reason: String, now: Int64) throws -> ScoreSheet {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT c.*, s.rule_set_id FROM candidate c JOIN exam_session s ON s.id = c.session_id WHERE c.session_id = ? AND c.participant_number = ?",
+            db,
+            sql: """
+                SELECT c.*, s.rule_set_id, p.paper FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                JOIN candidate_paper p ON p.session_id = c.session_id AND p.participant_number = c.participant_number
+                WHERE c.session_id = ? AND c.participant_number = ?
+                """,
             arguments: [session, participant])
         else { throw ExamNodeError.unknownCandidate }
         let entry = try catalog.entry(row["rule_set_id"])
@@ -625,10 +633,11 @@ public struct ExamService: Sendable {
         return row
     }
 
-    /// The paper column, read only when needed: it is the one large value of a candidate.
+    /// A candidate's paper, read only when needed: the one large value of a candidate, it
+    /// has its own table.
     static func paperRow(_ db: Database, session: String, participant: String) throws -> Row {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT paper FROM candidate WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
+            db, sql: "SELECT paper FROM candidate_paper WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
         else { throw ExamNodeError.unknownCandidate }
         return row
     }
