@@ -31,17 +31,24 @@ public struct Checkpointer: Service {
     /// safety net: at 10,000 pages (about 40 MB), which the checkpointer keeps the WAL well under.
     public static let safetyNetPragma = "PRAGMA wal_autocheckpoint = 10000"
 
+    /// A WAL longer than this (pages, about 16 MB) is restarted once it is all copied.
+    /// Passive checkpoints never restart it themselves: that happens only when a commit
+    /// finds the WAL wholly copied, and under continuous saves another commit has nearly
+    /// always arrived during the checkpoint. So the WAL grew to the safety net, and there
+    /// the writer checkpointed in the middle of saving (the slowest saves of a run).
+    public static let restartAbove = 4_000
+
     public func run() async throws {
         let connection = try Self.connection(path: path)
         let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let started = clock.now
-                let result = try await Self.checkpoint(connection)
+                let result = try await Self.checkpoint(connection, restartAbove: Self.restartAbove)
                 let took = clock.now - started
                 if took > .milliseconds(100) || result.walFrames - result.copied > 2_000 {
                     logger.notice(
-                        "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms")
+                        "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin\(result.restarted ? ", WAL dimulai ulang," : "") dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms")
                 }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 // SQLite's own checkpoint (the safety net) is running: the next round goes on.
@@ -62,11 +69,18 @@ public struct Checkpointer: Service {
     }
 
     /// One passive checkpoint: the frames in the WAL and how many of them are now copied
-    /// back (all of them unless a reader still needs an older one).
-    public static func checkpoint(_ connection: DatabaseQueue) async throws -> (walFrames: Int, copied: Int) {
+    /// back (all of them unless a reader still needs an older one). When that leaves a WAL
+    /// longer than `restartAbove` pages wholly copied, a restart checkpoint follows: it
+    /// waits for the commit in progress, copies the few pages committed since, and makes
+    /// the next commit write from the start of the WAL again.
+    public static func checkpoint(_ connection: DatabaseQueue, restartAbove: Int = .max) async throws -> (walFrames: Int, copied: Int, restarted: Bool) {
         try await connection.writeWithoutTransaction { db in
-            let result = try db.checkpoint(.passive)
-            return (result.walFrameCount, result.checkpointedFrameCount)
+            let passive = try db.checkpoint(.passive)
+            guard passive.walFrameCount > restartAbove, passive.checkpointedFrameCount == passive.walFrameCount else {
+                return (passive.walFrameCount, passive.checkpointedFrameCount, false)
+            }
+            let restart = try db.checkpoint(.restart)
+            return (restart.walFrameCount, restart.checkpointedFrameCount, true)
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Exam node store: checkpoints off the writer")
 struct CheckpointTests {
-    @Test("the checkpointer's own connection copies the whole WAL back; SQLite's automatic checkpoint waits until 10,000 pages")
+    @Test("the checkpointer's own connection copies the whole WAL back and restarts a long one; SQLite's automatic checkpoint waits until 10,000 pages")
     func checkpointerCopiesTheWAL() async throws {
         let folder = NSTemporaryDirectory() + "seleksi-checkpoint-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -32,6 +32,18 @@ struct CheckpointTests {
         #expect(again.copied == again.walFrames)
         let rows = try await connection.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM node_downtime") }
         #expect(rows == 200)
+        #expect(again.restarted == false)
+
+        // A WAL over the restart length, wholly copied, is restarted: the next commit
+        // writes from its start, so the WAL stops growing.
+        let restart = try await Checkpointer.checkpoint(connection, restartAbove: first.walFrames - 1)
+        #expect(restart.restarted)
+        try await database.grouped.write { db in try db.execute(sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (1000, 1001)") }
+        let after = try await Checkpointer.checkpoint(connection)
+        #expect(after.walFrames < first.walFrames)
+        #expect(after.walFrames > 0)
+        let all = try await connection.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM node_downtime") }
+        #expect(all == 201)
     }
 }
 
