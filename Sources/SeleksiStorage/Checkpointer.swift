@@ -28,23 +28,27 @@ public struct Checkpointer: Service {
     }
 
     /// The `PRAGMA` a store's connections run so that SQLite's own checkpoint is only the
-    /// safety net: at 10,000 pages (about 40 MB), which the checkpointer keeps the WAL well under.
-    public static let safetyNetPragma = "PRAGMA wal_autocheckpoint = 10000"
+    /// safety net: at 10,000 pages (40 MB at SQLite's default 4 KB page), which the checkpointer keeps the WAL well under.
+    public static let safetyNetPragma = "PRAGMA wal_autocheckpoint = \(safetyNetPages)"
+    static let safetyNetPages = 10_000
 
-    /// A WAL longer than this (pages, about 16 MB) is restarted once it is all copied.
+    /// A WAL longer than this (16 MB, or half the safety net if that is less) is restarted
+    /// once it is all copied.
     /// Passive checkpoints never restart it themselves: that happens only when a commit
     /// finds the WAL wholly copied, and under continuous saves another commit has nearly
     /// always arrived during the checkpoint. So the WAL grew to the safety net, and there
     /// the writer checkpointed in the middle of saving (the slowest saves of a run).
-    public static let restartAbove = 4_000
+    public static let restartAboveBytes = 16 << 20
 
     public func run() async throws {
         let connection = try Self.connection(path: path)
+        let pageSize = try await connection.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 4096
+        let restartAbove = min(Self.restartAboveBytes / max(512, pageSize), Self.safetyNetPages / 2)
         let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let started = clock.now
-                let result = try await Self.checkpoint(connection, restartAbove: Self.restartAbove)
+                let result = try await Self.checkpoint(connection, restartAbove: restartAbove)
                 let took = clock.now - started
                 if took > .milliseconds(100) || result.walFrames - result.copied > 2_000 {
                     logger.notice(

@@ -16,6 +16,8 @@ struct CheckpointTests {
         let database = try ExamDatabase.open(path: folder + "/exam.sqlite")
         let limit = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(limit == 10_000)
+        let pageSize = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+        #expect(pageSize == 1024)
 
         for index in 0..<200 {
             try await database.grouped.write { db in
