@@ -129,3 +129,49 @@ struct MigrationTests {
         }
     }
 }
+
+@Suite("Group commit: a write refused after changing rows undoes only itself")
+struct GroupCommitUndoTests {
+    struct Refused: Error, Equatable { let index: Int }
+
+    @Test("among concurrent writes, those refused before or after changing rows leave nothing, and every other write is kept and answered")
+    func refusedWritesUndoOnlyThemselves() async throws {
+        let folder = NSTemporaryDirectory() + "seleksi-group-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pool = try DatabasePool(path: folder + "/g.sqlite")
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT)") }
+        let grouped = GroupCommitWriter(writer: pool)
+        let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self, returning: [Int: Result<Int, Refused>].self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    do {
+                        let value = try await grouped.write { db -> Int in
+                            if index % 10 == 7 { throw Refused(index: index) }  // refused before writing
+                            try db.execute(sql: "INSERT INTO t (id, note) VALUES (?, 'a')", arguments: [index])
+                            try db.execute(sql: "UPDATE t SET note = 'b' WHERE id = ?", arguments: [index])
+                            if index % 10 == 3 { throw Refused(index: index) }  // refused after writing two rows' worth
+                            return index * 2
+                        }
+                        return (index, .success(value))
+                    } catch let refused as Refused {
+                        return (index, .failure(refused))
+                    } catch {
+                        Issue.record("unexpected \(error)")
+                        return (index, .failure(Refused(index: -1)))
+                    }
+                }
+            }
+            var all: [Int: Result<Int, Refused>] = [:]
+            for await (index, outcome) in group { all[index] = outcome }
+            return all
+        }
+        for index in 0..<200 {
+            let refused = index % 10 == 7 || index % 10 == 3
+            #expect(outcomes[index] == (refused ? .failure(Refused(index: index)) : .success(index * 2)))
+        }
+        let kept = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT id, note FROM t ORDER BY id") }
+        #expect(kept.map { $0["id"] as Int } == (0..<200).filter { $0 % 10 != 7 && $0 % 10 != 3 })
+        #expect(kept.allSatisfy { ($0["note"] as String) == "b" })
+    }
+}
