@@ -42,7 +42,8 @@ public struct Checkpointer: Service {
 
     public func run() async throws {
         let connection = try Self.connection(path: path)
-        let pageSize = try await connection.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 4096
+        // SQLite's default if the store cannot say: the restart length is only a tuning.
+        let pageSize = (try? await connection.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }) ?? 4096
         let restartAbove = min(Self.restartAboveBytes / max(512, pageSize), Self.safetyNetPages / 2)
         let clock = ContinuousClock()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
