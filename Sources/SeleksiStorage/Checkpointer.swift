@@ -68,7 +68,10 @@ public struct Checkpointer: Service {
     /// The checkpointer's own connection to the store at `path`.
     public static func connection(path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        // Only the restart checkpoint waits on locks (a passive one never does). It holds
+        // the write lock while it waits for readers still on the old WAL, so saves wait
+        // with it: behind a long read it gives up after 50 ms and tries again next round.
+        configuration.busyMode = .timeout(0.05)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         return try DatabaseQueue(path: path, configuration: configuration)
     }
@@ -77,7 +80,8 @@ public struct Checkpointer: Service {
     /// back (all of them unless a reader still needs an older one). When that leaves a WAL
     /// longer than `restartAbove` pages wholly copied, a restart checkpoint follows: it
     /// waits for the commit in progress, copies the few pages committed since, and makes
-    /// the next commit write from the start of the WAL again.
+    /// the next commit write from the start of the WAL again. It throws `SQLITE_BUSY` if
+    /// a commit or a reader kept it waiting past the connection's busy timeout.
     public static func checkpoint(_ connection: DatabaseQueue, restartAbove: Int = .max) async throws -> (walFrames: Int, copied: Int, restarted: Bool) {
         try await connection.writeWithoutTransaction { db in
             let passive = try db.checkpoint(.passive)
