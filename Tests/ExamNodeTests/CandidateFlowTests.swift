@@ -156,6 +156,28 @@ struct CandidateFlowTests {
         }
     }
 
+    @Test("wrong logins across many participant numbers from one address make that address wait, even for a right login")
+    func loginLimitPerAddress() async throws {
+        var settings = ExamSettings()
+        settings.loginFailuresPerAddress = 3
+        let node = try await TestNode(settings: settings)
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            // Each number is tried once (under its own limit of 5), with a guessed birth date.
+            for number in ["2024000001", "2024000002", "2024000003"] {
+                let refusal = try await client.refusal(
+                    .post, "/api/exam/login", body: ["participantNumber": number, "pin": session.pin, "birthDate": "2001-01-01", "device": "d"])
+                #expect(refusal.code == "wrong-credentials")
+            }
+            let waiting = try await client.refusal(
+                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"])
+            #expect((waiting.status, waiting.code) == (429, "too-many-attempts"))
+            #expect(waiting.message.contains("300 detik"))
+            node.clock.advance(seconds: 301)
+            _ = try await client.login(pin: session.pin, device: "d")
+        }
+    }
+
     @Test("a candidate's token does not open the proctor API, nor another candidate's data")
     func scopes() async throws {
         let node = try await TestNode()

@@ -76,7 +76,8 @@ struct CandidateController {
     func addRoutes(to group: RouterGroup<ExamRequestContext>) {
         group.post("login") { request, context -> CandidateLogin in
             let body = try await request.decode(as: LoginBody.self, context: context)
-            return try await service.login(participant: body.participantNumber, pin: body.pin, birthDate: body.birthDate, device: body.device)
+            return try await service.login(
+                participant: body.participantNumber, pin: body.pin, birthDate: body.birthDate, device: body.device, address: context.clientAddress)
         }
         group.get("paper") { request, _ -> Response in
             let json = try await service.paperJSON(token: try bearer(request))

@@ -1,10 +1,18 @@
 public import Hummingbird
+public import NIOCore
 
 /// The request context of the node's routes.
-public struct ExamRequestContext: RequestContext {
+public struct ExamRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
 
-    public init(source: Source) { coreContext = .init(source: source) }
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client address for the per-address login limit.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 
     /// Small enough that an oversized body is refused before it is read; a roster of a
     /// few thousand candidates fits.

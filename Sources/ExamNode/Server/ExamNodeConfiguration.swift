@@ -23,7 +23,7 @@ public struct ExamNodeConfiguration: Sendable {
         guard let root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) as? [String: Any] else {
             throw ConfigurationError(message: "\(file): harus berupa pemetaan kunci: nilai")
         }
-        let known: Set<String> = ["host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds"]
+        let known: Set<String> = ["host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
         }
@@ -42,6 +42,10 @@ public struct ExamNodeConfiguration: Sendable {
         if let grace = try value("grace_seconds", Int.self) {
             guard (0...120).contains(grace) else { throw ConfigurationError(message: "\(file): 'grace_seconds' harus 0..120") }
             configuration.settings.graceMilliseconds = Int64(grace) * 1000
+        }
+        if let limit = try value("login_failures_per_address", Int.self) {
+            guard (1...100_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'login_failures_per_address' harus 1..100000") }
+            configuration.settings.loginFailuresPerAddress = limit
         }
         for port in [configuration.httpsPort, configuration.httpPort] where !(1...65_535).contains(port) {
             throw ConfigurationError(message: "\(file): port \(port) di luar 1..65535")

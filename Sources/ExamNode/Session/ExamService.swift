@@ -23,6 +23,8 @@ public struct ExamService: Sendable {
     /// Each candidate's paper, kept from the roster load (or decoded once after a
     /// restart), so that a full room's first fetches decode nothing.
     let papers = PaperCache<Paper>()
+    /// Recent wrong logins per client address (`ExamSettings.loginFailuresPerAddress`).
+    let addressFailures = AddressFailures()
 
     public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -272,10 +274,13 @@ public struct ExamService: Sendable {
 
     // MARK: - Candidates
 
-    public func login(participant: String, pin: String, birthDate: String, device: String) async throws -> CandidateLogin {
+    public func login(participant: String, pin: String, birthDate: String, device: String, address: String) async throws -> CandidateLogin {
         let device = device.trimmingCharacters(in: .whitespaces)
         guard !device.isEmpty, device.count <= 128 else { throw ExamNodeError.invalid("Pengenal perangkat wajib dikirim.") }
         let now = clock.nowMilliseconds()
+        if let wait = addressFailures.wait(address, now: now, limit: settings.loginFailuresPerAddress, window: settings.lockoutMilliseconds) {
+            throw ExamNodeError.lockedOut(seconds: (wait + 999) / 1000)
+        }
         let token = Self.randomToken()
         let settings = self.settings
         // The write commits a failed attempt before the refusal is returned.
@@ -311,6 +316,9 @@ public struct ExamService: Sendable {
                 arguments: [Self.digest(token), session, participant, device, now])
             try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
             return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
+        }
+        if case .failure(let refusal) = outcome, refusal.code == ExamNodeError.wrongCredentials.code || refusal.code == "too-many-attempts" {
+            addressFailures.record(address, at: now)
         }
         return try outcome.get()
     }

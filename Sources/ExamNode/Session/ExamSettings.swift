@@ -5,6 +5,8 @@ public struct ExamSettings: Sendable {
     /// Wrong logins before a participant number is locked out, and for how long.
     public var maxFailedLogins = 5
     public var lockoutMilliseconds: Int64 = 5 * 60_000
+    /// Wrong logins from one address within the lockout time before that address waits.
+    public var loginFailuresPerAddress = 30
     /// How often the node records that it is alive; a longer silence is downtime.
     public var heartbeatMilliseconds: Int64 = 1_000
     /// Proctor sign-ins last this long.
