@@ -317,7 +317,7 @@ public struct ExamService: Sendable {
             try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
             return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
         }
-        if case .failure(let refusal) = outcome, refusal.code == ExamNodeError.wrongCredentials.code || refusal.code == "too-many-attempts" {
+        if case .failure(let refusal) = outcome, [ExamNodeError.wrongCredentials.code, ExamNodeError.lockedOut(seconds: 0).code].contains(refusal.code) {
             addressFailures.record(address, at: now)
         }
         return try outcome.get()
@@ -581,12 +581,7 @@ public struct ExamService: Sendable {
     @discardableResult
     func finish(_ db: Database, session: String, participant: String, reason: String, now: Int64) throws -> ScoreSheet {
         guard let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT c.*, s.rule_set_id, p.paper FROM candidate c JOIN exam_session s ON s.id = c.session_id
-                JOIN candidate_paper p ON p.session_id = c.session_id AND p.participant_number = c.participant_number
-                WHERE c.session_id = ? AND c.participant_number = ?
-                """,
+            db, sql: "SELECT c.*, s.rule_set_id FROM candidate c JOIN exam_session s ON s.id = c.session_id WHERE c.session_id = ? AND c.participant_number = ?",
             arguments: [session, participant])
         else { throw ExamNodeError.unknownCandidate }
         let entry = try catalog.entry(row["rule_set_id"])
@@ -603,7 +598,10 @@ public struct ExamService: Sendable {
             answers[item] = log["option_id"]
         }
         let formation = FormationType(rawValue: row["formation_type"]) ?? .general
-        let sheet = try entry.scorer.score(try Self.decodePaper(row), answers: answers, formationType: formation)
+        // The paper from memory: when a room's time runs out, the sweeper finishes every
+        // attempt in the writer, and decoding each paper there would hold every save.
+        let paper = try papers.get(session: session, participant: participant) ?? Self.decodePaper(Self.paperRow(db, session: session, participant: participant))
+        let sheet = try entry.scorer.score(paper, answers: answers, formationType: formation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute(
