@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 public import Logging
 import NIOSSL
@@ -12,14 +13,38 @@ public struct ListenSettings: Sendable {
     public var dataDirectory: String
     public var certificatePath: String?
     public var keyPath: String?
+    /// The address people reach the service at (`https://ujian.example.go.id`): where plain
+    /// HTTP redirects to, never the request's own `Host`. Without it, the listening host and port.
+    public var publicURL: String?
+    /// A connection with no request part for this long is closed: a client that sends its
+    /// headers a byte every few seconds never completes one, so it goes too.
+    public var idleTimeoutSeconds: Int
+    /// Connections served at once; more are closed as they arrive.
+    public var maxConnections: Int
+    /// Which certificate names the service when none is configured.
+    public var selfSignedName: String
 
-    public init(host: String, httpsPort: Int, httpPort: Int, dataDirectory: String, certificatePath: String? = nil, keyPath: String? = nil) {
+    public init(
+        host: String, httpsPort: Int, httpPort: Int, dataDirectory: String, certificatePath: String? = nil, keyPath: String? = nil,
+        publicURL: String? = nil, idleTimeoutSeconds: Int = 30, maxConnections: Int = 16_384, selfSignedName: String = "Seleksi"
+    ) {
         self.host = host
         self.httpsPort = httpsPort
         self.httpPort = httpPort
         self.dataDirectory = dataDirectory
         self.certificatePath = certificatePath
         self.keyPath = keyPath
+        self.publicURL = publicURL
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
+        self.selfSignedName = selfSignedName
+    }
+
+    /// Where plain HTTP sends a browser: the public address, or this host and HTTPS port.
+    public var redirectBase: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let shown = ["0.0.0.0", "::", ""].contains(host) ? "localhost" : host
+        return "https://\(shown.contains(":") ? "[\(shown)]" : shown):\(httpsPort)"
     }
 }
 
@@ -34,7 +59,7 @@ public enum HTTPSServer {
         var certificate = settings.certificatePath
         var key = settings.keyPath
         if certificate == nil || key == nil {
-            let generated = try SelfSignedCertificate.ensure(in: settings.dataDirectory)
+            let generated = try SelfSignedCertificate.ensure(in: settings.dataDirectory, organization: settings.selfSignedName)
             certificate = generated.certificate
             key = generated.key
             logger.notice(
@@ -44,13 +69,20 @@ public enum HTTPSServer {
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate!).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key!, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
+        // TLS 1.2 offers only AEAD suites with forward secrecy (no CBC), as scanners expect;
+        // TLS 1.3's suites are all AEAD already.
+        tls.cipherSuites = aeadCipherSuites
+        let limit = ConnectionLimit(maximum: settings.maxConnections)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionLimit.Handler(limit: limit, logger: logger)], idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
         let https = Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
             configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName, backlog: listenBacklog),
             logger: logger)
         let http = Application(
-            router: redirectRouter(httpsPort: settings.httpsPort),
+            router: redirectRouter(to: settings.redirectBase),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(settings.host, port: settings.httpPort), serverName: serverName + "-redirect", backlog: listenBacklog),
             logger: logger)
         return [https, http]
@@ -62,20 +94,27 @@ public enum HTTPSServer {
     /// its retry. (Linux caps it at `net.core.somaxconn`.)
     static let listenBacklog = 4096
 
-    /// Plain HTTP does one thing: send the browser to HTTPS.
-    public static func redirectRouter(httpsPort: Int) -> Router<BasicRequestContext> {
+    static let aeadCipherSuites = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// Plain HTTP does one thing: send the browser to the same path at `base` (the
+    /// configured public address). The request's `Host` never chooses where.
+    public static func redirectRouter(to base: String) -> Router<BasicRequestContext> {
         let router = Router()
-        router.on("**", method: .get, use: redirect(httpsPort))
-        router.on("**", method: .post, use: redirect(httpsPort))
-        router.on("/", method: .get, use: redirect(httpsPort))
+        let handler = redirect(base)
+        for method in [HTTPRequest.Method.get, .head, .post, .put, .delete] {
+            router.on("**", method: method, use: handler)
+            router.on("/", method: method, use: handler)
+        }
         return router
     }
 
-    private static func redirect(_ httpsPort: Int) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    private static func redirect(_ base: String) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
         { request, _ in
-            let host = (request.head.authority ?? "localhost").split(separator: ":").first.map(String.init) ?? "localhost"
             let query = request.uri.query.map { "?" + $0 } ?? ""
-            return Response(status: .permanentRedirect, headers: [.location: "https://\(host):\(httpsPort)\(request.uri.path)\(query)"])
+            return Response(status: .permanentRedirect, headers: [.location: base + request.uri.path + query])
         }
     }
 }

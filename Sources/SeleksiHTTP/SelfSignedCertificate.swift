@@ -3,11 +3,11 @@ public import Foundation
 import SwiftASN1
 import X509
 
-/// The certificate a node uses when none is configured: created once for localhost
+/// The certificate a service uses when none is configured: created once for localhost
 /// under the data folder (`tls/`), and reused on every later start.
 public enum SelfSignedCertificate {
     /// Paths of the PEM certificate and key, and whether they were created just now.
-    public static func ensure(in dataDirectory: String, now: Date = Date()) throws -> (certificate: String, key: String, created: Bool) {
+    public static func ensure(in dataDirectory: String, organization: String = "Seleksi", now: Date = Date()) throws -> (certificate: String, key: String, created: Bool) {
         let folder = dataDirectory + "/tls"
         let certificatePath = folder + "/localhost-cert.pem"
         let keyPath = folder + "/localhost-key.pem"
@@ -18,7 +18,7 @@ public enum SelfSignedCertificate {
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
-            OrganizationName("Seleksi exam node")
+            OrganizationName(organization)
             CommonName("localhost")
         }
         let certificate = try Certificate(

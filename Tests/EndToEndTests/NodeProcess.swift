@@ -56,14 +56,14 @@ final class NodeProcess: @unchecked Sendable {
     var printed: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
     /// Starts the node and waits until it answers over HTTPS.
-    func start(demo: Bool) throws {
+    func start(demo: Bool, arguments extra: [String] = []) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: seleksiBinary!)
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         process.arguments = [
             "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
             "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(httpsPort + 2),
-        ] + (demo ? ["--demo"] : [])
+        ] + (demo ? ["--demo"] : []) + extra
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()
@@ -93,11 +93,12 @@ final class NodeProcess: @unchecked Sendable {
     }
 
     /// One HTTPS request through curl (the node's certificate is self-signed).
-    func curl(_ method: String, _ path: String, token: String? = nil, json: Any? = nil) throws -> (Int, Any?) {
+    func curl(_ method: String, _ path: String, token: String? = nil, device: String? = nil, json: Any? = nil) throws -> (Int, Any?) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: which("curl")!)
         var arguments = ["-sk", "-X", method, "-w", "\n%{http_code}", "https://127.0.0.1:\(httpsPort)\(path)", "--max-time", "5"]
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let device { arguments += ["-H", "X-Seleksi-Device: \(device)"] }
         if let json {
             arguments += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)]
         }

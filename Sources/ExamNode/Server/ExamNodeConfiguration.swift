@@ -10,6 +10,10 @@ public struct ExamNodeConfiguration: Sendable {
     public var dataDirectory = "data/exam-node"
     public var certificatePath: String?
     public var keyPath: String?
+    /// Where plain HTTP redirects to (`https://ujian.example.go.id`); set it when serving a network.
+    public var publicURL: String?
+    public var idleTimeoutSeconds = 30
+    public var maxConnections = 16_384
     public var rulesDirectory = "Config/rules"
     public var bankDirectory = "QuestionBanks"
     public var settings = ExamSettings()
@@ -23,7 +27,10 @@ public struct ExamNodeConfiguration: Sendable {
         guard let root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) as? [String: Any] else {
             throw ConfigurationError(message: "\(file): harus berupa pemetaan kunci: nilai")
         }
-        let known: Set<String> = ["host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address"]
+        let known: Set<String> = [
+            "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
+            "idle_timeout_seconds", "max_connections",
+        ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
         }
@@ -47,10 +54,26 @@ public struct ExamNodeConfiguration: Sendable {
             guard (1...100_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'login_failures_per_address' harus 1..100000") }
             configuration.settings.loginFailuresPerAddress = limit
         }
+        if let url = try value("public_url", String.self) {
+            guard url.hasPrefix("https://"), URL(string: url)?.host != nil else { throw ConfigurationError(message: "\(file): 'public_url' harus alamat https://…") }
+            configuration.publicURL = url
+        }
+        if let seconds = try value("idle_timeout_seconds", Int.self) {
+            guard (1...3_600).contains(seconds) else { throw ConfigurationError(message: "\(file): 'idle_timeout_seconds' harus 1..3600") }
+            configuration.idleTimeoutSeconds = seconds
+        }
+        if let maximum = try value("max_connections", Int.self) {
+            guard (1...1_000_000).contains(maximum) else { throw ConfigurationError(message: "\(file): 'max_connections' harus 1..1000000") }
+            configuration.maxConnections = maximum
+        }
         for port in [configuration.httpsPort, configuration.httpPort] where !(1...65_535).contains(port) {
             throw ConfigurationError(message: "\(file): port \(port) di luar 1..65535")
         }
-        if let tls = root["tls"] as? [String: Any] {
+        if let raw = root["tls"] {
+            guard let tls = raw as? [String: Any] else { throw ConfigurationError(message: "\(file): 'tls' harus berisi certificate dan key") }
+            if let unknown = tls.keys.sorted().first(where: { !["certificate", "key"].contains($0) }) {
+                throw ConfigurationError(message: "\(file): kunci 'tls.\(unknown)' tidak dikenal")
+            }
             configuration.certificatePath = tls["certificate"] as? String
             configuration.keyPath = tls["key"] as? String
             if (configuration.certificatePath == nil) != (configuration.keyPath == nil) {

@@ -38,7 +38,8 @@ public enum PortalServer {
         let settings = service.settings
         let listen = ListenSettings(
             host: settings.host, httpsPort: settings.httpsPort, httpPort: settings.httpPort, dataDirectory: settings.data,
-            certificatePath: settings.tlsCertificate, keyPath: settings.tlsKey)
+            certificatePath: settings.tlsCertificate, keyPath: settings.tlsKey, publicURL: settings.publicURL,
+            idleTimeoutSeconds: settings.idleTimeoutSeconds, maxConnections: settings.maxConnections, selfSignedName: "Seleksi portal")
         let portal = try await buildPortalRouter(service: service)
         let applications = try HTTPSServer.applications(
             router: portal.router, settings: listen, serverName: "seleksi-portal", configHint: "Config/portal.yaml", logger: logger)

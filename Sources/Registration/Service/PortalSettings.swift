@@ -8,8 +8,15 @@ public struct PortalSettings: Sendable, Codable {
     public var httpsPort = 9443
     public var httpPort = 9080
     public var data = "data/portal"
+    /// `tls.certificate` and `tls.key`, as on the exam node; without them a self-signed
+    /// localhost certificate is made.
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// Where plain HTTP redirects to (`https://sscasn.example.go.id`), and the address in
+    /// emails; set it when serving a network.
+    public var publicURL: String?
+    public var idleTimeoutSeconds = 30
+    public var maxConnections = 16_384
     /// bcrypt work factor: each step doubles the cost of a login and of a guess.
     public var bcryptCost = 10
     public var passwordMinimumLength = 10
@@ -26,16 +33,46 @@ public struct PortalSettings: Sendable, Codable {
     public var documents = DocumentRequirement.national
     public var rejectionReasons = RejectionReason.defaults
 
-    enum CodingKeys: String, CodingKey {
-        case host, data, documents
-        case httpsPort = "https_port", httpPort = "http_port", tlsCertificate = "tls_certificate", tlsKey = "tls_key"
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, data, documents, tls
+        case httpsPort = "https_port", httpPort = "http_port", publicURL = "public_url"
+        case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections"
         case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
         case loginFailuresPerAccount = "login_failures_per_account", loginFailuresPerAddress = "login_failures_per_address"
         case loginWindowMinutes = "login_window_minutes", codeMinutes = "code_minutes", mailCommand = "mail_command"
         case minimumAge = "minimum_age", cumlaudeMinimumGPA = "cumlaude_min_gpa", rejectionReasons = "rejection_reasons"
     }
 
+    struct TLSFiles: Codable {
+        var certificate: String?
+        var key: String?
+    }
+
     public init() {}
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(host, forKey: .host)
+        try c.encode(httpsPort, forKey: .httpsPort)
+        try c.encode(httpPort, forKey: .httpPort)
+        try c.encode(data, forKey: .data)
+        try c.encode(TLSFiles(certificate: tlsCertificate, key: tlsKey), forKey: .tls)
+        try c.encodeIfPresent(publicURL, forKey: .publicURL)
+        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
+        try c.encode(maxConnections, forKey: .maxConnections)
+        try c.encode(bcryptCost, forKey: .bcryptCost)
+        try c.encode(passwordMinimumLength, forKey: .passwordMinimumLength)
+        try c.encode(sessionHours, forKey: .sessionHours)
+        try c.encode(loginFailuresPerAccount, forKey: .loginFailuresPerAccount)
+        try c.encode(loginFailuresPerAddress, forKey: .loginFailuresPerAddress)
+        try c.encode(loginWindowMinutes, forKey: .loginWindowMinutes)
+        try c.encode(codeMinutes, forKey: .codeMinutes)
+        try c.encode(mailCommand, forKey: .mailCommand)
+        try c.encode(minimumAge, forKey: .minimumAge)
+        try c.encode(cumlaudeMinimumGPA, forKey: .cumlaudeMinimumGPA)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(rejectionReasons, forKey: .rejectionReasons)
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,8 +81,12 @@ public struct PortalSettings: Sendable, Codable {
         httpsPort = try c.decodeIfPresent(Int.self, forKey: .httpsPort) ?? d.httpsPort
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
         data = try c.decodeIfPresent(String.self, forKey: .data) ?? d.data
-        tlsCertificate = try c.decodeIfPresent(String.self, forKey: .tlsCertificate)
-        tlsKey = try c.decodeIfPresent(String.self, forKey: .tlsKey)
+        let tls = try c.decodeIfPresent(TLSFiles.self, forKey: .tls)
+        tlsCertificate = tls?.certificate
+        tlsKey = tls?.key
+        publicURL = try c.decodeIfPresent(String.self, forKey: .publicURL)
+        idleTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
+        maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
         bcryptCost = try c.decodeIfPresent(Int.self, forKey: .bcryptCost) ?? d.bcryptCost
         passwordMinimumLength = try c.decodeIfPresent(Int.self, forKey: .passwordMinimumLength) ?? d.passwordMinimumLength
         sessionHours = try c.decodeIfPresent(Int.self, forKey: .sessionHours) ?? d.sessionHours
@@ -64,9 +105,20 @@ public struct PortalSettings: Sendable, Codable {
     /// out-of-range one is an error naming the key.
     public static func load(file: String) throws -> PortalSettings {
         guard let data = FileManager.default.contents(atPath: file) else { return PortalSettings() }
+        let text = String(decoding: data, as: UTF8.self)
+        // A misspelt key would otherwise be ignored and its default used without a word.
+        if let root = try? Yams.load(yaml: text) as? [String: Any] {
+            let known = Set(CodingKeys.allCases.map(\.stringValue))
+            if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
+                throw PortalSettingsError(message: "\(file): kunci '\(unknown)' tidak dikenal")
+            }
+            if let tls = root["tls"] as? [String: Any], let unknown = tls.keys.sorted().first(where: { !["certificate", "key"].contains($0) }) {
+                throw PortalSettingsError(message: "\(file): kunci 'tls.\(unknown)' tidak dikenal")
+            }
+        }
         let settings: PortalSettings
         do {
-            settings = try YAMLDecoder().decode(PortalSettings.self, from: String(decoding: data, as: UTF8.self))
+            settings = try YAMLDecoder().decode(PortalSettings.self, from: text)
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
             throw PortalSettingsError(message: "\(file): '\(context.codingPath.map(\.stringValue).joined(separator: "."))': \(context.debugDescription)")
         }
@@ -79,7 +131,10 @@ public struct PortalSettings: Sendable, Codable {
         for port in [httpsPort, httpPort] where !(1...65_535).contains(port) { throw fail("port \(port) di luar 1..65535") }
         guard (4...31).contains(bcryptCost) else { throw fail("bcrypt_cost harus 4..31") }
         guard (8...72).contains(passwordMinimumLength) else { throw fail("password_min_length harus 8..72") }
-        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw fail("tls_certificate dan tls_key harus diisi bersama") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw fail("tls.certificate dan tls.key harus diisi bersama") }
+        if let publicURL, !publicURL.hasPrefix("https://") || URL(string: publicURL)?.host == nil { throw fail("public_url harus alamat https://…") }
+        guard (1...3_600).contains(idleTimeoutSeconds) else { throw fail("idle_timeout_seconds harus 1..3600") }
+        guard (1...1_000_000).contains(maxConnections) else { throw fail("max_connections harus 1..1000000") }
         guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else { throw fail("documents: jenis dokumen harus unik dan tidak kosong") }
         for document in documents where document.kind.range(of: "^[a-z0-9-]{1,30}$", options: .regularExpression) == nil || document.maxKB <= 0 {
             throw fail("documents: '\(document.kind)' harus huruf kecil/angka/tanda hubung dan max_kb > 0")

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension EndToEndTests {
+    @Test("a client that sends its headers a byte at a time is dropped within the idle timeout; connections past the maximum are closed as they arrive")
+    func slowClients() throws {
+        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let config = NSTemporaryDirectory() + "seleksi-slow-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let base = try String(contentsOfFile: repositoryRoot + "/Config/exam-node.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "idle_timeout_seconds: 30", with: "idle_timeout_seconds: 2")
+            .replacingOccurrences(of: "max_connections: 16384", with: "max_connections: 6")
+        try base.write(toFile: config, atomically: true, encoding: .utf8)
+        let node = NodeProcess()
+        try node.start(demo: true, arguments: ["--config", config])
+
+        // One byte of a request line every 400 ms: never a whole header, so dropped.
+        let slow = try RawConnection(port: node.httpPort)
+        let began = Date()
+        var dropped = false
+        for byte in Array("GET /pengawas HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40) {
+            guard slow.send([byte]) else { dropped = true; break }
+            if slow.closedByPeer(waitingMilliseconds: 400) { dropped = true; break }
+        }
+        let elapsed = Date().timeIntervalSince(began)
+        #expect(dropped, "the slow client was still connected after \(elapsed) s")
+        #expect(elapsed < 6, "dropped only after \(elapsed) s")
+
+        // Six held connections fill the node; the seventh is closed at once; when they go, it serves again.
+        var held: [RawConnection] = []
+        for _ in 0..<6 { held.append(try RawConnection(port: node.httpPort)) }
+        let extra = try RawConnection(port: node.httpPort)
+        #expect(extra.closedByPeer(waitingMilliseconds: 1_000))
+        held.removeAll()
+        var served = ""
+        for _ in 0..<20 {
+            served = try runCurl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(node.httpPort)/"])
+            if served == "308" { break }
+        }
+        #expect(served == "308")
+    }
+}
+
+/// A plain TCP connection written byte by byte, as a slow client would.
+final class RawConnection {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw NodeProcess.CurlError(message: "connect failed: \(errno)") }
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// Whether the server closed the connection (end of file or reset) within the wait.
+    func closedByPeer(waitingMilliseconds: Int32) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, waitingMilliseconds) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let read = recv(descriptor, &buffer, buffer.count, 0)
+        return read <= 0
+    }
+}
