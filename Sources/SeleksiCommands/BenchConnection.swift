@@ -78,13 +78,14 @@ final class BenchConnection: Sendable {
     }
 
     /// Sends one request; the future completes on the connection's event loop with the reply.
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false)
+    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, device: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false)
         -> EventLoopFuture<Reply>
     {
         let channel = self.channel
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: host)
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let device { headers.add(name: "X-Seleksi-Device", value: device) }
         if close { headers.add(name: "Connection", value: "close") }
         var body: ByteBuffer?
         if let json {
@@ -113,7 +114,7 @@ final class BenchConnection: Sendable {
         return channel.eventLoop.inEventLoop ? write() : channel.eventLoop.flatSubmit(write)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false) async throws
+    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, device: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false) async throws
         -> Reply
     {
         try await send(method, path, token: token, json: json, bytes: bytes, close: close).get()

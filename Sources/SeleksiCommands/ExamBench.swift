@@ -207,10 +207,10 @@ struct ExamBench {
                         let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([0-9a-f]+)"/).map { String($0.1) } ?? ""
                         // The paper is parsed after the arrival phase: a candidate's browser parses it on
                         // its own device, not on the cores the node is measured on.
-                        let paper = try await connection.send(.GET, "/api/exam/paper", token: token)
+                        let paper = try await connection.send(.GET, "/api/exam/paper", token: token, device: "bench-\(index)")
                         try paper.expect(200, "paper")
                         starts.add((ContinuousClock.now - begin).seconds * 1000)
-                        seats.set(index, Seat(connection: connection, token: token, paper: paper.body))
+                        seats.set(index, Seat(connection: connection, token: token, device: "bench-\(index)", paper: paper.body))
                     } catch {
                         starts.fail(String(describing: error))
                     }
@@ -301,13 +301,15 @@ struct ExamBench {
 final class Seat: @unchecked Sendable {
     let connection: BenchConnection
     let token: String
+    let device: String
     private var paper: ByteBuffer?
     private var answers: [(item: String, option: String)] = []
     private var sequence = 0
 
-    init(connection: BenchConnection, token: String, paper: ByteBuffer) {
+    init(connection: BenchConnection, token: String, device: String, paper: ByteBuffer) {
         self.connection = connection
         self.token = token
+        self.device = device
         self.paper = paper
     }
 
@@ -339,7 +341,7 @@ final class Seat: @unchecked Sendable {
             guard due < end else { return finished.succeed(()) }
             loop.scheduleTask(deadline: due) {
                 guard let save = self.nextSave() else { return finished.succeed(()) }
-                self.connection.send(.PUT, save.path, token: self.token, json: save.body).whenComplete { result in
+                self.connection.send(.PUT, save.path, token: self.token, device: self.device, json: save.body).whenComplete { result in
                     Self.record(result, since: due, samples, second: Int((due - phaseStart).nanoseconds / 1_000_000_000))
                     step(due + period)
                 }
@@ -356,7 +358,7 @@ final class Seat: @unchecked Sendable {
         @Sendable func step(_ turn: Int) {
             guard NIODeadline.now() < end, let save = seats[turn % seats.count].nextSave() else { return finished.succeed(()) }
             let began = NIODeadline.now()
-            connection.send(.PUT, save.path, token: seats[turn % seats.count].token, json: save.body).whenComplete { result in
+            connection.send(.PUT, save.path, token: seats[turn % seats.count].token, device: seats[turn % seats.count].device, json: save.body).whenComplete { result in
                 Self.record(result, since: began, samples)
                 // A failure answered at once would otherwise recurse on this stack.
                 loop.execute { step(turn + 1) }

@@ -36,12 +36,13 @@ extension EndToEndTests {
         try browser.wait("!document.getElementById('exam-view').hidden")
         try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
         let token = try #require(try browser.script("return sessionStorage.getItem('token');") as? String)
+        let device = try #require(try browser.script("return localStorage.getItem('device');") as? String)
 
         // An answer, saved and shown as saved.
         try browser.click("#item-options input")
         try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
         try browser.wait("document.querySelector('#grid .cell').classList.contains('answered')")
-        #expect(try serverAnswers(node, token) == 1)
+        #expect(try serverAnswers(node, token, device: device) == 1)
 
         // The network drops: the next answer stays queued, visibly unsaved.
         try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
@@ -49,7 +50,7 @@ extension EndToEndTests {
         try browser.click("#item-options input")
         try browser.wait("document.getElementById('status').textContent.includes('BELUM tersimpan')")
         try browser.wait("document.querySelectorAll('#grid .cell')[1].classList.contains('unsaved')")
-        #expect(try serverAnswers(node, token) == 1)
+        #expect(try serverAnswers(node, token, device: device) == 1)
         // Finishing is refused while an answer is unsaved.
         try browser.script("window.confirm = () => true;")
         try browser.click("#finish")
@@ -59,7 +60,7 @@ extension EndToEndTests {
         try browser.script("window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));")
         try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')", seconds: 30)
         try browser.wait("!document.querySelectorAll('#grid .cell')[1].classList.contains('unsaved')")
-        #expect(try serverAnswers(node, token) == 2)
+        #expect(try serverAnswers(node, token, device: device) == 2)
 
         // Finish, confirm, and the score screen.
         try browser.click("#finish")
@@ -68,10 +69,82 @@ extension EndToEndTests {
         #expect(total?.hasSuffix("dari 550") == true)
     }
 
-    private func serverAnswers(_ node: NodeProcess, _ token: String) throws -> Int {
-        let (_, state) = try node.curl("GET", "/api/exam/state", token: token)
+    func serverAnswers(_ node: NodeProcess, _ token: String, device: String) throws -> Int {
+        let (_, state) = try node.curl("GET", "/api/exam/state", token: token, device: device)
         let grid = (state as? [String: Any])?["grid"] as? [[String: Any]] ?? []
         return grid.count { $0["option"] is String }
+    }
+}
+
+extension EndToEndTests {
+    @Test("a shared exam PC: the answers the first candidate could not send are never sent under the next candidate's token, nor kept for them")
+    func sharedPC() throws {
+        let chromium = which("chromium")
+        let chromedriver = which("chromedriver")
+        guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+        let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
+        func logIn(_ number: String, _ birth: String) throws {
+            try browser.open("https://127.0.0.1:\(node.httpsPort)/")
+            try browser.wait("document.getElementById('login-form')")
+            try browser.script(
+                """
+                const form = document.getElementById('login-form');
+                form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.birthDate.value = '\(birth)';
+                """)
+            try browser.click("#login-form button[type=submit]")
+            try browser.wait("!document.getElementById('exam-view').hidden")
+            try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
+        }
+
+        // The morning candidate answers while the network is down, and leaves the PC.
+        try logIn("2024000001", "1999-04-01")
+        try browser.script("window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
+        // Clicked from the page's own script: the item re-renders as each write fails, which
+        // would leave a WebDriver element reference stale between finding and clicking it.
+        for index in 0..<5 {
+            try browser.script("document.querySelector('#item-options input').click(); document.getElementById('next').click();")
+            try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal \(index + 2) ')")
+        }
+        try browser.wait("document.getElementById('status').textContent.includes('BELUM tersimpan')")
+        let queued = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue')).map(k => JSON.parse(localStorage[k]).length).reduce((a, b) => a + b, 0);") as? Int
+        #expect(queued == 5)
+        // The browser is restarted for the next candidate (the tab's own storage goes, the device's stays).
+        try browser.script("sessionStorage.clear();")
+
+        // The afternoon candidate logs in on the same browser profile; every request is watched.
+        try browser.open("https://127.0.0.1:\(node.httpsPort)/")
+        try browser.wait("document.getElementById('login-form')")
+        try browser.script(
+            """
+            window.writes = [];
+            const realFetch = window.fetch;
+            window.fetch = (path, options) => { if (options && options.method === 'PUT') window.writes.push(path); return realFetch(path, options); };
+            const form = document.getElementById('login-form');
+            form.participantNumber.value = '2024000003'; form.pin.value = '\(pin)'; form.birthDate.value = '2000-01-15';
+            """)
+        try browser.click("#login-form button[type=submit]")
+        try browser.wait("!document.getElementById('exam-view').hidden")
+        try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
+        let writes = try browser.script("return window.writes.length;") as? Int
+        #expect(writes == 0, "the first candidate's writes were sent under the second's token")
+        let left = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).filter(k => !k.endsWith('/2024000003'));") as? [Any]
+        #expect(left?.isEmpty == true, "kept for the next candidate: \(String(describing: left))")
+        let token = try #require(try browser.script("return sessionStorage.getItem('token');") as? String)
+        let device = try #require(try browser.script("return localStorage.getItem('device');") as? String)
+        #expect(try serverAnswers(node, token, device: device) == 0)
+
+        // Their own answer goes through, and finishing leaves nothing of theirs on the device.
+        try browser.click("#item-options input")
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
+        #expect(try serverAnswers(node, token, device: device) == 1)
+        try browser.script("window.confirm = () => true;")
+        try browser.click("#finish")
+        try browser.wait("!document.getElementById('score-view').hidden")
+        let after = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).length + (sessionStorage.getItem('token') ? 1 : 0);") as? Int
+        #expect(after == 0)
     }
 }
 

@@ -156,6 +156,38 @@ struct CandidateFlowTests {
         }
     }
 
+    @Test("a token works only from the device it was issued to; a second login from that device replaces it")
+    func tokenBelongsToDevice() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin, device: "pc-12")
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let item = paper.items[0]
+            _ = try await client.save(token, item: item.id, option: item.options[0].id, sequence: 1)
+            // The same token from another client: refused on every route, and nothing saved.
+            for (method, path) in [(HTTPRequest.Method.get, "/api/exam/state"), (.get, "/api/exam/paper"), (.post, "/api/exam/finish")] {
+                let elsewhere = try await client.refusal(method, path, token: token, device: "pc-13")
+                #expect((elsewhere.status, elsewhere.code) == (401, "invalid-token"), "\(path)")
+            }
+            let save = try await client.refusal(
+                .put, "/api/exam/answers/\(item.id)", token: token, device: "pc-13", body: ["option": item.options[1].id, "sequence": 2])
+            #expect(save.code == "invalid-token")
+            let doubt = try await client.refusal(.put, "/api/exam/doubtful/\(item.id)", token: token, device: "pc-13", body: ["doubtful": true, "sequence": 3])
+            #expect(doubt.code == "invalid-token")
+            let noDevice = try await client.refusal(.get, "/api/exam/state", token: token, device: "")
+            #expect(noDevice.code == "invalid-token")
+            // Logging in again from the same PC (the page reloaded) ends the first token.
+            let again = try await client.login(pin: session.pin, device: "pc-12")
+            #expect(again != token)
+            let old = try await client.refusal(.put, "/api/exam/answers/\(item.id)", token: token, body: ["option": item.options[2].id, "sequence": 4])
+            #expect(old.code == "invalid-token")
+            let state: CandidateState = try await client.json(.get, "/api/exam/state", token: again)
+            #expect(state.grid.first { $0.item == item.id }?.option == item.options[0].id)
+            #expect(state.lastSequence == 1)
+        }
+    }
+
     @Test("wrong logins across many participant numbers from one address make that address wait, even for a right login")
     func loginLimitPerAddress() async throws {
         var settings = ExamSettings()
@@ -175,6 +207,44 @@ struct CandidateFlowTests {
             #expect(waiting.message.contains("300 detik"))
             node.clock.advance(seconds: 301)
             _ = try await client.login(pin: session.pin, device: "d")
+        }
+    }
+
+    @Test("concurrent wrong logins from one address are counted before they are checked: no more run than the limit; concurrent right ones all get in")
+    func concurrentGuesses() async throws {
+        var settings = ExamSettings()
+        settings.loginFailuresPerAddress = 3
+        let node = try await TestNode(settings: settings)
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let codes = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        try await client.refusal(
+                            .post, "/api/exam/login",
+                            body: ["participantNumber": "20249\(String(format: "%05d", index))", "pin": session.pin, "birthDate": "2001-01-01", "device": "d\(index)"]
+                        ).code
+                    }
+                }
+                return try await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            }
+            #expect(codes == ["wrong-credentials": 3, "too-many-attempts": 57])
+        }
+        // A whole room logging in at once through one address (a NAT) is not refused.
+        let room = try await TestNode(settings: settings)
+        try await room.test { client in
+            let (_, session) = try await room.openSession(client)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (number, birth) in [("2024000001", "1999-04-01"), ("2024000002", "1998-12-31"), ("2024000003", "2000-01-15")] {
+                    for attempt in 0..<4 {
+                        group.addTask { _ = try await client.login(number, pin: session.pin, birth: birth, device: "pc-\(number)-\(attempt)") }
+                    }
+                }
+                // Every login succeeds or meets the other-device refusal, never the address limit.
+                while let result = await group.nextResult() {
+                    if case .failure(let failure as Client.Failure) = result { #expect(failure.code == "device-in-use") }
+                }
+            }
         }
     }
 

@@ -23,7 +23,7 @@ struct ClockTests {
             let late = try await client.refusal(.put, "/api/exam/answers/\(paper.items[1].id)", token: token, body: ["option": "A", "sequence": 2])
             #expect((late.status, late.code) == (409, "time-up"))
             // The sweeper finishes the attempt, scoring only what was saved in time.
-            #expect(try await node.service.sweep() == 1)
+            #expect(try await node.service.sweep().finished == 1)
             let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
             #expect(state.finished)
             #expect(state.score?.subtests.reduce(0) { $0 + $1.answered } == 1)
@@ -108,7 +108,7 @@ struct ClockTests {
         }
     }
 
-    @Test("closing the session finishes and scores everyone still working")
+    @Test("closing the session finishes and scores everyone still working; who never started is absent, without a score")
     func close() async throws {
         let node = try await TestNode()
         try await node.test { client in
@@ -121,10 +121,62 @@ struct ClockTests {
             #expect(state.score?.total == 0)
             let status: [String: AnyCodable] = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
             #expect(status["session"] != nil)
+            // Who never started is absent (TH), with no score: not a fail with 0.
+            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
+            let byNumber = Dictionary(uniqueKeysWithValues: listed.candidates.map { ($0.participantNumber, $0) })
+            #expect(byNumber["2024000001"]?.absent == false)
+            #expect(byNumber["2024000001"]?.total == 0)
+            for number in ["2024000002", "2024000003"] {
+                #expect(byNumber[number]?.absent == true)
+                #expect(byNumber[number]?.finished == true)
+                #expect(byNumber[number]?.total == nil)
+                #expect(byNumber[number]?.passed == nil)
+            }
+            let audit = try await node.service.audit(session: session.id)
+            #expect(audit.filter { $0.action == "attempt-absent" }.compactMap(\.participantNumber).sorted() == ["2024000002", "2024000003"])
+            #expect(audit.filter { $0.action == "attempt-finish" }.compactMap(\.participantNumber) == ["2024000001"])
             let login = try await client.refusal(
                 .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"])
             #expect(login.code == "wrong-credentials")
         }
+    }
+
+    @Test("an attempt that cannot be scored is recorded for the proctor and never stops the others, nor the heartbeat")
+    func sweeperIsolatesFailures() async throws {
+        let node = try await TestNode()
+        let (proctor, session) = try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            for (number, birth) in [("2024000001", "1999-04-01"), ("2024000003", "2000-01-15")] {
+                let token = try await client.login(number, pin: session.pin, birth: birth, device: "pc-\(number)")
+                let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            }
+            return (proctor, session)
+        }
+        // After a restart (papers no longer in memory) one stored paper is unreadable.
+        try await node.restart()
+        try await node.service.database.writer.write { db in
+            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000001'")
+        }
+        node.clock.advance(seconds: 100 * 60 + 10)
+        let outcome = try await node.service.sweep()
+        #expect(outcome.finished == 1)
+        #expect(outcome.failures.count == 1)
+        #expect(outcome.failures.first?.contains("2024000001") == true)
+        let heartbeat = try await node.service.database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT at_ms FROM heartbeat") }
+        #expect(heartbeat == node.clock.nowMilliseconds())
+        // Tried again on the next sweep, but reported and audited once.
+        node.clock.advance(seconds: 1)
+        let again = try await node.service.sweep()
+        #expect(again.finished == 0 && again.failures.isEmpty)
+        try await node.test { client in
+            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
+            let broken = listed.candidates.first { $0.participantNumber == "2024000001" }
+            #expect(broken?.finished == false)
+            #expect(broken?.problem?.isEmpty == false)
+            #expect(listed.candidates.first { $0.participantNumber == "2024000003" }?.finished == true)
+        }
+        let audit = try await node.service.audit(session: session.id)
+        #expect(audit.count { $0.action == "attempt-finish-failed" } == 1)
     }
 
     @Test("after a restart the same paper, the same answers, and the downtime is credited and audited")
@@ -197,7 +249,7 @@ struct GroupCommitTests {
             for (index, item) in paper.items.enumerated() {
                 group.addTask {
                     let option = index == 7 ? "Z" : item.options[0].id
-                    let receipt = try? await service.save(token: token, item: item.id, option: option, sequence: Int64(index + 1))
+                    let receipt = try? await service.save(CandidateCredential(token: token, device: "perangkat-1"), item: item.id, option: option, sequence: Int64(index + 1))
                     return (index, receipt?.applied ?? false)
                 }
             }
@@ -207,9 +259,15 @@ struct GroupCommitTests {
         }
         #expect(results.count == 110)
         #expect(results.filter { !$0.value }.map(\.key) == [7])
-        let state = try await service.state(token: token)
+        let state = try await service.state(CandidateCredential(token: token, device: "perangkat-1"))
         #expect(state.grid.count { $0.option != nil } == 109)
         let logged = try await service.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer_log") }
         #expect(logged == 109)
     }
+}
+
+/// The proctor's view of a session and its candidates.
+struct ProctorCandidates: Decodable {
+    let session: SessionSummary
+    let candidates: [CandidateStatus]
 }

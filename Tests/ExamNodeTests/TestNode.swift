@@ -5,6 +5,7 @@ import Foundation
 import SeleksiCore
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 let repositoryRoot: String = {
@@ -75,9 +76,15 @@ struct Client: Sendable {
     }
 
     /// Sends a request and returns status and body.
-    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: Any? = nil, raw: String? = nil) async throws -> (Int, Data) {
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, device: String? = nil, body: Any? = nil, raw: String? = nil
+    ) async throws -> (Int, Data) {
         var headers: HTTPFields = [:]
-        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let token {
+            headers[.authorization] = "Bearer \(token)"
+            // A candidate's token goes with the device it was issued to, as the exam page sends it.
+            if let device = device ?? TokenDevices.shared.device(of: token) { headers[HTTPField.Name("X-Seleksi-Device")!] = device }
+        }
         var buffer: ByteBuffer?
         if let body {
             headers[.contentType] = "application/json"
@@ -98,8 +105,10 @@ struct Client: Sendable {
     }
 
     /// Sends a request expecting a refusal; returns it.
-    func refusal(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, body: Any? = nil, raw: String? = nil) async throws -> Failure {
-        let (status, data) = try await send(method, path, token: token, body: body, raw: raw)
+    func refusal(
+        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, device: String? = nil, body: Any? = nil, raw: String? = nil
+    ) async throws -> Failure {
+        let (status, data) = try await send(method, path, token: token, device: device, body: body, raw: raw)
         return failure(status, data)
     }
 
@@ -117,10 +126,21 @@ struct Client: Sendable {
     func login(_ number: String = "2024000001", pin: String, birth: String = "1999-04-01", device: String = "perangkat-1") async throws -> String {
         let answer: CandidateLogin = try await json(
             .post, "/api/exam/login", body: ["participantNumber": number, "pin": pin, "birthDate": birth, "device": device])
+        TokenDevices.shared.set(answer.token, device: device)
         return answer.token
     }
 
     func save(_ token: String, item: String, option: String?, sequence: Int) async throws -> SaveReceipt {
         try await json(.put, "/api/exam/answers/\(item)", token: token, body: ["option": option.map { $0 as Any } ?? NSNull(), "sequence": sequence])
     }
+}
+
+/// The device each candidate token of the tests was issued to, so that helpers send it as
+/// the exam page does.
+final class TokenDevices: Sendable {
+    static let shared = TokenDevices()
+    private let devices = Mutex<[String: String]>([:])
+
+    func set(_ token: String, device: String) { devices.withLock { $0[token] = device } }
+    func device(of token: String) -> String? { devices.withLock { $0[token] } }
 }

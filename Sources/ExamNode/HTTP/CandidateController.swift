@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import HTTPTypes
 
 extension CandidatePaper: ResponseEncodable {}
 extension CandidateState: ResponseEncodable {}
@@ -80,32 +81,32 @@ struct CandidateController {
                 participant: body.participantNumber, pin: body.pin, birthDate: body.birthDate, device: body.device, address: context.clientAddress)
         }
         group.get("paper") { request, _ -> Response in
-            let json = try await service.paperJSON(token: try bearer(request))
+            let json = try await service.paperJSON(try credential(request))
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
         }
         group.put("answers/:item") { request, context -> Response in
-            let token = try bearer(request)
+            let credential = try credential(request)
             let item = try context.parameters.require("item")
             var request = request
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
             let body: AnswerBody
             if let canonical = AnswerBody.canonical(buffer) { body = canonical } else { body = try await request.decode(as: AnswerBody.self, context: context) }
-            let receipt = try await service.save(token: token, item: item, option: body.option, sequence: body.sequence)
+            let receipt = try await service.save(credential, item: item, option: body.option, sequence: body.sequence)
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: receipt.json())))
         }
         group.put("doubtful/:item") { request, context -> SaveReceipt in
-            let token = try bearer(request)
+            let credential = try credential(request)
             let item = try context.parameters.require("item")
             let body = try await request.decode(as: DoubtBody.self, context: context)
-            return try await service.mark(token: token, item: item, doubtful: body.doubtful, sequence: body.sequence)
+            return try await service.mark(credential, item: item, doubtful: body.doubtful, sequence: body.sequence)
         }
         group.get("state") { request, _ -> CandidateState in
-            try await service.state(token: try bearer(request))
+            try await service.state(try credential(request))
         }
         group.post("finish") { request, _ -> FinishResponse in
-            let sheet = try await service.finish(token: try bearer(request))
+            let sheet = try await service.finish(try credential(request))
             return FinishResponse(finished: true, score: ScoreView(sheet))
         }
     }
@@ -117,4 +118,14 @@ func bearer(_ request: Request) throws -> String {
         throw ExamNodeError.badToken
     }
     return String(header.dropFirst(7))
+}
+
+/// The header each of the exam page's requests carries its device id in.
+let deviceHeader = HTTPField.Name("X-Seleksi-Device")!
+
+/// A candidate request's token and the device it comes from.
+func credential(_ request: Request) throws -> CandidateCredential {
+    let token = try bearer(request)
+    guard let device = request.headers[deviceHeader], !device.isEmpty else { throw ExamNodeError.badToken }
+    return CandidateCredential(token: token, device: device)
 }

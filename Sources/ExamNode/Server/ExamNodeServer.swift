@@ -14,8 +14,9 @@ public struct Sweeper: Service {
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let finished = try await service.sweep()
-                if finished > 0 { logger.info("waktu habis: \(finished) ujian diselesaikan dan dinilai") }
+                let outcome = try await service.sweep()
+                if outcome.finished > 0 { logger.info("waktu habis: \(outcome.finished) ujian diselesaikan dan dinilai") }
+                for failure in outcome.failures { logger.error("ujian tidak dapat diselesaikan: \(failure)") }
             } catch {
                 logger.error("sweeper: \(error)")
             }
@@ -30,7 +31,9 @@ public enum ExamNodeServer {
     public static func services(configuration: ExamNodeConfiguration, service: ExamService, logger: Logger) throws -> [any Service] {
         let listen = ListenSettings(
             host: configuration.host, httpsPort: configuration.httpsPort, httpPort: configuration.httpPort,
-            dataDirectory: configuration.dataDirectory, certificatePath: configuration.certificatePath, keyPath: configuration.keyPath)
+            dataDirectory: configuration.dataDirectory, certificatePath: configuration.certificatePath, keyPath: configuration.keyPath,
+            publicURL: configuration.publicURL, idleTimeoutSeconds: configuration.idleTimeoutSeconds, maxConnections: configuration.maxConnections,
+            selfSignedName: "Seleksi exam node")
         let applications = try HTTPSServer.applications(
             router: buildExamRouter(service: service), settings: listen, serverName: "seleksi-exam-node", configHint: "Config/exam-node.yaml", logger: logger)
         return applications + [Sweeper(service: service, logger: logger), Checkpointer(path: service.database.path, logger: logger)]

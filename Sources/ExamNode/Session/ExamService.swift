@@ -187,8 +187,17 @@ public struct ExamService: Sendable {
                 try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
             }
             let running = try String.fetchAll(
-                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL", arguments: [id])
+                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NOT NULL", arguments: [id])
             for number in running { try service.finish(db, session: id, participant: number, reason: "proctor-close", now: now) }
+            // Who never started is absent (TH): no score, not a fail.
+            let absent = try String.fetchAll(
+                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NULL", arguments: [id])
+            for number in absent {
+                try db.execute(
+                    sql: "UPDATE candidate SET finished_at = ?, finish_reason = 'absent' WHERE session_id = ? AND participant_number = ?",
+                    arguments: [now, id, number])
+                try Self.audit(db, now, actor: actor, "attempt-absent", session: id, participant: number)
+            }
             try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
         }
         paperItems.drop(session: id)
@@ -239,13 +248,15 @@ public struct ExamService: Sendable {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT participant_number, name, formation_type, allowed_ms, extension_ms, started_at, finished_at, score, device
+                    SELECT participant_number, name, formation_type, allowed_ms, extension_ms, started_at, finished_at, finish_reason,
+                           finish_problem, score, device
                     FROM candidate WHERE session_id = ? ORDER BY participant_number
                     """, arguments: [id]
             ).map { row in
                 let number: String = row["participant_number"]
+                // An unreadable paper (its problem is shown) must not hide the whole room.
                 let itemCount = try paperItems.get(session: id, participant: number)?.count
-                    ?? Self.decodePaper(Self.paperRow(db, session: id, participant: number)).itemCount
+                    ?? (try? Self.decodePaper(Self.paperRow(db, session: id, participant: number)))?.itemCount ?? 0
                 let answered = try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
                     arguments: [id, number]) ?? 0
@@ -256,7 +267,8 @@ public struct ExamService: Sendable {
                     participantNumber: number, name: row["name"], formationType: row["formation_type"],
                     loggedIn: (row["device"] as String?) != nil, started: timing != nil, answered: answered, items: itemCount,
                     secondsLeft: (row["finished_at"] as Int64?) != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
-                    finished: (row["finished_at"] as Int64?) != nil, total: score?.total, passed: score.map { $0.decision.passed })
+                    finished: (row["finished_at"] as Int64?) != nil, absent: (row["finish_reason"] as String?) == "absent",
+                    total: score?.total, passed: score.map { $0.decision.passed }, problem: row["finish_problem"])
             }
         }
     }
@@ -278,13 +290,30 @@ public struct ExamService: Sendable {
         let device = device.trimmingCharacters(in: .whitespaces)
         guard !device.isEmpty, device.count <= 128 else { throw ExamNodeError.invalid("Pengenal perangkat wajib dikirim.") }
         let now = clock.nowMilliseconds()
-        if let wait = addressFailures.wait(address, now: now, limit: settings.loginFailuresPerAddress, window: settings.lockoutMilliseconds) {
+        if let wait = await addressFailures.begin(address, now: now, limit: settings.loginFailuresPerAddress, window: settings.lockoutMilliseconds) {
             throw ExamNodeError.lockedOut(seconds: (wait + 999) / 1000)
         }
         let token = Self.randomToken()
+        let outcome: Result<CandidateLogin, ExamNodeError>
+        do { outcome = try await attemptLogin(participant: participant, pin: pin, birthDate: birthDate, device: device, token: token, now: now) } catch {
+            addressFailures.end(address, wrongGuess: false, at: now)
+            throw error
+        }
+        // Only wrong guesses stay counted against the address.
+        var guessed = false
+        if case .failure(let refusal) = outcome {
+            guessed = [ExamNodeError.wrongCredentials.code, ExamNodeError.lockedOut(seconds: 0).code].contains(refusal.code)
+        }
+        addressFailures.end(address, wrongGuess: guessed, at: now)
+        return try outcome.get()
+    }
+
+    /// Checks a login and records its outcome (a wrong guess is committed before the refusal).
+    private func attemptLogin(
+        participant: String, pin: String, birthDate: String, device: String, token: String, now: Int64
+    ) async throws -> Result<CandidateLogin, ExamNodeError> {
         let settings = self.settings
-        // The write commits a failed attempt before the refusal is returned.
-        let outcome: Result<CandidateLogin, ExamNodeError> = try await database.grouped.write { db in
+        return try await database.grouped.write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -311,29 +340,28 @@ public struct ExamService: Sendable {
             try db.execute(
                 sql: "UPDATE candidate SET device = ?, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
                 arguments: [device, session, participant])
+            // A second login from the same device (the page reloaded, the browser restarted)
+            // replaces the first token: one live token per candidate.
+            try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
             try db.execute(
                 sql: "INSERT INTO candidate_token (token_hash, session_id, participant_number, device, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [Self.digest(token), session, participant, device, now])
+                arguments: [CandidateCredential(token: token, device: device).digest, session, participant, device, now])
             try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
             return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
         }
-        if case .failure(let refusal) = outcome, [ExamNodeError.wrongCredentials.code, ExamNodeError.lockedOut(seconds: 0).code].contains(refusal.code) {
-            addressFailures.record(address, at: now)
-        }
-        return try outcome.get()
     }
 
     /// The candidate's paper; the first fetch in an open session starts their clock.
-    public func paper(token: String) async throws -> CandidatePaper {
-        try JSONDecoder().decode(CandidatePaper.self, from: Data(try await paperJSON(token: token)))
+    public func paper(_ credential: CandidateCredential) async throws -> CandidatePaper {
+        try JSONDecoder().decode(CandidatePaper.self, from: Data(try await paperJSON(credential)))
     }
 
     /// The candidate's paper as the JSON their browser receives; the first fetch in an
     /// open session starts their clock. Only that start is written; the paper is read
     /// and rendered outside the writer, so a full room fetching at once uses every core.
-    public func paperJSON(token: String) async throws -> [UInt8] {
+    public func paperJSON(_ credential: CandidateCredential) async throws -> [UInt8] {
         let now = clock.nowMilliseconds()
-        let tokenHash = Self.digest(token)
+        let tokenHash = credential.digest
         let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
             let state: String = session["state"]
@@ -364,18 +392,18 @@ public struct ExamService: Sendable {
     /// Saves an answer (or clears it with `option == nil`). Idempotent on retry: the
     /// same sequence number with the same content is acknowledged again; a write older
     /// than the item's saved answer is logged but never overwrites it.
-    public func save(token: String, item: String, option: String?, sequence: Int64) async throws -> SaveReceipt {
-        try await record(token: token, item: item, sequence: sequence, kind: option == nil ? "clear" : "answer", option: option)
+    public func save(_ credential: CandidateCredential, item: String, option: String?, sequence: Int64) async throws -> SaveReceipt {
+        try await record(credential, item: item, sequence: sequence, kind: option == nil ? "clear" : "answer", option: option)
     }
 
     /// Marks an item doubtful (ragu-ragu), or unmarks it.
-    public func mark(token: String, item: String, doubtful: Bool, sequence: Int64) async throws -> SaveReceipt {
-        try await record(token: token, item: item, sequence: sequence, kind: doubtful ? "doubt" : "undoubt", option: nil)
+    public func mark(_ credential: CandidateCredential, item: String, doubtful: Bool, sequence: Int64) async throws -> SaveReceipt {
+        try await record(credential, item: item, sequence: sequence, kind: doubtful ? "doubt" : "undoubt", option: nil)
     }
 
-    private func record(token: String, item itemID: String, sequence: Int64, kind: String, option: String?) async throws -> SaveReceipt {
+    private func record(_ credential: CandidateCredential, item itemID: String, sequence: Int64, kind: String, option: String?) async throws -> SaveReceipt {
         guard sequence > 0, sequence < Int64(1) << 53 else { throw ExamNodeError.badSequence }
-        let tokenHash = Self.digest(token)
+        let tokenHash = credential.digest
         // Only the checks that need the transaction run in the (single) writer: the paper's
         // item ids are found before, from memory or a reader connection.
         let (owner, items) = try await paperItems(tokenHash: tokenHash)
@@ -465,10 +493,10 @@ public struct ExamService: Sendable {
         return ((session, participant), items)
     }
 
-    public func state(token: String) async throws -> CandidateState {
+    public func state(_ credential: CandidateCredential) async throws -> CandidateState {
         let now = clock.nowMilliseconds()
         return try await writer.read { db in
-            let (row, session) = try Self.candidate(db, token: token)
+            let (row, session) = try Self.candidate(db, tokenHash: credential.digest)
             let sessionID: String = row["session_id"]
             let number: String = row["participant_number"]
             let stopped = try Self.stoppedIntervals(db, session: sessionID)
@@ -490,11 +518,11 @@ public struct ExamService: Sendable {
     }
 
     /// The candidate ends their exam; the score is computed from the answer log.
-    public func finish(token: String) async throws -> ScoreSheet {
+    public func finish(_ credential: CandidateCredential) async throws -> ScoreSheet {
         let now = clock.nowMilliseconds()
         let service = self
         return try await writer.write { db in
-            let (row, session) = try Self.candidate(db, token: token)
+            let (row, session) = try Self.candidate(db, tokenHash: credential.digest)
             if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
             guard (row["started_at"] as Int64?) != nil, (session["state"] as String) == "open" else { throw ExamNodeError.sessionNotOpen }
             return try service.finish(db, session: row["session_id"], participant: row["participant_number"], reason: "candidate", now: now)
@@ -503,9 +531,18 @@ public struct ExamService: Sendable {
 
     // MARK: - The clock
 
+    /// What one sweep did: the attempts it finished, and those it could not (each is
+    /// recorded on the candidate for the proctor and in the audit log, and tried again).
+    public struct SweepOutcome: Sendable {
+        public var finished = 0
+        public var failures: [String] = []
+    }
+
     /// Finishes and scores every attempt whose time (plus grace) is over, browser or not.
+    /// Each attempt is finished on its own (a savepoint each): one that cannot be scored is
+    /// recorded and never stops the others, nor the heartbeat.
     @discardableResult
-    public func sweep() async throws -> Int {
+    public func sweep() async throws -> SweepOutcome {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let service = self
@@ -513,13 +550,28 @@ public struct ExamService: Sendable {
         // holds the writer the candidates' saves wait for; each is checked again in the writer.
         let due = try await writer.read { db in try Self.attemptsOver(db, session: nil, at: now, grace: grace) }
         return try await database.grouped.write { db in
-            var finished = 0
-            for (session, participant) in due where try !Self.attemptsOver(db, session: (session, participant), at: now, grace: grace).isEmpty {
-                try service.finish(db, session: session, participant: participant, reason: "time", now: now)
-                finished += 1
+            var outcome = SweepOutcome()
+            for (session, participant) in due {
+                do {
+                    try db.inSavepoint {
+                        guard try !Self.attemptsOver(db, session: (session, participant), at: now, grace: grace).isEmpty else { return .commit }
+                        try service.finish(db, session: session, participant: participant, reason: "time", now: now)
+                        outcome.finished += 1
+                        return .commit
+                    }
+                } catch {
+                    let problem = "\(error)"
+                    try db.execute(
+                        sql: "UPDATE candidate SET finish_problem = ? WHERE session_id = ? AND participant_number = ? AND finish_problem IS NOT ?",
+                        arguments: [problem, session, participant, problem])
+                    if db.changesCount > 0 {
+                        outcome.failures.append("\(session)/\(participant): \(problem)")
+                        try Self.audit(db, now, actor: "sistem", "attempt-finish-failed", session: session, participant: participant, details: problem)
+                    }
+                }
             }
             try db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now])
-            return finished
+            return outcome
         }
     }
 
@@ -605,16 +657,12 @@ public struct ExamService: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute(
-            sql: "UPDATE candidate SET finished_at = ?, finish_reason = ?, score = ? WHERE session_id = ? AND participant_number = ?",
+            sql: "UPDATE candidate SET finished_at = ?, finish_reason = ?, score = ?, finish_problem = NULL WHERE session_id = ? AND participant_number = ?",
             arguments: [now, reason, String(decoding: try encoder.encode(sheet), as: UTF8.self), session, participant])
         try Self.audit(
             db, now, actor: reason == "candidate" ? participant : "sistem", "attempt-finish", session: session, participant: participant,
             details: "\(reason); total \(sheet.total)")
         return sheet
-    }
-
-    static func candidate(_ db: Database, token: String) throws -> (Row, Row) {
-        try candidate(db, tokenHash: digest(token))
     }
 
     static func candidate(_ db: Database, tokenHash: String) throws -> (Row, Row) {

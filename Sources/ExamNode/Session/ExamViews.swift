@@ -23,8 +23,12 @@ public struct CandidateStatus: Sendable, Codable, Hashable {
     public let items: Int
     public let secondsLeft: Int64
     public let finished: Bool
+    /// Never started before the session closed: absent (TH), with no score.
+    public let absent: Bool
     public let total: Int?
     public let passed: Bool?
+    /// Why the node could not finish this attempt when its time ran out, until it can.
+    public let problem: String?
 }
 
 /// One option as the candidate sees it: its identity and text, never its weight.

@@ -225,6 +225,11 @@ public struct ExamDatabase: Sendable {
                     ALTER TABLE current_answer_by_candidate RENAME TO current_answer;
                     """)
         }
+        // Why the sweeper could not finish an attempt (shown to the proctor until it can).
+        // A candidate who never started is finished as absent (finish_reason 'absent', no score).
+        migrator.registerMigration("v3-finish-problem") { db in
+            try db.execute(sql: "ALTER TABLE candidate ADD COLUMN finish_problem TEXT")
+        }
         return migrator
     }
 

@@ -73,7 +73,8 @@ async function loadSession() {
     const left = Math.floor(candidate.secondsLeft / 60) + " mnt";
     const score = candidate.total === null || candidate.total === undefined ? "" : candidate.total + (candidate.passed ? " (lulus)" : "");
     for (const value of [candidate.participantNumber, candidate.name, candidate.loggedIn ? "ya" : "belum",
-      candidate.answered + "/" + candidate.items, left, candidate.finished ? "ya" : "", score]) {
+      candidate.answered + "/" + candidate.items, left,
+      candidate.absent ? "tidak hadir" : candidate.finished ? "ya" : candidate.problem ? "GAGAL diselesaikan: " + candidate.problem : "", score]) {
       const cell = document.createElement("td");
       cell.textContent = value;
       row.append(cell);

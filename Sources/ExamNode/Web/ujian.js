@@ -5,12 +5,16 @@
 const $ = (id) => document.getElementById(id);
 const store = window.localStorage;
 
+// Exam PCs are shared by a morning and an afternoon session: everything this page keeps
+// on the device is keyed by its owner (session and participant number), each queued write
+// names the owner it was made for, and another candidate's login clears the rest.
 let token = sessionStorage.getItem("token");
+let owner = sessionStorage.getItem("owner");   // "session/participant" of the token
 let paper = null;
 let current = 0;
 let saved = {};        // item id -> option id the server has confirmed
 let doubtful = {};     // item id -> bool the server has confirmed
-let queue = JSON.parse(store.getItem("queue") || "[]");   // writes not yet confirmed, in order
+let queue = owner ? loadQueue(owner) : [];     // this owner's writes not yet confirmed, in order
 let secondsLeft = 0;
 let paused = false;
 let finished = false;
@@ -25,15 +29,37 @@ function deviceId() {
   return id;
 }
 
+function loadQueue(who) {
+  const kept = JSON.parse(store.getItem("queue:" + who) || "[]");
+  return kept.filter((write) => write.owner === who);
+}
+
+function saveQueue() {
+  if (owner) store.setItem("queue:" + owner, JSON.stringify(queue));
+}
+
+// Removes what the device keeps for anyone but `keep` (or for everyone).
+function forgetOthers(keep) {
+  const keys = [];
+  for (let i = 0; i < store.length; i++) keys.push(store.key(i));
+  for (const key of keys) {
+    const kept = key.startsWith("queue:") || key.startsWith("sequence:") || key === "queue" || key === "sequence";
+    if (kept && key !== "queue:" + keep && key !== "sequence:" + keep) store.removeItem(key);
+  }
+}
+
 function nextSequence() {
-  const next = Number(store.getItem("sequence") || "0") + 1;
-  store.setItem("sequence", String(next));
+  const next = Number(store.getItem("sequence:" + owner) || "0") + 1;
+  store.setItem("sequence:" + owner, String(next));
   return next;
 }
 
 async function api(method, path, body) {
   const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = "Bearer " + token;
+  if (token) {
+    headers.Authorization = "Bearer " + token;
+    headers["X-Seleksi-Device"] = deviceId();
+  }
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -57,7 +83,11 @@ $("login-form").addEventListener("submit", async (event) => {
       birthDate: form.get("birthDate"), device: deviceId(),
     });
     token = login.token;
+    owner = login.sessionID + "/" + login.participantNumber;
     sessionStorage.setItem("token", token);
+    sessionStorage.setItem("owner", owner);
+    forgetOthers(owner);
+    queue = loadQueue(owner);
     await start();
   } catch (error) {
     $("login-error").textContent = error.message;
@@ -68,7 +98,7 @@ async function start() {
   try {
     paper = await api("GET", "/api/exam/paper");
   } catch (error) {
-    if (error.code === "invalid-token") { sessionStorage.removeItem("token"); token = null; return; }
+    if (error.code === "invalid-token") { signOut(); return; }
     $("login-error").textContent = error.message;
     return;
   }
@@ -76,8 +106,8 @@ async function start() {
   $("login-view").hidden = true;
   $("exam-view").hidden = false;
   await refresh();
-  const last = Number(store.getItem("sequence") || "0");
-  if (last < lastSequence) store.setItem("sequence", String(lastSequence));
+  const last = Number(store.getItem("sequence:" + owner) || "0");
+  if (last < lastSequence) store.setItem("sequence:" + owner, String(lastSequence));
   show(0);
   flush();
   setInterval(tick, 1000);
@@ -117,9 +147,18 @@ function tick() {
 
 // MARK: - Answers: a queue sent in order until each is confirmed
 
+function signOut() {
+  sessionStorage.removeItem("token");
+  sessionStorage.removeItem("owner");
+  token = null;
+  owner = null;
+  queue = [];
+}
+
 function enqueue(write) {
+  write.owner = owner;
   queue.push(write);
-  store.setItem("queue", JSON.stringify(queue));
+  saveQueue();
   render();
   flush();
 }
@@ -130,12 +169,20 @@ async function flush() {
   let delay = 1000;
   while (queue.length > 0) {
     const write = queue[0];
+    if (write.owner !== owner) {
+      // Made for another candidate's token: never sent under this one.
+      queue.shift();
+      saveQueue();
+      continue;
+    }
     try {
       if (write.kind === "answer") {
         await api("PUT", "/api/exam/answers/" + encodeURIComponent(write.item), { option: write.option, sequence: write.sequence });
       } else {
         await api("PUT", "/api/exam/doubtful/" + encodeURIComponent(write.item), { doubtful: write.doubtful, sequence: write.sequence });
       }
+      // Another candidate signed in while it was in flight: their queue is not this one.
+      if (queue[0] !== write) continue;
       // Confirmed: it is what the server holds now (a newer write would still be queued).
       if (write.kind === "answer") {
         if (write.option) saved[write.item] = write.option; else delete saved[write.item];
@@ -143,14 +190,15 @@ async function flush() {
         doubtful[write.item] = write.doubtful;
       }
       queue.shift();
-      store.setItem("queue", JSON.stringify(queue));
+      saveQueue();
       delay = 1000;
       status(queue.length ? queue.length + " jawaban sedang dikirim…" : "Semua jawaban tersimpan di server.", false);
     } catch (error) {
+      if (queue[0] !== write) continue;
       if (error.status && error.status < 500 && error.code !== "session-paused") {
         // Refused for good (time up, finished): drop it and say so.
         queue.shift();
-        store.setItem("queue", JSON.stringify(queue));
+        saveQueue();
         status(error.message, true);
         await refresh();
       } else {
@@ -245,6 +293,12 @@ $("finish").addEventListener("click", async () => {
 
 function showScore(score) {
   finished = true;
+  // The attempt is over: nothing of it stays on the device for the next candidate.
+  if (owner) {
+    store.removeItem("queue:" + owner);
+    store.removeItem("sequence:" + owner);
+  }
+  signOut();
   $("exam-view").hidden = true;
   $("login-view").hidden = true;
   $("score-view").hidden = false;
