@@ -24,6 +24,12 @@ struct AccountTests {
                 ("short password", ["password": "pendek"], 422, "weak-password"),
                 ("common password", ["password": "bismillah123"], 422, "weak-password"),
                 ("password is the NIK", ["password": "x3201014101990001"], 422, "weak-password"),
+                ("a name with a line break", ["name": "Ani\nSegera klik tautan ini"], 422, "invalid-name"),
+                ("a name with a web address", ["name": "Ani kunjungi hadiah-cpns.example"], 422, "invalid-name"),
+                ("a name with www", ["name": "Ani www hadiah"], 422, "invalid-name"),
+                ("a name with markup", ["name": "<b>Ani</b>"], 422, "invalid-name"),
+                ("a name with digits", ["name": "Ani 0812345678"], 422, "invalid-name"),
+                ("a birth place with a slash", ["birthPlace": "Bogor/Jakarta"], 422, "invalid-birth-place"),
             ]
             for (name, change, status, code) in cases {
                 let form = client.signUpForm().merging(change) { _, new in new }
@@ -40,6 +46,19 @@ struct AccountTests {
             #expect(sameEmail.status == 409 && sameEmail.code == "duplicate-email")
             let malformed = try await client.send(.post, "/api/accounts", bytes: Array("{\"nik\":".utf8), contentType: "application/json")
             #expect(malformed.status == 400 && malformed.code == "malformed-json")
+        }
+    }
+
+    @Test("names as a KTP has them are taken; the email puts the typed name after the system's own text, marked as typed")
+    func namesAndMail() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let form = client.signUpForm().merging(["name": "Nur'aini M. Siregar-Putri, S.Kom"]) { _, new in new }
+            let created = try await client.send(.post, "/api/accounts", json: form)
+            #expect(created.status == 201, "\(created.text)")
+            let mail = try #require(try await portal.service.store.pendingMail(limit: 10).last)
+            #expect(mail.body.hasPrefix("Kode verifikasi email Anda: "))
+            #expect(mail.body.hasSuffix("Nama yang diisikan saat pendaftaran: \"Nur'aini M. Siregar-Putri, S.Kom\""))
         }
     }
 

@@ -124,6 +124,11 @@ struct PageFlowTests {
             #expect(reply.status == 303)
             page = try await admin.request(.get, "/staf/panitia")
             #expect(page.status == 200 && page.text.contains("verification.decide"))
+            // Too early while registration is open: the page says why, and nothing is announced.
+            reply = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page))])
+            #expect(reply.status == 409 && reply.text.contains("Pendaftaran masih dibuka"), "\(reply.status)")
+            try await portal.closeRegistration()
+            page = try await admin.request(.get, "/staf/panitia")
             page = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page))])
             #expect(page.status == 200 && page.text.contains("Hasil administrasi diumumkan"))
             page = try await admin.request(.post, "/staf/panitia/jadwalkan", form: [("csrf", try Browser.csrf(page))])

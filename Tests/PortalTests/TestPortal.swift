@@ -59,6 +59,13 @@ final class TestPortal: @unchecked Sendable {
         }
     }
 
+    /// Ends the registration window now (verification stays open), as the timetable would.
+    func closeRegistration() async throws {
+        var period = try await service.period()
+        period.registration.closes = clock.nowMilliseconds() - 1
+        try await service.setPeriod(staff: nil, period)
+    }
+
     static var settings: PortalSettings {
         var settings = PortalSettings()
         settings.bcryptCost = 4

@@ -14,6 +14,10 @@ struct VerificationTests {
             let id = try await client.submittedApplication(ani)
             let verifier = try await client.staff("verif-keu")
             let admin = try await client.staff("admin")
+            // While registration is open a later application could never be decided.
+            let open = try await client.send(.post, "/api/admin/announce-results", token: admin)
+            #expect(open.status == 409 && open.code == "registration-open", "\(open.text)")
+            try await portal.closeRegistration()
             let pending = try await client.send(.post, "/api/admin/announce-results", token: admin)
             #expect(pending.status == 409 && pending.code == "verification-pending")
             let list = try await client.send(.get, "/api/verifier/applications", token: verifier)
@@ -86,6 +90,7 @@ struct VerificationTests {
                 try await client.send(
                     .post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "TMS", "reasonCode": "lainnya", "note": "uji"]
                 ).status == 200)
+            try await portal.closeRegistration()
             #expect(try await client.send(.post, "/api/admin/announce-results", token: try await client.staff("admin")).status == 200)
             portal.clock.advance(seconds: 4 * 86_400 + 1)
             // Sessions last hours, not days: log in again.
@@ -93,6 +98,21 @@ struct VerificationTests {
             let late = try await client.send(
                 .post, "/api/application/objection", token: again, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
             #expect(late.status == 409 && late.code == "objection-closed", "\(late.status) \(late.text)")
+        }
+    }
+
+    @Test("nothing is announced while registration is open, nor when nobody has applied")
+    func announcingTooEarly() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let admin = try await client.staff("admin")
+            let open = try await client.send(.post, "/api/admin/announce-results", token: admin)
+            #expect(open.status == 409 && open.code == "registration-open")
+            #expect(open.text.contains("Pendaftaran masih dibuka"))
+            try await portal.closeRegistration()
+            let empty = try await client.send(.post, "/api/admin/announce-results", token: admin)
+            #expect(empty.status == 409 && empty.code == "nothing-to-announce")
+            #expect(try await portal.service.period().resultsAnnouncedAt == nil)
         }
     }
 
@@ -111,6 +131,7 @@ struct VerificationTests {
             let admin = try await client.staff("admin")
             let early = try await client.send(.post, "/api/admin/assign-seats", token: admin)
             #expect(early.status == 409 && early.code == "not-announced", "a seat before the announcement would leak the result")
+            try await portal.closeRegistration()
             #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
             let again = try await client.send(.post, "/api/admin/announce-results", token: admin)
             #expect(again.status == 409 && again.code == "already-announced")

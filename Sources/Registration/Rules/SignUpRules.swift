@@ -29,9 +29,12 @@ public enum SignUpRules {
         }
         let name = form.name.trimmingCharacters(in: .whitespaces)
         guard (2...100).contains(name.count) else { return .failure(.invalid("invalid-name", "Nama harus diisi sesuai KTP (2-100 huruf).")) }
-        guard (2...60).contains(form.birthPlace.trimmingCharacters(in: .whitespaces).count) else {
+        if let problem = KTPText.problem(name, field: "Nama") { return .failure(.invalid("invalid-name", problem)) }
+        let birthPlace = form.birthPlace.trimmingCharacters(in: .whitespaces)
+        guard (2...60).contains(birthPlace.count) else {
             return .failure(.invalid("invalid-birth-place", "Tempat lahir harus diisi sesuai KTP."))
         }
+        if let problem = KTPText.problem(birthPlace, field: "Tempat lahir") { return .failure(.invalid("invalid-birth-place", problem)) }
         guard let (year, month, day) = IndonesianDate.parseYMD(form.birthDate) else {
             return .failure(.invalid("invalid-birth-date", "Tanggal lahir harus berformat TTTT-BB-HH dan tanggal yang ada."))
         }

@@ -76,15 +76,22 @@ public struct RegistrationService: Sendable {
         return try await store.createAccount(account, passwordHash: hash, code: code, mail: verificationMail(to: checked.email, name: account.name, code: plain))
     }
 
+    /// The applicant's name in a message, after the system's own text and marked as what
+    /// was typed at sign-up: a stranger's address may receive it (the sign-up names any
+    /// email), so the name must never read as the system's instruction.
+    static func typedName(_ name: String) -> String {
+        "Nama yang diisikan saat pendaftaran: \"\(name)\""
+    }
+
     func verificationMail(to: String, name: String, code: String) -> Mail {
         Mail(
             to: to, subject: "Kode verifikasi email Seleksi",
             body: """
-                Yth. \(name),
-
                 Kode verifikasi email Anda: \(code)
                 Kode berlaku \(settings.codeMinutes) menit. Masukkan di halaman Verifikasi Email bersama alamat email ini.
-                Jika Anda tidak mendaftar, abaikan pesan ini.
+                Jika Anda tidak mendaftar, abaikan pesan ini; akun tidak aktif tanpa kode ini.
+
+                \(Self.typedName(name))
                 """,
             createdAt: now)
     }
@@ -180,10 +187,10 @@ public struct RegistrationService: Sendable {
         let mail = Mail(
             to: account.email, subject: "Atur ulang kata sandi Seleksi",
             body: """
-                Yth. \(account.name),
-
                 Kode untuk mengatur ulang kata sandi: \(plain)
                 Kode berlaku \(settings.codeMinutes) menit. Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.
+
+                \(Self.typedName(account.name))
                 """,
             createdAt: now)
         try await store.issueCode(accountID: account.id, code, mail: mail)

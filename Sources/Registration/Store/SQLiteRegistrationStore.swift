@@ -139,14 +139,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         return try await grouped.write { db in
             guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else { throw RegistrationError.noPeriod }
             var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
-            if let announced = period.resultsAnnouncedAt {
-                throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang.")
-            }
+            let submitted = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted'", arguments: [periodID]) ?? 0
             let pending = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted' AND result IS NULL", arguments: [periodID]) ?? 0
-            guard pending == 0 else {
-                throw RegistrationError("verification-pending", status: 409, "Masih ada \(pending) lamaran yang belum diverifikasi; hasil belum dapat diumumkan.")
-            }
+            if let refusal = AnnouncementRule.refusal(period: period, now: at, submitted: submitted, undecided: pending) { throw refusal }
             period.resultsAnnouncedAt = at
             try db.execute(sql: "UPDATE period SET json = ? WHERE id = ?", arguments: [try Self.json(period), periodID])
             try Self.insertAudit(db, audit)
