@@ -62,6 +62,23 @@ struct AccountTests {
         }
     }
 
+    @Test("sign-ups from one address are limited per hour; a duplicate NIK is refused before a password is hashed")
+    func signUpLimits() async throws {
+        var settings = TestPortal.settings
+        settings.signUpsPerAddress = 2
+        let portal = try await TestPortal(settings: settings)
+        try await portal.test { client in
+            #expect(try await client.send(.post, "/api/accounts", json: client.signUpForm()).status == 201)
+            let duplicate = try await client.send(.post, "/api/accounts", json: client.signUpForm(email: "lain@contoh.id"))
+            #expect(duplicate.status == 409 && duplicate.code == "duplicate-nik")
+            let third = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L"))
+            #expect(third.status == 429 && third.code == "too-many-sign-ups", "\(third.text)")
+            portal.clock.advance(seconds: 3_601)
+            let later = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L"))
+            #expect(later.status == 201, "\(later.text)")
+        }
+    }
+
     @Test("sign-up outside the registration window names the window")
     func outsideWindow() async throws {
         let portal = try await TestPortal()
@@ -125,6 +142,33 @@ struct AccountTests {
             #expect(locked.status == 429 && locked.code == "too-many-attempts")
             portal.clock.advance(seconds: 16 * 60)
             _ = try await client.login(PortalClient.nik)
+        }
+    }
+
+    @Test("one account has one budget of password guesses, by email and by NIK alike; wrong email codes do not block its password reset")
+    func limitsPerAccountAndPurpose() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            for login in [PortalClient.nik, "ani@contoh.id", "ANI@contoh.id ", PortalClient.nik, "ani@contoh.id"] {
+                let reply = try await client.send(.post, "/api/sessions", json: ["login": login, "password": "salah-salah-salah"])
+                #expect(reply.status == 401, "\(login): \(reply.text)")
+            }
+            for login in [PortalClient.nik, "ani@contoh.id"] {
+                let locked = try await client.send(.post, "/api/sessions", json: ["login": login, "password": "salah-lagi-salah"])
+                #expect(locked.status == 429 && locked.code == "too-many-attempts", "\(login) got 5 more guesses")
+            }
+            // Five wrong verification codes (the address is verified, so each is wrong) ...
+            for guess in 0..<5 {
+                let reply = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": String(format: "%06d", guess)])
+                #expect(reply.status == 422)
+            }
+            // ... leave the reset code its own budget.
+            #expect(try await client.send(.post, "/api/password-reset", json: ["email": "ani@contoh.id"]).status == 200)
+            let code = try await portal.mailedCode(to: "ani@contoh.id")
+            let reset = try await client.send(
+                .post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "madu-dan-garam-24"])
+            #expect(reset.status == 200, "\(reset.text)")
         }
     }
 

@@ -43,7 +43,7 @@ struct PortalAPI {
         // MARK: Applicant account
         table.add(api, .post, "accounts") { request, context -> Response in
             let form = try await request.decode(as: SignUp.self, context: context)
-            let account = try await service.signUp(form)
+            let account = try await service.signUp(form, address: context.clientAddress)
             return try created(AccountView(account), request, context)
         }
         table.add(api, .post, "accounts/verify-email") { request, context in

@@ -156,7 +156,7 @@ struct ApplicantPages {
             guard form.values["password"] == form.values["password2"] else {
                 throw RegistrationError.invalid("password-mismatch", "Ulangi kata sandi yang sama.")
             }
-            let account = try await service.signUp(signUp)
+            let account = try await service.signUp(signUp, address: context.clientAddress)
             return PageHelpers.redirect("/verifikasi-email?email=" + (account.email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         } catch let error as RegistrationError {
             var values = form.values

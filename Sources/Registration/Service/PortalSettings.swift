@@ -24,6 +24,8 @@ public struct PortalSettings: Sendable, Codable {
     public var loginFailuresPerAccount = 5
     public var loginFailuresPerAddress = 50
     public var loginWindowMinutes = 15
+    /// Accounts created from one address within an hour (a campus signs up many; a script far more).
+    public var signUpsPerAddress = 200
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -39,7 +41,7 @@ public struct PortalSettings: Sendable, Codable {
         case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections"
         case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
         case loginFailuresPerAccount = "login_failures_per_account", loginFailuresPerAddress = "login_failures_per_address"
-        case loginWindowMinutes = "login_window_minutes", codeMinutes = "code_minutes", mailCommand = "mail_command"
+        case loginWindowMinutes = "login_window_minutes", signUpsPerAddress = "sign_ups_per_address", codeMinutes = "code_minutes", mailCommand = "mail_command"
         case minimumAge = "minimum_age", cumlaudeMinimumGPA = "cumlaude_min_gpa", rejectionReasons = "rejection_reasons"
     }
 
@@ -66,6 +68,7 @@ public struct PortalSettings: Sendable, Codable {
         try c.encode(loginFailuresPerAccount, forKey: .loginFailuresPerAccount)
         try c.encode(loginFailuresPerAddress, forKey: .loginFailuresPerAddress)
         try c.encode(loginWindowMinutes, forKey: .loginWindowMinutes)
+        try c.encode(signUpsPerAddress, forKey: .signUpsPerAddress)
         try c.encode(codeMinutes, forKey: .codeMinutes)
         try c.encode(mailCommand, forKey: .mailCommand)
         try c.encode(minimumAge, forKey: .minimumAge)
@@ -93,6 +96,7 @@ public struct PortalSettings: Sendable, Codable {
         loginFailuresPerAccount = try c.decodeIfPresent(Int.self, forKey: .loginFailuresPerAccount) ?? d.loginFailuresPerAccount
         loginFailuresPerAddress = try c.decodeIfPresent(Int.self, forKey: .loginFailuresPerAddress) ?? d.loginFailuresPerAddress
         loginWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .loginWindowMinutes) ?? d.loginWindowMinutes
+        signUpsPerAddress = try c.decodeIfPresent(Int.self, forKey: .signUpsPerAddress) ?? d.signUpsPerAddress
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
@@ -133,6 +137,7 @@ public struct PortalSettings: Sendable, Codable {
         guard (8...72).contains(passwordMinimumLength) else { throw fail("password_min_length harus 8..72") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw fail("tls.certificate dan tls.key harus diisi bersama") }
         if let publicURL, !publicURL.hasPrefix("https://") || URL(string: publicURL)?.host == nil { throw fail("public_url harus alamat https://…") }
+        guard signUpsPerAddress >= 1 else { throw fail("sign_ups_per_address harus minimal 1") }
         guard (1...3_600).contains(idleTimeoutSeconds) else { throw fail("idle_timeout_seconds harus 1..3600") }
         guard (1...1_000_000).contains(maxConnections) else { throw fail("max_connections harus 1..1000000") }
         guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else { throw fail("documents: jenis dokumen harus unik dan tidak kosong") }

@@ -24,6 +24,8 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static func tooManyAttempts(minutes: Int) -> Self {
         Self("too-many-attempts", status: 429, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam \(minutes) menit.")
     }
+    public static let tooManySignUps = Self(
+        "too-many-sign-ups", status: 429, "Terlalu banyak akun dibuat dari alamat jaringan ini dalam satu jam terakhir. Coba lagi nanti.")
     public static let wrongCode = Self("invalid-code", status: 422, "Kode tidak berlaku atau sudah kedaluwarsa.")
     public static let emailNotVerified = Self("email-not-verified", status: 403, "Verifikasi alamat email Anda terlebih dahulu (kode dikirim ke email Anda).")
     public static let unauthenticated = Self("unauthenticated", status: 401, "Silakan masuk terlebih dahulu.")

@@ -63,10 +63,18 @@ public struct RegistrationService: Sendable {
     // MARK: - Accounts
 
     /// Creates an account and sends the email code. Allowed while registration is open.
-    public func signUp(_ form: SignUp) async throws -> Account {
+    public func signUp(_ form: SignUp, address: String) async throws -> Account {
         let period = try await period()
         try require(period.registration, "Pembuatan akun")
         let checked = try SignUpRules.check(form, passwords: passwords).get()
+        // Sign-ups per address are limited (one machine taking NIKs in bulk), and every
+        // sign-up counts, taken or not.
+        guard try await store.beginLoginAttempt(
+            limits: [("sign-up-address:" + address, settings.signUpsPerAddress)], since: now - 3_600_000, at: now) != nil
+        else { throw RegistrationError.tooManySignUps }
+        // The duplicates are refused before bcrypt is paid for.
+        if try await store.accountForLogin(periodID: period.id, nikOrEmail: checked.nik.digits) != nil { throw RegistrationError.duplicateNIK }
+        if try await store.accountForLogin(periodID: period.id, nikOrEmail: checked.email) != nil { throw RegistrationError.duplicateEmail }
         let hash = try await hashPassword(form.password)
         let (code, plain) = newCode(.verifyEmail)
         let account = Account(
@@ -101,9 +109,10 @@ public struct RegistrationService: Sendable {
     public func verifyEmail(email: String, code: String, address: String) async throws {
         let period = try await period()
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
-        let key = "code:" + email
+        let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: email)
+        let key = Self.attemptKey(found?.0, typed: email, .verifyEmail)
         let attempt = try await beginAttempt(accountKey: key, address: address)
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email),
+        guard let (account, _) = found,
             try await store.confirmEmail(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
         else { throw RegistrationError.wrongCode }
         try await succeeded(attempt, accountKey: key)
@@ -131,14 +140,27 @@ public struct RegistrationService: Sendable {
     public func login(nikOrEmail: String, password: String, address: String) async throws -> (token: String, session: AuthSession) {
         let period = try await period()
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
-        let accountKey = "applicant:" + identifier.lowercased()
-        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
         let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
+        let accountKey = Self.attemptKey(found?.0, typed: identifier, .password)
+        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
         // An unknown login costs the same bcrypt as a known one, so timing does not tell which accounts exist.
         let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
         guard let (account, _) = found, matches else { throw RegistrationError.wrongLogin }
         try await succeeded(attempt, accountKey: accountKey)
         return try await startSession(.applicant(accountID: account.id), audit: nil)
+    }
+
+    /// What a guess is limited by: what is guessed (a password, or the code of one
+    /// purpose) of which account. Keyed by the account, not by what was typed, so its
+    /// email and its NIK share one budget; by purpose, so wrong email codes do not block
+    /// the same person's password reset. A login matching no account is limited by what was typed.
+    static func attemptKey(_ account: Account?, typed: String, _ purpose: AttemptPurpose) -> String {
+        guard let account else { return "unknown:\(purpose.rawValue):" + typed.lowercased() }
+        return "account:\(account.id):\(purpose.rawValue)"
+    }
+
+    enum AttemptPurpose: String {
+        case password, verifyEmail = "verify-email", resetPassword = "reset-password"
     }
 
     /// Counts this guess against the limits per account (or code) and per address before
@@ -199,11 +221,12 @@ public struct RegistrationService: Sendable {
     public func resetPassword(email: String, code: String, newPassword: String, address: String) async throws {
         let period = try await period()
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
-        let key = "code:" + email
         // The same answer for a weak password whether or not the address has an account.
         if let problem = passwords.problem(newPassword, mustNotContain: [email]) { throw problem }
+        let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: email)
+        let key = Self.attemptKey(found?.0, typed: email, .resetPassword)
         let attempt = try await beginAttempt(accountKey: key, address: address)
-        guard let (account, _) = try await store.accountForLogin(periodID: period.id, nikOrEmail: email) else { throw RegistrationError.wrongCode }
+        guard let (account, _) = found else { throw RegistrationError.wrongCode }
         if let problem = passwords.problem(newPassword, mustNotContain: [account.nik, account.email]) {
             // Refused before the code was looked at: not a guess.
             try await store.withdrawLoginAttempt(ids: attempt)
