@@ -10,9 +10,10 @@ struct Browser {
     var cookies: [String: String] = [:]
 
     mutating func request(
-        _ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil, multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil
+        _ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil, multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> Reply {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "; ") }
         var bytes: [UInt8]?
         var contentType: String?
@@ -49,6 +50,43 @@ struct Browser {
 
 @Suite("Pages: from account to exam card with forms only")
 struct PageFlowTests {
+    @Test("sign-out works from a page made for visitors; a planted form cookie and a foreign Origin or Referer are refused")
+    func formsBeforeLogin() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            var browser = Browser(client: client)
+            var page = try await browser.request(.get, "/masuk")
+            let csrf = try Browser.csrf(page)
+            // A foreign site posting the login form: refused, whatever the token.
+            for header in [HTTPFields([.init(name: .origin, value: "https://evil.example")]), HTTPFields([.init(name: .referer, value: "https://evil.example/x")])] {
+                let foreign = try await browser.request(
+                    .post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")], headers: header)
+                #expect(foreign.status == 403 && foreign.text.contains("situs lain"), "\(header)")
+            }
+            #expect(browser.cookies["seleksi_sesi"] == nil)
+            // A cookie planted with a value of the attacker's choosing (login CSRF): refused.
+            var planted = Browser(client: client)
+            planted.cookies["seleksi_form"] = String(repeating: "ab", count: 32)
+            let forged = try await planted.request(
+                .post, "/masuk", form: [("csrf", String(repeating: "ab", count: 32)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")])
+            #expect(forged.status == 403)
+            #expect(planted.cookies["seleksi_sesi"] == nil)
+            // The same origin, then sign-out from /masuk (a page made for visitors) while signed in.
+            let same = try await browser.request(
+                .post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")],
+                headers: [.origin: "https://localhost"])
+            #expect(same.status == 303 && browser.cookies["seleksi_sesi"] != nil, "\(same.status) \(same.text)")
+            page = try await browser.request(.get, "/masuk")
+            let logout = try #require(page.text.firstMatch(of: /action="\/keluar"[^>]*><input type="hidden" name="csrf" value="([^"]+)"/))
+            let reply = try await browser.request(.post, "/keluar", form: [("csrf", String(logout.1))])
+            #expect(reply.status == 303, "\(reply.status) \(reply.text)")
+            // The session is over on the server, whatever the browser kept.
+            let after = try await browser.request(.get, "/lamaran")
+            #expect(after.status == 303 && after.headers[.location] == "/masuk")
+        }
+    }
+
     @Test("sign up, verify, apply, upload, end registration, verification, seat, both cards — all through HTML forms")
     func wholeFlowThroughPages() async throws {
         let portal = try await TestPortal()

@@ -17,10 +17,11 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     let router = Router(context: PortalRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: PortalErrorMiddleware())
+    router.add(middleware: SameOriginMiddleware(publicURL: service.settings.publicURL))
     router.add(middleware: AuthMiddleware(service: service))
     let table = RouteTable()
     PortalAPI(service: service, cache: PublicCache(clock: service.clock)).register(on: router, table: table)
-    let pages = try await PageRenderer.load()
+    let pages = try await PageRenderer.load(formTokens: FormTokens(key: try FormTokens.key(in: service.settings.data), clock: service.clock))
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."

@@ -38,7 +38,7 @@ struct ApplicantPages {
         router.get("/lupa-sandi") { request, context in anonymousForm("lupa-sandi", [:], request, context) }
         router.post("/lupa-sandi") { request, context in
             let form = try await FormFields.read(request, context: context)
-            try PageHelpers.checkFormToken(request, form)
+            try PageHelpers.checkFormToken(request, form, pages.formTokens)
             try await service.requestPasswordReset(email: form["email"])
             return PageHelpers.redirect("/atur-sandi?email=" + (form["email"].addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
@@ -47,7 +47,7 @@ struct ApplicantPages {
         }
         router.post("/atur-sandi") { request, context in
             let form = try await FormFields.read(request, context: context)
-            try PageHelpers.checkFormToken(request, form)
+            try PageHelpers.checkFormToken(request, form, pages.formTokens)
             do {
                 try await service.resetPassword(email: form["email"], code: form["code"], newPassword: form.values["password"] ?? "", address: context.clientAddress)
                 return PageHelpers.redirect("/masuk?sandi=1")
@@ -140,7 +140,7 @@ struct ApplicantPages {
     // MARK: - Account
 
     func anonymousForm(_ template: String, _ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        let token = PageHelpers.formToken(request)
+        let token = PageHelpers.formToken(request, pages.formTokens)
         var values = values
         values["csrf"] = token.value
         return PageHelpers.withFormCookie(pages.render(template, values, context: context, status: status), token)
@@ -148,7 +148,7 @@ struct ApplicantPages {
 
     func signUp(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let form = try await FormFields.read(request, context: context)
-        try PageHelpers.checkFormToken(request, form)
+        try PageHelpers.checkFormToken(request, form, pages.formTokens)
         let signUp = SignUp(
             nik: form["nik"], kk: form["kk"], name: form["name"], birthPlace: form["birthPlace"], birthDate: form["birthDate"], sex: form["sex"],
             email: form["email"], phone: form["phone"], password: form.values["password"] ?? "")
@@ -171,7 +171,7 @@ struct ApplicantPages {
 
     func verifyEmail(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let form = try await FormFields.read(request, context: context)
-        try PageHelpers.checkFormToken(request, form)
+        try PageHelpers.checkFormToken(request, form, pages.formTokens)
         do {
             if form["resend"] == "1" {
                 try await service.resendVerification(email: form["email"])
@@ -186,7 +186,7 @@ struct ApplicantPages {
 
     func login(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let form = try await FormFields.read(request, context: context)
-        try PageHelpers.checkFormToken(request, form)
+        try PageHelpers.checkFormToken(request, form, pages.formTokens)
         do {
             let (token, session) = try await service.login(nikOrEmail: form["login"], password: form.values["password"] ?? "", address: context.clientAddress)
             var response = PageHelpers.redirect("/lamaran")

@@ -12,6 +12,7 @@ import SeleksiCore
 /// cookies and redirects.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
+    let formTokens: FormTokens
 
     static let titles = [
         "beranda": "Beranda", "formasi": "Formasi", "daftar": "Buat akun", "verifikasi-email": "Verifikasi email", "masuk": "Masuk",
@@ -19,9 +20,9 @@ struct PageRenderer: Sendable {
         "kartu-ujian": "Kartu ujian", "staf-masuk": "Masuk staf", "staf-daftar": "Verifikasi", "staf-lamaran": "Lamaran", "staf-panitia": "Panitia",
     ]
 
-    static func load() async throws -> PageRenderer {
+    static func load(formTokens: FormTokens) async throws -> PageRenderer {
         guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else { throw RegistrationError("templates", status: 500, "Templat halaman tidak ditemukan.") }
-        return PageRenderer(library: try await MustacheLibrary(directory: folder))
+        return PageRenderer(library: try await MustacheLibrary(directory: folder), formTokens: formTokens)
     }
 
     /// A page with the shared header: `values` plus the signed-in user and the CSRF token.
@@ -29,6 +30,9 @@ struct PageRenderer: Sendable {
         var values = values
         values["title"] = values["title"] ?? Self.titles[template] ?? "Seleksi"
         values["csrf"] = values["csrf"] ?? context.session?.csrf
+        // The header's sign-out form carries the session's token even on a page whose own
+        // form carries an anonymous one (`/masuk` opened while signed in).
+        values["sessionCsrf"] = context.session?.csrf
         switch context.session?.principal {
         case .applicant: values["applicant"] = true
         case .staff(let staff):
@@ -114,12 +118,11 @@ enum PageHelpers {
         Cookie(name: Portal.sessionCookie, value: token, maxAge: maxAge, path: "/", secure: true, httpOnly: true, sameSite: .lax)
     }
 
-    /// The anonymous forms' token: a cookie the form must echo (double submit).
-    static func formToken(_ request: Request) -> (value: String, isNew: Bool) {
-        if let value = request.cookies[formCookie]?.value, value.count >= 32 { return (value, false) }
-        var generator = SystemRandomNumberGenerator()
-        let value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        return (value, true)
+    /// The anonymous forms' token: a cookie the form must echo (double submit), signed by
+    /// the server so that a planted cookie of someone else's choosing is not one.
+    static func formToken(_ request: Request, _ tokens: FormTokens) -> (value: String, isNew: Bool) {
+        if let value = request.cookies[formCookie]?.value, tokens.isValid(value) { return (value, false) }
+        return (tokens.issue(), true)
     }
 
     static func withFormCookie(_ response: Response, _ token: (value: String, isNew: Bool)) -> Response {
@@ -131,8 +134,8 @@ enum PageHelpers {
     }
 
     /// An anonymous form's CSRF check.
-    static func checkFormToken(_ request: Request, _ form: FormFields) throws {
-        guard let cookie = request.cookies[formCookie]?.value, !cookie.isEmpty, form["csrf"] == cookie else { throw RegistrationError.badCSRF }
+    static func checkFormToken(_ request: Request, _ form: FormFields, _ tokens: FormTokens) throws {
+        guard let cookie = request.cookies[formCookie]?.value, tokens.isValid(cookie), form["csrf"] == cookie else { throw RegistrationError.badCSRF }
     }
 
     /// A signed-in form's CSRF check: the field must be this session's token.

@@ -14,7 +14,7 @@ struct StaffPages {
         router.get("/staf/masuk") { request, context in anonymousForm([:], request, context) }
         router.post("/staf/masuk") { request, context in
             let form = try await FormFields.read(request, context: context)
-            try PageHelpers.checkFormToken(request, form)
+            try PageHelpers.checkFormToken(request, form, pages.formTokens)
             do {
                 let (token, session) = try await service.staffLogin(
                     username: form["username"], password: form.values["password"] ?? "", totp: form["totp"], address: context.clientAddress)
@@ -74,7 +74,7 @@ struct StaffPages {
     }
 
     func anonymousForm(_ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        let token = PageHelpers.formToken(request)
+        let token = PageHelpers.formToken(request, pages.formTokens)
         var values = values
         values["csrf"] = token.value
         return PageHelpers.withFormCookie(pages.render("staf-masuk", values, context: context, status: status), token)

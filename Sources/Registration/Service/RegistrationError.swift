@@ -30,6 +30,7 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static let emailNotVerified = Self("email-not-verified", status: 403, "Verifikasi alamat email Anda terlebih dahulu (kode dikirim ke email Anda).")
     public static let unauthenticated = Self("unauthenticated", status: 401, "Silakan masuk terlebih dahulu.")
     public static let forbidden = Self("forbidden", status: 403, "Anda tidak berwenang untuk tindakan ini.")
+    public static let crossSite = Self("cross-site", status: 403, "Permintaan dari situs lain ditolak. Buka halaman ini langsung dari alamat portal.")
     public static let badCSRF = Self("invalid-csrf", status: 403, "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
 
     // MARK: - Timetable

@@ -1,0 +1,50 @@
+import Crypto
+import Foundation
+import SeleksiCore
+
+/// The CSRF tokens of the forms shown before login (sign-up, sign-in, password reset).
+/// There is no session to bind them to, so the server signs each one (HMAC-SHA256 with a
+/// key of its own, kept in the data folder): a cookie planted from elsewhere with a value
+/// of the attacker's choosing does not verify, and a token expires after a day. The
+/// `Origin` check (`SameOriginMiddleware`) is what stops a foreign site from posting one.
+struct FormTokens: Sendable {
+    let keyBytes: [UInt8]
+    let clock: any ServerClock
+
+    init(key: [UInt8], clock: any ServerClock) {
+        keyBytes = key
+        self.clock = clock
+    }
+
+    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    static let lifetimeMilliseconds: Int64 = 24 * 3_600_000
+
+    /// The key in `folder/form-token.key`, made (readable only by this user) on first start.
+    static func key(in folder: String) throws -> [UInt8] {
+        let path = folder + "/form-token.key"
+        if let data = FileManager.default.contents(atPath: path), data.count == 32 { return [UInt8](data) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var generator = SystemRandomNumberGenerator()
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let data = Data(key)
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        return key
+    }
+
+    func issue() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let nonce = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let body = "\(clock.nowMilliseconds()).\(nonce)"
+        return body + "." + Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key))
+    }
+
+    func isValid(_ token: String) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let issued = Int64(parts[0]), let mac = Hex.decode(String(parts[2])) else { return false }
+        let age = clock.nowMilliseconds() - issued
+        guard age >= -60_000, age < Self.lifetimeMilliseconds else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key)
+    }
+}
