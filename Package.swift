@@ -69,11 +69,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sign-in pieces both services share: secret tokens, generated passwords, TOTP
+        // codes and bcrypt off the event loops.
+        .target(
+            name: "SeleksiAuth",
+            dependencies: [
+                "SeleksiCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The exam service a venue runs: its store, sessions, clock, answers, HTTP routes and pages.
         .target(
             name: "ExamNode",
             dependencies: [
                 "ExamEngine",
+                "SeleksiAuth",
                 "SeleksiCore",
                 "SeleksiHTTP",
                 "SeleksiStorage",
@@ -91,6 +105,7 @@ let package = Package(
         .target(
             name: "Registration",
             dependencies: [
+                "SeleksiAuth",
                 "SeleksiCore",
                 "SeleksiStorage",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -164,6 +179,7 @@ let package = Package(
             dependencies: [
                 "ExamNode",
                 "ExamEngine",
+                "SeleksiAuth",
                 "SeleksiCore",
                 "SeleksiStorage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -175,7 +191,7 @@ let package = Package(
         // Tests that start the real `seleksi` process (and a browser where one is installed).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ExamNode"],
+            dependencies: ["ExamNode", "SeleksiAuth"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

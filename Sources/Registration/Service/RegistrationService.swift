@@ -1,8 +1,5 @@
-import Crypto
 import Foundation
-import HummingbirdBcrypt
-import HummingbirdOTP
-import NIOPosix
+import SeleksiAuth
 public import SeleksiCore
 
 /// The portal's domain operations, shared by the JSON API and the pages: every
@@ -113,7 +110,7 @@ public struct RegistrationService: Sendable {
         let key = Self.attemptKey(found?.0, typed: email, .verifyEmail)
         let attempt = try await beginAttempt(accountKey: key, address: address)
         guard let (account, _) = found,
-            try await store.confirmEmail(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
+            try await store.confirmEmail(accountID: account.id, codeHash: SecretToken.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
         else { throw RegistrationError.wrongCode }
         try await succeeded(attempt, accountKey: key)
     }
@@ -182,21 +179,21 @@ public struct RegistrationService: Sendable {
     }
 
     func startSession(_ principal: Principal, audit: AuditEntry?) async throws -> (token: String, session: AuthSession) {
-        let token = Self.randomToken()
-        let session = AuthSession(principal: principal, csrf: Self.randomToken(), expiresAt: now + Int64(settings.sessionHours) * 3_600_000)
-        try await store.createSession(tokenHash: Self.digest(token), session, audit: audit)
+        let token = SecretToken.generate().text
+        let session = AuthSession(principal: principal, csrf: SecretToken.generate().text, expiresAt: now + Int64(settings.sessionHours) * 3_600_000)
+        try await store.createSession(tokenHash: SecretToken.digest(token), session, audit: audit)
         return (token, session)
     }
 
     public func authenticate(token: String) async throws -> AuthSession? {
-        try await store.session(tokenHash: Self.digest(token), now: now)
+        try await store.session(tokenHash: SecretToken.digest(token), now: now)
     }
 
     public func logout(token: String) async throws {
         if let session = try await authenticate(token: token), case .staff(let staff) = session.principal {
             try await store.appendAudit(audit(staff, "staff.logout", staff.username))
         }
-        try await store.deleteSession(tokenHash: Self.digest(token))
+        try await store.deleteSession(tokenHash: SecretToken.digest(token))
     }
 
     /// Sends a reset code if the address has an account; the answer is the same either way.
@@ -233,7 +230,7 @@ public struct RegistrationService: Sendable {
             throw problem
         }
         let hash = try await hashPassword(newPassword)
-        guard try await store.resetPassword(accountID: account.id, codeHash: Self.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
+        guard try await store.resetPassword(accountID: account.id, codeHash: SecretToken.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
         else { throw RegistrationError.wrongCode }
         try await succeeded(attempt, accountKey: key)
     }
@@ -256,8 +253,8 @@ public struct RegistrationService: Sendable {
         if let agencyID, !(try await store.agencies().contains { $0.id == agencyID }) {
             throw RegistrationError.invalid("unknown-agency", "Instansi \(agencyID) tidak dikenal.")
         }
-        let password = Self.randomPassword()
-        let secret = Self.randomPassword()
+        let password = GeneratedPassword.make()
+        let secret = GeneratedPassword.make()
         let staff = try await store.saveStaff(username: username, role: role, agencyID: agencyID, passwordHash: try await hashPassword(password), totpSecret: secret)
         try await store.appendAudit(AuditEntry(at: now, actor: "sistem", role: "system", action: "staff.create", subject: username, detail: "peran \(role.rawValue)"))
         return (staff, password, secret)
@@ -273,7 +270,7 @@ public struct RegistrationService: Sendable {
         // An unknown username costs the same bcrypt as a known one.
         let matches = try await verifyPassword(password, hash: credentials?.passwordHash ?? dummyHash)
         guard let credentials, matches,
-            let step = Self.totpStep(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
+            let step = TOTPCode.step(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
             try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
         else {
             // The typed name is not trusted as an actor: it is recorded, shortened, as detail.
@@ -290,50 +287,23 @@ public struct RegistrationService: Sendable {
         return try await startSession(.staff(credentials.staff), audit: audit)
     }
 
-    /// The 30-second step whose code matches, trying the previous, current and next step.
-    static func totpStep(secret: String, code: String, now: Int64) -> Int64? {
-        guard let value = Int(code.filter { !$0.isWhitespace }), code.count <= 8 else { return nil }
-        let current = now / 30_000
-        let totp = TOTP(secret: secret)
-        for step in [current - 1, current, current + 1] where totp.compute(date: Date(timeIntervalSince1970: Double(step * 30))) == value {
-            return step
-        }
-        return nil
-    }
-
     // MARK: - Helpers
 
     /// A hash at the configured cost that no password matches.
-    var dummyHash: String { "$2b$\(String(format: "%02d", settings.bcryptCost))$" + String(repeating: "A", count: 53) }
+    var dummyHash: String { PasswordHashing.unmatchable(cost: settings.bcryptCost) }
 
     func hashPassword(_ password: String) async throws -> String {
-        let cost = UInt8(settings.bcryptCost)
-        // bcrypt is seconds of CPU under load: keep it off the request threads.
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        try await PasswordHashing.hash(password, cost: settings.bcryptCost)
     }
 
     func verifyPassword(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await PasswordHashing.verify(password, hash: hash)
     }
 
     func newCode(_ purpose: OneTimeCode.Purpose) -> (OneTimeCode, String) {
         var generator = SystemRandomNumberGenerator()
         let plain = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-        return (OneTimeCode(purpose: purpose, codeHash: Self.digest(plain), expiresAt: now + Int64(settings.codeMinutes) * 60_000), plain)
-    }
-
-    static func digest(_ text: String) -> String { Hex.encode(SHA256.hash(data: Data(text.utf8))) }
-
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func randomPassword() -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+        return (OneTimeCode(purpose: purpose, codeHash: SecretToken.digest(plain), expiresAt: now + Int64(settings.codeMinutes) * 60_000), plain)
     }
 
     func audit(_ staff: StaffAccount, _ action: String, _ subject: String, _ detail: String = "") -> AuditEntry {
