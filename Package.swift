@@ -141,6 +141,7 @@ let package = Package(
                 "ExamNode",
                 "Registration",
                 "Portal",
+                "SeleksiAuth",
                 "SeleksiHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -191,7 +192,7 @@ let package = Package(
         // Tests that start the real `seleksi` process (and a browser where one is installed).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ExamNode", "SeleksiAuth"],
+            dependencies: ["ExamNode", "SeleksiAuth", "SeleksiCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import SeleksiAuth
+import SeleksiCore
 import NIOPosix
 
 /// `seleksi bench exam`: a real node in its own process, driven over HTTPS by this
@@ -131,7 +133,11 @@ struct ExamBench {
 
         // 2. The node, in its own process, with a proctor account.
         let proctorOutput = try runProcess(binary, ["exam-node", "proctor", "--username", "bench", "--data", data + "/node"])
-        guard let password = proctorOutput.firstMatch(of: /kata sandi (\S+)/)?.1 else { throw Failure(description: "no proctor: \(proctorOutput)") }
+        guard let credentials = proctorOutput.firstMatch(of: /kata sandi (\S+), rahasia autentikator (\S+)/) else {
+            throw Failure(description: "no proctor: \(proctorOutput)")
+        }
+        let password = credentials.1
+        let totp = TOTPCode.current(secret: String(credentials.2), now: SystemClock().nowMilliseconds())
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
         node.arguments = ["exam-node", "--data", data + "/node", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
@@ -156,7 +162,7 @@ struct ExamBench {
             (try? JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView))) as? [String: Any] ?? [:]
         }
         func text(_ value: [String: Any]) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self) }
-        let proctor = object(try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password)])))
+        let proctor = object(try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password), "totp": totp])))
         let proctorToken = (proctor["token"] as? String) ?? ""
         let session = object(
             try await control.send(
@@ -204,7 +210,7 @@ struct ExamBench {
                             .POST, "/api/exam/login",
                             json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","birthDate":"1999-01-01","device":"bench-\#(index)"}"#)
                         try login.expect(200, "login")
-                        let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([0-9a-f]+)"/).map { String($0.1) } ?? ""
+                        let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([A-Za-z0-9_-]+)"/).map { String($0.1) } ?? ""
                         // The paper is parsed after the arrival phase: a candidate's browser parses it on
                         // its own device, not on the cores the node is measured on.
                         let paper = try await connection.send(.GET, "/api/exam/paper", token: token, device: "bench-\(index)")

@@ -3,6 +3,7 @@ import ExamEngine
 import ExamNode
 import Portal
 import Registration
+import SeleksiAuth
 import SeleksiCore
 import Foundation
 import Logging
@@ -39,7 +40,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self],
+        subcommands: [Run.self, Proctor.self, Assign.self],
         defaultSubcommand: Run.self)
 
     struct Run: AsyncParsableCommand {
@@ -56,19 +57,46 @@ struct ExamNodeCommand: AsyncParsableCommand {
 
     struct Proctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "proctor", abstract: "Membuat akun pengawas (atau mengganti kata sandinya); kata sandi baru dicetak sekali.")
+            commandName: "proctor",
+            abstract: "Membuat akun pengawas (atau mengatur ulang kata sandi dan rahasia autentikatornya); keduanya dicetak sekali, sesi masuk lamanya berakhir.")
 
         @OptionGroup var options: ServerOptions
 
         @Option(help: "Nama pengguna pengawas.")
         var username: String
 
+        @Option(help: "Lokasi ujian: pengawas melihat semua sesi di lokasi ini. Tanpa ini, hanya sesi yang ditugaskan kepadanya.")
+        var venue: String?
+
         func run() async throws {
             let configuration = try options.configuration()
             let node = try await ExamNodeRunner.open(configuration)
-            let password = ExamNodeRunner.newPassword()
-            try await node.setProctor(username: username, password: password)
-            print("Pengawas \(username): kata sandi \(password) (dicetak sekali; simpan baik-baik)")
+            let password = GeneratedPassword.make()
+            let secret = try await node.setProctor(username: username, password: password, venue: venue)
+            print(
+                """
+                Pengawas \(username): kata sandi \(password), rahasia autentikator \(secret) (dicetak sekali; simpan baik-baik)
+                  untuk aplikasi autentikator: \(TOTPCode.address(secret: secret, account: username, issuer: "Seleksi node"))
+                """)
+        }
+    }
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Menugaskan pengawas ke satu sesi ujian (tercatat di log audit).")
+
+        @OptionGroup var options: ServerOptions
+
+        @Option(help: "Nama pengguna pengawas.")
+        var username: String
+
+        @Option(help: "Nomor sesi ujian.")
+        var session: String
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            let node = try await ExamNodeRunner.open(configuration)
+            try await node.assignProctor(username: username, session: session, actor: "sistem")
+            print("Pengawas \(username) ditugaskan ke sesi \(session).")
         }
     }
 }
@@ -150,10 +178,11 @@ enum ExamNodeRunner {
             print("Data contoh sudah ada di \(configuration.dataDirectory); tidak diisi ulang.")
             return
         }
-        let password = newPassword()
-        try await service.setProctor(username: "pengawas", password: password)
+        let password = GeneratedPassword.make()
+        let secret = try await service.setProctor(username: "pengawas", password: password)
         let now = SystemClock().nowMilliseconds()
         let session = try await service.createSession(venue: "Kantor Regional Contoh, Ruang 1", ruleSetID: "skd-2024", scheduledStart: now, actor: "demo")
+        try await service.assignProctor(username: "pengawas", session: session.id, actor: "demo")
         let roster = """
             participant_number,name,formation_type,birth_date,accommodations
             2024000001,Ani Lestari,general,1999-04-01,
@@ -165,7 +194,8 @@ enum ExamNodeRunner {
         try await service.openSession(session.id, actor: "demo")
         let message = """
             Data contoh dibuat (dicetak sekali):
-              Pengawas   : https://\(configuration.host):\(configuration.httpsPort)/pengawas  pengguna "pengawas", kata sandi \(password)
+              Pengawas   : https://\(configuration.host):\(configuration.httpsPort)/pengawas  pengguna "pengawas", kata sandi \(password), rahasia autentikator \(secret)
+                           (kode saat ini: seleksi portal totp --secret \(secret))
               Peserta    : https://\(configuration.host):\(configuration.httpsPort)/  PIN sesi \(session.pin)
                            2024000001 lahir 1999-04-01 (umum), 2024000002 lahir 1998-12-31 (disabilitas, tunanetra),
                            2024000003 lahir 2000-01-15 (cumlaude), 2024000004 lahir 1997-07-17 (Papua)
@@ -174,11 +204,5 @@ enum ExamNodeRunner {
             """
         // Straight to the file descriptor: the server runs on, so a buffered print would wait.
         FileHandle.standardOutput.write(Data(message.utf8))
-    }
-
-    static func newPassword() -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }

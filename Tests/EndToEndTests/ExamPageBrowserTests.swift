@@ -1,4 +1,6 @@
 import Foundation
+import SeleksiAuth
+import SeleksiCore
 import Testing
 
 /// Missing tools skip a test locally, with the reason printed; under CI (`CI=true`,
@@ -156,7 +158,9 @@ extension EndToEndTests {
         guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
         let node = NodeProcess()
         try node.start(demo: true)
-        let password = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+)/)?.1).description
+        let credentials = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+), rahasia autentikator (\S+)/))
+        let password = String(credentials.1)
+        let code = TOTPCode.current(secret: String(credentials.2), now: SystemClock().nowMilliseconds())
         // `serve` runs the portal beside the node, on its own store, with the demo period.
         let portal = try runCurl(["-sk", "https://127.0.0.1:\(node.portalHTTPSPort)/api/period", "--max-time", "5"])
         #expect(portal.contains("\"casn-demo\""), "\(portal.prefix(300))")
@@ -165,7 +169,8 @@ extension EndToEndTests {
 
         try browser.open("https://127.0.0.1:\(node.httpsPort)/pengawas")
         try browser.wait("document.getElementById('login-form')")
-        try browser.script("const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)';")
+        try browser.script(
+            "const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)'; f.totp.value = '\(code)';")
         try browser.click("#login-form button[type=submit]")
         try browser.wait("document.querySelectorAll('#sessions tr').length === 1")
         try browser.click("#sessions tr")
@@ -175,17 +180,17 @@ extension EndToEndTests {
 
         try browser.click("[data-action=pause]")
         try browser.wait("document.getElementById('session-title').textContent.includes('open') && document.getElementById('message').textContent === 'Tercatat.'")
-        let token = try proctorToken(node, password)
+        let token = try #require(try browser.script("return sessionStorage.getItem('proctor');") as? String)
         #expect(try paused(node, token) == true)
         try browser.script("document.getElementById('message').textContent = '';")
         try browser.click("[data-action=resume]")
         try browser.wait("document.getElementById('message').textContent === 'Tercatat.'")
         #expect(try paused(node, token) == false)
-    }
-
-    private func proctorToken(_ node: NodeProcess, _ password: String) throws -> String {
-        let (_, body) = try node.curl("POST", "/api/proctor/login", json: ["username": "pengawas", "password": password])
-        return ((body as? [String: Any])?["token"] as? String) ?? ""
+        // Signing out ends the token on the node, not only in the page.
+        try browser.click("#logout")
+        try browser.wait("!document.getElementById('login-view').hidden")
+        let (status, _) = try node.curl("GET", "/api/proctor/sessions", token: token)
+        #expect(status == 401)
     }
 
     private func paused(_ node: NodeProcess, _ token: String) throws -> Bool? {

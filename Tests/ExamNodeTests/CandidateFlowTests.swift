@@ -258,7 +258,7 @@ struct CandidateFlowTests {
             #expect((asProctor.status, asProctor.code) == (401, "proctor-unauthorized"))
             let anonymous = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/close")
             #expect(anonymous.status == 401)
-            let wrongPassword = try await client.refusal(.post, "/api/proctor/login", body: ["username": "pengawas", "password": "salah-sekali-ya"])
+            let wrongPassword = try await client.refusal(.post, "/api/proctor/login", body: client.proctorLogin(password: "salah-sekali-ya"))
             #expect(wrongPassword.code == "proctor-unauthorized")
             // The paper belongs to the token's holder only.
             let other = try await client.login("2024000002", pin: session.pin, birth: "1998-12-31", device: "x")

@@ -99,7 +99,7 @@ struct ClockTests {
             let tooMuch = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/extend", token: proctor, body: ["minutes": 0])
             #expect(tooMuch.status == 400)
 
-            let audit: [String: [AuditEntry]] = try await client.json(.get, "/api/proctor/audit?session=\(session.id)", token: proctor)
+            let audit: [String: [AuditEntry]] = try await client.json(.get, "/api/proctor/sessions/\(session.id)/audit", token: proctor)
             let actions = audit["entries"]!.map(\.action)
             for action in ["session-create", "roster-load", "session-open", "session-pause", "session-resume", "session-extend", "candidate-extend"] {
                 #expect(actions.contains(action), "\(action)")
@@ -182,13 +182,13 @@ struct ClockTests {
     @Test("after a restart the same paper, the same answers, and the downtime is credited and audited")
     func restart() async throws {
         let node = try await TestNode()
-        let (token, paper) = try await node.test { client in
+        let (token, paper, sessionID) = try await node.test { client in
             let (_, session) = try await node.openSession(client)
             let token = try await client.login(pin: session.pin)
             let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
             node.clock.advance(seconds: 20 * 60)
             _ = try await client.save(token, item: paper.items[0].id, option: paper.items[0].options[2].id, sequence: 1)
-            return (token, paper)
+            return (token, paper, session.id)
         }
         try await node.service.sweep()  // the last heartbeat before the crash
         node.clock.advance(seconds: 15 * 60)  // 15 minutes down
@@ -201,7 +201,7 @@ struct ClockTests {
             #expect(state.grid.first?.option == paper.items[0].options[2].id)
             #expect(state.secondsLeft == 80 * 60)
             let proctor = try await client.proctorToken()
-            let audit: [String: [AuditEntry]] = try await client.json(.get, "/api/proctor/audit", token: proctor)
+            let audit: [String: [AuditEntry]] = try await client.json(.get, "/api/proctor/sessions/\(sessionID)/audit", token: proctor)
             let credit = audit["entries"]!.first { $0.action == "node-downtime-credit" }
             #expect(credit?.details.contains("900 detik") == true)
         }

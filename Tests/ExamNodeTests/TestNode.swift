@@ -5,6 +5,7 @@ import Foundation
 import SeleksiCore
 import Hummingbird
 import HummingbirdTesting
+import SeleksiAuth
 import Synchronization
 import Testing
 
@@ -32,12 +33,16 @@ final class TestNode: @unchecked Sendable {
     let clock = ManualClock()
     var service: ExamService
     static let password = "kata-sandi-pengawas"
+    /// The authenticator secret of the proctor `pengawas`.
+    var proctorSecret = ""
+    /// The proctor's token once signed in (an authenticator code is accepted once).
+    let proctorTokens = Mutex<String?>(nil)
 
     init(settings: ExamSettings = ExamSettings()) async throws {
         folder = NSTemporaryDirectory() + "seleksi-node-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: settings)
-        try await service.setProctor(username: "pengawas", password: Self.password)
+        proctorSecret = try await service.setProctor(username: "pengawas", password: Self.password)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
@@ -50,7 +55,7 @@ final class TestNode: @unchecked Sendable {
     @discardableResult
     func test<Value: Sendable>(_ body: @escaping @Sendable (Client) async throws -> Value) async throws -> Value {
         let app = Application(router: buildExamRouter(service: service))
-        return try await app.test(.router) { client in try await body(Client(client: client)) }
+        return try await app.test(.router) { client in try await body(Client(client: client, node: self)) }
     }
 
     /// Creates an SKD session with the three-candidate roster and opens it.
@@ -67,6 +72,7 @@ final class TestNode: @unchecked Sendable {
 
 struct Client: Sendable {
     let client: any TestClientProtocol
+    let node: TestNode
 
     struct Failure: Error, CustomStringConvertible {
         let status: Int
@@ -118,9 +124,17 @@ struct Client: Sendable {
         return Failure(status: status, code: error?["code"] ?? "?", message: error?["message"] ?? String(decoding: data, as: UTF8.self))
     }
 
+    /// The proctor's token: signs in once per node, with the authenticator's current code.
     func proctorToken() async throws -> String {
-        let answer: [String: String] = try await json(.post, "/api/proctor/login", body: ["username": "pengawas", "password": TestNode.password])
+        if let token = node.proctorTokens.withLock({ $0 }) { return token }
+        let answer: [String: String] = try await json(.post, "/api/proctor/login", body: proctorLogin())
+        node.proctorTokens.withLock { $0 = answer["token"] }
         return answer["token"]!
+    }
+
+    func proctorLogin(username: String = "pengawas", password: String = TestNode.password, secret: String? = nil, offsetSteps: Int64 = 0) -> [String: String] {
+        let now = node.clock.nowMilliseconds() + offsetSteps * 30_000
+        return ["username": username, "password": password, "totp": TOTPCode.current(secret: secret ?? node.proctorSecret, now: now)]
     }
 
     func login(_ number: String = "2024000001", pin: String, birth: String = "1999-04-01", device: String = "perangkat-1") async throws -> String {

@@ -5,10 +5,17 @@ public import NIOCore
 public struct ExamRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The signed-in proctor (set by `ProctorAuthMiddleware`).
+    public var proctor: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+    }
+
+    func requireProctor() throws -> String {
+        guard let proctor else { throw ExamNodeError.proctorUnauthorized }
+        return proctor
     }
 
     /// The client address for the per-address login limit.

@@ -10,6 +10,8 @@ struct ProctorController {
     struct LoginBody: Decodable {
         let username: String
         let password: String
+        /// The code the proctor's authenticator shows now.
+        let totp: String
     }
 
     struct TokenResponse: ResponseEncodable {
@@ -47,25 +49,29 @@ struct ProctorController {
     func addRoutes(to group: RouterGroup<ExamRequestContext>) {
         group.post("login") { request, context -> TokenResponse in
             let body = try await request.decode(as: LoginBody.self, context: context)
-            return TokenResponse(token: try await service.proctorLogin(username: body.username, password: body.password))
+            return TokenResponse(
+                token: try await service.proctorLogin(username: body.username, password: body.password, totp: body.totp, address: context.clientAddress))
         }
-        group.get("sessions") { request, _ -> [SessionSummary] in
-            _ = try await proctor(request)
-            return try await service.sessions()
+        // Every other route is a signed-in proctor's, within the sessions they may reach.
+        let signedIn = group.group().add(middleware: ProctorAuthMiddleware(service: service))
+        signedIn.post("logout") { request, _ -> Done in
+            try await service.proctorLogout(token: try bearer(request))
+            return Done(ok: true)
         }
-        group.post("sessions") { request, context -> SessionSummary in
-            let actor = try await proctor(request)
+        signedIn.get("sessions") { _, context -> [SessionSummary] in
+            try await service.sessions(visibleTo: try context.requireProctor())
+        }
+        signedIn.post("sessions") { request, context -> SessionSummary in
             let body = try await request.decode(as: CreateBody.self, context: context)
-            return try await service.createSession(venue: body.venue, ruleSetID: body.ruleSet, scheduledStart: body.scheduledStart, actor: actor)
+            return try await service.createSession(
+                venue: body.venue, ruleSetID: body.ruleSet, scheduledStart: body.scheduledStart, actor: try context.requireProctor())
         }
-        group.get("sessions/:id") { request, context -> Candidates in
-            _ = try await proctor(request)
-            let id = try context.parameters.require("id")
+        signedIn.get("sessions/:id") { _, context -> Candidates in
+            let (_, id) = try await scoped(context)
             return Candidates(session: try await service.session(id), candidates: try await service.candidates(id))
         }
-        group.post("sessions/:id/roster") { request, context -> Loaded in
-            let actor = try await proctor(request)
-            let id = try context.parameters.require("id")
+        signedIn.post("sessions/:id/roster") { request, context -> Loaded in
+            let (actor, id) = try await scoped(context)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
             return Loaded(candidates: try await service.loadRoster(sessionID: id, text: text, actor: actor))
@@ -73,38 +79,52 @@ struct ProctorController {
         for (action, operation) in [
             ("open", service.openSession), ("pause", service.pauseSession), ("resume", service.resumeSession), ("close", service.closeSession),
         ] as [(String, @Sendable (String, String) async throws -> Void)] {
-            group.post("sessions/:id/\(action)") { request, context -> Done in
-                let actor = try await proctor(request)
-                try await operation(try context.parameters.require("id"), actor)
+            signedIn.post("sessions/:id/\(action)") { _, context -> Done in
+                let (actor, id) = try await scoped(context)
+                try await operation(id, actor)
                 return Done(ok: true)
             }
         }
-        group.post("sessions/:id/extend") { request, context -> Done in
-            let actor = try await proctor(request)
+        signedIn.post("sessions/:id/extend") { request, context -> Done in
+            let (actor, id) = try await scoped(context)
             let body = try await request.decode(as: MinutesBody.self, context: context)
-            try await service.extendSession(try context.parameters.require("id"), minutes: body.minutes, actor: actor)
+            try await service.extendSession(id, minutes: body.minutes, actor: actor)
             return Done(ok: true)
         }
-        group.post("sessions/:id/candidates/:number/extend") { request, context -> Done in
-            let actor = try await proctor(request)
+        signedIn.post("sessions/:id/candidates/:number/extend") { request, context -> Done in
+            let (actor, id) = try await scoped(context)
             let body = try await request.decode(as: MinutesBody.self, context: context)
-            try await service.extendCandidate(
-                try context.parameters.require("id"), participant: try context.parameters.require("number"), minutes: body.minutes, actor: actor)
+            try await service.extendCandidate(id, participant: try context.parameters.require("number"), minutes: body.minutes, actor: actor)
             return Done(ok: true)
         }
-        group.post("sessions/:id/candidates/:number/reset-device") { request, context -> Done in
-            let actor = try await proctor(request)
-            try await service.resetDevice(try context.parameters.require("id"), participant: try context.parameters.require("number"), actor: actor)
+        signedIn.post("sessions/:id/candidates/:number/reset-device") { _, context -> Done in
+            let (actor, id) = try await scoped(context)
+            try await service.resetDevice(id, participant: try context.parameters.require("number"), actor: actor)
             return Done(ok: true)
         }
-        group.get("audit") { request, _ -> Audit in
-            _ = try await proctor(request)
-            return Audit(entries: try await service.audit(session: request.uri.queryParameters["session"].map(String.init)))
+        signedIn.get("sessions/:id/audit") { _, context -> Audit in
+            let (_, id) = try await scoped(context)
+            return Audit(entries: try await service.audit(session: id))
         }
     }
 
-    private func proctor(_ request: Request) async throws -> String {
+    /// The signed-in proctor and the session of the route, if it is theirs (else "not found").
+    private func scoped(_ context: ExamRequestContext) async throws -> (proctor: String, session: String) {
+        let proctor = try context.requireProctor()
+        let id = try context.parameters.require("id")
+        try await service.requireAccess(proctor: proctor, session: id)
+        return (proctor, id)
+    }
+}
+
+/// Puts the proctor a bearer token belongs to on the request context, or refuses.
+struct ProctorAuthMiddleware: RouterMiddleware {
+    let service: ExamService
+
+    func handle(_ request: Request, context: ExamRequestContext, next: (Request, ExamRequestContext) async throws -> Response) async throws -> Response {
         guard let token = try? bearer(request) else { throw ExamNodeError.proctorUnauthorized }
-        return try await service.proctor(token: token)
+        var context = context
+        context.proctor = try await service.proctor(token: token)
+        return try await next(request, context)
     }
 }

@@ -29,7 +29,7 @@ public struct ExamNodeConfiguration: Sendable {
         }
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
-            "idle_timeout_seconds", "max_connections",
+            "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
@@ -53,6 +53,14 @@ public struct ExamNodeConfiguration: Sendable {
         if let limit = try value("login_failures_per_address", Int.self) {
             guard (1...100_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'login_failures_per_address' harus 1..100000") }
             configuration.settings.loginFailuresPerAddress = limit
+        }
+        if let minutes = try value("max_extension_minutes", Int.self) {
+            guard (0...600).contains(minutes) else { throw ConfigurationError(message: "\(file): 'max_extension_minutes' harus 0..600") }
+            configuration.settings.maxExtensionMilliseconds = Int64(minutes) * 60_000
+        }
+        if let limit = try value("proctor_login_failures_per_address", Int.self) {
+            guard (1...10_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'proctor_login_failures_per_address' harus 1..10000") }
+            configuration.settings.proctorLoginFailuresPerAddress = limit
         }
         if let url = try value("public_url", String.self) {
             guard url.hasPrefix("https://"), URL(string: url)?.host != nil else { throw ConfigurationError(message: "\(file): 'public_url' harus alamat https://…") }

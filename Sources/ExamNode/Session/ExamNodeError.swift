@@ -44,6 +44,11 @@ public struct ExamNodeError: PublicError, Hashable, CustomStringConvertible {
     public static func invalidRoster(_ problems: [String]) -> ExamNodeError {
         ExamNodeError("invalid-roster", status: 422, "Daftar peserta ditolak; tidak ada yang disimpan:\n" + problems.joined(separator: "\n"))
     }
+    public static func extensionCap(usedMinutes: Int64, capMinutes: Int64) -> ExamNodeError {
+        ExamNodeError(
+            "extension-cap", status: 409,
+            "Tambahan waktu paling banyak \(capMinutes) menit per peserta; sudah ditambah \(usedMinutes) menit. Keputusan lebih dari itu dicatat panitia, bukan di node.")
+    }
     public static func invalid(_ detail: String) -> ExamNodeError { ExamNodeError("invalid-request", status: 400, detail) }
     public static let wrongState = ExamNodeError("wrong-state", status: 409, "Tindakan ini tidak dapat dilakukan pada keadaan sesi sekarang.")
 }

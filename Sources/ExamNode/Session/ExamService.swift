@@ -2,7 +2,7 @@ import Crypto
 import ExamEngine
 public import Foundation
 import GRDB
-import HummingbirdBcrypt
+import SeleksiAuth
 import SeleksiStorage
 import Synchronization
 public import SeleksiCore
@@ -25,6 +25,8 @@ public struct ExamService: Sendable {
     let papers = PaperCache<Paper>()
     /// Recent wrong logins per client address (`ExamSettings.loginFailuresPerAddress`).
     let addressFailures = AddressFailures()
+    /// Recent wrong proctor sign-ins, per address and per name.
+    let proctorFailures = AddressFailures()
 
     public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
@@ -35,67 +37,25 @@ public struct ExamService: Sendable {
 
     var writer: any DatabaseWriter { database.writer }
 
-    // MARK: - Proctors
-
-    /// Adds (or replaces the password of) a proctor account.
-    public func setProctor(username: String, password: String) async throws {
-        guard !username.isEmpty, password.count >= 10 else {
-            throw ExamNodeError.invalid("Nama pengguna wajib diisi dan kata sandi minimal 10 karakter.")
-        }
-        let hash = Bcrypt.hash(password, cost: 10)
-        let now = clock.nowMilliseconds()
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO proctor (username, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash",
-                arguments: [username, hash, now])
-            try Self.audit(db, now, actor: "sistem", "proctor-set", details: username)
-        }
-    }
-
-    public func proctorLogin(username: String, password: String) async throws -> String {
-        let hash = try await writer.read { db in
-            try String.fetchOne(db, sql: "SELECT password_hash FROM proctor WHERE username = ?", arguments: [username])
-        }
-        // Verify against a dummy hash for unknown names so timing does not reveal them.
-        let valid = Bcrypt.verify(password, hash: hash ?? Self.dummyHash) && hash != nil
-        let now = clock.nowMilliseconds()
-        guard valid else {
-            try await writer.write { db in try Self.audit(db, now, actor: username, "proctor-login-failed") }
-            throw ExamNodeError.proctorUnauthorized
-        }
-        let token = Self.randomToken()
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO proctor_token (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [Self.digest(token), username, now, now + settings.proctorTokenMilliseconds])
-            try Self.audit(db, now, actor: username, "proctor-login")
-        }
-        return token
-    }
-
-    /// The proctor a bearer token belongs to.
-    public func proctor(token: String) async throws -> String {
-        let now = clock.nowMilliseconds()
-        let name = try await writer.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT username FROM proctor_token WHERE token_hash = ? AND expires_at > ?",
-                arguments: [Self.digest(token), now])
-        }
-        guard let name else { throw ExamNodeError.proctorUnauthorized }
-        return name
-    }
-
     public func createSession(venue: String, ruleSetID: String, scheduledStart: Int64, actor: String) async throws -> SessionSummary {
         let venue = venue.trimmingCharacters(in: .whitespaces)
         guard !venue.isEmpty else { throw ExamNodeError.invalid("Nama lokasi ujian wajib diisi.") }
         _ = try catalog.entry(ruleSetID)
-        let id = "sesi-" + Self.randomToken().prefix(10)
+        let id = "sesi-" + SecretToken.generate().digest.prefix(10)
         let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
         let now = clock.nowMilliseconds()
         try await writer.write { db in
+            // A proctor set to a venue creates sessions there only; the creator watches it.
+            let proctor = try Row.fetchOne(db, sql: "SELECT venue FROM proctor WHERE username = ?", arguments: [actor])
+            if let own = proctor?["venue"] as String?, own != venue {
+                throw ExamNodeError("wrong-venue", status: 403, "Anda pengawas di \(own); sesi di lokasi lain tidak dapat Anda buat.")
+            }
             try db.execute(
                 sql: "INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES (?, ?, ?, ?, ?, 'created', ?)",
                 arguments: [id, venue, ruleSetID, scheduledStart, pin, now])
+            if proctor != nil {
+                try db.execute(sql: "INSERT INTO proctor_assignment (username, session_id) VALUES (?, ?)", arguments: [actor, id])
+            }
             try Self.audit(db, now, actor: actor, "session-create", session: id, details: "\(venue), \(ruleSetID)")
         }
         return try await session(id)
@@ -207,19 +167,32 @@ public struct ExamService: Sendable {
 
     public func extendSession(_ id: String, minutes: Int, actor: String) async throws {
         guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
+        let cap = settings.maxExtensionMilliseconds
         try await transition(id, actor: actor, action: "session-extend", details: "\(minutes) menit") { db, state, _ in
             guard state != "closed" else { throw ExamNodeError.wrongState }
+            // Every candidate gets it: the one with most time added already sets the limit.
+            let most = try Int64.fetchOne(
+                db, sql: "SELECT s.extension_ms + COALESCE(MAX(c.extension_ms), 0) FROM exam_session s LEFT JOIN candidate c ON c.session_id = s.id WHERE s.id = ?",
+                arguments: [id]) ?? 0
+            guard most + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: most / 60_000, capMinutes: cap / 60_000) }
             try db.execute(sql: "UPDATE exam_session SET extension_ms = extension_ms + ? WHERE id = ?", arguments: [minutes * 60_000, id])
         }
     }
 
     public func extendCandidate(_ id: String, participant: String, minutes: Int, actor: String) async throws {
         guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
+        let cap = settings.maxExtensionMilliseconds
         try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, _, _ in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT finished_at FROM candidate WHERE session_id = ? AND participant_number = ?", arguments: [id, participant])
+                db,
+                sql: """
+                    SELECT c.finished_at, c.extension_ms + s.extension_ms AS added FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                    WHERE c.session_id = ? AND c.participant_number = ?
+                    """, arguments: [id, participant])
             else { throw ExamNodeError.unknownCandidate }
             guard (row["finished_at"] as Int64?) == nil else { throw ExamNodeError.alreadyFinished }
+            let added: Int64 = row["added"]
+            guard added + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: added / 60_000, capMinutes: cap / 60_000) }
             try db.execute(
                 sql: "UPDATE candidate SET extension_ms = extension_ms + ? WHERE session_id = ? AND participant_number = ?",
                 arguments: [minutes * 60_000, id, participant])
@@ -273,10 +246,14 @@ public struct ExamService: Sendable {
         }
     }
 
+    /// The audit log of one session (with the node's downtime credits, which concern every
+    /// running session), or all of it.
     public func audit(session: String?) async throws -> [AuditEntry] {
         try await writer.read { db in
             let rows = try session.map {
-                try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE session_id = ? ORDER BY id", arguments: [$0])
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM audit_log WHERE session_id = ? OR (session_id IS NULL AND action = 'node-downtime-credit') ORDER BY id",
+                    arguments: [$0])
             } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
             return rows.map {
                 AuditEntry(at: $0["at_ms"], actor: $0["actor"], action: $0["action"], sessionID: $0["session_id"], participantNumber: $0["participant_number"], details: $0["details"])
@@ -293,7 +270,7 @@ public struct ExamService: Sendable {
         if let wait = await addressFailures.begin(address, now: now, limit: settings.loginFailuresPerAddress, window: settings.lockoutMilliseconds) {
             throw ExamNodeError.lockedOut(seconds: (wait + 999) / 1000)
         }
-        let token = Self.randomToken()
+        let token = SecretToken.generate().text
         let outcome: Result<CandidateLogin, ExamNodeError>
         do { outcome = try await attemptLogin(participant: participant, pin: pin, birthDate: birthDate, device: device, token: token, now: now) } catch {
             addressFailures.end(address, wrongGuess: false, at: now)
@@ -758,18 +735,10 @@ public struct ExamService: Sendable {
         return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
 
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-    }
-
-    static func digest(_ token: String) -> String {
-        hex(SHA256.hash(data: Data(token.utf8)))
-    }
+    static func digest(_ token: String) -> String { SecretToken.digest(token) }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 
-    static let dummyHash = Bcrypt.hash("seleksi-dummy-password", cost: 10)
 }
 
 /// Something derived from a candidate's paper (its item ids, its rendered JSON), kept in

@@ -9,6 +9,12 @@ public struct ExamSettings: Sendable {
     public var loginFailuresPerAddress = 30
     /// How often the node records that it is alive; a longer silence is downtime.
     public var heartbeatMilliseconds: Int64 = 1_000
+    /// Wrong proctor sign-ins from one address within the lockout time before it waits.
+    public var proctorLoginFailuresPerAddress = 10
+    /// The bcrypt cost of proctor passwords.
+    public var proctorBcryptCost = 10
+    /// Extra time a candidate may be given in all (their own and the session's extensions).
+    public var maxExtensionMilliseconds: Int64 = 30 * 60_000
     /// Proctor sign-ins last this long.
     public var proctorTokenMilliseconds: Int64 = 12 * 3_600_000
 

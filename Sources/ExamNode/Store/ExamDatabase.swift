@@ -230,6 +230,22 @@ public struct ExamDatabase: Sendable {
         migrator.registerMigration("v3-finish-problem") { db in
             try db.execute(sql: "ALTER TABLE candidate ADD COLUMN finish_problem TEXT")
         }
+        // Proctors sign in with an authenticator code too, and reach only their sessions:
+        // those assigned to them, or every session of the venue they are set to. An account
+        // from before has no secret and must be reset (`seleksi exam-node proctor`).
+        migrator.registerMigration("v4-proctor-scope") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE proctor ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE proctor ADD COLUMN last_totp_step INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE proctor ADD COLUMN venue TEXT;
+                    CREATE TABLE proctor_assignment (
+                        username TEXT NOT NULL REFERENCES proctor(username),
+                        session_id TEXT NOT NULL REFERENCES exam_session(id),
+                        PRIMARY KEY (username, session_id)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

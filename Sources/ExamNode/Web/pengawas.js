@@ -22,7 +22,7 @@ $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   try {
-    token = (await api("POST", "/api/proctor/login", { username: form.get("username"), password: form.get("password") })).token;
+    token = (await api("POST", "/api/proctor/login", { username: form.get("username"), password: form.get("password"), totp: form.get("totp") })).token;
     sessionStorage.setItem("proctor", token);
     $("who").textContent = form.get("username");
     begin();
@@ -31,7 +31,14 @@ $("login-form").addEventListener("submit", async (event) => {
   }
 });
 
+$("logout").addEventListener("click", async () => {
+  try { await api("POST", "/api/proctor/logout"); } catch (error) { /* signed out either way */ }
+  sessionStorage.removeItem("proctor");
+  location.reload();
+});
+
 function begin() {
+  $("logout").hidden = false;
   $("login-view").hidden = true;
   $("main-view").hidden = false;
   load();
