@@ -174,25 +174,46 @@ public enum DocumentFiles {
     /// Folders known to exist, so that a write does not ask the file system again.
     static let madeFolders = Mutex<Set<String>>([])
 
-    /// Writes a file whose name carries its content's digest, straight to that name, and
-    /// flushes it. No temporary file and no rename are needed: nothing refers to the name
-    /// until the store records it after this returns, and a torn write left by a crash is
-    /// an unreferenced file, never a document.
+    /// Writes a file whose name carries its content's digest. A name that already exists
+    /// holds that content and was committed by an earlier write: it is never opened for
+    /// writing again (two uploads of the same file once shared one `O_TRUNC` open, so a
+    /// failing second write could tear the first's committed document). New content goes
+    /// to a temporary file, is flushed, and is renamed into place, and the folder is
+    /// flushed too, so the name appears whole or not at all, and survives a power cut.
     public static func writeContentAddressed(_ bytes: [UInt8], to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !madeFolders.withLock({ $0.contains(folder) }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             madeFolders.withLock { _ = $0.insert(folder) }
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
-        defer { close(descriptor) }
+        var existing = stat()
+        if stat(path, &existing) == 0, existing.st_size == off_t(bytes.count) { return }
+        let failure = RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.")
+        let temporary = path + ".part-" + UUID().uuidString
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure }
         var written = 0
         while written < bytes.count {
             let result = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            guard result > 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+            guard result > 0 else {
+                close(descriptor)
+                unlink(temporary)
+                throw failure
+            }
             written += result
         }
+        guard fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw failure
+        }
+        try flushFolder(folder)
+    }
+
+    /// Makes a rename in `folder` durable (the folder's entry, not only the file's bytes).
+    static func flushFolder(_ folder: String) throws {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        defer { close(descriptor) }
         guard fsync(descriptor) == 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
     }
 
@@ -211,6 +232,7 @@ public enum DocumentFiles {
             try handle.synchronize()
             try handle.close()
             if rename(temporary, path) != 0 { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+            try flushFolder(folder)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
