@@ -37,14 +37,18 @@ enum PortalDemo {
             .init(id: "BKN-PK-003", periodID: "", agencyID: "bkn", position: "Pranata Komputer Terampil", unit: "Kantor Pusat", location: "Jakarta", educationLevel: .d3, majors: ["Teknik Informatika", "Manajemen Informatika"], quota: 5, type: .general),
         ]
         for formation in formations { try await service.addFormation(staff: nil, formation) }
-        let examDay = now + 62 * day
-        for (index, location) in ["Jakarta", "Kupang", "Manokwari", "Banjarmasin"].enumerated() {
-            for session in 1...4 {
+        // Four sessions a day at the hours a CAT venue keeps, in the venue's own zone.
+        let hours = [(7, 30), (9, 30), (13, 0), (15, 0)]
+        let venues: [(String, IndonesianTimeZone)] = [("Jakarta", .wib), ("Kupang", .wita), ("Manokwari", .wit), ("Banjarmasin", .wita)]
+        for (index, (location, zone)) in venues.enumerated() {
+            let examDay = zone.local(now + 62 * day)
+            for (session, (hour, minute)) in hours.enumerated() {
                 try await service.addSlot(
                     staff: nil,
                     ExamSlot(
-                        id: "\(location.lowercased())-\(session)", periodID: "", venue: "Kantor Regional BKN \(location), Ruang CAT \(index + 1)", location: location,
-                        startsAt: examDay + Int64(session - 1) * 2 * 3_600_000, sessionNumber: session, capacity: 50))
+                        id: "\(location.lowercased())-\(session + 1)", periodID: "", venue: "Kantor Regional BKN \(location), Ruang CAT \(index + 1)", location: location,
+                        startsAt: zone.instant(localDay: examDay.year, examDay.month, examDay.day, hour: hour, minute: minute), timeZone: zone,
+                        sessionNumber: session + 1, capacity: 50))
             }
         }
         var lines = ["Data contoh portal dibuat (dicetak sekali):", "  Portal: https://\(service.settings.host):\(service.settings.httpsPort)/  (staf: /staf/masuk)"]

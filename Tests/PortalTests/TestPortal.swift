@@ -51,8 +51,8 @@ final class TestPortal: @unchecked Sendable {
             Formation(
                 id: "BKN-2", periodID: "", agencyID: "bkn", position: "Analis Kepegawaian", unit: "Pusat", location: "Jakarta",
                 educationLevel: .s1, majors: ["Psikologi", "Teknik Informatika"], quota: 1, type: .general))
-        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-1", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day, sessionNumber: 1, capacity: 1))
-        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-2", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day + 7_200_000, sessionNumber: 2, capacity: 5))
+        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-1", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day, timeZone: .wib, sessionNumber: 1, capacity: 1))
+        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-2", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day + 7_200_000, timeZone: .wib, sessionNumber: 2, capacity: 5))
         for (username, role, agency) in [("admin", StaffRole.admin, nil), ("verif-keu", .verifier, "kemenkeu"), ("verif-bkn", .verifier, "bkn")] as [(String, StaffRole, String?)] {
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             staffSecrets[username] = (password, secret)

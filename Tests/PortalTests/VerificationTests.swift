@@ -101,6 +101,42 @@ struct VerificationTests {
         }
     }
 
+    @Test("a venue's slot is shown in the venue's own zone, labelled: Kupang in WITA, Manokwari in WIT, Jakarta in WIB")
+    func venueTimeZones() async throws {
+        let portal = try await TestPortal()
+        let kupang = IndonesianTimeZone.wita.instant(localDay: 2026, 9, 20, hour: 7, minute: 30)
+        let manokwari = IndonesianTimeZone.wit.instant(localDay: 2026, 9, 20, hour: 13, minute: 0)
+        try await portal.service.addSlot(
+            staff: nil, ExamSlot(id: "kpg-1", periodID: "", venue: "UPT BKN Kupang", location: "Kupang", startsAt: kupang, timeZone: .wita, sessionNumber: 1, capacity: 5))
+        try await portal.service.addSlot(
+            staff: nil,
+            ExamSlot(id: "mkw-3", periodID: "", venue: "Kanreg XIV Manokwari", location: "Manokwari", startsAt: manokwari, timeZone: .wit, sessionNumber: 3, capacity: 5))
+        let slots = try await portal.service.slots()
+        #expect(slots.first { $0.id == "kpg-1" }?.localStart == "20 September 2026 07.30 WITA")
+        #expect(slots.first { $0.id == "mkw-3" }?.localStart == "20 September 2026 13.00 WIT")
+        // The same instant as the national timetable would print it.
+        #expect(IndonesianDate.dateTime(kupang) == "20 September 2026 06.30 WIB")
+        try await portal.test { client in
+            // The committee's slot list reads each in its venue's zone.
+            var admin = Browser(client: client)
+            var page = try await admin.request(.get, "/staf/masuk")
+            let secrets = portal.staffSecrets["admin"]!
+            _ = try await admin.request(
+                .post, "/staf/masuk", form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", secrets.password), ("totp", portal.totp("admin"))])
+            page = try await admin.request(.get, "/staf/panitia")
+            #expect(page.text.contains("20 September 2026 07.30 WITA") && page.text.contains("20 September 2026 13.00 WIT"))
+            // A slot without its zone is refused.
+            // The page's sign-in used this step's code; the next step's is still accepted.
+            let signIn = try await client.send(
+                .post, "/api/staff/sessions", json: ["username": "admin", "password": secrets.password, "totp": portal.totp("admin", offsetSteps: 1)])
+            let token = try #require(signIn["token"] as? String)
+            let missing = try await client.send(
+                .post, "/api/admin/slots", token: token,
+                json: ["id": "x-1", "periodID": "", "venue": "V", "location": "Kupang", "startsAt": kupang, "sessionNumber": 1, "capacity": 1, "assigned": 0])
+            #expect(missing.status == 400)
+        }
+    }
+
     @Test("nothing is announced while registration is open, nor when nobody has applied")
     func announcingTooEarly() async throws {
         let portal = try await TestPortal()

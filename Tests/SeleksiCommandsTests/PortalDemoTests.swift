@@ -21,6 +21,12 @@ struct PortalDemoTests {
         let (_, formations, _) = try await service.formations(FormationFilter(pageSize: 100))
         #expect(Set(formations.map(\.type)) == Set(FormationType.allCases))
         #expect(try await service.testLocations().count == 4)
+        // Slots at a venue's ordinary hours, in the venue's own zone.
+        let slots = try await service.slots()
+        for (id, time) in [("kupang-1", "07.30 WITA"), ("jakarta-3", "13.00 WIB"), ("manokwari-4", "15.00 WIT"), ("banjarmasin-2", "09.30 WITA")] {
+            let start = slots.first { $0.id == id }?.localStart ?? "-"
+            #expect(start.hasSuffix(time), "\(id): \(start)")
+        }
         let staff = try await service.store.audit(AuditFilter(action: "staff.create"))
         #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn", "pengawas", "pewawancara"])
         try await PortalDemo.fill(service)

@@ -222,7 +222,7 @@ struct PortalAPI {
         let (account, application, seat) = try await service.examCard(accountID: accountID)
         return ExamCardView(
             participantNumber: seat.participantNumber, name: account.name, agency: application.formation.agencyName, position: application.formation.position,
-            venue: seat.slot.venue, location: seat.slot.location, date: IndonesianDate.dateTime(seat.slot.startsAt), startsAt: seat.slot.startsAt,
+            venue: seat.slot.venue, location: seat.slot.location, date: seat.slot.localStart, startsAt: seat.slot.startsAt,
             session: seat.slot.sessionNumber, rules: examCardRules)
     }
 

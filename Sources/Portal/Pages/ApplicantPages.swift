@@ -78,7 +78,7 @@ struct ApplicantPages {
             values["participantNumber"] = seat.participantNumber
             values["venue"] = seat.slot.venue
             values["location"] = seat.slot.location
-            values["date"] = IndonesianDate.dateTime(seat.slot.startsAt)
+            values["date"] = seat.slot.localStart
             values["session"] = seat.slot.sessionNumber
             values["rules"] = examCardRules
             return pages.render("kartu-ujian", values, context: context)

@@ -141,7 +141,7 @@ struct StaffPages {
             "actor": filter.actor ?? "", "action": filter.action ?? "",
         ]
         values["slots"] = try await service.slots().map {
-            ["id": $0.id, "venue": $0.venue, "location": $0.location, "date": IndonesianDate.dateTime($0.startsAt), "session": $0.sessionNumber, "assigned": $0.assigned, "capacity": $0.capacity]
+            ["id": $0.id, "venue": $0.venue, "location": $0.location, "date": $0.localStart, "session": $0.sessionNumber, "assigned": $0.assigned, "capacity": $0.capacity]
         }
         return pages.render("staf-panitia", values.merging(extra) { _, b in b }, context: context, status: status)
     }

@@ -89,17 +89,26 @@ public struct ExamSlot: Sendable, Codable, Hashable {
     /// The test location applicants choose (usually a city with a regional office).
     public var location: String
     public var startsAt: Int64
+    /// The venue's zone: the slot's time is shown in it, labelled (a Kupang card says WITA).
+    public var timeZone: IndonesianTimeZone
     /// 1-4 on a typical day.
     public var sessionNumber: Int
     public var capacity: Int
     public var assigned: Int
 
-    public init(id: String, periodID: String, venue: String, location: String, startsAt: Int64, sessionNumber: Int, capacity: Int, assigned: Int = 0) {
+    /// The slot's start as the venue reads it.
+    public var localStart: String { IndonesianDate.dateTime(startsAt, in: timeZone) }
+
+    public init(
+        id: String, periodID: String, venue: String, location: String, startsAt: Int64, timeZone: IndonesianTimeZone, sessionNumber: Int, capacity: Int,
+        assigned: Int = 0
+    ) {
         self.id = id
         self.periodID = periodID
         self.venue = venue
         self.location = location
         self.startsAt = startsAt
+        self.timeZone = timeZone
         self.sessionNumber = sessionNumber
         self.capacity = capacity
         self.assigned = assigned

@@ -1,4 +1,5 @@
 import Foundation
+public import SeleksiCore
 
 /// A window of the timetable, inclusive of both ends, in milliseconds since 1970.
 public struct Window: Sendable, Codable, Hashable {
@@ -73,9 +74,12 @@ public enum IndonesianDate {
         return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
     }
 
-    public static func dateTime(_ milliseconds: Int64) -> String {
-        let c = components(milliseconds)
-        return "\(date(milliseconds)) \(String(format: "%02d.%02d", c.hour!, c.minute!)) WIB"
+    public static func dateTime(_ milliseconds: Int64) -> String { dateTime(milliseconds, in: .wib) }
+
+    /// "12 Februari 2027 07.30 WITA": a venue's time, in the venue's zone, labelled.
+    public static func dateTime(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
+        let c = zone.local(milliseconds)
+        return "\(c.day) \(months[c.month - 1]) \(c.year) \(String(format: "%02d.%02d", c.hour, c.minute)) \(zone.rawValue)"
     }
 
     /// 23:59:59.999 WIB of the day `plusDays` calendar days after `milliseconds`.

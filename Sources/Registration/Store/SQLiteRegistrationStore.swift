@@ -103,6 +103,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                         """)
             }
         }
+        // A slot's time is the venue's: its zone is kept with it (slots from before were WIB).
+        migrator.registerMigration("v2-slot-time-zone") { db in
+            try db.execute(sql: "ALTER TABLE exam_slot ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'WIB' CHECK (time_zone IN ('WIB', 'WITA', 'WIT'))")
+        }
         return migrator
     }
 
@@ -276,11 +280,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET venue = excluded.venue, location = excluded.location, starts_at = excluded.starts_at,
-                      session_number = excluded.session_number, capacity = excluded.capacity
+                      session_number = excluded.session_number, capacity = excluded.capacity, time_zone = excluded.time_zone
                     """,
-                arguments: [slot.id, slot.periodID, slot.venue, slot.location, slot.startsAt, slot.sessionNumber, slot.capacity])
+                arguments: [slot.id, slot.periodID, slot.venue, slot.location, slot.startsAt, slot.sessionNumber, slot.capacity, slot.timeZone.rawValue])
             try Self.insertAudit(db, audit)
         }
     }
@@ -288,7 +292,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     static func slot(_ row: Row) -> ExamSlot {
         ExamSlot(
             id: row["id"], periodID: row["period_id"], venue: row["venue"], location: row["location"], startsAt: row["starts_at"],
-            sessionNumber: row["session_number"], capacity: row["capacity"], assigned: row["assigned"])
+            timeZone: IndonesianTimeZone(rawValue: row["time_zone"]) ?? .wib, sessionNumber: row["session_number"], capacity: row["capacity"],
+            assigned: row["assigned"])
     }
 
     public func slots(periodID: String) async throws -> [ExamSlot] {
