@@ -97,7 +97,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Web")],
+            resources: [.copy("Web"), .copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
         // The portal's domain and its store: periods, accounts, formations, applications,

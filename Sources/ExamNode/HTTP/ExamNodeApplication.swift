@@ -10,6 +10,11 @@ public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> 
     router.add(middleware: ErrorMiddleware(internalMessage: "Terjadi kesalahan di server. Jawaban yang sudah tersimpan tetap aman."))
     CandidateController(service: service).addRoutes(to: router.group("api/exam"))
     ProctorController(service: service).addRoutes(to: router.group("api/proctor"))
+    let resources = Bundle.module.resourcePath ?? "."
+    router.get("/openapi.json") { _, _ in
+        guard let data = FileManager.default.contents(atPath: resources + "/openapi.json") else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"], body: .init(byteBuffer: .init(bytes: data)))
+    }
     if let web = Bundle.module.resourcePath.map({ $0 + "/Web" }) {
         router.get("/") { _, _ in try page(web + "/ujian.html") }
         router.get("/pengawas") { _, _ in try page(web + "/pengawas.html") }

@@ -1,0 +1,31 @@
+import Foundation
+import HTTPTypes
+@testable import ExamNode
+import Testing
+
+@Suite("Exam node: the OpenAPI document matches the routes")
+struct ExamOpenAPITests {
+    @Test("/openapi.json is served, and every operation it documents is a route of the node")
+    func documentedOperationsExist() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (status, data) = try await client.send(.get, "/openapi.json")
+            #expect(status == 200)
+            let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var operations = 0
+            for (path, methods) in paths {
+                for method in methods.keys where ["get", "put", "post", "delete", "patch"].contains(method) {
+                    operations += 1
+                    let concrete = path.replacingOccurrences(of: "{id}", with: "sesi-x").replacingOccurrences(of: "{number}", with: "2024000001")
+                        .replacingOccurrences(of: "{item}", with: "x").replacingOccurrences(of: "{file}", with: "ujian.js")
+                    let (code, body) = try await client.send(HTTPRequest.Method(method.uppercased())!, concrete)
+                    let error = (try? JSONSerialization.jsonObject(with: body) as? [String: Any])?["error"] as? [String: Any]
+                    // Reached a handler: anything but the router's own "no such route".
+                    #expect(!(code == 404 && error?["code"] as? String == "not-found"), "\(method) \(path) is documented but not served")
+                }
+            }
+            #expect(operations >= 20)
+        }
+    }
+}
