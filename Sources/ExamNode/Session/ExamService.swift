@@ -89,6 +89,10 @@ public struct ExamService: Sendable {
         }
         let now = clock.nowMilliseconds()
         try await writer.write { [rows] db in
+            // Only before the session opens: after that a roster would change who may sit.
+            guard try String.fetchOne(db, sql: "SELECT state FROM exam_session WHERE id = ?", arguments: [sessionID]) == "created" else {
+                throw ExamNodeError.wrongState
+            }
             let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [sessionID]) ?? 0
             guard existing == 0 else { throw ExamNodeError.rosterAlreadyLoaded }
             for (candidate, allowed, paper, fingerprint) in rows {
@@ -148,7 +152,8 @@ public struct ExamService: Sendable {
             }
             let running = try String.fetchAll(
                 db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NOT NULL", arguments: [id])
-            for number in running { try service.finish(db, session: id, participant: number, reason: "proctor-close", now: now) }
+            // Each on its own: one that cannot be scored is shown to the proctor, and the others finish.
+            for number in running { try service.finishIsolated(db, session: id, participant: number, reason: "proctor-close", now: now) }
             // Who never started is absent (TH): no score, not a fail.
             let absent = try String.fetchAll(
                 db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NULL", arguments: [id])
@@ -182,7 +187,8 @@ public struct ExamService: Sendable {
     public func extendCandidate(_ id: String, participant: String, minutes: Int, actor: String) async throws {
         guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
         let cap = settings.maxExtensionMilliseconds
-        try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, _, _ in
+        try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, state, _ in
+            guard state != "closed" else { throw ExamNodeError.wrongState }
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -282,7 +288,10 @@ public struct ExamService: Sendable {
             guessed = [ExamNodeError.wrongCredentials.code, ExamNodeError.lockedOut(seconds: 0).code].contains(refusal.code)
         }
         addressFailures.end(address, wrongGuess: guessed, at: now)
-        return try outcome.get()
+        let login = try outcome.get()
+        // The first paper fetch then finds its candidate in memory.
+        tokenOwners.set(CandidateCredential(token: token, device: device).digest, session: login.sessionID, participant: login.participantNumber)
+        return login
     }
 
     /// Checks a login and records its outcome (a wrong guess is committed before the refusal).
@@ -339,8 +348,27 @@ public struct ExamService: Sendable {
     public func paperJSON(_ credential: CandidateCredential) async throws -> [UInt8] {
         let now = clock.nowMilliseconds()
         let tokenHash = credential.digest
+        // The paper first, from memory or a reader: a clock never starts on a paper the
+        // node cannot show.
+        let owner: (session: String, participant: String)
+        if let known = tokenOwners.get(tokenHash) {
+            owner = known
+        } else {
+            owner = try await writer.read { db in
+                let (row, _) = try Self.candidate(db, tokenHash: tokenHash)
+                return (row["session_id"], row["participant_number"])
+            }
+        }
+        let paper: Paper
+        if let kept = papers.get(session: owner.session, participant: owner.participant) {
+            paper = kept
+        } else {
+            paper = try Self.decodePaper(try await writer.read { db in try Self.paperRow(db, session: owner.session, participant: owner.participant) })
+            papers.set(session: owner.session, participant: owner.participant, paper)
+        }
         let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
+            guard (row["session_id"] as String) == owner.session, (row["participant_number"] as String) == owner.participant else { throw ExamNodeError.badToken }
             let state: String = session["state"]
             if state == "closed" { throw ExamNodeError.sessionClosed }
             guard state == "open" else { throw ExamNodeError.sessionNotOpen }
@@ -351,13 +379,6 @@ public struct ExamService: Sendable {
                 try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
             }
             return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
-        }
-        let paper: Paper
-        if let kept = papers.get(session: session, participant: number) {
-            paper = kept
-        } else {
-            paper = try Self.decodePaper(try await writer.read { db in try Self.paperRow(db, session: session, participant: number) })
-            papers.set(session: session, participant: number, paper)
         }
         if paperItems.get(session: session, participant: number) == nil {
             paperItems.set(session: session, participant: number, Set(paper.items.map(\.itemID)))
@@ -528,23 +549,10 @@ public struct ExamService: Sendable {
         let due = try await writer.read { db in try Self.attemptsOver(db, session: nil, at: now, grace: grace) }
         return try await database.grouped.write { db in
             var outcome = SweepOutcome()
-            for (session, participant) in due {
-                do {
-                    try db.inSavepoint {
-                        guard try !Self.attemptsOver(db, session: (session, participant), at: now, grace: grace).isEmpty else { return .commit }
-                        try service.finish(db, session: session, participant: participant, reason: "time", now: now)
-                        outcome.finished += 1
-                        return .commit
-                    }
-                } catch {
-                    let problem = "\(error)"
-                    try db.execute(
-                        sql: "UPDATE candidate SET finish_problem = ? WHERE session_id = ? AND participant_number = ? AND finish_problem IS NOT ?",
-                        arguments: [problem, session, participant, problem])
-                    if db.changesCount > 0 {
-                        outcome.failures.append("\(session)/\(participant): \(problem)")
-                        try Self.audit(db, now, actor: "sistem", "attempt-finish-failed", session: session, participant: participant, details: problem)
-                    }
+            for (session, participant) in due where try !Self.attemptsOver(db, session: (session, participant), at: now, grace: grace).isEmpty {
+                switch try service.finishIsolated(db, session: session, participant: participant, reason: "time", now: now) {
+                case .finished: outcome.finished += 1
+                case .failed(let problem, let new): if new { outcome.failures.append("\(session)/\(participant): \(problem)") }
                 }
             }
             try db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now])
@@ -605,6 +613,33 @@ public struct ExamService: Sendable {
     }
 
     // MARK: - Inside transactions
+
+    enum IsolatedFinish {
+        case finished
+        /// `new`: the problem was not recorded before (it is audited once).
+        case failed(String, new: Bool)
+    }
+
+    /// Finishes one attempt in a savepoint of its own: a failure undoes only that attempt,
+    /// is recorded on the candidate for the proctor and audited once, and the caller goes on.
+    @discardableResult
+    func finishIsolated(_ db: Database, session: String, participant: String, reason: String, now: Int64) throws -> IsolatedFinish {
+        do {
+            try db.inSavepoint {
+                try finish(db, session: session, participant: participant, reason: reason, now: now)
+                return .commit
+            }
+            return .finished
+        } catch {
+            let problem = "\(error)"
+            try db.execute(
+                sql: "UPDATE candidate SET finish_problem = ? WHERE session_id = ? AND participant_number = ? AND finish_problem IS NOT ?",
+                arguments: [problem, session, participant, problem])
+            let new = db.changesCount > 0
+            if new { try Self.audit(db, now, actor: "sistem", "attempt-finish-failed", session: session, participant: participant, details: problem) }
+            return .failed(problem, new: new)
+        }
+    }
 
     /// Scores from the answer log (the latest write per item wins) and finishes the attempt.
     @discardableResult
@@ -704,8 +739,14 @@ public struct ExamService: Sendable {
             state: row["state"], paused: try openPause(db, session: id) != nil, candidates: count)
     }
 
+    /// A stored paper. One that cannot be read is the node's fault, never the client's:
+    /// it is reported as a server error (500), not as a malformed request.
     static func decodePaper(_ row: Row) throws -> Paper {
-        try JSONDecoder().decode(Paper.self, from: Data((row["paper"] as String).utf8))
+        do {
+            return try JSONDecoder().decode(Paper.self, from: Data((row["paper"] as String).utf8))
+        } catch {
+            throw StoredPaperUnreadable(reason: "\(error)")
+        }
     }
 
     static func audit(

@@ -1,0 +1,38 @@
+@testable import ExamNode
+import Foundation
+import GRDB
+import HTTPTypes
+import Testing
+
+@Suite("Exam node: what each session state allows")
+struct SessionStateTests {
+    @Test("a roster loads only before the session opens; nobody is extended in a closed session; an unreadable stored paper is the server's error and starts no clock")
+    func statesAndFaults() async throws {
+        let node = try await TestNode()
+        let (proctor, session) = try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let late = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
+            #expect((late.status, late.code) == (409, "wrong-state"))
+            return (proctor, session)
+        }
+        // A paper damaged in the store (after a restart, so none is kept in memory): 500, not "malformed request".
+        try await node.service.database.writer.write { db in
+            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000003'")
+        }
+        try await node.restart()
+        try await node.test { client in
+            let base = "/api/proctor/sessions/\(session.id)"
+            let other = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "pc-3")
+            let broken = try await client.refusal(.get, "/api/exam/paper", token: other)
+            #expect(broken.status == 500, "\(broken)")
+            let _: [String: Bool] = try await client.json(.post, base + "/close", token: proctor)
+            // The paper never reached them, so their clock never started: absent, not a 0.
+            let listed: ProctorCandidates = try await client.json(.get, base, token: proctor)
+            #expect(listed.candidates.first { $0.participantNumber == "2024000003" }?.absent == true)
+            let extend = try await client.refusal(.post, base + "/candidates/2024000002/extend", token: proctor, body: ["minutes": 5])
+            #expect((extend.status, extend.code) == (409, "wrong-state"))
+        }
+    }
+}
