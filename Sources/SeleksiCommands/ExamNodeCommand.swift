@@ -150,7 +150,8 @@ enum ExamNodeRunner {
             throw ExitCode(2)
         }
         let database = try ExamDatabase.open(path: configuration.dataDirectory + "/exam.sqlite")
-        return ExamService(database: database, clock: SystemClock(), catalog: catalog, settings: configuration.settings)
+        // Deadlines follow the monotonic clock: stepping the machine's clock moves nobody's time.
+        return ExamService(database: database, clock: AnchoredClock(), catalog: catalog, settings: configuration.settings)
     }
 
     static func serve(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {

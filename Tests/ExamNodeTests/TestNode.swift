@@ -38,10 +38,12 @@ final class TestNode: @unchecked Sendable {
     /// The proctor's token once signed in (an authenticator code is accepted once).
     let proctorTokens = Mutex<String?>(nil)
 
-    init(settings: ExamSettings = ExamSettings()) async throws {
+    /// `serviceClock`: the clock the node runs on, when not `clock` itself.
+    init(settings: ExamSettings = ExamSettings(), serviceClock: (any ServerClock)? = nil) async throws {
         folder = NSTemporaryDirectory() + "seleksi-node-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: settings)
+        service = ExamService(
+            database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: serviceClock ?? clock, catalog: sharedCatalog, settings: settings)
         proctorSecret = try await service.setProctor(username: "pengawas", password: Self.password)
     }
 

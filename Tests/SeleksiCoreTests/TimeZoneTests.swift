@@ -39,3 +39,19 @@ struct TimeZoneTests {
         }
     }
 }
+
+@Suite("The server's clock within a process")
+struct AnchoredClockTests {
+    @Test("stepping the wall clock changes nothing; elapsed monotonic time is what moves it")
+    func anchored() {
+        let wall = ManualClock(1_800_000_000_000)
+        let monotonic = ManualMonotonic()
+        let clock = AnchoredClock(wall: wall, monotonic: monotonic)
+        #expect(clock.nowMilliseconds() == 1_800_000_000_000)
+        wall.advance(seconds: 3_600)
+        #expect(clock.nowMilliseconds() == 1_800_000_000_000)
+        wall.advance(seconds: -7_200)
+        monotonic.advance(seconds: 10)
+        #expect(clock.nowMilliseconds() == 1_800_000_010_000)
+    }
+}

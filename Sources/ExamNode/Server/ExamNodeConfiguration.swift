@@ -30,6 +30,7 @@ public struct ExamNodeConfiguration: Sendable {
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
             "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
+            "late_start_minutes", "late_start_shortens_attempt",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
@@ -37,7 +38,7 @@ public struct ExamNodeConfiguration: Sendable {
         /// A present key of the wrong type is an error, never a silent default.
         func value<T>(_ key: String, _ type: T.Type) throws -> T? {
             guard let raw = root[key] else { return nil }
-            guard let typed = raw as? T else { throw ConfigurationError(message: "\(file): '\(key)' bernilai '\(raw)', bukan \(T.self == Int.self ? "bilangan bulat" : "teks")") }
+            guard let typed = raw as? T else { throw ConfigurationError(message: "\(file): '\(key)' bernilai '\(raw)', bukan \(T.self == Int.self ? "bilangan bulat" : T.self == Bool.self ? "true atau false" : "teks")") }
             return typed
         }
         if let host = try value("host", String.self) { configuration.host = host }
@@ -54,6 +55,11 @@ public struct ExamNodeConfiguration: Sendable {
             guard (1...100_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'login_failures_per_address' harus 1..100000") }
             configuration.settings.loginFailuresPerAddress = limit
         }
+        if let minutes = try value("late_start_minutes", Int.self) {
+            guard (0...600).contains(minutes) else { throw ConfigurationError(message: "\(file): 'late_start_minutes' harus 0..600") }
+            configuration.settings.lateStart.maximumMilliseconds = Int64(minutes) * 60_000
+        }
+        if let shortens = try value("late_start_shortens_attempt", Bool.self) { configuration.settings.lateStart.shortensAttempt = shortens }
         if let minutes = try value("max_extension_minutes", Int.self) {
             guard (0...600).contains(minutes) else { throw ConfigurationError(message: "\(file): 'max_extension_minutes' harus 0..600") }
             configuration.settings.maxExtensionMilliseconds = Int64(minutes) * 60_000

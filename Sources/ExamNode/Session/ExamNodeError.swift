@@ -31,6 +31,11 @@ public struct ExamNodeError: PublicError, Hashable, CustomStringConvertible {
     }
     public static let itemNotInPaper = ExamNodeError("item-not-in-paper", status: 422, "Soal itu tidak ada dalam naskah Anda.")
     public static let optionOutOfRange = ExamNodeError("option-out-of-range", status: 422, "Pilihan jawaban itu tidak ada pada soal ini.")
+    public static func lateStart(limitMinutes: Int64) -> ExamNodeError {
+        ExamNodeError(
+            "late-start", status: 409,
+            "Batas keterlambatan \(limitMinutes) menit sejak sesi dibuka sudah lewat; ujian tidak dapat dimulai. Hubungi pengawas.")
+    }
     public static let timeUp = ExamNodeError("time-up", status: 409, "Waktu ujian sudah habis. Jawaban ini tidak disimpan; jawaban sebelumnya tetap tersimpan.")
     public static let alreadyFinished = ExamNodeError("already-finished", status: 409, "Ujian Anda sudah selesai.")
     public static let badSequence = ExamNodeError("invalid-sequence", status: 422, "Nomor urut jawaban tidak valid.")

@@ -366,6 +366,7 @@ public struct ExamService: Sendable {
             paper = try Self.decodePaper(try await writer.read { db in try Self.paperRow(db, session: owner.session, participant: owner.participant) })
             papers.set(session: owner.session, participant: owner.participant, paper)
         }
+        let lateStart = settings.lateStart
         let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
             guard (row["session_id"] as String) == owner.session, (row["participant_number"] as String) == owner.participant else { throw ExamNodeError.badToken }
@@ -373,10 +374,17 @@ public struct ExamService: Sendable {
             if state == "closed" { throw ExamNodeError.sessionClosed }
             guard state == "open" else { throw ExamNodeError.sessionNotOpen }
             if (row["started_at"] as Int64?) == nil {
+                let openedAt: Int64 = session["opened_at"] ?? now
+                let allowed = try lateStart.start(
+                    openedAt: openedAt, allowed: row["allowed_ms"], stopped: try Self.stoppedIntervals(db, session: owner.session), now: now
+                ).get()
                 try db.execute(
-                    sql: "UPDATE candidate SET started_at = ? WHERE session_id = ? AND participant_number = ?",
-                    arguments: [now, row["session_id"], row["participant_number"]])
-                try Self.audit(db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"])
+                    sql: "UPDATE candidate SET started_at = ?, allowed_ms = ? WHERE session_id = ? AND participant_number = ?",
+                    arguments: [now, allowed, row["session_id"], row["participant_number"]])
+                let late = (row["allowed_ms"] as Int64) - allowed
+                try Self.audit(
+                    db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"],
+                    details: late > 0 ? "terlambat \(late / 1000) detik; waktu berkurang sebanyak itu" : "")
             }
             return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
         }

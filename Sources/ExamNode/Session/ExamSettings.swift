@@ -15,6 +15,8 @@ public struct ExamSettings: Sendable {
     public var proctorBcryptCost = 10
     /// Extra time a candidate may be given in all (their own and the session's extensions).
     public var maxExtensionMilliseconds: Int64 = 30 * 60_000
+    /// How late after the opening a candidate may start, and whether that shortens their time.
+    public var lateStart = LateStartRule()
     /// Proctor sign-ins last this long.
     public var proctorTokenMilliseconds: Int64 = 12 * 3_600_000
 
