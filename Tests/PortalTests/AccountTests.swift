@@ -2,6 +2,7 @@ import SeleksiCore
 import HTTPTypes
 import Foundation
 import Registration
+import SeleksiHTTP
 import Testing
 
 @Suite("Accounts: sign-up, email code, login limits, password reset")
@@ -129,7 +130,7 @@ struct AccountTests {
         }
     }
 
-    @Test("five wrong passwords lock the account even for the right one; the window passes")
+    @Test("past five wrong passwords the answer is the same for any password, but the right one also earns a code by email that signs in; the window passes")
     func loginLimit() async throws {
         let portal = try await TestPortal()
         try await portal.test { client in
@@ -138,8 +139,21 @@ struct AccountTests {
                 let reply = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-salah-salah"])
                 #expect(reply.status == 401 && reply.code == "wrong-credentials")
             }
-            let locked = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"])
-            #expect(locked.status == 429 && locked.code == "too-many-attempts")
+            let mailsBefore = try await portal.service.store.pendingMail(limit: 1000).count
+            let wrong = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-lagi-salah"])
+            #expect(try await portal.service.store.pendingMail(limit: 1000).count == mailsBefore, "a wrong password over the limit mailed a code")
+            let right = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"])
+            // Word for word the same answer: a guesser learns nothing.
+            #expect(right.status == 429 && right.code == "sign-in-code-required" && right.text == wrong.text)
+            let mail = try #require(try await portal.service.store.pendingMail(limit: 1000).last)
+            #expect(mail.subject == "Kode masuk Seleksi" && mail.to == "ani@contoh.id")
+            let code = try await portal.mailedCode(to: "ani@contoh.id")
+            let badCode = try await client.send(.post, "/api/sessions/code", json: ["login": PortalClient.nik, "code": code == "000000" ? "111111" : "000000"])
+            #expect(badCode.status == 422 && badCode.code == "invalid-code")
+            let signedIn = try await client.send(.post, "/api/sessions/code", json: ["login": PortalClient.nik, "code": code])
+            #expect(signedIn.status == 200 && signedIn["token"] is String, "\(signedIn.text)")
+            let reused = try await client.send(.post, "/api/sessions/code", json: ["login": PortalClient.nik, "code": code])
+            #expect(reused.status == 422)
             portal.clock.advance(seconds: 16 * 60)
             _ = try await client.login(PortalClient.nik)
         }
@@ -156,7 +170,7 @@ struct AccountTests {
             }
             for login in [PortalClient.nik, "ani@contoh.id"] {
                 let locked = try await client.send(.post, "/api/sessions", json: ["login": login, "password": "salah-lagi-salah"])
-                #expect(locked.status == 429 && locked.code == "too-many-attempts", "\(login) got 5 more guesses")
+                #expect(locked.status == 429 && locked.code == "sign-in-code-required", "\(login) got 5 more guesses")
             }
             // Five wrong verification codes (the address is verified, so each is wrong) ...
             for guess in 0..<5 {
@@ -184,6 +198,64 @@ struct AccountTests {
             }
             let blocked = try await client.send(.post, "/api/sessions", json: ["login": "lain@contoh.id", "password": "salah-salah-salah"])
             #expect(blocked.status == 429)
+        }
+    }
+
+    @Test("behind a trusted proxy each client has its own limit; a forwarded address from anyone else is not believed")
+    func trustedProxies() async throws {
+        var settings = TestPortal.settings
+        settings.loginFailuresPerAddress = 2
+        settings.trustedProxies = ["127.0.0.1"]
+        let portal = try await TestPortal(settings: settings)
+        try await portal.test(live: true) { client in
+            func guess(from address: String) async throws -> Int {
+                try await client.send(
+                    .post, "/api/sessions", json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
+                    headers: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, \(address)"]
+                ).status
+            }
+            var statuses: [Int] = []
+            for address in ["10.1.1.1", "10.1.1.1", "10.1.1.1", "10.1.1.2"] { statuses.append(try await guess(from: address)) }
+            // The client behind the proxy goes over its limit; another client behind the same proxy does not.
+            #expect(statuses == [401, 401, 429, 401])
+        }
+        // Without a trusted proxy the header is the client's own claim: the peer is what counts.
+        var open = TestPortal.settings
+        open.loginFailuresPerAddress = 2
+        let direct = try await TestPortal(settings: open)
+        try await direct.test(live: true) { client in
+            for (index, expected) in [401, 401, 429].enumerated() {
+                let reply = try await client.send(
+                    .post, "/api/sessions", json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
+                    headers: [HTTPField.Name("X-Forwarded-For")!: "10.9.9.\(index)"])
+                #expect(reply.status == expected)
+            }
+        }
+    }
+
+    @Test("X-Forwarded-For is read from the right, past trusted proxies, and only from a trusted peer")
+    func forwardedForRule() {
+        let trusted: Set<String> = ["10.0.0.5", "10.0.0.6"]
+        #expect(ClientAddress.resolve(peer: "10.0.0.5", forwardedFor: "1.2.3.4", trustedProxies: trusted) == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: "10.0.0.5", forwardedFor: "6.6.6.6, 1.2.3.4, 10.0.0.6", trustedProxies: trusted) == "1.2.3.4")
+        #expect(ClientAddress.resolve(peer: "8.8.8.8", forwardedFor: "1.2.3.4", trustedProxies: trusted) == "8.8.8.8")
+        #expect(ClientAddress.resolve(peer: "10.0.0.5", forwardedFor: nil, trustedProxies: trusted) == "10.0.0.5")
+    }
+
+    @Test("a campus behind one address over its limit: an applicant with the right password gets in by the emailed code")
+    func campusBehindOneAddress() async throws {
+        var settings = TestPortal.settings
+        settings.loginFailuresPerAddress = 3
+        let portal = try await TestPortal(settings: settings)
+        try await portal.test { client in
+            _ = try await client.applicant()
+            for index in 0..<3 {
+                _ = try await client.send(.post, "/api/sessions", json: ["login": "orang\(index)@contoh.id", "password": "salah-salah-salah"])
+            }
+            let right = try await client.send(.post, "/api/sessions", json: ["login": "ani@contoh.id", "password": "garam-dan-madu-42"])
+            #expect(right.status == 429 && right.code == "sign-in-code-required")
+            let signedIn = try await client.send(.post, "/api/sessions/code", json: ["login": "ani@contoh.id", "code": try await portal.mailedCode(to: "ani@contoh.id")])
+            #expect(signedIn.status == 200, "\(signedIn.text)")
         }
     }
 

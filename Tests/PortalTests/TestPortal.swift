@@ -74,10 +74,11 @@ final class TestPortal: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
-    func test<Value: Sendable>(_ body: @escaping @Sendable (PortalClient) async throws -> Value) async throws -> Value {
+    /// `live`: over a real socket (where the peer's address matters), not straight to the router.
+    func test<Value: Sendable>(live: Bool = false, _ body: @escaping @Sendable (PortalClient) async throws -> Value) async throws -> Value {
         let portal = try await buildPortalRouter(service: service)
         let app = Application(router: portal.router)
-        return try await app.test(.router) { client in try await body(PortalClient(client: client, portal: self)) }
+        return try await app.test(live ? .live : .router) { client in try await body(PortalClient(client: client, portal: self)) }
     }
 
     /// The current code of a staff member's authenticator, at the portal's clock.

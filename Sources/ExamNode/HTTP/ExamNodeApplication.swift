@@ -6,6 +6,7 @@ import SeleksiHTTP
 /// pages. The same function serves the real server and the tests.
 public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> {
     let router = Router(context: ExamRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(service.settings.trustedProxies)))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(internalMessage: "Terjadi kesalahan di server. Jawaban yang sudah tersimpan tetap aman."))
     CandidateController(service: service).addRoutes(to: router.group("api/exam"))

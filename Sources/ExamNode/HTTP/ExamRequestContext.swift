@@ -1,8 +1,9 @@
 public import Hummingbird
 public import NIOCore
+public import SeleksiHTTP
 
 /// The request context of the node's routes.
-public struct ExamRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct ExamRequestContext: RequestContext, ClientAddressContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     /// The signed-in proctor (set by `ProctorAuthMiddleware`).
@@ -18,8 +19,11 @@ public struct ExamRequestContext: RequestContext, RemoteAddressRequestContext {
         return proctor
     }
 
-    /// The client address for the per-address login limit.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address behind a trusted proxy (`ClientAddressMiddleware`).
+    public var forwardedAddress: String?
+
+    /// The client address for the per-address login limits.
+    var clientAddress: String { forwardedAddress ?? remoteAddress?.ipAddress ?? "unknown" }
 
     /// Small enough that an oversized body is refused before it is read; a roster of a
     /// few thousand candidates fits.

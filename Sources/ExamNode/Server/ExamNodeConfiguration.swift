@@ -30,7 +30,7 @@ public struct ExamNodeConfiguration: Sendable {
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
             "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
-            "late_start_minutes", "late_start_shortens_attempt",
+            "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
@@ -54,6 +54,10 @@ public struct ExamNodeConfiguration: Sendable {
         if let limit = try value("login_failures_per_address", Int.self) {
             guard (1...100_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'login_failures_per_address' harus 1..100000") }
             configuration.settings.loginFailuresPerAddress = limit
+        }
+        if let raw = root["trusted_proxies"] {
+            guard let proxies = raw as? [String] else { throw ConfigurationError(message: "\(file): 'trusted_proxies' harus daftar alamat IP") }
+            configuration.settings.trustedProxies = proxies
         }
         if let minutes = try value("late_start_minutes", Int.self) {
             guard (0...600).contains(minutes) else { throw ConfigurationError(message: "\(file): 'late_start_minutes' harus 0..600") }

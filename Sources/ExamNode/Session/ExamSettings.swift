@@ -17,6 +17,8 @@ public struct ExamSettings: Sendable {
     public var maxExtensionMilliseconds: Int64 = 30 * 60_000
     /// How late after the opening a candidate may start, and whether that shortens their time.
     public var lateStart = LateStartRule()
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    public var trustedProxies: [String] = []
     /// Proctor sign-ins last this long.
     public var proctorTokenMilliseconds: Int64 = 12 * 3_600_000
 

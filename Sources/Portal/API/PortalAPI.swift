@@ -24,6 +24,7 @@ struct PortalAPI {
     struct VerifyEmailBody: Decodable { let email: String; let code: String }
     struct ResetBody: Decodable { let email: String; let code: String; let password: String }
     struct ObjectionBody: Decodable { let reason: String }
+    struct SignInCodeBody: Decodable { let login: String; let code: String }
     struct DecisionBody: Decodable { let result: String; let reasonCode: String?; let note: String? }
     struct AnswerBody: Decodable { let accepted: Bool; let answer: String }
     struct MoveBody: Decodable { let slotID: String }
@@ -69,6 +70,11 @@ struct PortalAPI {
         table.add(api, .post, "sessions") { request, context in
             let body = try await request.decode(as: SignInBody.self, context: context)
             let (token, session) = try await service.login(nikOrEmail: body.login, password: body.password, address: context.clientAddress)
+            return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: "applicant")
+        }
+        table.add(api, .post, "sessions/code") { request, context in
+            let body = try await request.decode(as: SignInCodeBody.self, context: context)
+            let (token, session) = try await service.loginWithCode(nikOrEmail: body.login, code: body.code)
             return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: "applicant")
         }
         table.add(api, .delete, "sessions") { _, context in

@@ -15,6 +15,7 @@ public struct PortalRouter {
 /// static files. The same function serves the real server and the tests.
 public func buildPortalRouter(service: RegistrationService) async throws -> PortalRouter {
     let router = Router(context: PortalRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: Set(service.settings.trustedProxies)))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: PortalErrorMiddleware())
     router.add(middleware: SameOriginMiddleware(publicURL: service.settings.publicURL))

@@ -1,10 +1,11 @@
 public import Hummingbird
 public import NIOCore
 public import Registration
+public import SeleksiHTTP
 
 /// The request context of the portal's routes: who is calling (from the session
 /// cookie or a bearer token of the same table) and from which address.
-public struct PortalRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct PortalRequestContext: RequestContext, ClientAddressContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     /// The signed-in session, if any.
@@ -23,8 +24,11 @@ public struct PortalRequestContext: RequestContext, RemoteAddressRequestContext 
     /// JSON and form bodies are small; document uploads read their own, smaller limit.
     public var maxUploadSize: Int { 1024 * 1024 + 64 * 1024 }
 
-    /// The client address for the per-address login limit.
-    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address behind a trusted proxy (`ClientAddressMiddleware`).
+    public var forwardedAddress: String?
+
+    /// The client address for the per-address limits.
+    public var clientAddress: String { forwardedAddress ?? remoteAddress?.ipAddress ?? "unknown" }
 
     func applicantID() throws -> Int64 {
         guard case .applicant(let id) = session?.principal else {

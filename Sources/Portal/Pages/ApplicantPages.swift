@@ -27,6 +27,7 @@ struct ApplicantPages {
             return anonymousForm("masuk", values, request, context)
         }
         router.post("/masuk") { request, context in try await login(request, context) }
+        router.post("/masuk/kode") { request, context in try await loginWithCode(request, context) }
         router.post("/keluar") { request, context in
             let form = try await FormFields.read(request, context: context)
             try PageHelpers.checkSessionToken(context, form)
@@ -193,7 +194,23 @@ struct ApplicantPages {
             response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
             return response
         } catch let error as RegistrationError {
-            return anonymousForm("masuk", PageHelpers.error(error).merging(["login": form["login"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+            // Over a limit: the second step, the code sent by email, on the same page.
+            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": error.code == "sign-in-code-required"]) { a, _ in a }
+            return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
+        }
+    }
+
+    func loginWithCode(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
+        let form = try await FormFields.read(request, context: context)
+        try PageHelpers.checkFormToken(request, form, pages.formTokens)
+        do {
+            let (token, session) = try await service.loginWithCode(nikOrEmail: form["login"], code: form["code"])
+            var response = PageHelpers.redirect("/lamaran")
+            response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
+            return response
+        } catch let error as RegistrationError {
+            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": true]) { a, _ in a }
+            return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
         }
     }
 

@@ -16,6 +16,9 @@ public struct PortalSettings: Sendable, Codable {
     /// emails; set it when serving a network.
     public var publicURL: String?
     public var idleTimeoutSeconds = 30
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default): without
+    /// this, behind a proxy every applicant would share the proxy's address and its limits.
+    public var trustedProxies: [String] = []
     public var maxConnections = 16_384
     /// bcrypt work factor: each step doubles the cost of a login and of a guess.
     public var bcryptCost = 10
@@ -38,7 +41,7 @@ public struct PortalSettings: Sendable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, data, documents, tls
         case httpsPort = "https_port", httpPort = "http_port", publicURL = "public_url"
-        case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections"
+        case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections", trustedProxies = "trusted_proxies"
         case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
         case loginFailuresPerAccount = "login_failures_per_account", loginFailuresPerAddress = "login_failures_per_address"
         case loginWindowMinutes = "login_window_minutes", signUpsPerAddress = "sign_ups_per_address", codeMinutes = "code_minutes", mailCommand = "mail_command"
@@ -62,6 +65,7 @@ public struct PortalSettings: Sendable, Codable {
         try c.encodeIfPresent(publicURL, forKey: .publicURL)
         try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
         try c.encode(maxConnections, forKey: .maxConnections)
+        try c.encode(trustedProxies, forKey: .trustedProxies)
         try c.encode(bcryptCost, forKey: .bcryptCost)
         try c.encode(passwordMinimumLength, forKey: .passwordMinimumLength)
         try c.encode(sessionHours, forKey: .sessionHours)
@@ -90,6 +94,7 @@ public struct PortalSettings: Sendable, Codable {
         publicURL = try c.decodeIfPresent(String.self, forKey: .publicURL)
         idleTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .idleTimeoutSeconds) ?? d.idleTimeoutSeconds
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? d.maxConnections
+        trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? d.trustedProxies
         bcryptCost = try c.decodeIfPresent(Int.self, forKey: .bcryptCost) ?? d.bcryptCost
         passwordMinimumLength = try c.decodeIfPresent(Int.self, forKey: .passwordMinimumLength) ?? d.passwordMinimumLength
         sessionHours = try c.decodeIfPresent(Int.self, forKey: .sessionHours) ?? d.sessionHours

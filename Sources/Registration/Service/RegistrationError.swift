@@ -24,6 +24,13 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static func tooManyAttempts(minutes: Int) -> Self {
         Self("too-many-attempts", status: 429, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam \(minutes) menit.")
     }
+    /// Over a limit, a sign-in is never refused outright: whoever has the right password
+    /// also gets a code by email. The answer is the same either way, so it tells a guesser nothing.
+    public static func signInCodeRequired(minutes: Int) -> Self {
+        Self(
+            "sign-in-code-required", status: 429,
+            "Terlalu banyak percobaan masuk yang gagal dari jaringan ini atau untuk akun ini. Jika kata sandi Anda benar, kode masuk sudah kami kirim ke email akun Anda (berlaku \(minutes) menit): masukkan kode itu untuk masuk.")
+    }
     public static let tooManySignUps = Self(
         "too-many-sign-ups", status: 429, "Terlalu banyak akun dibuat dari alamat jaringan ini dalam satu jam terakhir. Coba lagi nanti.")
     public static let wrongCode = Self("invalid-code", status: 422, "Kode tidak berlaku atau sudah kedaluwarsa.")

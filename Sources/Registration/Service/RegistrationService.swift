@@ -139,7 +139,18 @@ public struct RegistrationService: Sendable {
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
         let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
         let accountKey = Self.attemptKey(found?.0, typed: identifier, .password)
-        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
+        let attempt: [Int64]
+        do {
+            attempt = try await beginAttempt(accountKey: accountKey, address: address)
+        } catch let refusal as RegistrationError where refusal.code == "too-many-attempts" {
+            // Over a limit (a guesser, or a campus behind one address): the right password
+            // earns a code by email instead of a refusal; the answer does not say which.
+            if let (account, hash) = found, try await verifyPassword(password, hash: hash), try await mayIssueCode(accountID: account.id, .signIn) {
+                let (code, plain) = newCode(.signIn)
+                try await store.issueCode(accountID: account.id, code, mail: signInCodeMail(to: account, code: plain, address: address))
+            }
+            throw RegistrationError.signInCodeRequired(minutes: settings.codeMinutes)
+        }
         // An unknown login costs the same bcrypt as a known one, so timing does not tell which accounts exist.
         let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
         guard let (account, _) = found, matches else { throw RegistrationError.wrongLogin }
@@ -157,7 +168,40 @@ public struct RegistrationService: Sendable {
     }
 
     enum AttemptPurpose: String {
-        case password, verifyEmail = "verify-email", resetPassword = "reset-password"
+        case password, verifyEmail = "verify-email", resetPassword = "reset-password", signInCode = "sign-in-code"
+    }
+
+    /// The second step of a sign-in over a limit: the emailed code. Limited per account
+    /// only (5 guesses of a 6-digit code), never per address, so a shared address still gets in.
+    public func loginWithCode(nikOrEmail: String, code: String) async throws -> (token: String, session: AuthSession) {
+        let period = try await period()
+        let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
+        let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
+        let key = Self.attemptKey(found?.0, typed: identifier, .signInCode)
+        let since = now - Int64(settings.loginWindowMinutes) * 60_000
+        guard let attempt = try await store.beginLoginAttempt(limits: [(key, settings.loginFailuresPerAccount)], since: since, at: now) else {
+            throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes)
+        }
+        guard let (account, _) = found,
+            try await store.useCode(accountID: account.id, purpose: .signIn, codeHash: SecretToken.digest(code.trimmingCharacters(in: .whitespaces)), now: now)
+        else { throw RegistrationError.wrongCode }
+        try await store.withdrawLoginAttempt(ids: attempt)
+        // The password was right and the mailbox is the owner's: their failures are forgiven.
+        try await store.clearLoginFailures(key: Self.attemptKey(account, typed: identifier, .password))
+        return try await startSession(.applicant(accountID: account.id), audit: nil)
+    }
+
+    func signInCodeMail(to account: Account, code: String, address: String) -> Mail {
+        Mail(
+            to: account.email, subject: "Kode masuk Seleksi",
+            body: """
+                Kode masuk Anda: \(code)
+                Kode berlaku \(settings.codeMinutes) menit. Kode ini dikirim karena ada terlalu banyak percobaan masuk yang gagal dari jaringan Anda atau untuk akun Anda, lalu kata sandi yang benar dimasukkan dari alamat \(address).
+                Jika itu bukan Anda, segera ganti kata sandi Anda lewat "Lupa kata sandi".
+
+                \(Self.typedName(account.name))
+                """,
+            createdAt: now)
     }
 
     /// Counts this guess against the limits per account (or code) and per address before

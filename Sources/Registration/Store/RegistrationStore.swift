@@ -21,6 +21,8 @@ public struct OneTimeCode: Sendable, Hashable {
     public enum Purpose: String, Sendable {
         case verifyEmail = "verify-email"
         case resetPassword = "reset-password"
+        /// The second step of a sign-in from an address or for an account over its limit.
+        case signIn = "sign-in"
     }
 
     public var purpose: Purpose
@@ -88,6 +90,8 @@ public protocol RegistrationStore: Sendable {
     func latestCodeExpiry(accountID: Int64, purpose: OneTimeCode.Purpose) async throws -> Int64?
     /// Uses the code (once) and marks the email verified; false if no such valid code.
     func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool
+    /// Uses a code of `purpose` (once); false if no such valid code.
+    func useCode(accountID: Int64, purpose: OneTimeCode.Purpose, codeHash: String, now: Int64) async throws -> Bool
     /// Uses the code (once), sets the new hash and ends every session of the account.
     func resetPassword(accountID: Int64, codeHash: String, passwordHash: String, now: Int64) async throws -> Bool
     /// Counts one guess (a password, an email or reset code) against every key's limit

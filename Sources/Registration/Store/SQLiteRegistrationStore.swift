@@ -379,6 +379,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         return db.changesCount == 1
     }
 
+    public func useCode(accountID: Int64, purpose: OneTimeCode.Purpose, codeHash: String, now: Int64) async throws -> Bool {
+        try await grouped.write { db in try Self.useCode(db, accountID: accountID, purpose: purpose, codeHash: codeHash, now: now) }
+    }
+
     public func confirmEmail(accountID: Int64, codeHash: String, now: Int64) async throws -> Bool {
         try await grouped.write { db in
             guard try Self.useCode(db, accountID: accountID, purpose: .verifyEmail, codeHash: codeHash, now: now) else { return false }
