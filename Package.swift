@@ -52,6 +52,7 @@ let package = Package(
         .target(
             name: "SeleksiHTTP",
             dependencies: [
+                "SeleksiCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

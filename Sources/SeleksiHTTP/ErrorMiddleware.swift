@@ -1,14 +1,38 @@
 import Foundation
 public import Hummingbird
+public import SeleksiCore
 import Logging
 import NIOCore
 
-/// An error a client may see: a machine-readable code, an HTTP status and an
-/// Indonesian message someone can act on. Each service's domain errors conform.
+/// An error a client may see: a machine-readable code, its kind and an Indonesian
+/// message someone can act on. Each service's domain errors conform (at its HTTP edge).
 public protocol PublicError: Error, Sendable {
     var code: String { get }
-    var status: Int { get }
+    var kind: ErrorKind { get }
     var message: String { get }
+}
+
+extension PublicError {
+    /// The one place a kind becomes an HTTP status.
+    public var status: Int { kind.httpStatus }
+}
+
+extension ErrorKind {
+    public var httpStatus: Int {
+        switch self {
+        case .malformed: 400
+        case .invalid: 422
+        case .tooLarge: 413
+        case .unsupportedType: 415
+        case .unauthenticated: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .conflict: 409
+        case .tooMany: 429
+        case .unavailable: 503
+        case .internal: 500
+        }
+    }
 }
 
 /// One error body for every API: `{"error": {"code": ..., "message": ...}}`, with an

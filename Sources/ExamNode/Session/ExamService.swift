@@ -48,7 +48,7 @@ public struct ExamService: Sendable {
             // A proctor set to a venue creates sessions there only; the creator watches it.
             let proctor = try Row.fetchOne(db, sql: "SELECT venue FROM proctor WHERE username = ?", arguments: [actor])
             if let own = proctor?["venue"] as String?, own != venue {
-                throw ExamNodeError("wrong-venue", status: 403, "Anda pengawas di \(own); sesi di lokasi lain tidak dapat Anda buat.")
+                throw ExamNodeError("wrong-venue", kind: .forbidden, "Anda pengawas di \(own); sesi di lokasi lain tidak dapat Anda buat.")
             }
             try db.execute(
                 sql: "INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES (?, ?, ?, ?, ?, 'created', ?)",
@@ -454,7 +454,7 @@ public struct ExamService: Sendable {
                     db.cachedStatement(sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"),
                     arguments: [sessionID, number, sequence])
                 guard let earlier, (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
-                    throw ExamNodeError("sequence-reused", status: 409, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
+                    throw ExamNodeError("sequence-reused", kind: .conflict, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
                 }
                 return receipt(try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind))
             }

@@ -38,7 +38,7 @@ extension ExamService {
         let now = clock.nowMilliseconds()
         try await writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM proctor WHERE username = ?)", arguments: [username]) == true else {
-                throw ExamNodeError("unknown-proctor", status: 404, "Pengawas \(username) tidak ada di node ini.")
+                throw ExamNodeError("unknown-proctor", kind: .notFound, "Pengawas \(username) tidak ada di node ini.")
             }
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM exam_session WHERE id = ?)", arguments: [session]) == true else {
                 throw ExamNodeError.unknownSession

@@ -6,6 +6,7 @@ import MultipartKit
 import NIOCore
 import Registration
 import SeleksiCore
+import SeleksiHTTP
 
 /// Renders the server-side pages (swift-mustache, Indonesian text, no JavaScript
 /// needed) and holds what every page handler shares: form fields, the CSRF check,
@@ -21,7 +22,7 @@ struct PageRenderer: Sendable {
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {
-        guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else { throw RegistrationError("templates", status: 500, "Templat halaman tidak ditemukan.") }
+        guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else { throw RegistrationError("templates", kind: .internal, "Templat halaman tidak ditemukan.") }
         return PageRenderer(library: try await MustacheLibrary(directory: folder), formTokens: formTokens)
     }
 

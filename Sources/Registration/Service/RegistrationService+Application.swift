@@ -188,7 +188,7 @@ public enum DocumentFiles {
         }
         var existing = stat()
         if stat(path, &existing) == 0, existing.st_size == off_t(bytes.count) { return }
-        let failure = RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.")
+        let failure = RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.")
         let temporary = path + ".part-" + UUID().uuidString
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure }
@@ -212,9 +212,9 @@ public enum DocumentFiles {
     /// Makes a rename in `folder` durable (the folder's entry, not only the file's bytes).
     static func flushFolder(_ folder: String) throws {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        guard descriptor >= 0 else { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        guard fsync(descriptor) == 0 else { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
     }
 
     /// Writes to a temporary name, flushes it to disk, then renames it into place, so a
@@ -226,12 +226,12 @@ public enum DocumentFiles {
         guard let handle = FileHandle(forWritingAtPath: temporary) ?? {
             _ = FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
             return FileHandle(forWritingAtPath: temporary)
-        }() else { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+        }() else { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
         do {
             try handle.write(contentsOf: bytes)
             try handle.synchronize()
             try handle.close()
-            if rename(temporary, path) != 0 { throw RegistrationError("storage", status: 500, "Berkas tidak dapat disimpan.") }
+            if rename(temporary, path) != 0 { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
             try flushFolder(folder)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

@@ -59,7 +59,7 @@ extension RegistrationService {
         try require(period.verification, "Verifikasi")
         // After the announcement a new result would have no objection days left.
         if let announced = period.resultsAnnouncedAt {
-            throw RegistrationError("already-announced", status: 409, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); hasil tidak dapat dicatat lagi.")
+            throw RegistrationError("already-announced", kind: .conflict, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); hasil tidak dapat dicatat lagi.")
         }
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         var code: String?

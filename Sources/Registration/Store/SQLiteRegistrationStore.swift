@@ -189,7 +189,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             }
             if let existing = try Row.fetchOne(db, sql: "SELECT * FROM formation WHERE id = ?", arguments: [f.id]) {
                 guard existing["period_id"] == f.periodID else {
-                    throw RegistrationError("formation-in-other-period", status: 409, "Kode formasi \(f.id) sudah dipakai pada periode lain.")
+                    throw RegistrationError("formation-in-other-period", kind: .conflict, "Kode formasi \(f.id) sudah dipakai pada periode lain.")
                 }
                 let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
                 let oldMajors = try Self.decoder.decode([String].self, from: Data((existing["majors"] as String).utf8))
@@ -198,7 +198,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     || existing["type"] != f.type.rawValue || existing["max_age"] != f.maxAge
                 if applied > 0, changed {
                     throw RegistrationError(
-                        "formation-has-applicants", status: 409,
+                        "formation-has-applicants", kind: .conflict,
                         "Formasi \(f.id) sudah dilamar \(applied) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi.")
                 }
             }
@@ -273,10 +273,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
         try await grouped.write { db in
             if let period = try String.fetchOne(db, sql: "SELECT period_id FROM exam_slot WHERE id = ?", arguments: [slot.id]), period != slot.periodID {
-                throw RegistrationError("slot-in-other-period", status: 409, "Kode sesi \(slot.id) sudah dipakai pada periode lain.")
+                throw RegistrationError("slot-in-other-period", kind: .conflict, "Kode sesi \(slot.id) sudah dipakai pada periode lain.")
             }
             if let assigned = try Int.fetchOne(try db.cachedStatement(sql: "SELECT assigned FROM exam_slot WHERE id = ?"), arguments: [slot.id]), assigned > slot.capacity {
-                throw RegistrationError("capacity-below-assigned", status: 409, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
+                throw RegistrationError("capacity-below-assigned", kind: .conflict, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
             }
             try db.execute(
                 sql: """
