@@ -25,7 +25,7 @@ final class TestPortal: @unchecked Sendable {
         var settings = settings
         settings.data = folder
         service = RegistrationService(
-            store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite"), clock: clock, settings: settings, documentDirectory: folder + "/documents")
+            store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock), clock: clock, settings: settings, documentDirectory: folder + "/documents")
         let now = clock.nowMilliseconds()
         let day = Self.day
         try await service.setPeriod(

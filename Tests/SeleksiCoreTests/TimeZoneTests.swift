@@ -55,3 +55,20 @@ struct AnchoredClockTests {
         #expect(clock.nowMilliseconds() == 1_800_000_010_000)
     }
 }
+
+@Suite("The short-lived cache")
+struct TTLCacheTests {
+    @Test("an entry lives for its lifetime on the injected clock, not the machine's")
+    func lifetime() {
+        let clock = ManualClock()
+        let cache = TTLCache<Int>(clock: clock, lifetimeMilliseconds: 1_000)
+        cache.set("periode", 1)
+        clock.advance(seconds: 0.999)
+        #expect(cache.get("periode") == 1)
+        clock.advance(seconds: 0.001)
+        #expect(cache.get("periode") == nil)
+        cache.set("periode", 2)
+        cache.clear()
+        #expect(cache.get("periode") == nil)
+    }
+}

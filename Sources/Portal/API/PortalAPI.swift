@@ -16,7 +16,9 @@ public struct APIRoute: Sendable, Hashable {
 /// holds `openapi.json` to what the server does.
 struct PortalAPI {
     let service: RegistrationService
-    let cache: PublicCache
+    /// Rendered answers of the public, read-heavy routes (the formation list, the
+    /// timetable), kept for a few seconds: millions read the same few pages at a deadline.
+    let cache: TTLCache<ByteBuffer>
 
     struct SignInBody: Decodable { let login: String; let password: String }
     struct StaffSignInBody: Decodable { let username: String; let password: String; let totp: String }
@@ -33,12 +35,12 @@ struct PortalAPI {
         let api = router.group("api")
         // MARK: Public
         table.add(api, .get, "period") { _, _ in
-            cached(try await cache.body("period") { try Self.encode(try await periodView()) })
+            cached(try await cache.value("period") { try Self.encode(try await periodView()) })
         }
         table.add(api, .get, "formations") { request, _ in
             let filter = try FormationQuery.filter(request.uri.queryParameters)
             // Keyed by the query as sent: cheap, and a valid query always means the same list.
-            return cached(try await cache.body("formations?" + (request.uri.query ?? "")) { try Self.encode(try await formations(filter)) })
+            return cached(try await cache.value("formations?" + (request.uri.query ?? "")) { try Self.encode(try await formations(filter)) })
         }
         table.add(api, .get, "formations/{id}") { _, context in JSONBody(try await service.formation(id: try context.parameters.require("id"))) }
         // MARK: Applicant account

@@ -3,6 +3,7 @@ public import Hummingbird
 public import Registration
 import Logging
 import NIOCore
+import SeleksiCore
 import SeleksiHTTP
 
 /// The portal's router and the list of its API routes (for the OpenAPI check).
@@ -21,7 +22,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     router.add(middleware: SameOriginMiddleware(publicURL: service.settings.publicURL))
     router.add(middleware: AuthMiddleware(service: service))
     let table = RouteTable()
-    PortalAPI(service: service, cache: PublicCache(clock: service.clock)).register(on: router, table: table)
+    PortalAPI(service: service, cache: TTLCache(clock: service.clock, lifetimeMilliseconds: 5_000)).register(on: router, table: table)
     let pages = try await PageRenderer.load(formTokens: FormTokens(key: try FormTokens.key(in: service.settings.data), clock: service.clock))
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)

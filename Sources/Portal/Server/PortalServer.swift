@@ -30,7 +30,7 @@ public enum PortalServer {
     /// Opens the store under the data folder, creating it, and runs the migrations.
     public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
         try FileManager.default.createDirectory(atPath: settings.data, withIntermediateDirectories: true)
-        let store = try SQLiteRegistrationStore.open(path: settings.data + "/portal.sqlite")
+        let store = try SQLiteRegistrationStore.open(path: settings.data + "/portal.sqlite", clock: clock)
         return RegistrationService(store: store, clock: clock, settings: settings, documentDirectory: settings.data + "/documents")
     }
 

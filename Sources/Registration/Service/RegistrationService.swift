@@ -11,11 +11,12 @@ public struct RegistrationService: Sendable {
     /// Where uploaded documents live (`DATA/documents`).
     public let documentDirectory: String
     /// The test locations (from the exam slots), which every save of the form checks.
-    let locationCache = ShortCache<[String]>()
+    let locationCache: TTLCache<[String]>
 
     public init(store: any RegistrationStore, clock: any ServerClock, settings: PortalSettings, documentDirectory: String) {
         self.store = store
         self.clock = clock
+        self.locationCache = TTLCache(clock: clock, lifetimeMilliseconds: 1_000)
         self.settings = settings
         self.documentDirectory = documentDirectory
     }

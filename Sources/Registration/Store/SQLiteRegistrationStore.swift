@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import SeleksiCore
+public import SeleksiCore
 import SeleksiStorage
 
 /// The registration store on one SQLite file (GRDB, WAL, `synchronous=FULL`): the
@@ -12,11 +12,19 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     let grouped: GroupCommitWriter
     /// The current period, read by nearly every request: kept for a second, and
     /// replaced at once when this process saves one (another instance sees it within the second).
-    private let periodCache = ShortCache<SelectionPeriod?>()
+    private let periodCache: TTLCache<SelectionPeriod?>
     /// Formations by id, read by every save of an application form.
-    private let formationCache = ShortCache<Formation?>()
+    private let formationCache: TTLCache<Formation?>
 
-    public static func open(path: String) throws -> SQLiteRegistrationStore {
+    init(writer: any DatabaseWriter, grouped: GroupCommitWriter, clock: any ServerClock) {
+        self.writer = writer
+        self.grouped = grouped
+        periodCache = TTLCache(clock: clock, lifetimeMilliseconds: 1_000)
+        formationCache = TTLCache(clock: clock, lifetimeMilliseconds: 1_000)
+    }
+
+    /// `clock`: what the caches' second is measured on (the service's clock).
+    public static func open(path: String, clock: any ServerClock = SystemClock()) throws -> SQLiteRegistrationStore {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
@@ -28,7 +36,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         configuration.maximumReaderCount = 16
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
-        return SQLiteRegistrationStore(writer: pool, grouped: GroupCommitWriter(writer: pool))
+        return SQLiteRegistrationStore(writer: pool, grouped: GroupCommitWriter(writer: pool), clock: clock)
     }
 
     /// The store's file.
