@@ -272,6 +272,30 @@ struct CandidateFlowTests {
 
 @Suite("Exam node: sessions and rosters")
 struct RosterTests {
+    @Test("a roster CSV as spreadsheets write it: quoted fields with commas, doubled quotes, CRLF, a missing last column")
+    func quotedRoster() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let session: SessionSummary = try await client.json(
+                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0])
+            let roster = "participant_number,name,formation_type,birth_date,accommodations\r\n"
+                + "2024000001,\"Budi \"\"Bud\"\" Santoso, S.Kom.\",disability,1998-12-31,tunanetra\r\n"
+                + "2024000002,Ani Lestari,general,1999-04-01\r\n"
+            let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
+            #expect(loaded["candidates"] == 2)
+            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
+            #expect(listed.candidates.map(\.name) == ["Budi \"Bud\" Santoso, S.Kom.", "Ani Lestari"])
+            // A quote never closed swallows the rest of the file: refused, not half-read.
+            let other: SessionSummary = try await client.json(
+                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0])
+            let unclosed = try await client.refusal(
+                .post, "/api/proctor/sessions/\(other.id)/roster", token: proctor,
+                raw: "participant_number,name,formation_type,birth_date\n2024000003,\"Citra,general,2000-01-15\n2024000004,Dewi,general,2000-01-16\n")
+            #expect(unclosed.code == "invalid-roster", "\(unclosed)")
+        }
+    }
+
     @Test("a roster with problems is refused line by line, and nothing is saved")
     func badRoster() async throws {
         let node = try await TestNode()

@@ -1,5 +1,6 @@
 public import ExamEngine
 import Foundation
+import SwiftCSV
 public import SeleksiCore
 
 /// One candidate of a session, as the roster gives them. Personal data stays at the
@@ -43,26 +44,41 @@ public enum RosterParser {
                 rows.append((index + 1, object))
             }
         } else {
-            let lines = trimmed.components(separatedBy: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+            // SwiftCSV reads quoted fields, `""` escapes and line breaks inside quotes
+            // ("Siti, S.Pd." and `Budi ""Bud"" Santoso` each stay one field).
+            let csv: CSV<Enumerated>
+            do {
+                csv = try CSV<Enumerated>(string: trimmed, delimiter: .comma, loadColumns: false)
+            } catch {
+                return .failure(.invalidRoster(["CSV tidak valid: \(error)"]))
+            }
             // The accommodations column may be left out; any other header is refused, so a
             // misnamed column never feeds the wrong field.
-            guard let header = lines.first.map(splitCSV)?.map({ $0.lowercased() }),
-                header == csvHeader || header == Array(csvHeader.prefix(4))
-            else {
+            let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard header == csvHeader || header == Array(csvHeader.prefix(4)) else {
                 return .failure(.invalidRoster(["baris 1: kepala kolom harus \(csvHeader.joined(separator: ","))"]))
             }
-            for (offset, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                let values = splitCSV(line)
+            var record = 1
+            var parsed: [(Int, [String])] = []
+            do {
+                try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { values in
+                    record += 1
+                    parsed.append((record, values))
+                }
+            } catch {
+                return .failure(.invalidRoster(["CSV tidak valid: \(error)"]))
+            }
+            for (line, values) in parsed where !values.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
                 if values.count < 4 || values.count > csvHeader.count {
-                    problems.append("baris \(offset + 1): \(values.count) kolom, seharusnya 4 atau 5")
+                    problems.append("baris \(line): \(values.count) kolom, seharusnya 4 atau 5")
                     continue
                 }
                 var fields: [String: Any] = [:]
-                for (name, value) in zip(csvHeader, values) { fields[name] = value }
+                for (name, value) in zip(csvHeader, values) { fields[name] = value.trimmingCharacters(in: .whitespaces) }
                 if let list = fields["accommodations"] as? String {
-                    fields["accommodations"] = list.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                    fields["accommodations"] = list.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 }
-                rows.append((offset + 1, fields))
+                rows.append((line, fields))
             }
         }
         var entries: [RosterEntry] = []
@@ -106,31 +122,5 @@ public enum RosterParser {
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return false }
         return (1900...2100).contains(year) && (1...12).contains(month) && (1...31).contains(day)
-    }
-
-    /// One CSV line, with double-quoted fields ("Siti, S.Pd." stays one field).
-    static func splitCSV(_ line: String) -> [String] {
-        var fields: [String] = []
-        var current = ""
-        var quoted = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            if quoted {
-                if character == "\"" {
-                    quoted = false
-                } else {
-                    current.append(character)
-                }
-            } else if character == "\"" {
-                quoted = true
-            } else if character == "," {
-                fields.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-            } else {
-                current.append(character)
-            }
-        }
-        fields.append(current.trimmingCharacters(in: .whitespaces))
-        return fields
     }
 }
