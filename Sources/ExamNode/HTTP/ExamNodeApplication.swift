@@ -12,24 +12,19 @@ public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> 
     CandidateController(service: service).addRoutes(to: router.group("api/exam"))
     ProctorController(service: service).addRoutes(to: router.group("api/proctor"))
     let resources = Bundle.module.resourcePath ?? "."
-    router.get("/openapi.json") { _, _ in
-        guard let data = FileManager.default.contents(atPath: resources + "/openapi.json") else { throw HTTPError(.notFound) }
-        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"], body: .init(byteBuffer: .init(bytes: data)))
-    }
-    if let web = Bundle.module.resourcePath.map({ $0 + "/Web" }) {
-        router.get("/") { _, _ in try page(web + "/ujian.html") }
-        router.get("/pengawas") { _, _ in try page(web + "/pengawas.html") }
-        router.get("/static/:file") { _, context in
-            let file = try context.parameters.require("file")
-            guard file.range(of: "^[a-z0-9-]+\\.(js|css)$", options: .regularExpression) != nil else { throw HTTPError(.notFound) }
-            return try page(web + "/" + file)
+    // The pages and the document are read once, at start; scripts and styles come through
+    // Hummingbird's FileMiddleware, revalidated by ETag (`no-cache`), so a node that is
+    // updated between sessions is never served stale to the next candidate.
+    router.add(
+        middleware: FileMiddleware(
+            resources + "/Web", urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: false))
+    let documents = [("/openapi.json", "openapi.json", "application/json"), ("/", "Web/ujian.html", "text/html; charset=utf-8"), ("/pengawas", "Web/pengawas.html", "text/html; charset=utf-8")]
+    for (path, file, type) in documents {
+        let body = FileManager.default.contents(atPath: resources + "/" + file).map { ByteBuffer(bytes: $0) }
+        router.get(RouterPath(path)) { _, _ in
+            guard let body else { throw HTTPError(.notFound) }
+            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: body))
         }
     }
     return router
-}
-
-private func page(_ path: String) throws -> Response {
-    guard let data = FileManager.default.contents(atPath: path) else { throw HTTPError(.notFound) }
-    let type = path.hasSuffix(".js") ? "text/javascript; charset=utf-8" : path.hasSuffix(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8"
-    return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }

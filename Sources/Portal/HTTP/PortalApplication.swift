@@ -27,16 +27,15 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
+    // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour
+    // (and revalidated by ETag); the document is read once, at start.
+    router.add(
+        middleware: FileMiddleware(
+            resources + "/Static", urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), searchForIndexHtml: false))
+    let document = FileManager.default.contents(atPath: resources + "/openapi.json").map { ByteBuffer(bytes: $0) }
     router.get("/openapi.json") { _, _ in
-        guard let data = FileManager.default.contents(atPath: resources + "/openapi.json") else { throw HTTPError(.notFound) }
-        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"], body: .init(byteBuffer: .init(bytes: data)))
-    }
-    router.get("/static/:file") { _, context in
-        let file = try context.parameters.require("file")
-        guard file.range(of: "^[a-z0-9-]+\\.css$", options: .regularExpression) != nil,
-            let data = FileManager.default.contents(atPath: resources + "/Static/" + file)
-        else { throw HTTPError(.notFound) }
-        return Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"], body: .init(byteBuffer: .init(bytes: data)))
+        guard let document else { throw HTTPError(.notFound) }
+        return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"], body: .init(byteBuffer: document))
     }
     return PortalRouter(router: router, apiRoutes: table.routes)
 }
