@@ -1,4 +1,4 @@
-public import SeleksiCore
+import SeleksiCore
 
 /// A session as the proctor sees it.
 public struct SessionSummary: Sendable, Codable, Hashable {
