@@ -72,7 +72,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
             let configuration = try options.configuration()
             let node = try await ExamNodeRunner.open(configuration)
             let password = GeneratedPassword.make()
-            let secret = try await node.setProctor(username: username, password: password, venue: venue)
+            let secret = try await node.service.setProctor(username: username, password: password, venue: venue)
             print(
                 """
                 Pengawas \(username): kata sandi \(password), rahasia autentikator \(secret) (dicetak sekali; simpan baik-baik)
@@ -95,7 +95,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.configuration()
             let node = try await ExamNodeRunner.open(configuration)
-            try await node.assignProctor(username: username, session: session, actor: "sistem")
+            try await node.service.assignProctor(username: username, session: session, actor: "sistem")
             print("Pengawas \(username) ditugaskan ke sesi \(session).")
         }
     }
@@ -128,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         let portal = try PortalServer.openService(settings: settings)
         if demo {
             try await PortalDemo.fill(portal)
-            try await ExamNodeRunner.fillDemo(node, configuration: configuration)
+            try await ExamNodeRunner.fillDemo(node.service, configuration: configuration)
         }
         var logger = Logger(label: "seleksi")
         logger.logLevel = .info
@@ -140,35 +140,26 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 enum ExamNodeRunner {
-    static func open(_ configuration: ExamNodeConfiguration) async throws -> ExamService {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let catalog: ExamCatalog
+    static func open(_ configuration: ExamNodeConfiguration) async throws -> ExamNode {
         do {
-            catalog = try ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
+            return try buildExamNode(configuration)
         } catch let problems as BankProblems {
             print("Bank soal atau aturan bermasalah; node tidak dijalankan:\n\(problems)")
             throw ExitCode(2)
         }
-        let database = try ExamDatabase.open(path: configuration.dataDirectory + "/exam.sqlite")
-        // Deadlines follow the monotonic clock: stepping the machine's clock moves nobody's time.
-        return ExamService(database: database, clock: AnchoredClock(), catalog: catalog, settings: configuration.settings)
     }
 
-    static func serve(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {
+    static func serve(_ node: ExamNode, configuration: ExamNodeConfiguration) async throws {
         var logger = Logger(label: "seleksi.exam-node")
         logger.logLevel = .info
-        let services = try await self.services(service, configuration: configuration, logger: logger)
+        let services = try await self.services(node, configuration: configuration, logger: logger)
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
     }
 
     /// The node's services, after crediting the downtime its heartbeat proves.
-    static func services(_ service: ExamService, configuration: ExamNodeConfiguration, logger: Logger) async throws -> [any Service] {
-        let credited = try await service.creditDowntime()
-        if credited > 0 {
-            logger.notice("node sempat mati \(credited / 1000) detik; peserta yang sedang ujian tidak dibebani waktu itu (tercatat di log audit)")
-        }
-        let services = try ExamNodeServer.services(configuration: configuration, service: service, logger: logger)
+    static func services(_ node: ExamNode, configuration: ExamNodeConfiguration, logger: Logger) async throws -> [any Service] {
+        let services = try await node.services(logger: logger)
         logger.notice(
             "node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (pengawas: /pengawas), http://\(configuration.host):\(configuration.httpPort) mengalihkan; data di \(configuration.dataDirectory)")
         return services

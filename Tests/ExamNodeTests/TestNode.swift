@@ -31,7 +31,10 @@ let roster = """
 final class TestNode: @unchecked Sendable {
     let folder: String
     let clock = ManualClock()
-    var service: ExamService
+    /// The node as `buildExamNode` wires it, exactly as the command line does.
+    var node: ExamNode
+    var service: ExamService { node.service }
+    let nodeClock: any ServerClock
     static let password = "kata-sandi-pengawas"
     /// The authenticator secret of the proctor `pengawas`.
     var proctorSecret = ""
@@ -41,22 +44,24 @@ final class TestNode: @unchecked Sendable {
     /// `serviceClock`: the clock the node runs on, when not `clock` itself.
     init(settings: ExamSettings = ExamSettings(), serviceClock: (any ServerClock)? = nil) async throws {
         folder = NSTemporaryDirectory() + "seleksi-node-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        service = ExamService(
-            database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: serviceClock ?? clock, catalog: sharedCatalog, settings: settings)
-        proctorSecret = try await service.setProctor(username: "pengawas", password: Self.password)
+        var configuration = ExamNodeConfiguration()
+        configuration.dataDirectory = folder
+        configuration.settings = settings
+        nodeClock = serviceClock ?? clock
+        node = try buildExamNode(configuration, clock: nodeClock, catalog: sharedCatalog)
+        proctorSecret = try await node.service.setProctor(username: "pengawas", password: Self.password)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     /// Reopens the store as a restarted process would (the clock keeps its time).
     func restart() async throws {
-        service = ExamService(database: try ExamDatabase.open(path: folder + "/exam.sqlite"), clock: clock, catalog: sharedCatalog, settings: service.settings)
+        node = try buildExamNode(node.configuration, clock: nodeClock, catalog: sharedCatalog)
     }
 
     @discardableResult
     func test<Value: Sendable>(_ body: @escaping @Sendable (Client) async throws -> Value) async throws -> Value {
-        let app = Application(router: buildExamRouter(service: service))
+        let app = Application(router: node.router())
         return try await app.test(.router) { client in try await body(Client(client: client, node: self)) }
     }
 
