@@ -195,21 +195,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
                 throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
             }
-            if let existing = try Row.fetchOne(db, sql: "SELECT * FROM formation WHERE id = ?", arguments: [f.id]) {
-                guard existing["period_id"] == f.periodID else {
-                    throw RegistrationError("formation-in-other-period", kind: .conflict, "Kode formasi \(f.id) sudah dipakai pada periode lain.")
-                }
-                let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
-                let oldMajors = try Self.decoder.decode([String].self, from: Data((existing["majors"] as String).utf8))
-                let changed =
-                    existing["agency_id"] != f.agencyID || existing["education_level"] != f.educationLevel.rawValue || Set(oldMajors) != Set(f.majors)
-                    || existing["type"] != f.type.rawValue || existing["max_age"] != f.maxAge
-                if applied > 0, changed {
-                    throw RegistrationError(
-                        "formation-has-applicants", kind: .conflict,
-                        "Formasi \(f.id) sudah dilamar \(applied) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi.")
-                }
-            }
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?", arguments: [f.id]
+            ).map(Self.formation)
+            let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
+            if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
             let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
             try db.execute(
                 sql: """
@@ -280,12 +270,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
         try await grouped.write { db in
-            if let period = try String.fetchOne(db, sql: "SELECT period_id FROM exam_slot WHERE id = ?", arguments: [slot.id]), period != slot.periodID {
-                throw RegistrationError("slot-in-other-period", kind: .conflict, "Kode sesi \(slot.id) sudah dipakai pada periode lain.")
-            }
-            if let assigned = try Int.fetchOne(try db.cachedStatement(sql: "SELECT assigned FROM exam_slot WHERE id = ?"), arguments: [slot.id]), assigned > slot.capacity {
-                throw RegistrationError("capacity-below-assigned", kind: .conflict, "Kapasitas \(slot.capacity) lebih kecil dari \(assigned) peserta yang sudah dijadwalkan di sesi ini.")
-            }
+            let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slot.id]).map(Self.slot)
+            if let refusal = TimetableEditRule.slotRefusal(existing: existing, proposed: slot) { throw refusal }
             try db.execute(
                 sql: """
                     INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -600,8 +586,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
             let present = Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT kind FROM document WHERE application_id = ?"), arguments: [applicationID]))
-            let missing = requiredKinds.keys.sorted().filter { !present.contains($0) }.map { requiredKinds[$0]! }
-            guard missing.isEmpty else { throw RegistrationError.missingDocuments(missing) }
+            if let refusal = SubmissionRule.refusal(required: requiredKinds, present: present) { throw refusal }
             try db.execute(
                 sql: "UPDATE application SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
                 arguments: [now, now, applicationID])
@@ -684,7 +669,7 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
         try await grouped.write { db in
-            var serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
+            let serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
             let waiting = try Row.fetchAll(
                 db,
                 sql: """
@@ -692,26 +677,23 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                       AND (objection_reason IS NULL OR objection_answered_at IS NOT NULL)
                     ORDER BY submitted_at, id
                     """,
-                arguments: [period.id])
-            var slots = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"), arguments: [period.id]
-            ).map(Self.slot)
-            var assigned = 0
-            var unplaced = 0
-            for row in waiting {
-                let draft = try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8))
-                guard let index = slots.firstIndex(where: { $0.location == draft.testLocation && $0.assigned < $0.capacity }) else {
-                    unplaced += 1
-                    continue
-                }
-                let number = ParticipantNumber.make(prefix: period.participantPrefix, serial: serial)
-                serial += 1
-                slots[index].assigned += 1
-                try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [slots[index].id])
-                try db.execute(
-                    sql: "UPDATE application SET participant_number = ?, slot_id = ? WHERE id = ?", arguments: [number, slots[index].id, row["id"] as Int64])
-                assigned += 1
+                arguments: [period.id]
+            ).map { row in
+                SeatAssigner.Waiting(
+                    applicationID: row["id"], testLocation: try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)).testLocation)
             }
-            try db.execute(sql: "UPDATE period SET next_serial = ? WHERE id = ?", arguments: [serial, period.id])
+            let slots = try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"), arguments: [period.id]
+            ).map(Self.slot)
+            let outcome = SeatAssigner.assign(waiting: waiting, slots: slots, prefix: period.participantPrefix, nextSerial: serial)
+            for placement in outcome.placements {
+                try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [placement.slotID])
+                try db.execute(
+                    sql: "UPDATE application SET participant_number = ?, slot_id = ? WHERE id = ?",
+                    arguments: [placement.participantNumber, placement.slotID, placement.applicationID])
+            }
+            let (assigned, unplaced) = (outcome.placements.count, outcome.unplaced)
+            try db.execute(sql: "UPDATE period SET next_serial = ? WHERE id = ?", arguments: [outcome.nextSerial, period.id])
             var entry = audit
             entry.detail += " (\(assigned) dijadwalkan, \(unplaced) belum mendapat kursi)"
             try Self.insertAudit(db, entry)
@@ -725,11 +707,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 throw RegistrationError.notFound
             }
             guard let old: String = current["slot_id"] else { throw RegistrationError.notEligibleForCard }
-            guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot),
-                target.periodID == current["period_id"]
+            guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot)
             else { throw RegistrationError.notFound }
-            if old == slotID { return }
-            guard target.assigned < target.capacity else { throw RegistrationError.slotFull }
+            if old == slotID, target.periodID == current["period_id"] { return }
+            if let refusal = SeatAssigner.moveRefusal(to: target, periodID: current["period_id"]) { throw refusal }
             try db.execute(sql: "UPDATE exam_slot SET assigned = assigned - 1 WHERE id = ?", arguments: [old])
             try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [slotID])
             try db.execute(sql: "UPDATE application SET slot_id = ? WHERE id = ?", arguments: [slotID, applicationID])

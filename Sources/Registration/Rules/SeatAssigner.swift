@@ -1,0 +1,101 @@
+public import SeleksiCore
+
+/// Seats eligible applicants in exam slots and gives each a participant number, as a pure
+/// calculation the store runs inside one transaction. Applicants are seated in the order
+/// they ended registration; each goes to the earliest slot at their chosen test location
+/// that still has room; whoever finds none stays unplaced (and is counted) until the
+/// committee adds a slot. Numbers are consecutive from the period's next serial.
+public enum SeatAssigner {
+    public struct Waiting: Sendable, Hashable {
+        public let applicationID: Int64
+        public let testLocation: String
+
+        public init(applicationID: Int64, testLocation: String) {
+            self.applicationID = applicationID
+            self.testLocation = testLocation
+        }
+    }
+
+    public struct Placement: Sendable, Hashable {
+        public let applicationID: Int64
+        public let slotID: String
+        public let participantNumber: String
+    }
+
+    public struct Outcome: Sendable, Hashable {
+        public var placements: [Placement] = []
+        public var unplaced = 0
+        /// The serial the next number will use.
+        public var nextSerial: Int
+    }
+
+    /// - Parameters:
+    ///   - waiting: eligible applicants without a seat, in the order they ended registration.
+    ///   - slots: the period's slots with their current `assigned` counts, in time order.
+    public static func assign(waiting: [Waiting], slots: [ExamSlot], prefix: String, nextSerial: Int) -> Outcome {
+        var slots = slots
+        var outcome = Outcome(nextSerial: nextSerial)
+        for applicant in waiting {
+            guard let index = slots.firstIndex(where: { $0.location == applicant.testLocation && $0.assigned < $0.capacity }) else {
+                outcome.unplaced += 1
+                continue
+            }
+            slots[index].assigned += 1
+            outcome.placements.append(
+                Placement(
+                    applicationID: applicant.applicationID, slotID: slots[index].id,
+                    participantNumber: ParticipantNumber.make(prefix: prefix, serial: outcome.nextSerial)))
+            outcome.nextSerial += 1
+        }
+        return outcome
+    }
+
+    /// Why an applicant may not be moved to `target` (another period, full), or nil.
+    public static func moveRefusal(to target: ExamSlot, periodID: String) -> RegistrationError? {
+        guard target.periodID == periodID else { return .notFound }
+        guard target.assigned < target.capacity else { return .slotFull }
+        return nil
+    }
+}
+
+/// What a committee may change in a formation or a slot once applicants depend on it.
+public enum TimetableEditRule {
+    /// A formation already applied to keeps its agency, education, programmes, type and age
+    /// limit (applicants were checked against them); its code is never reused across periods.
+    public static func formationRefusal(existing: Formation?, proposed: Formation, applicants: Int) -> RegistrationError? {
+        guard let existing else { return nil }
+        guard existing.periodID == proposed.periodID else {
+            return RegistrationError("formation-in-other-period", kind: .conflict, "Kode formasi \(proposed.id) sudah dipakai pada periode lain.")
+        }
+        let changed =
+            existing.agencyID != proposed.agencyID || existing.educationLevel != proposed.educationLevel || Set(existing.majors) != Set(proposed.majors)
+            || existing.type != proposed.type || existing.maxAge != proposed.maxAge
+        guard applicants > 0, changed else { return nil }
+        return RegistrationError(
+            "formation-has-applicants", kind: .conflict,
+            "Formasi \(proposed.id) sudah dilamar \(applicants) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi.")
+    }
+
+    /// A slot's capacity never drops below the applicants already seated in it.
+    public static func slotRefusal(existing: ExamSlot?, proposed: ExamSlot) -> RegistrationError? {
+        guard let existing else { return nil }
+        guard existing.periodID == proposed.periodID else {
+            return RegistrationError("slot-in-other-period", kind: .conflict, "Kode sesi \(proposed.id) sudah dipakai pada periode lain.")
+        }
+        guard existing.assigned <= proposed.capacity else {
+            return RegistrationError(
+                "capacity-below-assigned", kind: .conflict,
+                "Kapasitas \(proposed.capacity) lebih kecil dari \(existing.assigned) peserta yang sudah dijadwalkan di sesi ini.")
+        }
+        return nil
+    }
+}
+
+/// Ending registration needs every required document.
+public enum SubmissionRule {
+    /// - Parameter required: kind → label, from the configuration.
+    public static func refusal(required: [String: String], present: Set<String>) -> RegistrationError? {
+        let missing = required.keys.sorted().filter { !present.contains($0) }.compactMap { required[$0] }
+        return missing.isEmpty ? nil : .missingDocuments(missing)
+    }
+}

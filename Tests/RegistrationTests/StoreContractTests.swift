@@ -1,0 +1,225 @@
+import Foundation
+@testable import Registration
+import SeleksiCore
+import Testing
+
+/// The stores every contract test runs against. The PostgreSQL store joins this list
+/// and runs the same tests unchanged.
+enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty store (and what to remove afterwards).
+    func make(clock: any ServerClock) throws -> (store: any RegistrationStore, cleanup: @Sendable () -> Void) {
+        switch self {
+        case .sqlite:
+            let folder = NSTemporaryDirectory() + "seleksi-contract-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            return (try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock), { try? FileManager.default.removeItem(atPath: folder) })
+        }
+    }
+}
+
+/// What any `RegistrationStore` must do, written against the protocol only.
+@Suite("Registration store contract")
+struct StoreContractTests {
+    static let day: Int64 = 86_400_000
+    static let now: Int64 = 1_790_000_000_000
+
+    static func period(registrationCloses: Int64 = now + 10 * day) -> SelectionPeriod {
+        SelectionPeriod(
+            id: "p1", name: "Periode Uji", registration: Window(opens: now - day, closes: registrationCloses),
+            verification: Window(opens: now - day, closes: now + 20 * day), objectionDays: 3, exam: Window(opens: now + 30 * day, closes: now + 40 * day),
+            announcement: Window(opens: now + 50 * day, closes: now + 60 * day), participantPrefix: "26")
+    }
+
+    static func account(_ nik: String = "3201014101990001", email: String = "ani@contoh.id") -> Account {
+        Account(
+            id: 0, periodID: "p1", nik: nik, kk: "3201010101100001", name: "Ani Lestari", birthPlace: "Bogor", birthDate: "1999-01-01", sex: .female,
+            email: email, phone: "081234567890", emailVerified: false, createdAt: now)
+    }
+
+    static func code(_ purpose: OneTimeCode.Purpose, _ plain: String, expires: Int64 = now + 60_000) -> OneTimeCode {
+        OneTimeCode(purpose: purpose, codeHash: "hash-" + plain, expiresAt: expires)
+    }
+
+    static let audit = AuditEntry(at: now, actor: "admin", role: "admin", action: "uji", subject: "s", detail: "")
+
+    /// A store with the period, an agency, a formation and two slots.
+    static func furnished(_ kind: StoreUnderTest) async throws -> (any RegistrationStore, @Sendable () -> Void) {
+        let (store, cleanup) = try kind.make(clock: ManualClock(now))
+        try await store.savePeriod(period(), audit: nil)
+        try await store.saveAgency(Agency(id: "bkn", name: "Badan Kepegawaian Negara"), audit: nil)
+        try await store.saveFormation(
+            Formation(
+                id: "F-1", periodID: "p1", agencyID: "bkn", position: "Analis SDM", unit: "Pusat", location: "Kupang", educationLevel: .s1,
+                majors: ["Psikologi"], quota: 2, type: .general),
+            audit: nil)
+        for (id, capacity) in [("kpg-1", 1), ("kpg-2", 5)] {
+            try await store.saveSlot(
+                ExamSlot(id: id, periodID: "p1", venue: "UPT Kupang", location: "Kupang", startsAt: now + 31 * day, timeZone: .wita, sessionNumber: 1, capacity: capacity),
+                audit: nil)
+        }
+        return (store, cleanup)
+    }
+
+    static func draft() -> ApplicationDraft {
+        ApplicationDraft(
+            formationID: "F-1", education: Education(level: .s1, major: "Psikologi", diplomaNumber: "UI/1", gpa: 3.4, graduationYear: 2021), testLocation: "Kupang")
+    }
+
+    @Test("accounts: one per NIK and per email; found by either; the first code is issued with its mail", arguments: StoreUnderTest.allCases)
+    func accounts(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let mail = Mail(to: "ani@contoh.id", subject: "Kode", body: "123456", createdAt: Self.now)
+        let created = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: mail)
+        #expect(created.id > 0)
+        await #expect(throws: RegistrationError.duplicateNIK) {
+            _ = try await store.createAccount(Self.account(email: "lain@contoh.id"), passwordHash: "h", code: Self.code(.verifyEmail, "2"), mail: mail)
+        }
+        await #expect(throws: RegistrationError.duplicateEmail) {
+            _ = try await store.createAccount(Self.account("9471010507980002"), passwordHash: "h", code: Self.code(.verifyEmail, "3"), mail: mail)
+        }
+        #expect(try await store.accountForLogin(periodID: "p1", nikOrEmail: "3201014101990001")?.account.id == created.id)
+        #expect(try await store.accountForLogin(periodID: "p1", nikOrEmail: "ani@contoh.id")?.passwordHash == "h")
+        #expect(try await store.pendingMail(limit: 10).map(\.to) == ["ani@contoh.id"])
+    }
+
+    @Test("codes are used once, only before they expire, only for their purpose; a new code ends the older one", arguments: StoreUnderTest.allCases)
+    func codes(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let mail = Mail(to: "ani@contoh.id", subject: "Kode", body: "", createdAt: Self.now)
+        let account = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: mail)
+        #expect(try await store.useCode(accountID: account.id, purpose: .resetPassword, codeHash: "hash-1", now: Self.now) == false)
+        #expect(try await store.confirmEmail(accountID: account.id, codeHash: "hash-1", now: Self.now))
+        #expect(try await store.confirmEmail(accountID: account.id, codeHash: "hash-1", now: Self.now) == false)
+        #expect(try await store.account(id: account.id)?.emailVerified == true)
+        try await store.issueCode(accountID: account.id, Self.code(.signIn, "2"), mail: mail)
+        try await store.issueCode(accountID: account.id, Self.code(.signIn, "3"), mail: mail)
+        #expect(try await store.useCode(accountID: account.id, purpose: .signIn, codeHash: "hash-2", now: Self.now) == false, "the older code still worked")
+        #expect(try await store.useCode(accountID: account.id, purpose: .signIn, codeHash: "hash-3", now: Self.now + 61_000) == false, "an expired code worked")
+        #expect(try await store.latestCodeExpiry(accountID: account.id, purpose: .signIn) == Self.now + 60_000)
+    }
+
+    @Test("login limits: counted before checked, refused at the limit with nothing recorded, withdrawn and cleared", arguments: StoreUnderTest.allCases)
+    func loginLimits(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let since = Self.now - 60_000
+        let first = try await store.beginLoginAttempt(limits: [("akun", 2), ("alamat", 10)], since: since, at: Self.now)
+        #expect(first?.count == 2)
+        #expect(try await store.beginLoginAttempt(limits: [("akun", 2)], since: since, at: Self.now) != nil)
+        #expect(try await store.beginLoginAttempt(limits: [("akun", 2), ("alamat", 10)], since: since, at: Self.now) == nil)
+        // Refused, so the address was not counted: it has one failure, and one more fits under 2.
+        #expect(try await store.beginLoginAttempt(limits: [("alamat", 2)], since: since, at: Self.now) != nil)
+        #expect(try await store.beginLoginAttempt(limits: [("alamat", 2)], since: since, at: Self.now) == nil)
+        try await store.withdrawLoginAttempt(ids: first ?? [])
+        #expect(try await store.beginLoginAttempt(limits: [("alamat", 2)], since: since, at: Self.now) != nil)
+        try await store.clearLoginFailures(key: "akun")
+        #expect(try await store.beginLoginAttempt(limits: [("akun", 1)], since: since, at: Self.now) != nil)
+        // Old failures no longer count.
+        #expect(try await store.beginLoginAttempt(limits: [("akun", 1)], since: Self.now + 1, at: Self.now + 2) != nil)
+    }
+
+    @Test("sessions: found by token digest until they expire, and ended", arguments: StoreUnderTest.allCases)
+    func sessions(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let account = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+        let session = AuthSession(principal: .applicant(accountID: account.id), csrf: "c", expiresAt: Self.now + 1_000)
+        try await store.createSession(tokenHash: "t1", session, audit: nil)
+        #expect(try await store.session(tokenHash: "t1", now: Self.now)?.csrf == "c")
+        #expect(try await store.session(tokenHash: "t1", now: Self.now + 1_001) == nil)
+        try await store.createSession(tokenHash: "t2", session, audit: nil)
+        try await store.deleteSession(tokenHash: "t2")
+        #expect(try await store.session(tokenHash: "t2", now: Self.now) == nil)
+    }
+
+    @Test("an application: one per account, locked once submitted, never without its documents", arguments: StoreUnderTest.allCases)
+    func applications(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let account = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+        let application = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
+        await #expect(throws: RegistrationError.self) { _ = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now) }
+        let required = ["foto": "Pas foto", "ijazah": "Ijazah"]
+        await #expect(throws: RegistrationError.missingDocuments(["Pas foto", "Ijazah"])) {
+            try await store.submit(applicationID: application.id, requiredKinds: required, now: Self.now)
+        }
+        for kind in required.keys {
+            _ = try await store.replaceDocument(
+                applicationID: application.id, StoredDocument(kind: kind, contentType: "x", size: 1, sha256: kind, path: kind, uploadedAt: Self.now))
+        }
+        try await store.submit(applicationID: application.id, requiredKinds: required, now: Self.now)
+        #expect(try await store.application(id: application.id)?.status == .submitted)
+        await #expect(throws: RegistrationError.locked) { try await store.updateDraft(applicationID: application.id, draft: Self.draft(), now: Self.now) }
+        // Applied to: the formation's conditions are frozen, its quota is not.
+        var changed = try #require(try await store.formation(id: "F-1"))
+        changed.quota = 5
+        try await store.saveFormation(changed, audit: nil)
+        changed.majors = ["Manajemen"]
+        await #expect(throws: RegistrationError.self) { try await store.saveFormation(changed, audit: nil) }
+        #expect(try await store.formation(id: "F-1")?.majors == ["Psikologi"])
+    }
+
+    @Test("results are announced once, after registration, when every application is decided; seats respect capacity", arguments: StoreUnderTest.allCases)
+    func announcementAndSeats(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        var ids: [Int64] = []
+        for (index, nik) in ["3201014101990001", "3201014101990002"].enumerated() {
+            let account = try await store.createAccount(
+                Self.account(nik, email: "a\(index)@contoh.id"), passwordHash: "h", code: Self.code(.verifyEmail, "\(index)"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+            let application = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
+            try await store.submit(applicationID: application.id, requiredKinds: [:], now: Self.now + Int64(index))
+            ids.append(application.id)
+        }
+        await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        try await store.savePeriod(Self.period(registrationCloses: Self.now - 1), audit: nil)
+        let pending = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        #expect(pending?.code == "verification-pending")
+        for id in ids {
+            try await store.recordVerification(applicationID: id, Verification(result: .ms, reasonCode: nil, note: "", by: "v", at: Self.now), audit: Self.audit)
+        }
+        let announced = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit)
+        #expect(announced.resultsAnnouncedAt == Self.now)
+        let again = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        #expect(again?.code == "already-announced")
+        let seats = try await store.assignSeats(period: announced, audit: Self.audit)
+        #expect(seats == (2, 0))
+        let slots = try await store.slots(periodID: "p1")
+        #expect(slots.map(\.assigned) == [1, 1])
+        let numbers = try await ids.asyncMap { try await store.application(id: $0)?.assignment?.participantNumber }
+        #expect(numbers == [ParticipantNumber.make(prefix: "26", serial: 1), ParticipantNumber.make(prefix: "26", serial: 2)])
+        // The full slot refuses a move; its capacity cannot drop below who is seated.
+        await #expect(throws: RegistrationError.slotFull) { try await store.moveSeat(applicationID: ids[1], slotID: "kpg-1", audit: Self.audit) }
+        var shrunk = try #require(slots.first { $0.id == "kpg-2" })
+        shrunk.capacity = 0
+        await #expect(throws: RegistrationError.self) { try await store.saveSlot(shrunk, audit: nil) }
+    }
+
+    @Test("the audit log and the outbox", arguments: StoreUnderTest.allCases)
+    func auditAndOutbox(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        try await store.appendAudit(AuditEntry(at: Self.now, actor: "verif", role: "verifier", action: "verification.decide", subject: "lamaran:1", detail: "MS"))
+        try await store.appendAudit(AuditEntry(at: Self.now, actor: "admin", role: "admin", action: "seats.assign", subject: "p1", detail: ""))
+        #expect(try await store.audit(AuditFilter(actor: "verif")).map(\.action) == ["verification.decide"])
+        _ = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "ani@contoh.id", subject: "s", body: "b", createdAt: 1))
+        let pending = try await store.pendingMail(limit: 10)
+        #expect(pending.count == 1)
+        try await store.markMailSent(id: pending[0].id, at: Self.now)
+        #expect(try await store.pendingMail(limit: 10).isEmpty)
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
