@@ -30,9 +30,14 @@ public enum IndonesianTimeZone: String, Sendable, Codable, CaseIterable, Hashabl
         return days * 86_400_000 + Int64(hour) * 3_600_000 + Int64(minute) * 60_000 - offsetMilliseconds
     }
 
+    /// Instants this type reads: years 1 to 9999 (anything further is clamped to the ends,
+    /// never an overflow: a timetable sent with Int64.max once crashed the process here).
+    public static let readableRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
     /// The local calendar day and time of an instant in this zone.
     public func local(_ milliseconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
-        let local = milliseconds + offsetMilliseconds
+        let clamped = min(max(milliseconds, Self.readableRange.lowerBound), Self.readableRange.upperBound)
+        let local = clamped + offsetMilliseconds
         let dayMilliseconds: Int64 = 86_400_000
         let days = Int((local - ((local % dayMilliseconds) + dayMilliseconds) % dayMilliseconds) / dayMilliseconds)
         let within = Int(((local % dayMilliseconds) + dayMilliseconds) % dayMilliseconds)

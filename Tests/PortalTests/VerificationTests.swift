@@ -137,6 +137,29 @@ struct VerificationTests {
         }
     }
 
+    @Test("a timetable or slot with instants outside 2000-2200 is refused, and the portal stays up (Int64.max once killed the process)")
+    func implausibleInstants() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let admin = try await client.staff("admin")
+            let window = ["opens": 0, "closes": Int64.max]
+            let zero = ["opens": 0, "closes": 0]
+            let period: [String: Any] = [
+                "id": "casn-test", "name": "x", "registration": window, "verification": window, "objectionDays": 3, "exam": zero, "announcement": zero,
+                "participantPrefix": "26",
+            ]
+            let refused = try await client.send(.put, "/api/admin/period", token: admin, json: period)
+            #expect(refused.status == 422 && refused.code == "invalid-timetable", "\(refused.status) \(refused.text)")
+            let slot: [String: Any] = [
+                "id": "x-1", "periodID": "", "venue": "V", "location": "Kupang", "startsAt": Int64.min + 1, "timeZone": "WITA", "sessionNumber": 1,
+                "capacity": 1, "assigned": 0,
+            ]
+            let badSlot = try await client.send(.post, "/api/admin/slots", token: admin, json: slot)
+            #expect(badSlot.status == 422 && badSlot.code == "invalid-slot")
+            #expect(try await client.send(.get, "/api/period").status == 200)
+        }
+    }
+
     @Test("nothing is announced while registration is open, nor when nobody has applied")
     func announcingTooEarly() async throws {
         let portal = try await TestPortal()

@@ -72,3 +72,14 @@ struct TTLCacheTests {
         #expect(cache.get("periode") == nil)
     }
 }
+
+@Suite("Time zones at the edges")
+struct TimeZoneEdgeTests {
+    @Test("the largest and smallest instants are read without overflow (a timetable with Int64.max once crashed the portal)")
+    func extremes() {
+        for zone in IndonesianTimeZone.allCases {
+            #expect((9999...10000).contains(zone.local(.max).year))
+            #expect(zone.local(.min).year == 1)
+        }
+    }
+}

@@ -29,8 +29,7 @@ struct MailService: Service {
 public enum PortalServer {
     /// Opens the store under the data folder, creating it, and runs the migrations.
     public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
-        try FileManager.default.createDirectory(atPath: settings.data, withIntermediateDirectories: true)
-        let store = try SQLiteRegistrationStore.open(path: settings.data + "/portal.sqlite", clock: clock)
+        let store = try settings.openStore(clock: clock)
         return RegistrationService(store: store, clock: clock, settings: settings, documentDirectory: settings.data + "/documents")
     }
 
@@ -45,8 +44,7 @@ public enum PortalServer {
             router: portal.router, settings: listen, serverName: "seleksi-portal", configHint: "Config/portal.yaml", logger: logger)
         let mail = MailDelivery(store: service.store, command: settings.mailCommand, folder: settings.data + "/mail", clock: service.clock)
         var services: [any Service] = applications + [MailService(delivery: mail, logger: logger)]
-        // The embedded store copies its WAL back from a connection of its own (see `Checkpointer`).
-        if let sqlite = service.store as? SQLiteRegistrationStore { services.append(Checkpointer(path: sqlite.path, logger: logger)) }
+        services += service.store.maintenance(logger: logger)
         return services
     }
 }

@@ -8,6 +8,8 @@ public struct PortalSettings: Sendable, Codable {
     public var httpsPort = 9443
     public var httpPort = 9080
     public var data = "data/portal"
+    /// Which store holds the portal's data (the PostgreSQL store is not built yet).
+    public var store = StoreChoice.sqlite
     /// `tls.certificate` and `tls.key`, as on the exam node; without them a self-signed
     /// localhost certificate is made.
     public var tlsCertificate: String?
@@ -39,7 +41,7 @@ public struct PortalSettings: Sendable, Codable {
     public var rejectionReasons = RejectionReason.defaults
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case host, data, documents, tls
+        case host, data, documents, tls, store
         case httpsPort = "https_port", httpPort = "http_port", publicURL = "public_url"
         case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections", trustedProxies = "trusted_proxies"
         case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
@@ -61,6 +63,7 @@ public struct PortalSettings: Sendable, Codable {
         try c.encode(httpsPort, forKey: .httpsPort)
         try c.encode(httpPort, forKey: .httpPort)
         try c.encode(data, forKey: .data)
+        try c.encode(store, forKey: .store)
         try c.encode(TLSFiles(certificate: tlsCertificate, key: tlsKey), forKey: .tls)
         try c.encodeIfPresent(publicURL, forKey: .publicURL)
         try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
@@ -88,6 +91,13 @@ public struct PortalSettings: Sendable, Codable {
         httpsPort = try c.decodeIfPresent(Int.self, forKey: .httpsPort) ?? d.httpsPort
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
         data = try c.decodeIfPresent(String.self, forKey: .data) ?? d.data
+        if let name = try c.decodeIfPresent(String.self, forKey: .store) {
+            guard let choice = StoreChoice(rawValue: name) else {
+                throw PortalSettingsError(
+                    message: "store: '\(name)' tidak dikenal; yang tersedia: \(StoreChoice.allCases.map(\.rawValue).joined(separator: ", ")) (penyimpanan PostgreSQL belum dibuat)")
+            }
+            store = choice
+        }
         let tls = try c.decodeIfPresent(TLSFiles.self, forKey: .tls)
         tlsCertificate = tls?.certificate
         tlsKey = tls?.key

@@ -92,10 +92,16 @@ extension RegistrationService {
 
     // MARK: - Committee admin
 
+    /// Instants a timetable may name: 2000-01-01 to 2200-01-01 (UTC).
+    static let plausibleInstants: ClosedRange<Int64> = 946_684_800_000...7_258_118_400_000
+
     public func setPeriod(staff: StaffAccount?, _ period: SelectionPeriod) async throws {
         if let staff { try requireAdmin(staff) }
-        for window in [period.registration, period.verification, period.exam, period.announcement] where window.opens > window.closes {
-            throw RegistrationError.invalid("invalid-timetable", "Jendela jadwal berakhir sebelum dibuka.")
+        for window in [period.registration, period.verification, period.exam, period.announcement] {
+            guard Self.plausibleInstants.contains(window.opens), Self.plausibleInstants.contains(window.closes) else {
+                throw RegistrationError.invalid("invalid-timetable", "Tanggal jadwal harus antara tahun 2000 dan 2200.")
+            }
+            guard window.opens <= window.closes else { throw RegistrationError.invalid("invalid-timetable", "Jendela jadwal berakhir sebelum dibuka.") }
         }
         guard period.registration.closes <= period.verification.closes, (0...30).contains(period.objectionDays) else {
             throw RegistrationError.invalid("invalid-timetable", "Verifikasi tidak boleh selesai sebelum pendaftaran; masa sanggah 0-30 hari.")
@@ -133,6 +139,9 @@ extension RegistrationService {
         if let staff { try requireAdmin(staff) }
         var slot = slot
         slot.periodID = try await period().id
+        guard Self.plausibleInstants.contains(slot.startsAt) else {
+            throw RegistrationError.invalid("invalid-slot", "Waktu mulai sesi ujian harus antara tahun 2000 dan 2200.")
+        }
         guard slot.capacity > 0, (1...8).contains(slot.sessionNumber), !slot.venue.isEmpty, !slot.location.isEmpty, !slot.id.isEmpty else {
             throw RegistrationError.invalid("invalid-slot", "Sesi ujian harus punya kode, tempat, lokasi, sesi 1-8 dan kapasitas > 0.")
         }

@@ -1,3 +1,5 @@
+public import Logging
+public import ServiceLifecycle
 /// A message waiting in the outbox.
 public struct Mail: Sendable, Codable, Hashable {
     public var id: Int64
@@ -61,6 +63,10 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
 /// transaction: nothing is ever half-saved, and a staff action and its audit line
 /// commit together.
 public protocol RegistrationStore: Sendable {
+    /// What keeps the store healthy while the portal runs (the embedded store's
+    /// checkpointer; a client's connection pool), run as services beside the portal.
+    func maintenance(logger: Logger) -> [any Service]
+
     // MARK: - Period, agencies, formations, exam slots
 
     /// Saves the timetable; the stored announcement time is kept whatever `period` says.

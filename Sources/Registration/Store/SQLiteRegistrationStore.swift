@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 public import SeleksiCore
 import SeleksiStorage
+public import Logging
+public import ServiceLifecycle
 
 /// The registration store on one SQLite file (GRDB, WAL, `synchronous=FULL`): the
 /// embedded default. It is a different file from any exam node's store.
@@ -41,6 +43,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     /// The store's file.
     public var path: String { writer.path }
+
+    /// The WAL is copied back from a connection of its own (see `Checkpointer`).
+    public func maintenance(logger: Logger) -> [any Service] { [Checkpointer(path: path, logger: logger)] }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
