@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import SeleksiCore
 
 /// A bearer secret (a portal session, a node's candidate or proctor token, a CSRF token):

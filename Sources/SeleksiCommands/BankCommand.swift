@@ -12,7 +12,8 @@ struct BankCommand: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Memeriksa bank soal terhadap semua aturan. Keluar 0 bila bersih, 2 dengan daftar masalah.")
+            abstract: "Memeriksa bank soal terhadap semua aturan. Keluar 0 bila bersih, 2 dengan daftar masalah."
+        )
 
         @Argument(help: "Folder bank (atau folder berisi beberapa bank).")
         var directory: String = Defaults.bankDirectory
@@ -25,7 +26,8 @@ struct BankCommand: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Jumlah soal per subtes, topik, dan kesulitan, serta kekurangan terhadap setiap aturan.")
+            abstract: "Jumlah soal per subtes, topik, dan kesulitan, serta kekurangan terhadap setiap aturan."
+        )
 
         @Argument(help: "Folder bank (atau folder berisi beberapa bank).")
         var directory: String = Defaults.bankDirectory
@@ -44,7 +46,8 @@ struct BankCommand: ParsableCommand {
                 Setiap berkas menjadi satu soal utuh atau ditolak dengan alasannya. Soal yang \
                 diterima ditulis ke satu berkas qti-NAMA.yaml di bank tujuan. Keluar 0 bila semua \
                 diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis).
-                """)
+                """
+        )
 
         @Argument(help: "Berkas QTI (.xml) atau folder berisi berkas QTI.")
         var source: String
@@ -69,8 +72,13 @@ struct BankCommand: ParsableCommand {
 
         func run() throws {
             try QTIImportCommand.run(
-                source: source, bankDirectory: bankDirectory, subtest: subtest, topic: topic, difficulty: difficulty,
-                idPrefix: idPrefix, rulesDirectory: rulesDirectory
+                source: source,
+                bankDirectory: bankDirectory,
+                subtest: subtest,
+                topic: topic,
+                difficulty: difficulty,
+                idPrefix: idPrefix,
+                rulesDirectory: rulesDirectory
             ).finish()
         }
     }

@@ -12,7 +12,8 @@ enum BankReports {
             let users = rules.ruleSets.filter { $0.bankID == bank.id }.map(\.id)
             result.line(
                 "OK  bank \(bank.id) versi \(bank.version): \(bank.items.count) soal"
-                    + (users.isEmpty ? "; tidak dipakai aturan mana pun" : "; cukup untuk \(users.joined(separator: ", "))"))
+                    + (users.isEmpty ? "; tidak dipakai aturan mana pun" : "; cukup untuk \(users.joined(separator: ", "))")
+            )
         }
         let loadedIDs = Set(library.banks.map(\.id))
         for ruleSet in rules.ruleSets where !loadedIDs.contains(ruleSet.bankID) && library.problems.isEmpty {

@@ -7,11 +7,13 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Tolok ukur kinerja (jalankan dengan build release: swift run -c release seleksi bench …).",
-        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self])
+        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self]
+    )
 
     struct Papers: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Menyusun N naskah satu sesi (dengan penyeimbangan paparan) dan mencetak naskah/detik.")
+            abstract: "Menyusun N naskah satu sesi (dengan penyeimbangan paparan) dan mencetak naskah/detik."
+        )
 
         @Option(help: "Jumlah naskah satu sesi.")
         var count: Int = 10_000
@@ -82,24 +84,35 @@ enum PaperBench {
             "exposure_min_use": exposure?.minimumUse ?? 0, "items_unused": exposure?.unused ?? 0,
             "goal_papers_per_second": 20_000,
             "exposure_by_subtest": Dictionary(
-                uniqueKeysWithValues: (exposure?.subtests ?? []).map { ($0.subtest, $0.ratio.isFinite ? $0.ratio : -1) }),
+                uniqueKeysWithValues: (exposure?.subtests ?? []).map { ($0.subtest, $0.ratio.isFinite ? $0.ratio : -1) }
+            ),
         ]
         if json {
             let data = (try? JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])) ?? Data()
             result.line(String(decoding: data, as: UTF8.self))
             return result
         }
-        result.line("bench papers: \(count) naskah \(assembler.ruleSet.id) dari bank \(assembler.bank.id)@\(assembler.bank.version), median dari \(rounds) putaran")
+        result.line(
+            "bench papers: \(count) naskah \(assembler.ruleSet.id) dari bank \(assembler.bank.id)@\(assembler.bank.version), median dari \(rounds) putaran"
+        )
         result.line(String(format: "  sesi:        %.3f s  ->  %.0f naskah/detik (sasaran >= 20.000)", medianSeconds, perSecond))
         result.line(String(format: "  satu naskah: p50 %.1f us, p99 %.1f us", p50, p99))
         if let exposure {
             result.line(
-                String(format: "  paparan:     rasio maks/min %.3f (maks %d, min %d, tak terpakai %d dari %d soal)",
-                    ratio, exposure.maximumUse, exposure.minimumUse, exposure.unused, exposure.items))
+                String(
+                    format: "  paparan:     rasio maks/min %.3f (maks %d, min %d, tak terpakai %d dari %d soal)",
+                    ratio,
+                    exposure.maximumUse,
+                    exposure.minimumUse,
+                    exposure.unused,
+                    exposure.items
+                )
+            )
             result.line(
                 "               per subtes: "
                     + exposure.subtests.map { String(format: "%@ %.3f (%d/%d)", $0.subtest, $0.ratio, $0.maximumUse, $0.minimumUse) }
-                    .joined(separator: ", "))
+                    .joined(separator: ", ")
+            )
         }
         return result
     }

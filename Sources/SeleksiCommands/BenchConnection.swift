@@ -43,7 +43,12 @@ final class BenchConnection: Sendable {
     }
 
     /// Opens a new TCP connection to `host` (an IP address) and makes a full TLS handshake.
-    static func connect(host: String, port: Int, tls: NIOSSLContext, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    static func connect(
+        host: String,
+        port: Int,
+        tls: NIOSSLContext,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    )
         -> EventLoopFuture<BenchConnection>
     {
         ClientBootstrap(group: group)
@@ -78,7 +83,15 @@ final class BenchConnection: Sendable {
     }
 
     /// Sends one request; the future completes on the connection's event loop with the reply.
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, device: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false)
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        token: String? = nil,
+        device: String? = nil,
+        json: String? = nil,
+        bytes: [UInt8]? = nil,
+        close: Bool = false
+    )
         -> EventLoopFuture<Reply>
     {
         let channel = self.channel
@@ -114,7 +127,15 @@ final class BenchConnection: Sendable {
         return channel.eventLoop.inEventLoop ? write() : channel.eventLoop.flatSubmit(write)
     }
 
-    func send(_ method: HTTPMethod, _ path: String, token: String? = nil, device: String? = nil, json: String? = nil, bytes: [UInt8]? = nil, close: Bool = false) async throws
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        token: String? = nil,
+        device: String? = nil,
+        json: String? = nil,
+        bytes: [UInt8]? = nil,
+        close: Bool = false
+    ) async throws
         -> Reply
     {
         try await send(method, path, token: token, json: json, bytes: bytes, close: close).get()

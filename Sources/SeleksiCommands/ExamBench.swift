@@ -3,10 +3,10 @@ import ExamNode
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import SeleksiAuth
 import SeleksiCore
-import NIOPosix
 
 /// `seleksi bench exam`: a real node in its own process, driven over HTTPS by this
 /// process as the load generator. Measures, in the same run, the two physical limits
@@ -14,7 +14,8 @@ import NIOPosix
 struct ExamBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam",
-        abstract: "Start N peserta dalam T detik (TLS baru masing-masing), lalu simpan jawaban terus-menerus; cetak p50/p99 dan batas fisik.")
+        abstract: "Start N peserta dalam T detik (TLS baru masing-masing), lalu simpan jawaban terus-menerus; cetak p50/p99 dan batas fisik."
+    )
 
     @Option(help: "Jumlah peserta.")
     var candidates: Int = 5_000
@@ -48,8 +49,15 @@ struct ExamBenchCommand: AsyncParsableCommand {
             throw ValidationError("semua angka harus lebih dari 0")
         }
         let bench = ExamBench(
-            candidates: candidates, arrivalSeconds: arrivalSeconds, saveSeconds: saveSeconds, saveRate: saveRate, saveConnections: saveConnections,
-            capacitySeconds: capacitySeconds, httpsPort: httpsPort, nodeLog: nodeLog)
+            candidates: candidates,
+            arrivalSeconds: arrivalSeconds,
+            saveSeconds: saveSeconds,
+            saveRate: saveRate,
+            saveConnections: saveConnections,
+            capacitySeconds: capacitySeconds,
+            httpsPort: httpsPort,
+            nodeLog: nodeLog
+        )
         let figures = try await bench.run()
         if json {
             let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
@@ -78,7 +86,12 @@ final class Samples: @unchecked Sendable {
         }
     }
     /// Counts a failure; `reason` (a status and error code, say) is tallied for the report.
-    func fail(_ reason: String = "tanpa keterangan") { lock.withLock { failures += 1; reasons[reason, default: 0] += 1 } }
+    func fail(_ reason: String = "tanpa keterangan") {
+        lock.withLock {
+            failures += 1
+            reasons[reason, default: 0] += 1
+        }
+    }
 
     var count: Int { lock.withLock { values.count } }
     var errors: Int { lock.withLock { failures } }
@@ -162,11 +175,18 @@ struct ExamBench {
             (try? JSONSerialization.jsonObject(with: Data(reply.body.readableBytesView))) as? [String: Any] ?? [:]
         }
         func text(_ value: [String: Any]) throws -> String { String(decoding: try JSONSerialization.data(withJSONObject: value), as: UTF8.self) }
-        let proctor = object(try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password), "totp": totp])))
+        let proctor = object(
+            try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password), "totp": totp]))
+        )
         let proctorToken = (proctor["token"] as? String) ?? ""
         let session = object(
             try await control.send(
-                .POST, "/api/proctor/sessions", token: proctorToken, json: try text(["venue": "Bench", "ruleSet": "skd-2024", "scheduledStart": 0])))
+                .POST,
+                "/api/proctor/sessions",
+                token: proctorToken,
+                json: try text(["venue": "Bench", "ruleSet": "skd-2024", "scheduledStart": 0])
+            )
+        )
         let sessionID = (session["id"] as? String) ?? ""
         let pin = (session["pin"] as? String) ?? ""
         var roster = "participant_number,name,formation_type,birth_date,accommodations\n"
@@ -207,8 +227,10 @@ struct ExamBench {
                     do {
                         let connection = try await connect()
                         let login = try await connection.send(
-                            .POST, "/api/exam/login",
-                            json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","birthDate":"1999-01-01","device":"bench-\#(index)"}"#)
+                            .POST,
+                            "/api/exam/login",
+                            json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","birthDate":"1999-01-01","device":"bench-\#(index)"}"#
+                        )
                         try login.expect(200, "login")
                         let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([A-Za-z0-9_-]+)"/).map { String($0.1) } ?? ""
                         // The paper is parsed after the arrival phase: a candidate's browser parses it on
@@ -291,13 +313,33 @@ struct ExamBench {
                   batas fisik mesin ini: %.0f jabat tangan TLS penuh/s; %.0f commit tahan-mati/s (1 baris, synchronous=FULL)
                   rasio kapasitas simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
                 """,
-            Int(n("candidates")), n("arrival_seconds"), n("roster_load_seconds"),
-            n("start_p50_ms"), n("start_p99_ms"), Int(n("starts_ok")), Int(n("start_errors")),
-            n("save_rate_offered"), n("save_seconds"), n("saves_per_second"), n("save_p50_ms"), n("save_p99_ms"), Int(n("save_errors")), n("save_server_cpu_ms"),
-            Int(n("save_connections")), n("capacity_saves_per_second"), n("capacity_save_p50_ms"), n("capacity_save_p99_ms"), Int(n("capacity_save_errors")),
-            n("tls_handshakes_per_second_ceiling"), n("durable_commits_per_second_ceiling"), n("saves_to_commit_ceiling_ratio"))
-            .replacingOccurrences(
-                of: "{p99-per-detik}", with: ((f["save_p99_ms_by_second"] as? [Double]) ?? []).map { String(format: "%.0f", $0) }.joined(separator: " "))
+            Int(n("candidates")),
+            n("arrival_seconds"),
+            n("roster_load_seconds"),
+            n("start_p50_ms"),
+            n("start_p99_ms"),
+            Int(n("starts_ok")),
+            Int(n("start_errors")),
+            n("save_rate_offered"),
+            n("save_seconds"),
+            n("saves_per_second"),
+            n("save_p50_ms"),
+            n("save_p99_ms"),
+            Int(n("save_errors")),
+            n("save_server_cpu_ms"),
+            Int(n("save_connections")),
+            n("capacity_saves_per_second"),
+            n("capacity_save_p50_ms"),
+            n("capacity_save_p99_ms"),
+            Int(n("capacity_save_errors")),
+            n("tls_handshakes_per_second_ceiling"),
+            n("durable_commits_per_second_ceiling"),
+            n("saves_to_commit_ceiling_ratio")
+        )
+        .replacingOccurrences(
+            of: "{p99-per-detik}",
+            with: ((f["save_p99_ms_by_second"] as? [Double]) ?? []).map { String(format: "%.0f", $0) }.joined(separator: " ")
+        )
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
 }
@@ -340,7 +382,13 @@ final class Seat: @unchecked Sendable {
 
     /// Saves on this seat's connection at `first`, `first + period`, ... until `end`;
     /// each latency counts from the moment the save was due.
-    func savePaced(from first: NIODeadline, every period: TimeAmount, until end: NIODeadline, phaseStart: NIODeadline, samples: Samples) -> EventLoopFuture<Void> {
+    func savePaced(
+        from first: NIODeadline,
+        every period: TimeAmount,
+        until end: NIODeadline,
+        phaseStart: NIODeadline,
+        samples: Samples
+    ) -> EventLoopFuture<Void> {
         let loop = connection.channel.eventLoop
         let finished = loop.makePromise(of: Void.self)
         @Sendable func step(_ due: NIODeadline) {
@@ -364,7 +412,8 @@ final class Seat: @unchecked Sendable {
         @Sendable func step(_ turn: Int) {
             guard NIODeadline.now() < end, let save = seats[turn % seats.count].nextSave() else { return finished.succeed(()) }
             let began = NIODeadline.now()
-            connection.send(.PUT, save.path, token: seats[turn % seats.count].token, device: seats[turn % seats.count].device, json: save.body).whenComplete { result in
+            connection.send(.PUT, save.path, token: seats[turn % seats.count].token, device: seats[turn % seats.count].device, json: save.body).whenComplete {
+                result in
                 Self.record(result, since: began, samples)
                 // A failure answered at once would otherwise recurse on this stack.
                 loop.execute { step(turn + 1) }

@@ -1,12 +1,12 @@
 import ArgumentParser
 import ExamEngine
 import ExamNode
+import Foundation
+import Logging
 import Portal
 import Registration
 import SeleksiAuth
 import SeleksiCore
-import Foundation
-import Logging
 import ServiceLifecycle
 import UnixSignals
 
@@ -41,7 +41,8 @@ struct ExamNodeCommand: AsyncParsableCommand {
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
         subcommands: [Run.self, Proctor.self, Assign.self],
-        defaultSubcommand: Run.self)
+        defaultSubcommand: Run.self
+    )
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "run", abstract: "Menjalankan node ujian.")
@@ -58,7 +59,9 @@ struct ExamNodeCommand: AsyncParsableCommand {
     struct Proctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "proctor",
-            abstract: "Membuat akun pengawas (atau mengatur ulang kata sandi dan rahasia autentikatornya); keduanya dicetak sekali, sesi masuk lamanya berakhir.")
+            abstract:
+                "Membuat akun pengawas (atau mengatur ulang kata sandi dan rahasia autentikatornya); keduanya dicetak sekali, sesi masuk lamanya berakhir."
+        )
 
         @OptionGroup var options: ServerOptions
 
@@ -77,7 +80,8 @@ struct ExamNodeCommand: AsyncParsableCommand {
                 """
                 Pengawas \(username): kata sandi \(password), rahasia autentikator \(secret) (dicetak sekali; simpan baik-baik)
                   untuk aplikasi autentikator: \(TOTPCode.address(secret: secret, account: username, issuer: "Seleksi node"))
-                """)
+                """
+            )
         }
     }
 
@@ -105,7 +109,9 @@ struct ExamNodeCommand: AsyncParsableCommand {
 /// process, each on its own ports and its own database file.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Menjalankan portal pendaftaran dan node ujian di satu mesin.")
+        commandName: "serve",
+        abstract: "Menjalankan portal pendaftaran dan node ujian di satu mesin."
+    )
 
     @OptionGroup var options: ServerOptions
     @OptionGroup var portalOptions: PortalOptions
@@ -132,9 +138,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "seleksi")
         logger.logLevel = .info
-        let services = try await ExamNodeRunner.services(node, configuration: configuration, logger: logger)
+        let services =
+            try await ExamNodeRunner.services(node, configuration: configuration, logger: logger)
             + (try await PortalServer.services(service: portal, logger: logger))
-        logger.notice("portal: https://\(settings.host):\(settings.httpsPort)/ (data \(settings.data)); node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (data \(configuration.dataDirectory))")
+        logger.notice(
+            "portal: https://\(settings.host):\(settings.httpsPort)/ (data \(settings.data)); node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (data \(configuration.dataDirectory))"
+        )
         try await ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
     }
 }
@@ -161,7 +170,8 @@ enum ExamNodeRunner {
     static func services(_ node: ExamNode, configuration: ExamNodeConfiguration, logger: Logger) async throws -> [any Service] {
         let services = try await node.services(logger: logger)
         logger.notice(
-            "node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (pengawas: /pengawas), http://\(configuration.host):\(configuration.httpPort) mengalihkan; data di \(configuration.dataDirectory)")
+            "node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (pengawas: /pengawas), http://\(configuration.host):\(configuration.httpPort) mengalihkan; data di \(configuration.dataDirectory)"
+        )
         return services
     }
 

@@ -6,7 +6,8 @@ import Foundation
 struct PaperCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paper",
-        abstract: "Menyusun dan mencetak satu naskah dari aturan, bank, dan seed.")
+        abstract: "Menyusun dan mencetak satu naskah dari aturan, bank, dan seed."
+    )
 
     @Option(help: "Berkas aturan, misalnya Config/rules/skd-2024.yaml.")
     var rules: String

@@ -14,7 +14,9 @@ import Registration
 /// p50/p99 for each, and errors.
 struct PortalBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "portal", abstract: "Beban portal: buat akun, masuk, kirim lamaran + 2 dokumen, daftar formasi; cetak p50/p99 dan laju bcrypt mentah.")
+        commandName: "portal",
+        abstract: "Beban portal: buat akun, masuk, kirim lamaran + 2 dokumen, daftar formasi; cetak p50/p99 dan laju bcrypt mentah."
+    )
 
     @Option(help: "Jumlah akun pelamar yang dibuat, masuk dan melamar.") var accounts: Int = 400
     @Option(help: "Klien bersamaan.") var concurrency: Int = 32
@@ -31,8 +33,14 @@ struct PortalBenchCommand: AsyncParsableCommand {
         }
         let settings = try PortalSettings.load(file: portalConfig)
         let bench = PortalBench(
-            accounts: accounts, concurrency: concurrency, listSeconds: listSeconds, httpsPort: httpsPort, bcryptCost: settings.bcryptCost, photoKB: photoKB,
-            diplomaKB: diplomaKB)
+            accounts: accounts,
+            concurrency: concurrency,
+            listSeconds: listSeconds,
+            httpsPort: httpsPort,
+            bcryptCost: settings.bcryptCost,
+            photoKB: photoKB,
+            diplomaKB: diplomaKB
+        )
         let figures = try await bench.run()
         if json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
@@ -104,7 +112,10 @@ struct PortalBench {
     /// Runs `count` jobs on `concurrency` workers, each with its own kept-alive
     /// connection (a worker whose connection fails opens a new one); returns jobs/s.
     func phase(
-        _ count: Int, _ samples: Samples, connections: [BenchConnection], _ connect: @escaping @Sendable () async throws -> BenchConnection,
+        _ count: Int,
+        _ samples: Samples,
+        connections: [BenchConnection],
+        _ connect: @escaping @Sendable () async throws -> BenchConnection,
         _ job: @escaping @Sendable (Int, BenchConnection) async throws -> Void
     ) async -> Double {
         let next = Counter()
@@ -146,16 +157,18 @@ struct PortalBench {
         // The portal, with two required documents and no per-address limit (every client is 127.0.0.1).
         let config = data + "/portal.yaml"
         try """
-            host: 127.0.0.1
-            bcrypt_cost: \(bcryptCost)
-            login_failures_per_address: 1000000000
-            documents:
-              - { kind: foto, label: Pas foto, type: jpeg, max_kb: 200 }
-              - { kind: ijazah, label: Ijazah, type: pdf, max_kb: 800 }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        host: 127.0.0.1
+        bcrypt_cost: \(bcryptCost)
+        login_failures_per_address: 1000000000
+        documents:
+          - { kind: foto, label: Pas foto, type: jpeg, max_kb: 200 }
+          - { kind: ijazah, label: Ijazah, type: pdf, max_kb: 800 }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let portal = Process()
         portal.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        portal.arguments = ["portal", "--demo", "--portal-config", config, "--data", data + "/portal", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
+        portal.arguments = [
+            "portal", "--demo", "--portal-config", config, "--data", data + "/portal", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1),
+        ]
         let log = FileHandle(forWritingAtPath: "/dev/null")
         portal.standardOutput = log
         portal.standardError = log
@@ -208,7 +221,11 @@ struct PortalBench {
         let tokens = IndexedValues<String>(count: accounts)
         let logins = Samples()
         let loginRate = await phase(accounts, logins, connections: open, connect) { index, connection in
-            let reply = try await connection.send(.POST, "/api/sessions", json: try json(["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"]))
+            let reply = try await connection.send(
+                .POST,
+                "/api/sessions",
+                json: try json(["login": "pelamar\(index)@contoh.id", "password": "garam-dan-madu-42"])
+            )
             try reply.expect(200, "POST /api/sessions")
             guard let token = String(buffer: reply.body).firstMatch(of: /"token"\s*:\s*"([^"]+)"/).map({ String($0.1) }) else {
                 throw ExamBench.Failure(description: "POST /api/sessions tanpa token")
@@ -262,8 +279,10 @@ struct PortalBench {
         let listRate = Double(lists.count) / Date().timeIntervalSince(listStart)
 
         return [
-            "accounts": accounts, "concurrency": concurrency, "photo_kb": photoKB, "diploma_kb": diplomaKB, "bcrypt_cost": bcryptCost, "raw_bcrypt_hashes_per_second": rawHashes,
-            "signups_per_second": signUpRate, "signup_p50_ms": signUps.percentile(0.5), "signup_p99_ms": signUps.percentile(0.99), "signup_errors": signUps.errors,
+            "accounts": accounts, "concurrency": concurrency, "photo_kb": photoKB, "diploma_kb": diplomaKB, "bcrypt_cost": bcryptCost,
+            "raw_bcrypt_hashes_per_second": rawHashes,
+            "signups_per_second": signUpRate, "signup_p50_ms": signUps.percentile(0.5), "signup_p99_ms": signUps.percentile(0.99),
+            "signup_errors": signUps.errors,
             "signup_to_hash_ratio": signUpRate / rawHashes, "email_verification_errors": verified.errors,
             "logins_per_second": loginRate, "login_p50_ms": logins.percentile(0.5), "login_p99_ms": logins.percentile(0.99), "login_errors": logins.errors,
             "login_to_hash_ratio": loginRate / rawHashes,
@@ -290,12 +309,35 @@ struct PortalBench {
                   daftar formasi: %.0f/s (sasaran >= 10.000/s), p50 %.2f ms, p99 %.2f ms, %d galat
                   verifikasi email gagal: %d
                 """,
-            Int(n("accounts")), Int(n("concurrency")), Int(n("bcrypt_cost")), Int(n("photo_kb")), Int(n("diploma_kb")), n("raw_bcrypt_hashes_per_second"), n("document_pairs_stored_per_second"),
-            n("signups_per_second"), n("signup_to_hash_ratio"), n("signup_p50_ms"), n("signup_p99_ms"), Int(n("signup_errors")),
-            n("logins_per_second"), n("login_to_hash_ratio"), n("login_p50_ms"), n("login_p99_ms"), Int(n("login_errors")),
-            n("submissions_per_second"), n("submission_to_storage_ratio"), n("submission_p50_ms"), n("submission_p99_ms"), Int(n("submission_errors")), n("submission_server_cpu_ms"),
-            n("formation_lists_per_second"), n("formation_list_p50_ms"), n("formation_list_p99_ms"), Int(n("formation_list_errors")),
-            Int(n("email_verification_errors")))
+            Int(n("accounts")),
+            Int(n("concurrency")),
+            Int(n("bcrypt_cost")),
+            Int(n("photo_kb")),
+            Int(n("diploma_kb")),
+            n("raw_bcrypt_hashes_per_second"),
+            n("document_pairs_stored_per_second"),
+            n("signups_per_second"),
+            n("signup_to_hash_ratio"),
+            n("signup_p50_ms"),
+            n("signup_p99_ms"),
+            Int(n("signup_errors")),
+            n("logins_per_second"),
+            n("login_to_hash_ratio"),
+            n("login_p50_ms"),
+            n("login_p99_ms"),
+            Int(n("login_errors")),
+            n("submissions_per_second"),
+            n("submission_to_storage_ratio"),
+            n("submission_p50_ms"),
+            n("submission_p99_ms"),
+            Int(n("submission_errors")),
+            n("submission_server_cpu_ms"),
+            n("formation_lists_per_second"),
+            n("formation_list_p50_ms"),
+            n("formation_list_p99_ms"),
+            Int(n("formation_list_errors")),
+            Int(n("email_verification_errors"))
+        )
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
 }

@@ -30,7 +30,8 @@ struct PortalCommand: AsyncParsableCommand {
         commandName: "portal",
         abstract: "Portal pendaftaran: akun, formasi, lamaran, verifikasi, sanggahan, kartu ujian.",
         subcommands: [Run.self, Staff.self, TOTPCode.self],
-        defaultSubcommand: Run.self)
+        defaultSubcommand: Run.self
+    )
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "run", abstract: "Menjalankan portal.")
@@ -55,7 +56,9 @@ struct PortalCommand: AsyncParsableCommand {
 
     struct Staff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "staff", abstract: "Membuat akun staf (atau mengatur ulang); kata sandi dan rahasia TOTP dicetak sekali.")
+            commandName: "staff",
+            abstract: "Membuat akun staf (atau mengatur ulang); kata sandi dan rahasia TOTP dicetak sekali."
+        )
 
         @OptionGroup var options: PortalOptions
         @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
@@ -73,7 +76,9 @@ struct PortalCommand: AsyncParsableCommand {
 
     struct TOTPCode: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "totp", abstract: "Mencetak kode autentikator saat ini untuk sebuah rahasia (untuk demo tanpa ponsel).")
+            commandName: "totp",
+            abstract: "Mencetak kode autentikator saat ini untuk sebuah rahasia (untuk demo tanpa ponsel)."
+        )
 
         @Option(help: "Rahasia TOTP yang dicetak saat akun staf dibuat.") var secret: String
 

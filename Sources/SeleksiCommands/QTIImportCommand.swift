@@ -4,7 +4,12 @@ import Foundation
 /// `seleksi bank import-qti`: QTI items into a bank, each whole or refused with its reason.
 enum QTIImportCommand {
     static func run(
-        source: String, bankDirectory: String, subtest: String, topic: String, difficulty: Int, idPrefix: String,
+        source: String,
+        bankDirectory: String,
+        subtest: String,
+        topic: String,
+        difficulty: Int,
+        idPrefix: String,
         rulesDirectory: String
     ) -> CommandResult {
         var result = CommandResult()
@@ -43,7 +48,15 @@ enum QTIImportCommand {
         var accepted: [Item] = []
         for item in imported.items {
             if existing.item(item.id) != nil {
-                refused.append(BankProblem(code: "duplicate-id", file: item.origin.file, line: item.origin.line, itemID: item.id, message: "ditolak: id sudah ada di bank \(manifest.id)"))
+                refused.append(
+                    BankProblem(
+                        code: "duplicate-id",
+                        file: item.origin.file,
+                        line: item.origin.line,
+                        itemID: item.id,
+                        message: "ditolak: id sudah ada di bank \(manifest.id)"
+                    )
+                )
             } else if let problem = unscorable.first(where: { $0.itemID == item.id }) {
                 refused.append(BankProblem(code: problem.code, file: problem.file, line: problem.line, itemID: item.id, message: "ditolak: " + problem.message))
             } else {

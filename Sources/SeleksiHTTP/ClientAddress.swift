@@ -32,7 +32,10 @@ public struct ClientAddressMiddleware<Context: ClientAddressContext>: RouterMidd
         let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
         var context = context
         context.forwardedAddress = ClientAddress.resolve(
-            peer: peer, forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","), trustedProxies: trustedProxies)
+            peer: peer,
+            forwardedFor: forwarded.isEmpty ? nil : forwarded.joined(separator: ","),
+            trustedProxies: trustedProxies
+        )
         return try await next(request, context)
     }
 }

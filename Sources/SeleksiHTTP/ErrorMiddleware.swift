@@ -1,8 +1,8 @@
 import Foundation
 public import Hummingbird
-public import SeleksiCore
 import Logging
 import NIOCore
+public import SeleksiCore
 
 /// An error a client may see: a machine-readable code, its kind and an Indonesian
 /// message someone can act on. Each service's domain errors conform (at its HTTP edge).
@@ -87,7 +87,8 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(
             status: .init(code: status),
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            body: .init(byteBuffer: ByteBuffer(bytes: data))
+        )
     }
 }
 

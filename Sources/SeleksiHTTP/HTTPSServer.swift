@@ -25,8 +25,16 @@ public struct ListenSettings: Sendable {
     public var selfSignedName: String
 
     public init(
-        host: String, httpsPort: Int, httpPort: Int, dataDirectory: String, certificatePath: String? = nil, keyPath: String? = nil,
-        publicURL: String? = nil, idleTimeoutSeconds: Int = 30, maxConnections: Int = 16_384, selfSignedName: String = "Seleksi"
+        host: String,
+        httpsPort: Int,
+        httpPort: Int,
+        dataDirectory: String,
+        certificatePath: String? = nil,
+        keyPath: String? = nil,
+        publicURL: String? = nil,
+        idleTimeoutSeconds: Int = 30,
+        maxConnections: Int = 16_384,
+        selfSignedName: String = "Seleksi"
     ) {
         self.host = host
         self.httpsPort = httpsPort
@@ -54,8 +62,13 @@ public struct ListenSettings: Sendable {
 public enum HTTPSServer {
     /// The HTTPS application and the redirecting HTTP one, ready to run as services.
     public static func applications<Responder: HTTPResponderBuilder>(
-        router: Responder, settings: ListenSettings, serverName: String, configHint: String, logger: Logger
-    ) throws -> [any ApplicationProtocol] where Responder.Responder.Context: RequestContext, Responder.Responder.Context.Source == ApplicationRequestContextSource {
+        router: Responder,
+        settings: ListenSettings,
+        serverName: String,
+        configHint: String,
+        logger: Logger
+    ) throws -> [any ApplicationProtocol]
+    where Responder.Responder.Context: RequestContext, Responder.Responder.Context.Source == ApplicationRequestContextSource {
         var certificate = settings.certificatePath
         var key = settings.keyPath
         if certificate == nil || key == nil {
@@ -63,28 +76,34 @@ public enum HTTPSServer {
             certificate = generated.certificate
             key = generated.key
             logger.notice(
-                "\(generated.created ? "sertifikat swatanda dibuat" : "sertifikat swatanda dipakai"): \(generated.certificate) (atur tls.certificate/tls.key di \(configHint) untuk sertifikat resmi)")
+                "\(generated.created ? "sertifikat swatanda dibuat" : "sertifikat swatanda dipakai"): \(generated.certificate) (atur tls.certificate/tls.key di \(configHint) untuk sertifikat resmi)"
+            )
         }
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate!).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(file: key!, format: .pem)))
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key!, format: .pem))
+        )
         tls.minimumTLSVersion = .tlsv12
         // TLS 1.2 offers only AEAD suites with forward secrecy (no CBC), as scanners expect;
         // TLS 1.3's suites are all AEAD already.
         tls.cipherSuites = aeadCipherSuites
         let limit = ConnectionLimit(maximum: settings.maxConnections)
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionLimit.Handler(limit: limit, logger: logger)], idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
+            additionalChannelHandlers: [ConnectionLimit.Handler(limit: limit, logger: logger)],
+            idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds))
+        )
         let https = Application(
             router: router,
             server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
             configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName, backlog: listenBacklog),
-            logger: logger)
+            logger: logger
+        )
         let http = Application(
             router: redirectRouter(to: settings.redirectBase),
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(settings.host, port: settings.httpPort), serverName: serverName + "-redirect", backlog: listenBacklog),
-            logger: logger)
+            logger: logger
+        )
         return [https, http]
     }
 

@@ -7,7 +7,11 @@ import X509
 /// under the data folder (`tls/`), and reused on every later start.
 public enum SelfSignedCertificate {
     /// Paths of the PEM certificate and key, and whether they were created just now.
-    public static func ensure(in dataDirectory: String, organization: String = "Seleksi", now: Date = Date()) throws -> (certificate: String, key: String, created: Bool) {
+    public static func ensure(
+        in dataDirectory: String,
+        organization: String = "Seleksi",
+        now: Date = Date()
+    ) throws -> (certificate: String, key: String, created: Bool) {
         let folder = dataDirectory + "/tls"
         let certificatePath = folder + "/localhost-cert.pem"
         let keyPath = folder + "/localhost-key.pem"
@@ -22,16 +26,22 @@ public enum SelfSignedCertificate {
             CommonName("localhost")
         }
         let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3_600), notValidAfter: now.addingTimeInterval(60 * 60 * 24 * 825),
-            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3_600),
+            notValidAfter: now.addingTimeInterval(60 * 60 * 24 * 825),
+            issuer: name,
+            subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames([.dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1]))])
             },
-            issuerPrivateKey: Certificate.PrivateKey(key))
+            issuerPrivateKey: Certificate.PrivateKey(key)
+        )
         try Data(try certificate.serializeAsPEM().pemString.utf8).write(to: URL(fileURLWithPath: certificatePath), options: .atomic)
         try Data(key.pemRepresentation.utf8).write(to: URL(fileURLWithPath: keyPath), options: .atomic)
         try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)

@@ -53,7 +53,8 @@ public struct Checkpointer: Service {
                 let took = clock.now - started
                 if took > .milliseconds(100) || result.walFrames - result.copied > 2_000 {
                     logger.notice(
-                        "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin\(result.restarted ? ", WAL dimulai ulang," : "") dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms")
+                        "checkpoint \(path): \(result.copied) dari \(result.walFrames) halaman WAL tersalin\(result.restarted ? ", WAL dimulai ulang," : "") dalam \(took.components.seconds * 1000 + took.components.attoseconds / 1_000_000_000_000_000) ms"
+                    )
                 }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 // SQLite's own checkpoint (the safety net) is running: the next round goes on.

@@ -60,7 +60,8 @@ public final class GroupCommitWriter: Sendable {
                 },
                 finish: { commitError in
                     if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: outcome.get()) }
-                })
+                }
+            )
             let start = queue.withLock { state -> Bool in
                 state.jobs.append(job)
                 if state.draining { return false }

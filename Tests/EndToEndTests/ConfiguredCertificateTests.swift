@@ -18,13 +18,13 @@ extension EndToEndTests {
         #expect(FileManager.default.fileExists(atPath: certificate))
         let config = root + "/node.yaml"
         try """
-            host: 127.0.0.1
-            rules: Config/rules
-            banks: QuestionBanks
-            tls:
-              certificate: \(certificate)
-              key: \(key)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        host: 127.0.0.1
+        rules: Config/rules
+        banks: QuestionBanks
+        tls:
+          certificate: \(certificate)
+          key: \(key)
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let second = try ExamNodeRun(arguments: ["--config", config, "--data", root + "/second"], port: port, log: root + "/second.log")
         defer { second.stop() }
 

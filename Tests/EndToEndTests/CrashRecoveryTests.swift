@@ -26,17 +26,25 @@ extension EndToEndTests {
         #expect(portalForged == "308 https://127.0.0.1:\(node.portalHTTPSPort)/")
         // Only AEAD suites on TLS 1.2: a CBC-only client finds nothing to agree on.
         let cbc = try runCurl(
-            ["-sk", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA", "-o", "/dev/null", "-w", "%{http_code}",
-             "https://127.0.0.1:\(node.httpsPort)/"])
+            [
+                "-sk", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA", "-o", "/dev/null", "-w", "%{http_code}",
+                "https://127.0.0.1:\(node.httpsPort)/",
+            ])
         #expect(cbc == "000")
         let gcm = try runCurl(
-            ["-sk", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(node.httpsPort)/"])
+            [
+                "-sk", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-GCM-SHA256", "-o", "/dev/null", "-w", "%{http_code}",
+                "https://127.0.0.1:\(node.httpsPort)/",
+            ])
         #expect(gcm == "200")
         let oldTLS = try runCurl(["-sk", "--tls-max", "1.1", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(node.httpsPort)/"])
         #expect(oldTLS == "000")
 
         let (loginStatus, login) = try node.curl(
-            "POST", "/api/exam/login", json: ["participantNumber": "2024000001", "pin": pin, "birthDate": "1999-04-01", "device": "e2e"])
+            "POST",
+            "/api/exam/login",
+            json: ["participantNumber": "2024000001", "pin": pin, "birthDate": "1999-04-01", "device": "e2e"]
+        )
         #expect(loginStatus == 200)
         let token = try #require((login as? [String: Any])?["token"] as? String)
         let (_, paperBody) = try node.curl("GET", "/api/exam/paper", token: token, device: "e2e")
@@ -48,7 +56,13 @@ extension EndToEndTests {
             let id = item["id"] as! String
             let options = item["options"] as! [[String: Any]]
             let option = options[index % options.count]["id"] as! String
-            let (status, receipt) = try node.curl("PUT", "/api/exam/answers/\(id)", token: token, device: "e2e", json: ["option": option, "sequence": index + 1])
+            let (status, receipt) = try node.curl(
+                "PUT",
+                "/api/exam/answers/\(id)",
+                token: token,
+                device: "e2e",
+                json: ["option": option, "sequence": index + 1]
+            )
             #expect(status == 200)
             #expect((receipt as? [String: Any])?["saved"] as? Bool == true)
             acknowledged[id] = option

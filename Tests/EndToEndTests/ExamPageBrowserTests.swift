@@ -17,7 +17,9 @@ func requireTools(_ tools: [String: String?]) -> Bool {
 }
 
 extension EndToEndTests {
-    @Test("exam page in headless Chromium: log in, answer, survive a network drop with the unsaved answer shown as unsaved, then save it, finish, see the score")
+    @Test(
+        "exam page in headless Chromium: log in, answer, survive a network drop with the unsaved answer shown as unsaved, then save it, finish, see the score"
+    )
     func examPage() throws {
         let chromium = which("chromium")
         let chromedriver = which("chromedriver")
@@ -33,7 +35,8 @@ extension EndToEndTests {
             """
             const form = document.getElementById('login-form');
             form.participantNumber.value = '2024000001'; form.pin.value = '\(pin)'; form.birthDate.value = '1999-04-01';
-            """)
+            """
+        )
         try browser.click("#login-form button[type=submit]")
         try browser.wait("!document.getElementById('exam-view').hidden")
         try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
@@ -95,7 +98,8 @@ extension EndToEndTests {
                 """
                 const form = document.getElementById('login-form');
                 form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.birthDate.value = '\(birth)';
-                """)
+                """
+            )
             try browser.click("#login-form button[type=submit]")
             try browser.wait("!document.getElementById('exam-view').hidden")
             try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
@@ -111,7 +115,10 @@ extension EndToEndTests {
             try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal \(index + 2) ')")
         }
         try browser.wait("document.getElementById('status').textContent.includes('BELUM tersimpan')")
-        let queued = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue')).map(k => JSON.parse(localStorage[k]).length).reduce((a, b) => a + b, 0);") as? Int
+        let queued =
+            try browser.script(
+                "return Object.keys(localStorage).filter(k => k.startsWith('queue')).map(k => JSON.parse(localStorage[k]).length).reduce((a, b) => a + b, 0);"
+            ) as? Int
         #expect(queued == 5)
         // The browser is restarted for the next candidate (the tab's own storage goes, the device's stays).
         try browser.script("sessionStorage.clear();")
@@ -126,13 +133,17 @@ extension EndToEndTests {
             window.fetch = (path, options) => { if (options && options.method === 'PUT') window.writes.push(path); return realFetch(path, options); };
             const form = document.getElementById('login-form');
             form.participantNumber.value = '2024000003'; form.pin.value = '\(pin)'; form.birthDate.value = '2000-01-15';
-            """)
+            """
+        )
         try browser.click("#login-form button[type=submit]")
         try browser.wait("!document.getElementById('exam-view').hidden")
         try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
         let writes = try browser.script("return window.writes.length;") as? Int
         #expect(writes == 0, "the first candidate's writes were sent under the second's token")
-        let left = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).filter(k => !k.endsWith('/2024000003'));") as? [Any]
+        let left =
+            try browser.script(
+                "return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).filter(k => !k.endsWith('/2024000003'));"
+            ) as? [Any]
         #expect(left?.isEmpty == true, "kept for the next candidate: \(String(describing: left))")
         let token = try #require(try browser.script("return sessionStorage.getItem('token');") as? String)
         let device = try #require(try browser.script("return localStorage.getItem('device');") as? String)
@@ -145,7 +156,10 @@ extension EndToEndTests {
         try browser.script("window.confirm = () => true;")
         try browser.click("#finish")
         try browser.wait("!document.getElementById('score-view').hidden")
-        let after = try browser.script("return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).length + (sessionStorage.getItem('token') ? 1 : 0);") as? Int
+        let after =
+            try browser.script(
+                "return Object.keys(localStorage).filter(k => k.startsWith('queue') || k.startsWith('sequence')).length + (sessionStorage.getItem('token') ? 1 : 0);"
+            ) as? Int
         #expect(after == 0)
     }
 }
@@ -164,13 +178,16 @@ extension EndToEndTests {
         // `serve` runs the portal beside the node, on its own store, with the demo period.
         let portal = try runCurl(["-sk", "https://127.0.0.1:\(node.portalHTTPSPort)/api/period", "--max-time", "5"])
         #expect(portal.contains("\"casn-demo\""), "\(portal.prefix(300))")
-        #expect(FileManager.default.fileExists(atPath: node.data + "/portal/portal.sqlite") && FileManager.default.fileExists(atPath: node.data + "/exam.sqlite"))
+        #expect(
+            FileManager.default.fileExists(atPath: node.data + "/portal/portal.sqlite") && FileManager.default.fileExists(atPath: node.data + "/exam.sqlite")
+        )
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
 
         try browser.open("https://127.0.0.1:\(node.httpsPort)/pengawas")
         try browser.wait("document.getElementById('login-form')")
         try browser.script(
-            "const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)'; f.totp.value = '\(code)';")
+            "const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)'; f.totp.value = '\(code)';"
+        )
         try browser.click("#login-form button[type=submit]")
         try browser.wait("document.querySelectorAll('#sessions tr').length === 1")
         try browser.click("#sessions tr")
@@ -179,7 +196,9 @@ extension EndToEndTests {
         #expect(first == "2024000001")
 
         try browser.click("[data-action=pause]")
-        try browser.wait("document.getElementById('session-title').textContent.includes('open') && document.getElementById('message').textContent === 'Tercatat.'")
+        try browser.wait(
+            "document.getElementById('session-title').textContent.includes('open') && document.getElementById('message').textContent === 'Tercatat.'"
+        )
         let token = try #require(try browser.script("return sessionStorage.getItem('proctor');") as? String)
         #expect(try paused(node, token) == true)
         try browser.script("document.getElementById('message').textContent = '';")

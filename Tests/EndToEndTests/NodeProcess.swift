@@ -60,10 +60,11 @@ final class NodeProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: seleksiBinary!)
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.arguments = [
-            "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
-            "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(httpsPort + 2),
-        ] + (demo ? ["--demo"] : []) + extra
+        process.arguments =
+            [
+                "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
+                "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(httpsPort + 2),
+            ] + (demo ? ["--demo"] : []) + extra
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()
@@ -100,7 +101,9 @@ final class NodeProcess: @unchecked Sendable {
         if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
         if let device { arguments += ["-H", "X-Seleksi-Device: \(device)"] }
         if let json {
-            arguments += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)]
+            arguments += [
+                "-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self),
+            ]
         }
         let text = try runCurl(arguments)
         guard let split = text.lastIndex(of: "\n"), let status = Int(text[text.index(after: split)...]), status > 0 else {

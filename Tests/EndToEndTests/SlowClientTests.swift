@@ -23,8 +23,14 @@ extension EndToEndTests {
         let began = Date()
         var dropped = false
         for byte in Array("GET /pengawas HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40) {
-            guard slow.send([byte]) else { dropped = true; break }
-            if slow.closedByPeer(waitingMilliseconds: 400) { dropped = true; break }
+            guard slow.send([byte]) else {
+                dropped = true
+                break
+            }
+            if slow.closedByPeer(waitingMilliseconds: 400) {
+                dropped = true
+                break
+            }
         }
         let elapsed = Date().timeIntervalSince(began)
         #expect(dropped, "the slow client was still connected after \(elapsed) s")

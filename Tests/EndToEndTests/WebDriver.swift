@@ -23,18 +23,23 @@ final class WebDriver: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.1)
         }
         let created = try call(
-            "POST", "/session",
+            "POST",
+            "/session",
             [
                 "capabilities": [
                     "alwaysMatch": [
                         "browserName": "chrome", "acceptInsecureCerts": true,
                         "goog:chromeOptions": [
-                            "binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
+                            "binary": chromium,
+                            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
                         ],
                     ] as [String: Any]
                 ]
-            ])
-        guard let id = (created as? [String: Any])?["sessionId"] as? String else { throw Failure(message: "no WebDriver session: \(String(describing: created))") }
+            ]
+        )
+        guard let id = (created as? [String: Any])?["sessionId"] as? String else {
+            throw Failure(message: "no WebDriver session: \(String(describing: created))")
+        }
         session = id
     }
 
@@ -71,7 +76,9 @@ final class WebDriver: @unchecked Sendable {
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Any? {
         var arguments = ["-s", "-X", method, "http://127.0.0.1:\(port)\(path)", "--max-time", "60"]
         if let body {
-            arguments += ["-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)]
+            arguments += [
+                "-H", "Content-Type: application/json", "--data-binary", String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self),
+            ]
         }
         let data = Data(try runCurl(arguments).utf8)
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any] else {

@@ -1,5 +1,5 @@
-import Foundation
 import ExamEngine
+import Foundation
 import Testing
 
 @Suite("Question bank loader")
@@ -56,7 +56,9 @@ struct BankLoaderTests {
     @Test("a right/wrong item in a weighted subtest, and the reverse, are refused")
     func keyStyleMustFitTheSubtest() {
         var files = validSmallFiles()
-        files["w.yaml"] = "items:\n" + weightedItem("w-1") + "\n" + rightWrongItem("w-2").replacingOccurrences(of: "subtest: A", with: "subtest: W").replacingOccurrences(of: "topic: x", with: "topic: z")
+        files["w.yaml"] =
+            "items:\n" + weightedItem("w-1") + "\n"
+            + rightWrongItem("w-2").replacingOccurrences(of: "subtest: A", with: "subtest: W").replacingOccurrences(of: "topic: x", with: "topic: z")
         #expect(codes(files) == ["expects-weights"])
     }
 

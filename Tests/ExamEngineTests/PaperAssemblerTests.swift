@@ -123,14 +123,20 @@ struct PaperAssemblerTests {
             }
             // The same items in another order, with the options in yet another order.
             let reshuffled = Paper(
-                ruleSetID: paper.ruleSetID, bankID: paper.bankID, bankVersion: paper.bankVersion, seed: paper.seed,
+                ruleSetID: paper.ruleSetID,
+                bankID: paper.bankID,
+                bankVersion: paper.bankVersion,
+                seed: paper.seed,
                 sections: paper.sections.map { section in
                     PaperSection(
                         subtest: section.subtest,
                         items: section.items.reversed().map {
                             PaperItem(itemID: $0.itemID, itemVersion: $0.itemVersion, optionOrder: $0.optionOrder.reversed())
-                        })
-                }, fingerprint: "")
+                        }
+                    )
+                },
+                fingerprint: ""
+            )
             let original = try? scorer.score(paper, answers: answers, formationType: .general)
             let other = try? scorer.score(reshuffled, answers: answers, formationType: .general)
             #expect(original != nil)

@@ -1,5 +1,5 @@
-import Foundation
 import ExamEngine
+import Foundation
 import SeleksiCore
 import Testing
 
@@ -17,9 +17,11 @@ struct RuleSetTests {
         #expect(rules.subtests.map(\.maximumScore) == [150, 175, 225])
         #expect(rules.maximumScore == 550)
         #expect(rules.durationMinutes == 100)
-        #expect(rules.passingGrades?[.general] == [
-            Threshold(subtest: "TWK", minimum: 65), Threshold(subtest: "TIU", minimum: 80), Threshold(subtest: "TKP", minimum: 166),
-        ])
+        #expect(
+            rules.passingGrades?[.general] == [
+                Threshold(subtest: "TWK", minimum: 65), Threshold(subtest: "TIU", minimum: 80), Threshold(subtest: "TKP", minimum: 166),
+            ]
+        )
         #expect(rules.passingGrades?[.cumlaude] == [Threshold(subtest: nil, minimum: 311), Threshold(subtest: "TIU", minimum: 85)])
         #expect(rules.passingGrades?[.disability] == [Threshold(subtest: nil, minimum: 286), Threshold(subtest: "TIU", minimum: 60)])
     }

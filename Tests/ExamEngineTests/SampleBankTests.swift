@@ -134,9 +134,15 @@ private func evaluate(_ expression: String, _ values: [String: Int]) throws -> D
             index = expression.index(after: index)
         } else if character.isNumber || character.isLetter || character == "_" {
             var end = index
-            while end < expression.endIndex, expression[end].isNumber || expression[end].isLetter || expression[end] == "_" { end = expression.index(after: end) }
+            while end < expression.endIndex, expression[end].isNumber || expression[end].isLetter || expression[end] == "_" {
+                end = expression.index(after: end)
+            }
             let token = String(expression[index..<end])
-            if let number = Double(token) { output.append(number) } else if let value = values[token] { output.append(Double(value)) } else {
+            if let number = Double(token) {
+                output.append(number)
+            } else if let value = values[token] {
+                output.append(Double(value))
+            } else {
                 throw EvaluationError(text: "unknown \(token)")
             }
             index = end

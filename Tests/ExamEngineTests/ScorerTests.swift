@@ -62,10 +62,13 @@ struct ScorerTests {
         let sheet = try scorer.score(paper, answers: [:], formationType: .general)
         #expect(sheet.total == 0)
         #expect(sheet.subtests.allSatisfy { $0.answered == 0 })
-        #expect(sheet.decision == .failed([
-            ThresholdMiss(subtest: "TWK", required: 65, actual: 0), ThresholdMiss(subtest: "TIU", required: 80, actual: 0),
-            ThresholdMiss(subtest: "TKP", required: 166, actual: 0),
-        ]))
+        #expect(
+            sheet.decision
+                == .failed([
+                    ThresholdMiss(subtest: "TWK", required: 65, actual: 0), ThresholdMiss(subtest: "TIU", required: 80, actual: 0),
+                    ThresholdMiss(subtest: "TKP", required: 166, actual: 0),
+                ])
+        )
     }
 
     @Test("right 5, wrong 0, TKP by weight; a general candidate 16 short in TKP fails on TKP alone")
@@ -87,7 +90,9 @@ struct ScorerTests {
         #expect(try scorer.score(paper, answers: strong, formationType: .cumlaude).decision == .passed)
         // TIU 16 right = 80 < 85
         let weakTIU = answers(twk: 14, tiu: 16, tkpWeight: 4)
-        #expect(try scorer.score(paper, answers: weakTIU, formationType: .cumlaude).decision == .failed([ThresholdMiss(subtest: "TIU", required: 85, actual: 80)]))
+        #expect(
+            try scorer.score(paper, answers: weakTIU, formationType: .cumlaude).decision == .failed([ThresholdMiss(subtest: "TIU", required: 85, actual: 80)])
+        )
         #expect(try scorer.score(paper, answers: weakTIU, formationType: .disability).decision == .passed)
         // 60 + 60 + 135 = 255 < 286 for disability, TIU 60 meets 60.
         let low = answers(twk: 12, tiu: 12, tkpWeight: 3)
@@ -108,7 +113,13 @@ struct ScorerTests {
     @Test("a rule set without passing grade ranks only")
     func noPassingGrade() throws {
         let ranking = RuleSet(
-            id: rules.id, name: rules.name, bankID: rules.bankID, durationMinutes: 90, subtests: rules.subtests, passingGrades: nil)
+            id: rules.id,
+            name: rules.name,
+            bankID: rules.bankID,
+            durationMinutes: 90,
+            subtests: rules.subtests,
+            passingGrades: nil
+        )
         let sheet = try Scorer(bank: bank, ruleSet: ranking).score(paper, answers: best, formationType: .general)
         #expect(sheet.decision == .noPassingGrade)
         #expect(sheet.total == 550)
@@ -117,10 +128,15 @@ struct ScorerTests {
     @Test("a scorer refuses a bank whose items do not fit the rule set's scoring")
     func mismatchedBank() {
         let allRightWrong = RuleSet(
-            id: "rw", name: "rw", bankID: rules.bankID, durationMinutes: 100,
+            id: "rw",
+            name: "rw",
+            bankID: rules.bankID,
+            durationMinutes: 100,
             subtests: rules.subtests.map {
                 SubtestRule(code: $0.code, name: $0.name, items: $0.items, scoring: .rightWrong(correct: 5, wrong: 0, blank: 0))
-            }, passingGrades: nil)
+            },
+            passingGrades: nil
+        )
         #expect(throws: BankProblems.self) { try Scorer(bank: bank, ruleSet: allRightWrong) }
     }
 }

@@ -26,7 +26,9 @@ final class TemporaryFolder {
     func write(_ name: String, _ text: String) -> String {
         let file = path + "/" + name
         try! FileManager.default.createDirectory(
-            atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (file as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try! Data(text.utf8).write(to: URL(fileURLWithPath: file))
         return file
     }
@@ -98,7 +100,8 @@ func smallBank(_ folder: TemporaryFolder, files: [String: String], rules: String
 /// A valid small bank: three A items (two of x, one of y) and two W items.
 func validSmallFiles() -> [String: String] {
     [
-        "a.yaml": "items:\n" + [rightWrongItem("a-1"), rightWrongItem("a-2", correct: 3), rightWrongItem("a-3", topic: "y", correct: 4)].joined(separator: "\n"),
+        "a.yaml": "items:\n"
+            + [rightWrongItem("a-1"), rightWrongItem("a-2", correct: 3), rightWrongItem("a-3", topic: "y", correct: 4)].joined(separator: "\n"),
         "w.yaml": "items:\n" + [weightedItem("w-1"), weightedItem("w-2", weights: [1, 2, 3, 4, 5])].joined(separator: "\n"),
     ]
 }

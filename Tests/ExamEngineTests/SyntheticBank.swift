@@ -22,15 +22,27 @@ func syntheticSKD() throws -> (bank: QuestionBank, rules: RuleSet) {
                 let weights = [(number % 5) + 1, ((number + 1) % 5) + 1, ((number + 2) % 5) + 1, ((number + 3) % 5) + 1, ((number + 4) % 5) + 1]
                 let options = (0..<5).map { index in
                     ItemOption(
-                        id: ItemOption.letters[index], text: "\(id) opsi \(index)", correct: !weighted && index == number % 5,
-                        weight: weighted ? weights[index] : nil, fixed: number % 7 == 0 && index == 4)
+                        id: ItemOption.letters[index],
+                        text: "\(id) opsi \(index)",
+                        correct: !weighted && index == number % 5,
+                        weight: weighted ? weights[index] : nil,
+                        fixed: number % 7 == 0 && index == 4
+                    )
                 }
                 items.append(
                     Item(
-                        id: id, version: 1, subtest: rule.code, topic: quota.topic, difficulty: difficulty, stem: "Soal \(id)",
-                        options: options, explanation: nil,
+                        id: id,
+                        version: 1,
+                        subtest: rule.code,
+                        topic: quota.topic,
+                        difficulty: difficulty,
+                        stem: "Soal \(id)",
+                        options: options,
+                        explanation: nil,
                         key: weighted ? .weights(weights) : .correct(optionIndex: number % 5),
-                        origin: SourceLocation(file: "synthetic", line: items.count + 1)))
+                        origin: SourceLocation(file: "synthetic", line: items.count + 1)
+                    )
+                )
             }
         }
         subtests.append(BankSubtest(code: rule.code, name: rule.name, topics: topics))

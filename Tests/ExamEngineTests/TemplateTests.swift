@@ -1,6 +1,7 @@
 import Foundation
-@testable import ExamEngine
 import Testing
+
+@testable import ExamEngine
 
 @Suite("Numeric templates")
 struct TemplateTests {
@@ -104,6 +105,10 @@ struct TemplateTests {
 
         let syntax = template.replacingOccurrences(of: "answer: \"a + 4*d\"", with: "answer: \"a + * d\"")
         // The refused template leaves subtest A short as well: both are reported.
-        #expect(problems(TemporaryFolder(), files: ["w.yaml": validSmallFiles()["w.yaml"]!, "t.yaml": syntax]).map(\.code) == ["expression-syntax", "too-few-items"])
+        #expect(
+            problems(TemporaryFolder(), files: ["w.yaml": validSmallFiles()["w.yaml"]!, "t.yaml": syntax]).map(\.code) == [
+                "expression-syntax", "too-few-items",
+            ]
+        )
     }
 }

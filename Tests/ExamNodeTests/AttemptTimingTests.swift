@@ -1,8 +1,9 @@
 import ExamEngine
-import SeleksiCore
-@testable import ExamNode
 import Foundation
+import SeleksiCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Attempt timing")
 struct AttemptTimingTests {
@@ -11,8 +12,10 @@ struct AttemptTimingTests {
     @Test("time runs from the start; paused and down time is never charged, and overlaps count once")
     func stoppedTime() {
         let timing = AttemptTiming(
-            startedAt: 0, allowedMilliseconds: 100 * minute,
-            stopped: [StoppedInterval(from: 10 * minute, to: 40 * minute), StoppedInterval(from: 30 * minute, to: 50 * minute)])
+            startedAt: 0,
+            allowedMilliseconds: 100 * minute,
+            stopped: [StoppedInterval(from: 10 * minute, to: 40 * minute), StoppedInterval(from: 30 * minute, to: 50 * minute)]
+        )
         #expect(timing.used(at: 60 * minute) == 20 * minute)
         #expect(timing.remaining(at: 60 * minute) == 80 * minute)
         #expect(timing.remaining(at: 20 * minute) == 90 * minute)
@@ -46,36 +49,71 @@ struct PaperRendererTests {
             manifest: BankManifest(id: "uji", version: "1", title: "Uji", optionCount: 2...5, subtests: []),
             items: [
                 Item(
-                    id: "twk-1", version: 1, subtest: "TWK", topic: "t", difficulty: 1, stem: "Kutipan \"Bhinneka\"\tdan\u{01} emoji 🇮🇩 / é",
+                    id: "twk-1",
+                    version: 1,
+                    subtest: "TWK",
+                    topic: "t",
+                    difficulty: 1,
+                    stem: "Kutipan \"Bhinneka\"\tdan\u{01} emoji 🇮🇩 / é",
                     options: [ItemOption(id: "A", text: "ya", correct: true), ItemOption(id: "B", text: "tidak \"sama sekali\"")],
-                    explanation: "rahasia", key: .correct(optionIndex: 0), origin: origin),
+                    explanation: "rahasia",
+                    key: .correct(optionIndex: 0),
+                    origin: origin
+                ),
                 Item(
-                    id: "tkp-2", version: 1, subtest: "TKP", topic: "t", difficulty: 1, stem: "1.250.000 × 2\\",
-                    options: [ItemOption(id: "A", text: "satu", weight: 5), ItemOption(id: "B", text: "dua", weight: 1), ItemOption(id: "C", text: "tiga", weight: 3)],
-                    explanation: nil, key: .weights([5, 1, 3]), origin: origin),
+                    id: "tkp-2",
+                    version: 1,
+                    subtest: "TKP",
+                    topic: "t",
+                    difficulty: 1,
+                    stem: "1.250.000 × 2\\",
+                    options: [
+                        ItemOption(id: "A", text: "satu", weight: 5), ItemOption(id: "B", text: "dua", weight: 1), ItemOption(id: "C", text: "tiga", weight: 3),
+                    ],
+                    explanation: nil,
+                    key: .weights([5, 1, 3]),
+                    origin: origin
+                ),
             ],
-            directory: "/tmp")
+            directory: "/tmp"
+        )
         let paper = Paper(
-            ruleSetID: "uji", bankID: "uji", bankVersion: "1", seed: 1,
+            ruleSetID: "uji",
+            bankID: "uji",
+            bankVersion: "1",
+            seed: 1,
             sections: [
                 PaperSection(subtest: "TKP", items: [PaperItem(itemID: "tkp-2", itemVersion: 1, optionOrder: [2, 0, 1])]),
                 PaperSection(subtest: "TWK", items: [PaperItem(itemID: "twk-1", itemVersion: 1, optionOrder: [1, 0])]),
             ],
-            fingerprint: "f")
+            fingerprint: "f"
+        )
         let json = try PaperRenderer(bank: bank).render(participantNumber: "2024\"01", name: "Budi \\ Santoso\n", ruleSet: "uji", paper: paper)
         let decoded = try JSONDecoder().decode(CandidatePaper.self, from: Data(json))
         #expect(
             decoded
                 == CandidatePaper(
-                    participantNumber: "2024\"01", name: "Budi \\ Santoso\n", ruleSet: "uji",
+                    participantNumber: "2024\"01",
+                    name: "Budi \\ Santoso\n",
+                    ruleSet: "uji",
                     items: [
                         CandidateItem(
-                            number: 1, id: "tkp-2", subtest: "TKP", stem: "1.250.000 × 2\\",
-                            options: [CandidateOption(id: "C", text: "tiga"), CandidateOption(id: "A", text: "satu"), CandidateOption(id: "B", text: "dua")]),
+                            number: 1,
+                            id: "tkp-2",
+                            subtest: "TKP",
+                            stem: "1.250.000 × 2\\",
+                            options: [CandidateOption(id: "C", text: "tiga"), CandidateOption(id: "A", text: "satu"), CandidateOption(id: "B", text: "dua")]
+                        ),
                         CandidateItem(
-                            number: 2, id: "twk-1", subtest: "TWK", stem: "Kutipan \"Bhinneka\"\tdan\u{01} emoji 🇮🇩 / é",
-                            options: [CandidateOption(id: "B", text: "tidak \"sama sekali\""), CandidateOption(id: "A", text: "ya")]),
-                    ]))
+                            number: 2,
+                            id: "twk-1",
+                            subtest: "TWK",
+                            stem: "Kutipan \"Bhinneka\"\tdan\u{01} emoji 🇮🇩 / é",
+                            options: [CandidateOption(id: "B", text: "tidak \"sama sekali\""), CandidateOption(id: "A", text: "ya")]
+                        ),
+                    ]
+                )
+        )
         let text = String(decoding: json, as: UTF8.self)
         for secret in ["correct", "weight", "rahasia", "explanation", "key"] { #expect(!text.contains(secret)) }
     }
@@ -83,11 +121,21 @@ struct PaperRendererTests {
     @Test("a paper naming an item the bank lacks is an error, not a crash")
     func unknownItem() throws {
         let bank = QuestionBank(
-            manifest: BankManifest(id: "uji", version: "1", title: "Uji", optionCount: 2...5, subtests: []), items: [], directory: "/tmp")
+            manifest: BankManifest(id: "uji", version: "1", title: "Uji", optionCount: 2...5, subtests: []),
+            items: [],
+            directory: "/tmp"
+        )
         let paper = Paper(
-            ruleSetID: "uji", bankID: "uji", bankVersion: "1", seed: 1,
-            sections: [PaperSection(subtest: "TWK", items: [PaperItem(itemID: "hilang", itemVersion: 1, optionOrder: [0])])], fingerprint: "f")
-        #expect(throws: ExamNodeError.unknownItem("hilang")) { try PaperRenderer(bank: bank).render(participantNumber: "1", name: "A", ruleSet: "uji", paper: paper) }
+            ruleSetID: "uji",
+            bankID: "uji",
+            bankVersion: "1",
+            seed: 1,
+            sections: [PaperSection(subtest: "TWK", items: [PaperItem(itemID: "hilang", itemVersion: 1, optionOrder: [0])])],
+            fingerprint: "f"
+        )
+        #expect(throws: ExamNodeError.unknownItem("hilang")) {
+            try PaperRenderer(bank: bank).render(participantNumber: "1", name: "A", ruleSet: "uji", paper: paper)
+        }
     }
 }
 

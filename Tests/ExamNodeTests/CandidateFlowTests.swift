@@ -1,11 +1,12 @@
-import SeleksiCore
-import HTTPTypes
-import HummingbirdTesting
 import ExamEngine
-@testable import ExamNode
 import Foundation
 import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import SeleksiCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: candidate flow over HTTP")
 struct CandidateFlowTests {
@@ -29,15 +30,20 @@ struct CandidateFlowTests {
             for item in paper.items {
                 sequence += 1
                 let bankItem = bank.item(item.id)!
-                let best: String = switch bankItem.key {
-                case .correct(let index): bankItem.options[index].id
-                case .weights(let weights): bankItem.options[weights.firstIndex(of: weights.max()!)!].id
-                }
+                let best: String =
+                    switch bankItem.key {
+                    case .correct(let index): bankItem.options[index].id
+                    case .weights(let weights): bankItem.options[weights.firstIndex(of: weights.max()!)!].id
+                    }
                 let receipt = try await client.save(token, item: item.id, option: best, sequence: sequence)
                 #expect(receipt.saved && receipt.applied)
             }
             let doubt: SaveReceipt = try await client.json(
-                .put, "/api/exam/doubtful/\(paper.items[3].id)", token: token, body: ["doubtful": true, "sequence": sequence + 1])
+                .put,
+                "/api/exam/doubtful/\(paper.items[3].id)",
+                token: token,
+                body: ["doubtful": true, "sequence": sequence + 1]
+            )
             #expect(doubt.applied)
             let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
             #expect(state.grid.count { $0.option != nil } == 110)
@@ -92,11 +98,17 @@ struct CandidateFlowTests {
         try await node.test { client in
             let (_, session) = try await node.openSession(client)
             let wrongPIN = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": "000000x", "birthDate": "1999-04-01", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000001", "pin": "000000x", "birthDate": "1999-04-01", "device": "d"]
+            )
             #expect((wrongPIN.status, wrongPIN.code) == (401, "wrong-credentials"))
             #expect(wrongPIN.message.contains("salah"))
             let unknown = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "9999", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "9999", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"]
+            )
             #expect(unknown.code == "wrong-credentials")
             let malformed = try await client.refusal(.post, "/api/exam/login", raw: "{not json")
             #expect((malformed.status, malformed.code) == (400, "malformed-json"))
@@ -116,7 +128,11 @@ struct CandidateFlowTests {
             let forged = try await client.refusal(.get, "/api/exam/state", token: String(repeating: "a", count: 64))
             #expect(forged.code == "invalid-token")
             let huge = try await client.refusal(
-                .put, "/api/exam/answers/\(paper.items[0].id)", token: token, raw: String(repeating: " ", count: 5 * 1024 * 1024))
+                .put,
+                "/api/exam/answers/\(paper.items[0].id)",
+                token: token,
+                raw: String(repeating: " ", count: 5 * 1024 * 1024)
+            )
             #expect((huge.status, huge.code) == (413, "body-too-large"))
             // None of the refused writes left anything behind.
             let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
@@ -132,21 +148,33 @@ struct CandidateFlowTests {
             let (proctor, session) = try await node.openSession(client)
             for _ in 0..<4 {
                 let refusal = try await client.refusal(
-                    .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"])
+                    .post,
+                    "/api/exam/login",
+                    body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"]
+                )
                 #expect(refusal.code == "wrong-credentials")
             }
             let fifth = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"]
+            )
             #expect((fifth.status, fifth.code) == (429, "too-many-attempts"))
             let evenRight = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"]
+            )
             #expect(evenRight.code == "too-many-attempts")
             node.clock.advance(seconds: 301)
             _ = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "d")
 
             let first = try await client.login(pin: session.pin, device: "laptop-7")
             let other = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "laptop-9"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "laptop-9"]
+            )
             #expect((other.status, other.code) == (409, "device-in-use"))
             let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/candidates/2024000001/reset-device", token: proctor)
             let second = try await client.login(pin: session.pin, device: "laptop-9")
@@ -171,7 +199,12 @@ struct CandidateFlowTests {
                 #expect((elsewhere.status, elsewhere.code) == (401, "invalid-token"), "\(path)")
             }
             let save = try await client.refusal(
-                .put, "/api/exam/answers/\(item.id)", token: token, device: "pc-13", body: ["option": item.options[1].id, "sequence": 2])
+                .put,
+                "/api/exam/answers/\(item.id)",
+                token: token,
+                device: "pc-13",
+                body: ["option": item.options[1].id, "sequence": 2]
+            )
             #expect(save.code == "invalid-token")
             let doubt = try await client.refusal(.put, "/api/exam/doubtful/\(item.id)", token: token, device: "pc-13", body: ["doubtful": true, "sequence": 3])
             #expect(doubt.code == "invalid-token")
@@ -198,11 +231,17 @@ struct CandidateFlowTests {
             // Each number is tried once (under its own limit of 5), with a guessed birth date.
             for number in ["2024000001", "2024000002", "2024000003"] {
                 let refusal = try await client.refusal(
-                    .post, "/api/exam/login", body: ["participantNumber": number, "pin": session.pin, "birthDate": "2001-01-01", "device": "d"])
+                    .post,
+                    "/api/exam/login",
+                    body: ["participantNumber": number, "pin": session.pin, "birthDate": "2001-01-01", "device": "d"]
+                )
                 #expect(refusal.code == "wrong-credentials")
             }
             let waiting = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"]
+            )
             #expect((waiting.status, waiting.code) == (429, "too-many-attempts"))
             #expect(waiting.message.contains("300 detik"))
             node.clock.advance(seconds: 301)
@@ -221,8 +260,12 @@ struct CandidateFlowTests {
                 for index in 0..<60 {
                     group.addTask {
                         try await client.refusal(
-                            .post, "/api/exam/login",
-                            body: ["participantNumber": "20249\(String(format: "%05d", index))", "pin": session.pin, "birthDate": "2001-01-01", "device": "d\(index)"]
+                            .post,
+                            "/api/exam/login",
+                            body: [
+                                "participantNumber": "20249\(String(format: "%05d", index))", "pin": session.pin, "birthDate": "2001-01-01",
+                                "device": "d\(index)",
+                            ]
                         ).code
                     }
                 }
@@ -278,8 +321,13 @@ struct RosterTests {
         try await node.test { client in
             let proctor = try await client.proctorToken()
             let session: SessionSummary = try await client.json(
-                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0])
-            let roster = "participant_number,name,formation_type,birth_date,accommodations\r\n"
+                .post,
+                "/api/proctor/sessions",
+                token: proctor,
+                body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0]
+            )
+            let roster =
+                "participant_number,name,formation_type,birth_date,accommodations\r\n"
                 + "2024000001,\"Budi \"\"Bud\"\" Santoso, S.Kom.\",disability,1998-12-31,tunanetra\r\n"
                 + "2024000002,Ani Lestari,general,1999-04-01\r\n"
             let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
@@ -288,10 +336,17 @@ struct RosterTests {
             #expect(listed.candidates.map(\.name) == ["Budi \"Bud\" Santoso, S.Kom.", "Ani Lestari"])
             // A quote never closed swallows the rest of the file: refused, not half-read.
             let other: SessionSummary = try await client.json(
-                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0])
+                .post,
+                "/api/proctor/sessions",
+                token: proctor,
+                body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0]
+            )
             let unclosed = try await client.refusal(
-                .post, "/api/proctor/sessions/\(other.id)/roster", token: proctor,
-                raw: "participant_number,name,formation_type,birth_date\n2024000003,\"Citra,general,2000-01-15\n2024000004,Dewi,general,2000-01-16\n")
+                .post,
+                "/api/proctor/sessions/\(other.id)/roster",
+                token: proctor,
+                raw: "participant_number,name,formation_type,birth_date\n2024000003,\"Citra,general,2000-01-15\n2024000004,Dewi,general,2000-01-16\n"
+            )
             #expect(unclosed.code == "invalid-roster", "\(unclosed)")
         }
     }
@@ -302,7 +357,11 @@ struct RosterTests {
         try await node.test { client in
             let proctor = try await client.proctorToken()
             let session: SessionSummary = try await client.json(
-                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula BKN", "ruleSet": "skd-2024", "scheduledStart": 0])
+                .post,
+                "/api/proctor/sessions",
+                token: proctor,
+                body: ["venue": "Aula BKN", "ruleSet": "skd-2024", "scheduledStart": 0]
+            )
             let broken = """
                 participant_number,name,formation_type,birth_date,accommodations
                 2024000001,Ani,general,1999-04-01,
@@ -316,8 +375,11 @@ struct RosterTests {
             #expect(refusal.message.contains("jenis formasi 'martian'"))
             #expect(refusal.message.contains("akomodasi 'jetpack'"))
             let misnamed = try await client.refusal(
-                .post, "/api/proctor/sessions/\(session.id)/roster", token: proctor,
-                raw: "participant_number,name,formation_type,birth_date,akomodasi\n2024000001,Ani,general,1999-04-01,\n")
+                .post,
+                "/api/proctor/sessions/\(session.id)/roster",
+                token: proctor,
+                raw: "participant_number,name,formation_type,birth_date,akomodasi\n2024000001,Ani,general,1999-04-01,\n"
+            )
             #expect(misnamed.message.contains("kepala kolom"))
             let after: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: proctor)
             #expect(after.first?.candidates == 0)
@@ -332,7 +394,11 @@ struct RosterTests {
         try await node.test { client in
             let proctor = try await client.proctorToken()
             let session: SessionSummary = try await client.json(
-                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula", "ruleSet": "skb-pranata-komputer", "scheduledStart": 0])
+                .post,
+                "/api/proctor/sessions",
+                token: proctor,
+                body: ["venue": "Aula", "ruleSet": "skb-pranata-komputer", "scheduledStart": 0]
+            )
             let json = """
                 [{"participant_number": "A-1", "name": "Dewi", "formation_type": "general", "birth_date": "1990-02-03"},
                  {"participant_number": "A-2", "name": "Eko", "formation_type": "papua", "birth_date": "1991-02-03", "accommodations": []}]
@@ -346,7 +412,11 @@ struct RosterTests {
             }
             #expect(Set(fingerprints).count == 2)
             let unknownRules = try await client.refusal(
-                .post, "/api/proctor/sessions", token: proctor, body: ["venue": "Aula", "ruleSet": "skd-1999", "scheduledStart": 0])
+                .post,
+                "/api/proctor/sessions",
+                token: proctor,
+                body: ["venue": "Aula", "ruleSet": "skd-1999", "scheduledStart": 0]
+            )
             #expect(unknownRules.status == 400)
             let notFound = try await client.refusal(.get, "/api/proctor/sessions/sesi-tidak-ada", token: proctor)
             #expect((notFound.status, notFound.code) == (404, "unknown-session"))

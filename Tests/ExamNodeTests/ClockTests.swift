@@ -1,10 +1,11 @@
 import ExamEngine
-@testable import ExamNode
 import Foundation
 import GRDB
-import SeleksiCore
 import HTTPTypes
+import SeleksiCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: time belongs to the server")
 struct ClockTests {
@@ -93,7 +94,11 @@ struct ClockTests {
 
             let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/extend", token: proctor, body: ["minutes": 10])
             let _: [String: Bool] = try await client.json(
-                .post, "/api/proctor/sessions/\(session.id)/candidates/2024000001/extend", token: proctor, body: ["minutes": 5])
+                .post,
+                "/api/proctor/sessions/\(session.id)/candidates/2024000001/extend",
+                token: proctor,
+                body: ["minutes": 5]
+            )
             let extended: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
             #expect(extended.secondsLeft == 100 * 60)
             let tooMuch = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/extend", token: proctor, body: ["minutes": 0])
@@ -136,7 +141,10 @@ struct ClockTests {
             #expect(audit.filter { $0.action == "attempt-absent" }.compactMap(\.participantNumber).sorted() == ["2024000002", "2024000003"])
             #expect(audit.filter { $0.action == "attempt-finish" }.compactMap(\.participantNumber) == ["2024000001"])
             let login = try await client.refusal(
-                .post, "/api/exam/login", body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"])
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"]
+            )
             #expect(login.code == "wrong-credentials")
         }
     }
@@ -249,7 +257,12 @@ struct GroupCommitTests {
             for (index, item) in paper.items.enumerated() {
                 group.addTask {
                     let option = index == 7 ? "Z" : item.options[0].id
-                    let receipt = try? await service.save(CandidateCredential(token: token, device: "perangkat-1"), item: item.id, option: option, sequence: Int64(index + 1))
+                    let receipt = try? await service.save(
+                        CandidateCredential(token: token, device: "perangkat-1"),
+                        item: item.id,
+                        option: option,
+                        sequence: Int64(index + 1)
+                    )
                     return (index, receipt?.applied ?? false)
                 }
             }

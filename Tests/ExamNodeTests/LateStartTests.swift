@@ -1,8 +1,9 @@
-@testable import ExamNode
 import Foundation
 import HTTPTypes
 import SeleksiCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: late starts and a stepped wall clock")
 struct LateStartTests {

@@ -1,7 +1,8 @@
 import Foundation
 import HTTPTypes
-@testable import ExamNode
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: the OpenAPI document matches the routes")
 struct ExamOpenAPITests {

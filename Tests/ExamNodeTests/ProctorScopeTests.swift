@@ -1,10 +1,11 @@
 import ExamEngine
-@testable import ExamNode
 import Foundation
 import HTTPTypes
 import SeleksiAuth
 import SeleksiCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: proctors reach only their sessions")
 struct ProctorScopeTests {
@@ -16,7 +17,10 @@ struct ProctorScopeTests {
         try await node.test { client in
             let (_, session) = try await node.openSession(client)
             let other: [String: String] = try await client.json(
-                .post, "/api/proctor/login", body: client.proctorLogin(username: "lain", password: "kata-sandi-lain-1", secret: otherSecret))
+                .post,
+                "/api/proctor/login",
+                body: client.proctorLogin(username: "lain", password: "kata-sandi-lain-1", secret: otherSecret)
+            )
             let token = try #require(other["token"])
             let listed: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: token)
             #expect(listed.isEmpty, "another proctor's session and its PIN are listed")
@@ -37,12 +41,19 @@ struct ProctorScopeTests {
 
             // The venue's proctor sees it, and creates sessions at their venue only.
             let venue: [String: String] = try await client.json(
-                .post, "/api/proctor/login", body: client.proctorLogin(username: "kupang", password: "kata-sandi-kupang", secret: venueSecret))
+                .post,
+                "/api/proctor/login",
+                body: client.proctorLogin(username: "kupang", password: "kata-sandi-kupang", secret: venueSecret)
+            )
             let venueToken = try #require(venue["token"])
             let seen: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: venueToken)
             #expect(seen.map(\.id) == [session.id])
             let elsewhere = try await client.refusal(
-                .post, "/api/proctor/sessions", token: venueToken, body: ["venue": "SMAN 2 Manokwari", "ruleSet": "skd-2024", "scheduledStart": 0])
+                .post,
+                "/api/proctor/sessions",
+                token: venueToken,
+                body: ["venue": "SMAN 2 Manokwari", "ruleSet": "skd-2024", "scheduledStart": 0]
+            )
             #expect((elsewhere.status, elsewhere.code) == (403, "wrong-venue"))
 
             // Assigned, the other proctor sees it too; the assignment is audited.

@@ -1,12 +1,17 @@
-@testable import ExamNode
 import Foundation
 import GRDB
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node: what each session state allows")
 struct SessionStateTests {
-    @Test("a roster loads only before the session opens; nobody is extended in a closed session; an unreadable stored paper is the server's error and starts no clock")
+    @Test(
+        "a roster loads only before the session opens; nobody is extended in a closed session; an unreadable stored paper is the server's error and starts no clock"
+    )
     func statesAndFaults() async throws {
         let node = try await TestNode()
         let (proctor, session) = try await node.test { client in
@@ -33,6 +38,27 @@ struct SessionStateTests {
             #expect(listed.candidates.first { $0.participantNumber == "2024000003" }?.absent == true)
             let extend = try await client.refusal(.post, base + "/candidates/2024000002/extend", token: proctor, body: ["minutes": 5])
             #expect((extend.status, extend.code) == (409, "wrong-state"))
+        }
+    }
+}
+
+@Suite("Exam node: security headers on every page")
+struct NodeSecurityHeaderTests {
+    @Test("the pages, scripts, the document, the API and an error carry HSTS, nosniff, a referrer policy and a CSP without inline script")
+    func everyPage() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            for path in ["/", "/pengawas", "/static/ujian.js", "/static/ujian.css", "/static/pengawas.js", "/openapi.json", "/api/exam/state", "/tidak-ada"] {
+                try await client.client.execute(uri: path, method: .get) { response in
+                    #expect(response.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000", "\(path)")
+                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
+                    let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                    #expect(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"), "\(path)")
+                    let body = String(buffer: response.body)
+                    if path == "/" || path == "/pengawas" { #expect(!body.contains("<script>"), "\(path) has inline script") }
+                }
+            }
         }
     }
 }

@@ -1,10 +1,11 @@
-@testable import ExamNode
 import Foundation
 import GRDB
 import NIOCore
 import PropertyBased
 import SeleksiStorage
 import Testing
+
+@testable import ExamNode
 
 @Suite("Exam node store: checkpoints off the writer")
 struct CheckpointTests {
@@ -22,7 +23,9 @@ struct CheckpointTests {
         for index in 0..<200 {
             try await database.grouped.write { db in
                 try db.execute(
-                    sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (?, ?)", arguments: [index, index + 1])
+                    sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (?, ?)",
+                    arguments: [index, index + 1]
+                )
             }
         }
         let connection = try Checkpointer.connection(path: database.path)
@@ -103,11 +106,14 @@ struct MigrationTests {
                         ('S1', '0001', 'I1', 'answer', 'A', 1, 100), ('S1', '0001', 'I1', 'answer', 'B', 2, 200), ('S1', '0001', 'I2', 'doubt', NULL, 3, 300);
                     INSERT INTO current_answer (session_id, participant_number, item_id, option_id, answer_seq, doubtful, doubt_seq) VALUES
                         ('S1', '0001', 'I1', 'B', 2, 0, 0), ('S1', '0001', 'I2', NULL, 0, 1, 3);
-                    """)
+                    """
+            )
         }
         try database.migrator.migrate(queue)
         try queue.read { db in
-            #expect(try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE session_id = 'S1' AND participant_number = '0001'") == #"{"kertas":1}"#)
+            #expect(
+                try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE session_id = 'S1' AND participant_number = '0001'") == #"{"kertas":1}"#
+            )
             #expect(try db.columns(in: "candidate").map(\.name).contains("paper") == false)
             let candidate = try Row.fetchOne(db, sql: "SELECT device, started_at FROM candidate")
             #expect(candidate?["device"] == "d1")
@@ -124,7 +130,10 @@ struct MigrationTests {
         // A second write with a used sequence number is still refused by the key.
         #expect(throws: DatabaseError.self) {
             try queue.write { db in
-                try db.execute(sql: "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES ('S1', '0001', 'I3', 'answer', 'C', 2, 400)")
+                try db.execute(
+                    sql:
+                        "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES ('S1', '0001', 'I3', 'answer', 'C', 2, 400)"
+                )
             }
         }
     }

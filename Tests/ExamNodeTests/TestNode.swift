@@ -1,13 +1,14 @@
-import HTTPTypes
 import ExamEngine
-@testable import ExamNode
 import Foundation
-import SeleksiCore
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SeleksiAuth
+import SeleksiCore
 import Synchronization
 import Testing
+
+@testable import ExamNode
 
 let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
@@ -17,7 +18,9 @@ let repositoryRoot: String = {
 
 /// The shipped rule sets and banks, loaded once for all tests.
 let sharedCatalog: ExamCatalog = try! ExamCatalog.load(
-    rulesDirectory: repositoryRoot + "/Config/rules", bankDirectory: repositoryRoot + "/QuestionBanks")
+    rulesDirectory: repositoryRoot + "/Config/rules",
+    bankDirectory: repositoryRoot + "/QuestionBanks"
+)
 
 let roster = """
     participant_number,name,formation_type,birth_date,accommodations
@@ -69,7 +72,11 @@ final class TestNode: @unchecked Sendable {
     func openSession(_ client: Client, ruleSet: String = "skd-2024") async throws -> (proctor: String, session: SessionSummary) {
         let proctor = try await client.proctorToken()
         let session: SessionSummary = try await client.json(
-            .post, "/api/proctor/sessions", token: proctor, body: ["venue": "SMKN 1 Kupang", "ruleSet": ruleSet, "scheduledStart": clock.nowMilliseconds()])
+            .post,
+            "/api/proctor/sessions",
+            token: proctor,
+            body: ["venue": "SMKN 1 Kupang", "ruleSet": ruleSet, "scheduledStart": clock.nowMilliseconds()]
+        )
         let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
         #expect(loaded["candidates"] == 3)
         let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)
@@ -90,7 +97,12 @@ struct Client: Sendable {
 
     /// Sends a request and returns status and body.
     func send(
-        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, device: String? = nil, body: Any? = nil, raw: String? = nil
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        device: String? = nil,
+        body: Any? = nil,
+        raw: String? = nil
     ) async throws -> (Int, Data) {
         var headers: HTTPFields = [:]
         if let token {
@@ -119,7 +131,12 @@ struct Client: Sendable {
 
     /// Sends a request expecting a refusal; returns it.
     func refusal(
-        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, device: String? = nil, body: Any? = nil, raw: String? = nil
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        device: String? = nil,
+        body: Any? = nil,
+        raw: String? = nil
     ) async throws -> Failure {
         let (status, data) = try await send(method, path, token: token, device: device, body: body, raw: raw)
         return failure(status, data)
@@ -146,7 +163,10 @@ struct Client: Sendable {
 
     func login(_ number: String = "2024000001", pin: String, birth: String = "1999-04-01", device: String = "perangkat-1") async throws -> String {
         let answer: CandidateLogin = try await json(
-            .post, "/api/exam/login", body: ["participantNumber": number, "pin": pin, "birthDate": birth, "device": device])
+            .post,
+            "/api/exam/login",
+            body: ["participantNumber": number, "pin": pin, "birthDate": birth, "device": device]
+        )
         TokenDevices.shared.set(answer.token, device: device)
         return answer.token
     }

@@ -1,7 +1,7 @@
-import SeleksiCore
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Registration
+import SeleksiCore
 import SeleksiHTTP
 import Testing
 
@@ -43,7 +43,11 @@ struct AccountTests {
             #expect(created["passwordHash"] == nil && created["emailVerified"] as? Bool == false)
             let duplicate = try await client.send(.post, "/api/accounts", json: client.signUpForm(email: "lain@contoh.id"))
             #expect(duplicate.status == 409 && duplicate.code == "duplicate-nik")
-            let sameEmail = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, birthDate: "1998-07-05", sex: "L"))
+            let sameEmail = try await client.send(
+                .post,
+                "/api/accounts",
+                json: client.signUpForm(nik: PortalClient.papuaNIK, birthDate: "1998-07-05", sex: "L")
+            )
             #expect(sameEmail.status == 409 && sameEmail.code == "duplicate-email")
             let malformed = try await client.send(.post, "/api/accounts", bytes: Array("{\"nik\":".utf8), contentType: "application/json")
             #expect(malformed.status == 400 && malformed.code == "malformed-json")
@@ -72,10 +76,18 @@ struct AccountTests {
             #expect(try await client.send(.post, "/api/accounts", json: client.signUpForm()).status == 201)
             let duplicate = try await client.send(.post, "/api/accounts", json: client.signUpForm(email: "lain@contoh.id"))
             #expect(duplicate.status == 409 && duplicate.code == "duplicate-nik")
-            let third = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L"))
+            let third = try await client.send(
+                .post,
+                "/api/accounts",
+                json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L")
+            )
             #expect(third.status == 429 && third.code == "too-many-sign-ups", "\(third.text)")
             portal.clock.advance(seconds: 3_601)
-            let later = try await client.send(.post, "/api/accounts", json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L"))
+            let later = try await client.send(
+                .post,
+                "/api/accounts",
+                json: client.signUpForm(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L")
+            )
             #expect(later.status == 201, "\(later.text)")
         }
     }
@@ -120,7 +132,11 @@ struct AccountTests {
             #expect(try await client.send(.post, "/api/accounts", json: client.signUpForm()).status == 201)
             let code = try await portal.mailedCode(to: "ani@contoh.id")
             for guess in 0..<5 {
-                let reply = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": String(format: "%06d", guess == Int(code) ? 999_999 : guess)])
+                let reply = try await client.send(
+                    .post,
+                    "/api/accounts/verify-email",
+                    json: ["email": "ani@contoh.id", "code": String(format: "%06d", guess == Int(code) ? 999_999 : guess)]
+                )
                 #expect(reply.status == 422)
             }
             let locked = try await client.send(.post, "/api/accounts/verify-email", json: ["email": "ani@contoh.id", "code": code])
@@ -182,7 +198,10 @@ struct AccountTests {
             #expect(try await client.send(.post, "/api/password-reset", json: ["email": "ani@contoh.id"]).status == 200)
             let code = try await portal.mailedCode(to: "ani@contoh.id")
             let reset = try await client.send(
-                .post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "madu-dan-garam-24"])
+                .post,
+                "/api/password-reset/confirm",
+                json: ["email": "ani@contoh.id", "code": code, "password": "madu-dan-garam-24"]
+            )
             #expect(reset.status == 200, "\(reset.text)")
         }
     }
@@ -211,7 +230,9 @@ struct AccountTests {
         try await portal.test(live: true) { client in
             func guess(from address: String) async throws -> Int {
                 try await client.send(
-                    .post, "/api/sessions", json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
+                    .post,
+                    "/api/sessions",
+                    json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
                     headers: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.9, \(address)"]
                 ).status
             }
@@ -227,8 +248,11 @@ struct AccountTests {
         try await direct.test(live: true) { client in
             for (index, expected) in [401, 401, 429].enumerated() {
                 let reply = try await client.send(
-                    .post, "/api/sessions", json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
-                    headers: [HTTPField.Name("X-Forwarded-For")!: "10.9.9.\(index)"])
+                    .post,
+                    "/api/sessions",
+                    json: ["login": "orang@contoh.id", "password": "salah-salah-salah"],
+                    headers: [HTTPField.Name("X-Forwarded-For")!: "10.9.9.\(index)"]
+                )
                 #expect(reply.status == expected)
             }
         }
@@ -255,7 +279,11 @@ struct AccountTests {
             }
             let right = try await client.send(.post, "/api/sessions", json: ["login": "ani@contoh.id", "password": "garam-dan-madu-42"])
             #expect(right.status == 429 && right.code == "sign-in-code-required")
-            let signedIn = try await client.send(.post, "/api/sessions/code", json: ["login": "ani@contoh.id", "code": try await portal.mailedCode(to: "ani@contoh.id")])
+            let signedIn = try await client.send(
+                .post,
+                "/api/sessions/code",
+                json: ["login": "ani@contoh.id", "code": try await portal.mailedCode(to: "ani@contoh.id")]
+            )
             #expect(signedIn.status == 200, "\(signedIn.text)")
         }
     }
@@ -271,7 +299,11 @@ struct AccountTests {
             let code = try await portal.mailedCode(to: "ani@contoh.id")
             let weak = try await client.send(.post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "123456"])
             #expect(weak.status == 422 && weak.code == "weak-password")
-            let done = try await client.send(.post, "/api/password-reset/confirm", json: ["email": "ani@contoh.id", "code": code, "password": "kopi-tubruk-pagi-7"])
+            let done = try await client.send(
+                .post,
+                "/api/password-reset/confirm",
+                json: ["email": "ani@contoh.id", "code": code, "password": "kopi-tubruk-pagi-7"]
+            )
             #expect(done.status == 200)
             #expect(try await client.send(.get, "/api/me", token: old).status == 401)
             #expect(try await client.send(.post, "/api/sessions", json: ["login": "ani@contoh.id", "password": "garam-dan-madu-42"]).status == 401)
@@ -287,7 +319,10 @@ struct AccountTests {
             let wrongCode = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": "000000"])
             #expect(wrongCode.status == 401)
             let oldCode = try await client.send(
-                .post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": portal.totp("verif-keu", offsetSteps: -3)])
+                .post,
+                "/api/staff/sessions",
+                json: ["username": "verif-keu", "password": password, "totp": portal.totp("verif-keu", offsetSteps: -3)]
+            )
             #expect(oldCode.status == 401)
             let code = portal.totp("verif-keu")
             let ok = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": code])

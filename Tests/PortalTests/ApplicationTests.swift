@@ -1,11 +1,12 @@
-import SeleksiCore
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
-@testable import Portal
 import Registration
+import SeleksiCore
 import Testing
+
+@testable import Portal
 
 @Suite("Applications: eligibility, documents, end registration")
 struct ApplicationTests {
@@ -19,7 +20,12 @@ struct ApplicationTests {
             let major = try await client.send(.post, "/api/application", token: token, json: PortalClient.draft(major: "Sastra Inggris"))
             #expect(major.status == 422 && major.code == "not-eligible")
             #expect((major["error"] as? [String: Any])?["message"] as? String ?? "" ~= "program studi")
-            let papua = try await client.send(.post, "/api/application", token: token, json: PortalClient.draft(formation: "BKN-1", major: "Psikologi", location: "Jakarta"))
+            let papua = try await client.send(
+                .post,
+                "/api/application",
+                token: token,
+                json: PortalClient.draft(formation: "BKN-1", major: "Psikologi", location: "Jakarta")
+            )
             #expect(papua.status == 422 && ((papua["error"] as? [String: Any])?["message"] as? String ?? "").contains("Papua"))
             let gpa = try await client.send(.post, "/api/application", token: token, json: PortalClient.draft(gpa: 4.5))
             #expect(gpa.status == 422 && gpa.code == "invalid-gpa")

@@ -1,8 +1,9 @@
-import SeleksiCore
-import HTTPTypes
 import Foundation
-@testable import Portal
+import HTTPTypes
+import SeleksiCore
 import Testing
+
+@testable import Portal
 
 @Suite("The OpenAPI document matches the routes")
 struct OpenAPITests {

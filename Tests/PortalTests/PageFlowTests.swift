@@ -10,7 +10,10 @@ struct Browser {
     var cookies: [String: String] = [:]
 
     mutating func request(
-        _ method: HTTPRequest.Method, _ path: String, form: [(String, String)]? = nil, multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        form: [(String, String)]? = nil,
+        multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
@@ -28,7 +31,10 @@ struct Browser {
             for (name, value) in multipart.fields {
                 body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             }
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(multipart.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += Array(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(multipart.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    .utf8
+            )
             body += multipart.file + Array("\r\n--\(boundary)--\r\n".utf8)
             bytes = body
             contentType = "multipart/form-data; boundary=\(boundary)"
@@ -59,9 +65,15 @@ struct PageFlowTests {
             var page = try await browser.request(.get, "/masuk")
             let csrf = try Browser.csrf(page)
             // A foreign site posting the login form: refused, whatever the token.
-            for header in [HTTPFields([.init(name: .origin, value: "https://evil.example")]), HTTPFields([.init(name: .referer, value: "https://evil.example/x")])] {
+            for header in [
+                HTTPFields([.init(name: .origin, value: "https://evil.example")]), HTTPFields([.init(name: .referer, value: "https://evil.example/x")]),
+            ] {
                 let foreign = try await browser.request(
-                    .post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")], headers: header)
+                    .post,
+                    "/masuk",
+                    form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")],
+                    headers: header
+                )
                 #expect(foreign.status == 403 && foreign.text.contains("situs lain"), "\(header)")
             }
             #expect(browser.cookies["seleksi_sesi"] == nil)
@@ -69,13 +81,19 @@ struct PageFlowTests {
             var planted = Browser(client: client)
             planted.cookies["seleksi_form"] = String(repeating: "ab", count: 32)
             let forged = try await planted.request(
-                .post, "/masuk", form: [("csrf", String(repeating: "ab", count: 32)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")])
+                .post,
+                "/masuk",
+                form: [("csrf", String(repeating: "ab", count: 32)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+            )
             #expect(forged.status == 403)
             #expect(planted.cookies["seleksi_sesi"] == nil)
             // The same origin, then sign-out from /masuk (a page made for visitors) while signed in.
             let same = try await browser.request(
-                .post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")],
-                headers: [.origin: "https://localhost"])
+                .post,
+                "/masuk",
+                form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")],
+                headers: [.origin: "https://localhost"]
+            )
             #expect(same.status == 303 && browser.cookies["seleksi_sesi"] != nil, "\(same.status) \(same.text)")
             page = try await browser.request(.get, "/masuk")
             let logout = try #require(page.text.firstMatch(of: /action="\/keluar"[^>]*><input type="hidden" name="csrf" value="([^"]+)"/))
@@ -108,7 +126,11 @@ struct PageFlowTests {
             #expect(bad.status == 422 && bad.text.contains("tidak sesuai dengan NIK") && bad.text.contains("value=\"Ani Lestari\""))
             var reply = try await browser.request(.post, "/daftar", form: [("csrf", csrf)] + fields)
             #expect(reply.status == 303 && reply.headers[.location]?.hasPrefix("/verifikasi-email") == true, "\(reply.status) \(reply.text)")
-            reply = try await browser.request(.post, "/verifikasi-email", form: [("csrf", csrf), ("email", "ani@contoh.id"), ("code", try await portal.mailedCode(to: "ani@contoh.id"))])
+            reply = try await browser.request(
+                .post,
+                "/verifikasi-email",
+                form: [("csrf", csrf), ("email", "ani@contoh.id"), ("code", try await portal.mailedCode(to: "ani@contoh.id"))]
+            )
             #expect(reply.status == 303 && reply.headers[.location] == "/masuk?ok=1")
             reply = try await browser.request(.post, "/masuk", form: [("csrf", csrf), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")])
             #expect(reply.status == 303 && browser.cookies["seleksi_sesi"] != nil)
@@ -117,15 +139,19 @@ struct PageFlowTests {
             #expect(page.status == 200 && page.text.contains("value=\"KEU-1\""))
             csrf = try Browser.csrf(page)
             reply = try await browser.request(
-                .post, "/lamaran",
+                .post,
+                "/lamaran",
                 form: [
-                    ("csrf", csrf), ("formationID", "KEU-1"), ("level", "S1"), ("major", "Teknik Informatika"), ("diplomaNumber", "UI/2021/00123"), ("gpa", "3,40"),
+                    ("csrf", csrf), ("formationID", "KEU-1"), ("level", "S1"), ("major", "Teknik Informatika"), ("diplomaNumber", "UI/2021/00123"),
+                    ("gpa", "3,40"),
                     ("graduationYear", "2021"), ("testLocation", "Jakarta"),
-                ])
+                ]
+            )
             #expect(reply.status == 303, "\(reply.text)")
             let wrongType = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", "foto")], Files.png, "foto.jpg"))
             #expect(wrongType.status == 415 && wrongType.text.contains("bukan JPG"))
-            for (kind, file) in [("foto", Files.jpeg()), ("swafoto", Files.jpeg()), ("ktp", Files.jpeg()), ("ijazah", Files.pdf()), ("transkrip", Files.pdf())] {
+            for (kind, file) in [("foto", Files.jpeg()), ("swafoto", Files.jpeg()), ("ktp", Files.jpeg()), ("ijazah", Files.pdf()), ("transkrip", Files.pdf())]
+            {
                 reply = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", kind)], file, kind))
                 #expect(reply.status == 303, "\(kind): \(reply.status) \(reply.text.prefix(300))")
             }
@@ -140,10 +166,17 @@ struct PageFlowTests {
             page = try await staff.request(.get, "/staf/masuk")
             let staffCSRF = try Browser.csrf(page)
             let secrets = portal.staffSecrets["verif-keu"]!
-            reply = try await staff.request(.post, "/staf/masuk", form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", "123")])
+            reply = try await staff.request(
+                .post,
+                "/staf/masuk",
+                form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", "123")]
+            )
             #expect(reply.status == 401)
             reply = try await staff.request(
-                .post, "/staf/masuk", form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", portal.totp("verif-keu"))])
+                .post,
+                "/staf/masuk",
+                form: [("csrf", staffCSRF), ("username", "verif-keu"), ("password", secrets.password), ("totp", portal.totp("verif-keu"))]
+            )
             #expect(reply.status == 303)
             page = try await staff.request(.get, "/staf/verifikasi")
             let id = try #require(page.text.firstMatch(of: /\/staf\/verifikasi\/(\d+)/)).1
@@ -151,14 +184,21 @@ struct PageFlowTests {
             #expect(page.text.contains("UI/2021/00123") && page.text.contains("dokumen/ijazah"))
             let file = try await staff.request(.get, "/staf/verifikasi/\(id)/dokumen/ijazah")
             #expect(file.status == 200 && [UInt8](file.body) == Files.pdf())
-            reply = try await staff.request(.post, "/staf/verifikasi/\(id)/keputusan", form: [("csrf", try Browser.csrf(page)), ("result", "MS"), ("note", "Lengkap")])
+            reply = try await staff.request(
+                .post,
+                "/staf/verifikasi/\(id)/keputusan",
+                form: [("csrf", try Browser.csrf(page)), ("result", "MS"), ("note", "Lengkap")]
+            )
             #expect(reply.status == 303)
 
             var admin = Browser(client: client)
             page = try await admin.request(.get, "/staf/masuk")
             let adminSecrets = portal.staffSecrets["admin"]!
             reply = try await admin.request(
-                .post, "/staf/masuk", form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", adminSecrets.password), ("totp", portal.totp("admin"))])
+                .post,
+                "/staf/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", adminSecrets.password), ("totp", portal.totp("admin"))]
+            )
             #expect(reply.status == 303)
             page = try await admin.request(.get, "/staf/panitia")
             #expect(page.status == 200 && page.text.contains("verification.decide"))

@@ -1,7 +1,7 @@
-import SeleksiCore
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Registration
+import SeleksiCore
 import Testing
 
 @Suite("Access scopes: applicants see only their own, verifiers only their agency, roles hold")
@@ -17,7 +17,9 @@ struct ScopeTests {
             #expect(try await client.send(.get, "/api/application", token: budi).code == "no-application")
             #expect(try await client.send(.get, "/api/application/documents/foto", token: budi).status == 404)
             // Staff routes refuse applicants.
-            for path in ["/api/verifier/applications", "/api/verifier/applications/\(aniID)", "/api/verifier/applications/\(aniID)/documents/foto", "/api/admin/audit"] {
+            for path in [
+                "/api/verifier/applications", "/api/verifier/applications/\(aniID)", "/api/verifier/applications/\(aniID)/documents/foto", "/api/admin/audit",
+            ] {
                 let reply = try await client.send(.get, path, token: budi)
                 #expect(reply.status == 403 && reply.code == "forbidden", "\(path): \(reply.status)")
             }
@@ -67,10 +69,19 @@ struct ScopeTests {
             #expect(doubleSlash.status == 403 && doubleSlash.code == "invalid-csrf", "//api is the API too: \(doubleSlash.status)")
             #expect(try await client.send(.post, "/api/application", json: PortalClient.draft(), headers: with).status == 201)
             let form = try await client.send(
-                .post, "/lamaran/akhiri", bytes: Array("confirm=1".utf8), contentType: "application/x-www-form-urlencoded", headers: cookie)
+                .post,
+                "/lamaran/akhiri",
+                bytes: Array("confirm=1".utf8),
+                contentType: "application/x-www-form-urlencoded",
+                headers: cookie
+            )
             #expect(form.status == 403)
             let anonymous = try await client.send(
-                .post, "/masuk", bytes: Array("login=\(PortalClient.nik)&password=garam-dan-madu-42".utf8), contentType: "application/x-www-form-urlencoded")
+                .post,
+                "/masuk",
+                bytes: Array("login=\(PortalClient.nik)&password=garam-dan-madu-42".utf8),
+                contentType: "application/x-www-form-urlencoded"
+            )
             #expect(anonymous.status == 403)
         }
     }

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdOTP
 import HummingbirdTesting
 import NIOCore
-@testable import Portal
-@testable import Registration
 import SeleksiCore
 import Testing
+
+@testable import Portal
+@testable import Registration
 
 /// A portal on a temporary store with a manual clock, a period whose registration
 /// and verification windows are open, two agencies, formations, exam slots, an admin
@@ -25,35 +26,102 @@ final class TestPortal: @unchecked Sendable {
         var settings = settings
         settings.data = folder
         service = RegistrationService(
-            store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock), clock: clock, settings: settings, documentDirectory: folder + "/documents")
+            store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock),
+            clock: clock,
+            settings: settings,
+            documentDirectory: folder + "/documents"
+        )
         let now = clock.nowMilliseconds()
         let day = Self.day
         try await service.setPeriod(
             staff: nil,
             SelectionPeriod(
-                id: "casn-test", name: "CASN Uji", registration: Window(opens: now - day, closes: now + 10 * day),
-                verification: Window(opens: now - day, closes: now + 20 * day), objectionDays: 3, exam: Window(opens: now + 30 * day, closes: now + 40 * day),
-                announcement: Window(opens: now + 50 * day, closes: now + 60 * day), participantPrefix: "26"))
+                id: "casn-test",
+                name: "CASN Uji",
+                registration: Window(opens: now - day, closes: now + 10 * day),
+                verification: Window(opens: now - day, closes: now + 20 * day),
+                objectionDays: 3,
+                exam: Window(opens: now + 30 * day, closes: now + 40 * day),
+                announcement: Window(opens: now + 50 * day, closes: now + 60 * day),
+                participantPrefix: "26"
+            )
+        )
         try await service.addAgency(staff: nil, Agency(id: "kemenkeu", name: "Kementerian Keuangan"))
         try await service.addAgency(staff: nil, Agency(id: "bkn", name: "Badan Kepegawaian Negara"))
         try await service.addFormation(
             staff: nil,
             Formation(
-                id: "KEU-1", periodID: "", agencyID: "kemenkeu", position: "Pranata Komputer Ahli Pertama", unit: "DJP", location: "Jakarta",
-                educationLevel: .s1, majors: ["Teknik Informatika"], quota: 2, type: .general))
+                id: "KEU-1",
+                periodID: "",
+                agencyID: "kemenkeu",
+                position: "Pranata Komputer Ahli Pertama",
+                unit: "DJP",
+                location: "Jakarta",
+                educationLevel: .s1,
+                majors: ["Teknik Informatika"],
+                quota: 2,
+                type: .general
+            )
+        )
         try await service.addFormation(
             staff: nil,
             Formation(
-                id: "BKN-1", periodID: "", agencyID: "bkn", position: "Analis SDM Aparatur", unit: "Kanreg XIV", location: "Manokwari",
-                educationLevel: .s1, majors: ["Psikologi"], quota: 1, type: .papua))
+                id: "BKN-1",
+                periodID: "",
+                agencyID: "bkn",
+                position: "Analis SDM Aparatur",
+                unit: "Kanreg XIV",
+                location: "Manokwari",
+                educationLevel: .s1,
+                majors: ["Psikologi"],
+                quota: 1,
+                type: .papua
+            )
+        )
         try await service.addFormation(
             staff: nil,
             Formation(
-                id: "BKN-2", periodID: "", agencyID: "bkn", position: "Analis Kepegawaian", unit: "Pusat", location: "Jakarta",
-                educationLevel: .s1, majors: ["Psikologi", "Teknik Informatika"], quota: 1, type: .general))
-        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-1", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day, timeZone: .wib, sessionNumber: 1, capacity: 1))
-        try await service.addSlot(staff: nil, ExamSlot(id: "jkt-2", periodID: "", venue: "Kanreg V Jakarta", location: "Jakarta", startsAt: now + 31 * day + 7_200_000, timeZone: .wib, sessionNumber: 2, capacity: 5))
-        for (username, role, agency) in [("admin", StaffRole.admin, nil), ("verif-keu", .verifier, "kemenkeu"), ("verif-bkn", .verifier, "bkn")] as [(String, StaffRole, String?)] {
+                id: "BKN-2",
+                periodID: "",
+                agencyID: "bkn",
+                position: "Analis Kepegawaian",
+                unit: "Pusat",
+                location: "Jakarta",
+                educationLevel: .s1,
+                majors: ["Psikologi", "Teknik Informatika"],
+                quota: 1,
+                type: .general
+            )
+        )
+        try await service.addSlot(
+            staff: nil,
+            ExamSlot(
+                id: "jkt-1",
+                periodID: "",
+                venue: "Kanreg V Jakarta",
+                location: "Jakarta",
+                startsAt: now + 31 * day,
+                timeZone: .wib,
+                sessionNumber: 1,
+                capacity: 1
+            )
+        )
+        try await service.addSlot(
+            staff: nil,
+            ExamSlot(
+                id: "jkt-2",
+                periodID: "",
+                venue: "Kanreg V Jakarta",
+                location: "Jakarta",
+                startsAt: now + 31 * day + 7_200_000,
+                timeZone: .wib,
+                sessionNumber: 2,
+                capacity: 5
+            )
+        )
+        for (username, role, agency) in [("admin", StaffRole.admin, nil), ("verif-keu", .verifier, "kemenkeu"), ("verif-bkn", .verifier, "bkn")]
+            as [(String, StaffRole, String?)]
+        {
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             staffSecrets[username] = (password, secret)
         }
@@ -99,7 +167,9 @@ final class TestPortal: @unchecked Sendable {
 /// Test documents: the smallest headers that pass the content checks.
 enum Files {
     static func jpeg(_ size: Int = 2_000, fill: UInt8 = 7) -> [UInt8] { [0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: fill, count: size - 6) + [0xFF, 0xD9] }
-    static func pdf(_ size: Int = 3_000, fill: UInt8 = 32) -> [UInt8] { Array("%PDF-1.7\n".utf8) + [UInt8](repeating: fill, count: size - 15) + Array("%%EOF\n".utf8) }
+    static func pdf(_ size: Int = 3_000, fill: UInt8 = 32) -> [UInt8] {
+        Array("%PDF-1.7\n".utf8) + [UInt8](repeating: fill, count: size - 15) + Array("%%EOF\n".utf8)
+    }
     /// A JPEG cut off in transfer: the start without the end.
     static let truncatedJPEG: [UInt8] = Array(jpeg().dropLast(2))
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 500)
@@ -122,7 +192,12 @@ struct PortalClient: Sendable {
 
     @discardableResult
     func send(
-        _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil, bytes: [UInt8]? = nil, contentType: String? = nil,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String? = nil,
+        json: Any? = nil,
+        bytes: [UInt8]? = nil,
+        contentType: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
@@ -151,7 +226,8 @@ struct PortalClient: Sendable {
     }
 
     /// Signs up, verifies the email and logs in; returns the bearer token.
-    func applicant(nik: String = PortalClient.nik, email: String = "ani@contoh.id", birthDate: String = "1999-01-01", sex: String = "P") async throws -> String {
+    func applicant(nik: String = PortalClient.nik, email: String = "ani@contoh.id", birthDate: String = "1999-01-01", sex: String = "P") async throws -> String
+    {
         let created = try await send(.post, "/api/accounts", json: signUpForm(nik: nik, email: email, birthDate: birthDate, sex: sex))
         #expect(created.status == 201, "\(created.text)")
         let verified = try await send(.post, "/api/accounts/verify-email", json: ["email": email, "code": try await portal.mailedCode(to: email)])
@@ -167,7 +243,10 @@ struct PortalClient: Sendable {
 
     func staff(_ username: String) async throws -> String {
         let reply = try await send(
-            .post, "/api/staff/sessions", json: ["username": username, "password": portal.staffSecrets[username]!.password, "totp": portal.totp(username)])
+            .post,
+            "/api/staff/sessions",
+            json: ["username": username, "password": portal.staffSecrets[username]!.password, "totp": portal.totp(username)]
+        )
         #expect(reply.status == 200, "\(reply.text)")
         return reply["token"] as? String ?? ""
     }

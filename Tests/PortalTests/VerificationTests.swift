@@ -1,5 +1,5 @@
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Registration
 import SeleksiCore
 import Testing
@@ -28,8 +28,11 @@ struct VerificationTests {
             let badResult = try await client.send(.post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "LULUS"])
             #expect(badResult.status == 422)
             let decided = try await client.send(
-                .post, "/api/verifier/applications/\(id)/decision", token: verifier,
-                json: ["result": "TMS", "reasonCode": "ipk-tidak-memenuhi", "note": "IPK pada transkrip 2,40"])
+                .post,
+                "/api/verifier/applications/\(id)/decision",
+                token: verifier,
+                json: ["result": "TMS", "reasonCode": "ipk-tidak-memenuhi", "note": "IPK pada transkrip 2,40"]
+            )
             #expect(decided.status == 200)
             let twice = try await client.send(.post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "MS"])
             #expect(twice.status == 409 && twice.code == "already-verified")
@@ -47,17 +50,33 @@ struct VerificationTests {
             let short = try await client.send(.post, "/api/application/objection", token: ani, json: ["reason": "salah"])
             #expect(short.status == 422 && short.code == "invalid-objection")
             let filed = try await client.send(
-                .post, "/api/application/objection", token: ani, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+                .post,
+                "/api/application/objection",
+                token: ani,
+                json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."]
+            )
             #expect(filed.status == 200)
             let again = try await client.send(
-                .post, "/api/application/objection", token: ani, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+                .post,
+                "/api/application/objection",
+                token: ani,
+                json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."]
+            )
             #expect(again.status == 409 && again.code == "objection-twice")
 
             let answered = try await client.send(
-                .post, "/api/verifier/applications/\(id)/objection-answer", token: verifier, json: ["accepted": true, "answer": "Benar, IPK 3,40."])
+                .post,
+                "/api/verifier/applications/\(id)/objection-answer",
+                token: verifier,
+                json: ["accepted": true, "answer": "Benar, IPK 3,40."]
+            )
             #expect(answered.status == 200)
             let answeredTwice = try await client.send(
-                .post, "/api/verifier/applications/\(id)/objection-answer", token: verifier, json: ["accepted": false, "answer": "Ditolak saja."])
+                .post,
+                "/api/verifier/applications/\(id)/objection-answer",
+                token: verifier,
+                json: ["accepted": false, "answer": "Ditolak saja."]
+            )
             #expect(answeredTwice.status == 409 && answeredTwice.code == "no-objection")
             let after = try await client.send(.get, "/api/application", token: ani)
             #expect((after["result"] as? [String: Any])?["result"] as? String == "MS")
@@ -88,15 +107,23 @@ struct VerificationTests {
             let verifier = try await client.staff("verif-keu")
             #expect(
                 try await client.send(
-                    .post, "/api/verifier/applications/\(id)/decision", token: verifier, json: ["result": "TMS", "reasonCode": "lainnya", "note": "uji"]
-                ).status == 200)
+                    .post,
+                    "/api/verifier/applications/\(id)/decision",
+                    token: verifier,
+                    json: ["result": "TMS", "reasonCode": "lainnya", "note": "uji"]
+                ).status == 200
+            )
             try await portal.closeRegistration()
             #expect(try await client.send(.post, "/api/admin/announce-results", token: try await client.staff("admin")).status == 200)
             portal.clock.advance(seconds: 4 * 86_400 + 1)
             // Sessions last hours, not days: log in again.
             let again = try await client.login(PortalClient.nik)
             let late = try await client.send(
-                .post, "/api/application/objection", token: again, json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."])
+                .post,
+                "/api/application/objection",
+                token: again,
+                json: ["reason": "IPK saya 3,40 sesuai transkrip halaman 2; mohon diperiksa ulang."]
+            )
             #expect(late.status == 409 && late.code == "objection-closed", "\(late.status) \(late.text)")
         }
     }
@@ -107,10 +134,22 @@ struct VerificationTests {
         let kupang = IndonesianTimeZone.wita.instant(localDay: 2026, 9, 20, hour: 7, minute: 30)
         let manokwari = IndonesianTimeZone.wit.instant(localDay: 2026, 9, 20, hour: 13, minute: 0)
         try await portal.service.addSlot(
-            staff: nil, ExamSlot(id: "kpg-1", periodID: "", venue: "UPT BKN Kupang", location: "Kupang", startsAt: kupang, timeZone: .wita, sessionNumber: 1, capacity: 5))
+            staff: nil,
+            ExamSlot(id: "kpg-1", periodID: "", venue: "UPT BKN Kupang", location: "Kupang", startsAt: kupang, timeZone: .wita, sessionNumber: 1, capacity: 5)
+        )
         try await portal.service.addSlot(
             staff: nil,
-            ExamSlot(id: "mkw-3", periodID: "", venue: "Kanreg XIV Manokwari", location: "Manokwari", startsAt: manokwari, timeZone: .wit, sessionNumber: 3, capacity: 5))
+            ExamSlot(
+                id: "mkw-3",
+                periodID: "",
+                venue: "Kanreg XIV Manokwari",
+                location: "Manokwari",
+                startsAt: manokwari,
+                timeZone: .wit,
+                sessionNumber: 3,
+                capacity: 5
+            )
+        )
         let slots = try await portal.service.slots()
         #expect(slots.first { $0.id == "kpg-1" }?.localStart == "20 September 2026 07.30 WITA")
         #expect(slots.first { $0.id == "mkw-3" }?.localStart == "20 September 2026 13.00 WIT")
@@ -122,17 +161,26 @@ struct VerificationTests {
             var page = try await admin.request(.get, "/staf/masuk")
             let secrets = portal.staffSecrets["admin"]!
             _ = try await admin.request(
-                .post, "/staf/masuk", form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", secrets.password), ("totp", portal.totp("admin"))])
+                .post,
+                "/staf/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", secrets.password), ("totp", portal.totp("admin"))]
+            )
             page = try await admin.request(.get, "/staf/panitia")
             #expect(page.text.contains("20 September 2026 07.30 WITA") && page.text.contains("20 September 2026 13.00 WIT"))
             // A slot without its zone is refused.
             // The page's sign-in used this step's code; the next step's is still accepted.
             let signIn = try await client.send(
-                .post, "/api/staff/sessions", json: ["username": "admin", "password": secrets.password, "totp": portal.totp("admin", offsetSteps: 1)])
+                .post,
+                "/api/staff/sessions",
+                json: ["username": "admin", "password": secrets.password, "totp": portal.totp("admin", offsetSteps: 1)]
+            )
             let token = try #require(signIn["token"] as? String)
             let missing = try await client.send(
-                .post, "/api/admin/slots", token: token,
-                json: ["id": "x-1", "periodID": "", "venue": "V", "location": "Kupang", "startsAt": kupang, "sessionNumber": 1, "capacity": 1, "assigned": 0])
+                .post,
+                "/api/admin/slots",
+                token: token,
+                json: ["id": "x-1", "periodID": "", "venue": "V", "location": "Kupang", "startsAt": kupang, "sessionNumber": 1, "capacity": 1, "assigned": 0]
+            )
             #expect(missing.status == 400)
         }
     }
@@ -209,7 +257,12 @@ struct VerificationTests {
 
             portal.clock.advance(seconds: 21 * 86_400)
             #expect(try await client.send(.get, "/api/verifier/applications", token: keu).status == 401, "a session expires")
-            let carol = try await client.send(.post, "/api/verifier/applications/\(first)/decision", token: try await client.staff("verif-keu"), json: ["result": "MS"])
+            let carol = try await client.send(
+                .post,
+                "/api/verifier/applications/\(first)/decision",
+                token: try await client.staff("verif-keu"),
+                json: ["result": "MS"]
+            )
             #expect(carol.status == 409 && carol.code == "outside-window", "\(carol.status) \(carol.text)")
         }
     }

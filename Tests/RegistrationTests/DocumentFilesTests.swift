@@ -1,6 +1,7 @@
 import Foundation
-@testable import Registration
 import Testing
+
+@testable import Registration
 
 @Suite("Document files: a committed document is never rewritten")
 struct DocumentFilesTests {

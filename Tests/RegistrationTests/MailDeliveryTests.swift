@@ -1,7 +1,8 @@
 import Foundation
-@testable import Registration
 import SeleksiCore
 import Testing
+
+@testable import Registration
 
 @Suite("Mail outbox")
 struct MailDeliveryTests {
@@ -15,14 +16,37 @@ struct MailDeliveryTests {
     func queue(_ store: SQLiteRegistrationStore, body: String) async throws {
         try await store.savePeriod(
             SelectionPeriod(
-                id: "p", name: "p", registration: Window(opens: 0, closes: 1), verification: Window(opens: 0, closes: 1), objectionDays: 3,
-                exam: Window(opens: 0, closes: 1), announcement: Window(opens: 0, closes: 1), participantPrefix: "26"), audit: nil)
+                id: "p",
+                name: "p",
+                registration: Window(opens: 0, closes: 1),
+                verification: Window(opens: 0, closes: 1),
+                objectionDays: 3,
+                exam: Window(opens: 0, closes: 1),
+                announcement: Window(opens: 0, closes: 1),
+                participantPrefix: "26"
+            ),
+            audit: nil
+        )
         let account = Account(
-            id: 0, periodID: "p", nik: "3201014101990001", kk: "3201010101100001", name: "Ani", birthPlace: "Bogor", birthDate: "1999-01-01", sex: .female,
-            email: "ani@contoh.id", phone: "0812", emailVerified: false, createdAt: 0)
+            id: 0,
+            periodID: "p",
+            nik: "3201014101990001",
+            kk: "3201010101100001",
+            name: "Ani",
+            birthPlace: "Bogor",
+            birthDate: "1999-01-01",
+            sex: .female,
+            email: "ani@contoh.id",
+            phone: "0812",
+            emailVerified: false,
+            createdAt: 0
+        )
         _ = try await store.createAccount(
-            account, passwordHash: "x", code: OneTimeCode(purpose: .verifyEmail, codeHash: "h", expiresAt: 1),
-            mail: Mail(to: "ani@contoh.id", subject: "Kode", body: body, createdAt: 0))
+            account,
+            passwordHash: "x",
+            code: OneTimeCode(purpose: .verifyEmail, codeHash: "h", expiresAt: 1),
+            mail: Mail(to: "ani@contoh.id", subject: "Kode", body: body, createdAt: 0)
+        )
     }
 
     @Test("without a command, each message becomes a file and is marked sent once")

@@ -1,18 +1,39 @@
 import Foundation
-@testable import Registration
 import SeleksiCore
 import Testing
+
+@testable import Registration
 
 @Suite("Registration rules")
 struct RuleTests {
     let formation = Formation(
-        id: "F", periodID: "p", agencyID: "a", position: "Dokter", unit: "RSUD", location: "Kupang", educationLevel: .s1, majors: ["Pendidikan Dokter"],
-        quota: 1, type: .general, maxAge: 40)
+        id: "F",
+        periodID: "p",
+        agencyID: "a",
+        position: "Dokter",
+        unit: "RSUD",
+        location: "Kupang",
+        educationLevel: .s1,
+        majors: ["Pendidikan Dokter"],
+        quota: 1,
+        type: .general,
+        maxAge: 40
+    )
 
-    func draft(level: EducationLevel = .s1, major: String = "Pendidikan Dokter", gpa: Double = 3.2, disability: Bool = false, abroad: Bool = false) -> ApplicationDraft {
+    func draft(
+        level: EducationLevel = .s1,
+        major: String = "Pendidikan Dokter",
+        gpa: Double = 3.2,
+        disability: Bool = false,
+        abroad: Bool = false
+    ) -> ApplicationDraft {
         ApplicationDraft(
-            formationID: "F", education: Education(level: level, major: major, diplomaNumber: "123", gpa: gpa, graduationYear: 2020), testLocation: "Kupang",
-            disability: disability, residesAbroad: abroad)
+            formationID: "F",
+            education: Education(level: level, major: major, diplomaNumber: "123", gpa: gpa, graduationYear: 2020),
+            testLocation: "Kupang",
+            disability: disability,
+            residesAbroad: abroad
+        )
     }
 
     @Test("age uses the formation's limit (40 for doctors) and the closing date")
@@ -21,7 +42,10 @@ struct RuleTests {
         let rules = Eligibility()
         #expect(rules.reasons(draft: draft(), formation: formation, birthDate: "1985-12-31", nik: nik, closingDay: (2026, 1, 1)).isEmpty)
         #expect(rules.reasons(draft: draft(), formation: formation, birthDate: "1984-12-31", nik: nik, closingDay: (2026, 1, 1)).count == 1)
-        #expect(rules.reasons(draft: draft(), formation: formation, birthDate: "2008-01-02", nik: nik, closingDay: (2026, 1, 1)).first?.contains("minimal 18") == true)
+        #expect(
+            rules.reasons(draft: draft(), formation: formation, birthDate: "2008-01-02", nik: nik, closingDay: (2026, 1, 1)).first?.contains("minimal 18")
+                == true
+        )
     }
 
     @Test("education, major and each formation type's condition is checked and named")

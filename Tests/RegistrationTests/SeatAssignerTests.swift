@@ -1,7 +1,8 @@
 import PropertyBased
-@testable import Registration
 import SeleksiCore
 import Testing
+
+@testable import Registration
 
 @Suite("Seat assignment, as a pure rule")
 struct SeatAssignerTests {
@@ -9,7 +10,11 @@ struct SeatAssignerTests {
     func properties() async {
         let locations = ["Kupang", "Jakarta", "Manokwari"]
         await propertyCheck(
-            count: 300, input: Gen.int(in: 0...40), Gen.int(in: 0...6), Gen.int(in: 0...1_000_000), Gen.int(in: 1...500)
+            count: 300,
+            input: Gen.int(in: 0...40),
+            Gen.int(in: 0...6),
+            Gen.int(in: 0...1_000_000),
+            Gen.int(in: 1...500)
         ) { applicants, slotCount, seed, firstSerial in
             var random = seed
             func next(_ bound: Int) -> Int {
@@ -19,8 +24,16 @@ struct SeatAssignerTests {
             let waiting = (0..<applicants).map { SeatAssigner.Waiting(applicationID: Int64($0), testLocation: locations[next(3)]) }
             let slots = (0..<slotCount).map {
                 ExamSlot(
-                    id: "s\($0)", periodID: "p", venue: "V", location: locations[next(3)], startsAt: Int64($0), timeZone: .wib, sessionNumber: 1,
-                    capacity: 1 + next(5), assigned: next(2))
+                    id: "s\($0)",
+                    periodID: "p",
+                    venue: "V",
+                    location: locations[next(3)],
+                    startsAt: Int64($0),
+                    timeZone: .wib,
+                    sessionNumber: 1,
+                    capacity: 1 + next(5),
+                    assigned: next(2)
+                )
             }
             let outcome = SeatAssigner.assign(waiting: waiting, slots: slots, prefix: "26", nextSerial: firstSerial)
             #expect(outcome.placements.count + outcome.unplaced == applicants)
@@ -32,7 +45,10 @@ struct SeatAssignerTests {
                 let slot = slots.first { $0.id == placement.slotID }
                 #expect(slot?.location == waiting[Int(placement.applicationID)].testLocation)
             }
-            #expect(outcome.placements.map(\.participantNumber) == (0..<outcome.placements.count).map { ParticipantNumber.make(prefix: "26", serial: firstSerial + $0) })
+            #expect(
+                outcome.placements.map(\.participantNumber)
+                    == (0..<outcome.placements.count).map { ParticipantNumber.make(prefix: "26", serial: firstSerial + $0) }
+            )
             // Earlier applicants are never passed over for later ones at the same location.
             for location in locations {
                 let placedAt = outcome.placements.filter { waiting[Int($0.applicationID)].testLocation == location }.map(\.applicationID)

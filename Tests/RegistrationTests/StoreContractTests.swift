@@ -1,7 +1,8 @@
 import Foundation
-@testable import Registration
 import SeleksiCore
 import Testing
+
+@testable import Registration
 
 /// The stores every contract test runs against. The PostgreSQL store joins this list
 /// and runs the same tests unchanged.
@@ -29,15 +30,32 @@ struct StoreContractTests {
 
     static func period(registrationCloses: Int64 = now + 10 * day) -> SelectionPeriod {
         SelectionPeriod(
-            id: "p1", name: "Periode Uji", registration: Window(opens: now - day, closes: registrationCloses),
-            verification: Window(opens: now - day, closes: now + 20 * day), objectionDays: 3, exam: Window(opens: now + 30 * day, closes: now + 40 * day),
-            announcement: Window(opens: now + 50 * day, closes: now + 60 * day), participantPrefix: "26")
+            id: "p1",
+            name: "Periode Uji",
+            registration: Window(opens: now - day, closes: registrationCloses),
+            verification: Window(opens: now - day, closes: now + 20 * day),
+            objectionDays: 3,
+            exam: Window(opens: now + 30 * day, closes: now + 40 * day),
+            announcement: Window(opens: now + 50 * day, closes: now + 60 * day),
+            participantPrefix: "26"
+        )
     }
 
     static func account(_ nik: String = "3201014101990001", email: String = "ani@contoh.id") -> Account {
         Account(
-            id: 0, periodID: "p1", nik: nik, kk: "3201010101100001", name: "Ani Lestari", birthPlace: "Bogor", birthDate: "1999-01-01", sex: .female,
-            email: email, phone: "081234567890", emailVerified: false, createdAt: now)
+            id: 0,
+            periodID: "p1",
+            nik: nik,
+            kk: "3201010101100001",
+            name: "Ani Lestari",
+            birthPlace: "Bogor",
+            birthDate: "1999-01-01",
+            sex: .female,
+            email: email,
+            phone: "081234567890",
+            emailVerified: false,
+            createdAt: now
+        )
     }
 
     static func code(_ purpose: OneTimeCode.Purpose, _ plain: String, expires: Int64 = now + 60_000) -> OneTimeCode {
@@ -53,20 +71,43 @@ struct StoreContractTests {
         try await store.saveAgency(Agency(id: "bkn", name: "Badan Kepegawaian Negara"), audit: nil)
         try await store.saveFormation(
             Formation(
-                id: "F-1", periodID: "p1", agencyID: "bkn", position: "Analis SDM", unit: "Pusat", location: "Kupang", educationLevel: .s1,
-                majors: ["Psikologi"], quota: 2, type: .general),
-            audit: nil)
+                id: "F-1",
+                periodID: "p1",
+                agencyID: "bkn",
+                position: "Analis SDM",
+                unit: "Pusat",
+                location: "Kupang",
+                educationLevel: .s1,
+                majors: ["Psikologi"],
+                quota: 2,
+                type: .general
+            ),
+            audit: nil
+        )
         for (id, capacity) in [("kpg-1", 1), ("kpg-2", 5)] {
             try await store.saveSlot(
-                ExamSlot(id: id, periodID: "p1", venue: "UPT Kupang", location: "Kupang", startsAt: now + 31 * day, timeZone: .wita, sessionNumber: 1, capacity: capacity),
-                audit: nil)
+                ExamSlot(
+                    id: id,
+                    periodID: "p1",
+                    venue: "UPT Kupang",
+                    location: "Kupang",
+                    startsAt: now + 31 * day,
+                    timeZone: .wita,
+                    sessionNumber: 1,
+                    capacity: capacity
+                ),
+                audit: nil
+            )
         }
         return (store, cleanup)
     }
 
     static func draft() -> ApplicationDraft {
         ApplicationDraft(
-            formationID: "F-1", education: Education(level: .s1, major: "Psikologi", diplomaNumber: "UI/1", gpa: 3.4, graduationYear: 2021), testLocation: "Kupang")
+            formationID: "F-1",
+            education: Education(level: .s1, major: "Psikologi", diplomaNumber: "UI/1", gpa: 3.4, graduationYear: 2021),
+            testLocation: "Kupang"
+        )
     }
 
     @Test("accounts: one per NIK and per email; found by either; the first code is issued with its mail", arguments: StoreUnderTest.allCases)
@@ -128,7 +169,12 @@ struct StoreContractTests {
     func sessions(_ kind: StoreUnderTest) async throws {
         let (store, cleanup) = try await Self.furnished(kind)
         defer { cleanup() }
-        let account = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+        let account = try await store.createAccount(
+            Self.account(),
+            passwordHash: "h",
+            code: Self.code(.verifyEmail, "1"),
+            mail: Mail(to: "a", subject: "", body: "", createdAt: 0)
+        )
         let session = AuthSession(principal: .applicant(accountID: account.id), csrf: "c", expiresAt: Self.now + 1_000)
         try await store.createSession(tokenHash: "t1", session, audit: nil)
         #expect(try await store.session(tokenHash: "t1", now: Self.now)?.csrf == "c")
@@ -142,16 +188,25 @@ struct StoreContractTests {
     func applications(_ kind: StoreUnderTest) async throws {
         let (store, cleanup) = try await Self.furnished(kind)
         defer { cleanup() }
-        let account = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+        let account = try await store.createAccount(
+            Self.account(),
+            passwordHash: "h",
+            code: Self.code(.verifyEmail, "1"),
+            mail: Mail(to: "a", subject: "", body: "", createdAt: 0)
+        )
         let application = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
-        await #expect(throws: RegistrationError.self) { _ = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now) }
+        await #expect(throws: RegistrationError.self) {
+            _ = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
+        }
         let required = ["foto": "Pas foto", "ijazah": "Ijazah"]
         await #expect(throws: RegistrationError.missingDocuments(["Pas foto", "Ijazah"])) {
             try await store.submit(applicationID: application.id, requiredKinds: required, now: Self.now)
         }
         for kind in required.keys {
             _ = try await store.replaceDocument(
-                applicationID: application.id, StoredDocument(kind: kind, contentType: "x", size: 1, sha256: kind, path: kind, uploadedAt: Self.now))
+                applicationID: application.id,
+                StoredDocument(kind: kind, contentType: "x", size: 1, sha256: kind, path: kind, uploadedAt: Self.now)
+            )
         }
         try await store.submit(applicationID: application.id, requiredKinds: required, now: Self.now)
         #expect(try await store.application(id: application.id)?.status == .submitted)
@@ -172,7 +227,11 @@ struct StoreContractTests {
         var ids: [Int64] = []
         for (index, nik) in ["3201014101990001", "3201014101990002"].enumerated() {
             let account = try await store.createAccount(
-                Self.account(nik, email: "a\(index)@contoh.id"), passwordHash: "h", code: Self.code(.verifyEmail, "\(index)"), mail: Mail(to: "a", subject: "", body: "", createdAt: 0))
+                Self.account(nik, email: "a\(index)@contoh.id"),
+                passwordHash: "h",
+                code: Self.code(.verifyEmail, "\(index)"),
+                mail: Mail(to: "a", subject: "", body: "", createdAt: 0)
+            )
             let application = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
             try await store.submit(applicationID: application.id, requiredKinds: [:], now: Self.now + Int64(index))
             ids.append(application.id)
@@ -182,7 +241,11 @@ struct StoreContractTests {
         let pending = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
         #expect(pending?.code == "verification-pending")
         for id in ids {
-            try await store.recordVerification(applicationID: id, Verification(result: .ms, reasonCode: nil, note: "", by: "v", at: Self.now), audit: Self.audit)
+            try await store.recordVerification(
+                applicationID: id,
+                Verification(result: .ms, reasonCode: nil, note: "", by: "v", at: Self.now),
+                audit: Self.audit
+            )
         }
         let announced = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit)
         #expect(announced.resultsAnnouncedAt == Self.now)
@@ -205,10 +268,17 @@ struct StoreContractTests {
     func auditAndOutbox(_ kind: StoreUnderTest) async throws {
         let (store, cleanup) = try await Self.furnished(kind)
         defer { cleanup() }
-        try await store.appendAudit(AuditEntry(at: Self.now, actor: "verif", role: "verifier", action: "verification.decide", subject: "lamaran:1", detail: "MS"))
+        try await store.appendAudit(
+            AuditEntry(at: Self.now, actor: "verif", role: "verifier", action: "verification.decide", subject: "lamaran:1", detail: "MS")
+        )
         try await store.appendAudit(AuditEntry(at: Self.now, actor: "admin", role: "admin", action: "seats.assign", subject: "p1", detail: ""))
         #expect(try await store.audit(AuditFilter(actor: "verif")).map(\.action) == ["verification.decide"])
-        _ = try await store.createAccount(Self.account(), passwordHash: "h", code: Self.code(.verifyEmail, "1"), mail: Mail(to: "ani@contoh.id", subject: "s", body: "b", createdAt: 1))
+        _ = try await store.createAccount(
+            Self.account(),
+            passwordHash: "h",
+            code: Self.code(.verifyEmail, "1"),
+            mail: Mail(to: "ani@contoh.id", subject: "s", body: "b", createdAt: 1)
+        )
         let pending = try await store.pendingMail(limit: 10)
         #expect(pending.count == 1)
         try await store.markMailSent(id: pending[0].id, at: Self.now)

@@ -1,7 +1,8 @@
 import ExamEngine
 import Foundation
-@testable import SeleksiCommands
 import Testing
+
+@testable import SeleksiCommands
 
 let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
@@ -100,8 +101,14 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(atPath: bank) }
         let source = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti"
         let result = QTIImportCommand.run(
-            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "jaringan", difficulty: 2, idPrefix: "qti-",
-            rulesDirectory: rules)
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
         #expect(result.status == 2)
         // The weighted item cannot join a right/wrong subtest: refused, not half-written.
         #expect(result.text.contains("2 soal diimpor"))
@@ -113,8 +120,14 @@ struct CommandTests {
 
         // A second import of the same source writes nothing over the first.
         let again = QTIImportCommand.run(
-            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "jaringan", difficulty: 2, idPrefix: "qti-",
-            rulesDirectory: rules)
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
         #expect(again.status == 2)
         #expect(again.text.contains("id sudah ada"))
     }
@@ -125,8 +138,14 @@ struct CommandTests {
         defer { try? FileManager.default.removeItem(atPath: bank) }
         let source = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti"
         let result = QTIImportCommand.run(
-            source: source, bankDirectory: bank, subtest: "TEKNIS", topic: "astronomi", difficulty: 2, idPrefix: "qti-",
-            rulesDirectory: rules)
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "astronomi",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
         #expect(result.status == 2)
         #expect(result.text.contains("Topik 'astronomi' tidak ada"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: bank).filter { $0.hasPrefix("qti-") }.isEmpty)

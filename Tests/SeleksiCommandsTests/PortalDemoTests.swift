@@ -1,9 +1,10 @@
 import Foundation
 import Portal
 import Registration
-@testable import SeleksiCommands
 import SeleksiCore
 import Testing
+
+@testable import SeleksiCommands
 
 @Suite("Portal demo data")
 struct PortalDemoTests {

@@ -15,7 +15,10 @@ struct ScoreSheetTests {
             subtests: [
                 SubtestScore(subtest: "TWK", score: 70, maximum: 150, answered: 30, items: 30),
                 SubtestScore(subtest: "TKP", score: 150, maximum: 225, answered: 44, items: 45),
-            ], formationType: .general, decision: .failed([ThresholdMiss(subtest: "TKP", required: 166, actual: 150)]))
+            ],
+            formationType: .general,
+            decision: .failed([ThresholdMiss(subtest: "TKP", required: 166, actual: 150)])
+        )
         #expect(sheet.total == 220)
         #expect(sheet.maximum == 375)
         #expect(sheet.score(of: "TKP") == 150)

@@ -16,7 +16,11 @@ struct TimeZoneTests {
     @Test("a local time survives the trip to an instant and back, in every zone, on any day including leap days")
     func roundTrip() async {
         await propertyCheck(count: 2_000, input: Gen.int(in: 1970...2100), Gen.int(in: 1...12), Gen.int(in: 1...31), Gen.int(in: 0...23), Gen.int(in: 0...59)) {
-            year, month, day, hour, minute in
+            year,
+            month,
+            day,
+            hour,
+            minute in
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
             let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
             let day = min(day, days)

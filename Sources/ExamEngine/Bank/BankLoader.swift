@@ -173,13 +173,17 @@ public enum BankLoader {
             if let declared = manifest.subtest(subtest) {
                 if let topic, !declared.hasTopic(topic) {
                     fields.problem(
-                        "unknown-topic", at: "topic",
-                        "topik '\(topic)' tidak dikenal untuk subtes \(subtest) (yang dikenal: \(declared.topics.map(\.code).joined(separator: ", ")))")
+                        "unknown-topic",
+                        at: "topic",
+                        "topik '\(topic)' tidak dikenal untuk subtes \(subtest) (yang dikenal: \(declared.topics.map(\.code).joined(separator: ", ")))"
+                    )
                 }
             } else {
                 fields.problem(
-                    "unknown-subtest", at: "subtest",
-                    "subtes '\(subtest)' tidak dikenal di bank \(manifest.id) (yang dikenal: \(manifest.subtests.map(\.code).joined(separator: ", ")))")
+                    "unknown-subtest",
+                    at: "subtest",
+                    "subtes '\(subtest)' tidak dikenal di bank \(manifest.id) (yang dikenal: \(manifest.subtests.map(\.code).joined(separator: ", ")))"
+                )
             }
         }
         guard let id, let version, let subtest, let topic, let difficulty else { return nil }
@@ -197,8 +201,10 @@ public enum BankLoader {
         if let nodes = fields.sequence("options") {
             if !manifest.optionCount.contains(nodes.count) {
                 fields.problem(
-                    "option-count", at: "options",
-                    "\(nodes.count) opsi; bank ini meminta \(manifest.optionCount.lowerBound)..\(manifest.optionCount.upperBound) opsi")
+                    "option-count",
+                    at: "options",
+                    "\(nodes.count) opsi; bank ini meminta \(manifest.optionCount.lowerBound)..\(manifest.optionCount.upperBound) opsi"
+                )
             }
             for (index, optionNode) in nodes.prefix(ItemOption.letters.count).enumerated() {
                 guard let option = FieldReader(optionNode, file: file, log: log, what: "opsi", itemID: fields.itemID) else { continue }
@@ -210,8 +216,13 @@ public enum BankLoader {
                 }
                 options.append(
                     ItemOption(
-                        id: letter, text: text, correct: option.bool("correct") ?? false,
-                        weight: option.int("weight", required: false), fixed: option.bool("fixed") ?? false))
+                        id: letter,
+                        text: text,
+                        correct: option.bool("correct") ?? false,
+                        weight: option.int("weight", required: false),
+                        fixed: option.bool("fixed") ?? false
+                    )
+                )
             }
             if Set(options.map(\.text)).count < options.count {
                 fields.problem("duplicate-option", at: "options", "dua opsi berisi teks yang sama")
@@ -220,9 +231,17 @@ public enum BankLoader {
         let key = readKey(options, fields: fields)
         guard log.problems.count == before, let header, let stem, let key else { return nil }
         return Item(
-            id: header.id, version: header.version, subtest: header.subtest, topic: header.topic,
-            difficulty: header.difficulty, stem: stem, options: options, explanation: explanation, key: key,
-            origin: SourceLocation(file: file, line: node.line ?? 0))
+            id: header.id,
+            version: header.version,
+            subtest: header.subtest,
+            topic: header.topic,
+            difficulty: header.difficulty,
+            stem: stem,
+            options: options,
+            explanation: explanation,
+            key: key,
+            origin: SourceLocation(file: file, line: node.line ?? 0)
+        )
     }
 
     /// The key an item's options declare, structurally: exactly one correct option, or a
@@ -302,8 +321,10 @@ public enum BankLoader {
             let count = distractors.count + 1
             if !manifest.optionCount.contains(count) {
                 fields.problem(
-                    "option-count", at: "distractors",
-                    "\(count) opsi (jawaban + \(distractors.count) pengecoh); bank ini meminta \(manifest.optionCount.lowerBound)..\(manifest.optionCount.upperBound) opsi")
+                    "option-count",
+                    at: "distractors",
+                    "\(count) opsi (jawaban + \(distractors.count) pengecoh); bank ini meminta \(manifest.optionCount.lowerBound)..\(manifest.optionCount.upperBound) opsi"
+                )
             }
             if distractors.count == list.count { answer = .numeric(answer: correct.0, answerSource: correct.1, distractors: distractors) }
         } else if fields["answer"] == nil {
@@ -317,8 +338,15 @@ public enum BankLoader {
             return []
         }
         let template = ItemTemplate(
-            id: header.id, version: header.version, subtest: header.subtest, topic: header.topic, difficulty: header.difficulty,
-            stem: stem, explanation: explanation, answer: answer)
+            id: header.id,
+            version: header.version,
+            subtest: header.subtest,
+            topic: header.topic,
+            difficulty: header.difficulty,
+            stem: stem,
+            explanation: explanation,
+            answer: answer
+        )
         let needed = template.parameters
         var items: [Item] = []
         for (offset, instance) in instances.enumerated() {
@@ -348,7 +376,8 @@ public enum BankLoader {
             guard valid else { continue }
             do {
                 items.append(
-                    try template.instantiate(number: offset + 1, values: values, origin: SourceLocation(file: file, line: instance.line ?? 0)))
+                    try template.instantiate(number: offset + 1, values: values, origin: SourceLocation(file: file, line: instance.line ?? 0))
+                )
             } catch {
                 log.add(error.code, file, instance.line, item: itemID, error.message)
             }
@@ -391,7 +420,8 @@ extension BankLoader {
                     let mismatch = BankRuleCheck.mismatch(item, rule.scoring, ruleSet: ruleSet.id)
                 else { continue }
                 problems.append(
-                    BankProblem(code: mismatch.code, file: item.origin.file, line: item.origin.line, itemID: item.id, message: mismatch.text))
+                    BankProblem(code: mismatch.code, file: item.origin.file, line: item.origin.line, itemID: item.id, message: mismatch.text)
+                )
             }
         }
         return problems

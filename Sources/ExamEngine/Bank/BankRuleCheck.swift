@@ -13,11 +13,12 @@ public struct Shortfall: Sendable, Hashable, CustomStringConvertible {
     public let available: Int
 
     public var description: String {
-        let what = switch scope {
+        let what =
+            switch scope {
             case .subtest: "subtes \(subtest)"
             case .topic(let topic): "subtes \(subtest) topik \(topic)"
             case .difficulty(let level): "subtes \(subtest) kesulitan \(level)"
-        }
+            }
         return "\(ruleSetID) menarik \(needed) soal \(what), bank hanya punya \(available) (kurang \(needed - available))"
     }
 }
@@ -32,26 +33,36 @@ public enum BankRuleCheck {
                 guard let declared = manifest.subtest(rule.code) else {
                     problems.append(
                         BankProblem(
-                            code: "unknown-subtest", file: ruleSet.source, line: rule.line,
-                            message: "aturan \(ruleSet.id) memakai subtes \(rule.code) yang tidak ada di bank \(manifest.id)"))
+                            code: "unknown-subtest",
+                            file: ruleSet.source,
+                            line: rule.line,
+                            message: "aturan \(ruleSet.id) memakai subtes \(rule.code) yang tidak ada di bank \(manifest.id)"
+                        )
+                    )
                     continue
                 }
                 for quota in rule.topicQuotas where !declared.hasTopic(quota.topic) {
                     problems.append(
                         BankProblem(
-                            code: "unknown-topic", file: ruleSet.source, line: rule.line,
-                            message: "aturan \(ruleSet.id) memberi kuota untuk topik '\(quota.topic)' yang tidak ada di subtes \(rule.code)"))
+                            code: "unknown-topic",
+                            file: ruleSet.source,
+                            line: rule.line,
+                            message: "aturan \(ruleSet.id) memberi kuota untuk topik '\(quota.topic)' yang tidak ada di subtes \(rule.code)"
+                        )
+                    )
                 }
                 for item in items where item.subtest == rule.code {
                     if let message = mismatch(item, rule.scoring, ruleSet: ruleSet.id) {
                         problems.append(
-                            BankProblem(code: message.code, file: item.origin.file, line: item.origin.line, itemID: item.id, message: message.text))
+                            BankProblem(code: message.code, file: item.origin.file, line: item.origin.line, itemID: item.id, message: message.text)
+                        )
                     }
                 }
             }
             for shortfall in shortfalls(items: items, ruleSet: ruleSet) {
                 problems.append(
-                    BankProblem(code: "too-few-items", file: manifestFile, line: nil, message: shortfall.description))
+                    BankProblem(code: "too-few-items", file: manifestFile, line: nil, message: shortfall.description)
+                )
             }
         }
         return problems
@@ -73,7 +84,10 @@ public enum BankRuleCheck {
                 return ("weight-out-of-range", "bobot di luar \(min)..\(max) yang diminta \(ruleSet): \(list)")
             }
             if distinct, Set(weights).count < weights.count {
-                return ("weights-not-distinct", "\(ruleSet) meminta bobot yang berbeda-beda, tetapi ada yang sama: \(weights.map(String.init).joined(separator: ", "))")
+                return (
+                    "weights-not-distinct",
+                    "\(ruleSet) meminta bobot yang berbeda-beda, tetapi ada yang sama: \(weights.map(String.init).joined(separator: ", "))"
+                )
             }
             return nil
         }
@@ -92,14 +106,16 @@ public enum BankRuleCheck {
                 let available = pool.count { $0.topic == quota.topic }
                 if available < quota.count {
                     result.append(
-                        Shortfall(ruleSetID: ruleSet.id, subtest: rule.code, scope: .topic(quota.topic), needed: quota.count, available: available))
+                        Shortfall(ruleSetID: ruleSet.id, subtest: rule.code, scope: .topic(quota.topic), needed: quota.count, available: available)
+                    )
                 }
             }
             for (offset, needed) in (rule.difficultyTargets ?? []).enumerated() {
                 let available = pool.count { $0.difficulty == offset + 1 }
                 if available < needed {
                     result.append(
-                        Shortfall(ruleSetID: ruleSet.id, subtest: rule.code, scope: .difficulty(offset + 1), needed: needed, available: available))
+                        Shortfall(ruleSetID: ruleSet.id, subtest: rule.code, scope: .difficulty(offset + 1), needed: needed, available: available)
+                    )
                 }
             }
         }

@@ -59,8 +59,16 @@ public struct Item: Sendable, Hashable {
     public let templateID: String?
 
     public init(
-        id: String, version: Int, subtest: String, topic: String, difficulty: Int, stem: String,
-        options: [ItemOption], explanation: String?, key: ItemKey, origin: SourceLocation,
+        id: String,
+        version: Int,
+        subtest: String,
+        topic: String,
+        difficulty: Int,
+        stem: String,
+        options: [ItemOption],
+        explanation: String?,
+        key: ItemKey,
+        origin: SourceLocation,
         templateID: String? = nil
     ) {
         self.id = id

@@ -59,17 +59,19 @@ func wholeValue(_ expression: TemplateExpression, source: String, _ values: [Str
     do {
         value = try expression.evaluate(values)
     } catch {
-        let code = switch error {
+        let code =
+            switch error {
             case .unknownParameter: "unknown-parameter"
             case .divisionByZero: "division-by-zero"
             default: "expression-error"
-        }
+            }
         throw TemplateFailure(code: code, message: "\(error) dalam {\(source)}")
     }
     guard let whole = value.wholeNumber else {
         throw TemplateFailure(
             code: "not-whole-number",
-            message: "{\(source)} menghasilkan pecahan \(value.numerator)/\(value.denominator), bukan bilangan bulat")
+            message: "{\(source)} menghasilkan pecahan \(value.numerator)/\(value.denominator), bukan bilangan bulat"
+        )
     }
     return whole
 }
@@ -122,11 +124,15 @@ struct ItemTemplate: Sendable {
                 let value = try wholeValue(expression, source: source, values)
                 if value == correct {
                     throw TemplateFailure(
-                        code: "duplicate-option", message: "pengecoh {\(source)} sama dengan jawaban (\(formatIndonesian(value)))")
+                        code: "duplicate-option",
+                        message: "pengecoh {\(source)} sama dengan jawaban (\(formatIndonesian(value)))"
+                    )
                 }
                 if wrong.contains(value) {
                     throw TemplateFailure(
-                        code: "duplicate-option", message: "pengecoh {\(source)} sama dengan pengecoh lain (\(formatIndonesian(value)))")
+                        code: "duplicate-option",
+                        message: "pengecoh {\(source)} sama dengan pengecoh lain (\(formatIndonesian(value)))"
+                    )
                 }
                 wrong.append(value)
             }
@@ -141,12 +147,22 @@ struct ItemTemplate: Sendable {
             keyIndex = left > right ? 0 : (left < right ? 1 : 2)
             for (index, text) in Self.comparisonOptions.enumerated() {
                 options.append(
-                    ItemOption(id: ItemOption.letters[index], text: text, correct: index == keyIndex, fixed: index == 3))
+                    ItemOption(id: ItemOption.letters[index], text: text, correct: index == keyIndex, fixed: index == 3)
+                )
             }
         }
         return Item(
-            id: itemID, version: version, subtest: subtest, topic: topic, difficulty: difficulty, stem: stemText,
-            options: options, explanation: explanationText, key: .correct(optionIndex: keyIndex), origin: origin,
-            templateID: id)
+            id: itemID,
+            version: version,
+            subtest: subtest,
+            topic: topic,
+            difficulty: difficulty,
+            stem: stemText,
+            options: options,
+            explanation: explanationText,
+            key: .correct(optionIndex: keyIndex),
+            origin: origin,
+            templateID: id
+        )
     }
 }

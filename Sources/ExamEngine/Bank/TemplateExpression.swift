@@ -98,7 +98,8 @@ indirect enum TemplateExpression: Sendable, Equatable {
             let left = try checked(a.numerator.multipliedReportingOverflow(by: b.denominator))
             let right = try checked(b.numerator.multipliedReportingOverflow(by: a.denominator))
             let numerator = try checked(
-                op == "+" ? left.addingReportingOverflow(right) : left.subtractingReportingOverflow(right))
+                op == "+" ? left.addingReportingOverflow(right) : left.subtractingReportingOverflow(right)
+            )
             let denominator = try checked(a.denominator.multipliedReportingOverflow(by: b.denominator))
             guard let result = Fraction(numerator: numerator, denominator: denominator) else { throw .overflow }
             return result

@@ -33,8 +33,11 @@ func parseYAML(_ text: String, file: String, log: ProblemLog) -> Node? {
             log.add("yaml-syntax", file, mark.line, "YAML tidak valid: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             log.add(
-                "duplicate-key", file, context.mark.line,
-                "kunci ganda dalam satu pemetaan: \(duplicates.joined(separator: ", "))")
+                "duplicate-key",
+                file,
+                context.mark.line,
+                "kunci ganda dalam satu pemetaan: \(duplicates.joined(separator: ", "))"
+            )
         default:
             log.add("yaml-syntax", file, nil, "YAML tidak valid: \(error)")
         }
@@ -83,8 +86,12 @@ struct FieldReader {
             let name = key.string ?? "?"
             if !allowed.contains(name) {
                 log.add(
-                    "unknown-field", file, key.line, item: itemID,
-                    "kolom '\(name)' tidak dikenal (yang dikenal: \(allowed.sorted().joined(separator: ", ")))")
+                    "unknown-field",
+                    file,
+                    key.line,
+                    item: itemID,
+                    "kolom '\(name)' tidak dikenal (yang dikenal: \(allowed.sorted().joined(separator: ", ")))"
+                )
             }
         }
     }

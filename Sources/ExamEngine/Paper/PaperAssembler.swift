@@ -81,12 +81,14 @@ public struct PaperAssembler: Sendable {
             let pool = bank.items.indices.filter { bank.items[$0].subtest == rule.code }
             let quotaTopics = rule.topicQuotas.map(\.topic)
             return SubtestPlan(
-                rule: rule, pool: pool,
+                rule: rule,
+                pool: pool,
                 topicOf: pool.map { quotaTopics.firstIndex(of: bank.items[$0].topic) ?? -1 },
                 difficultyOf: pool.map { bank.items[$0].difficulty - 1 },
                 topicQuota: rule.topicQuotas.map(\.count),
                 difficultyTargets: rule.difficultyTargets,
-                canonicalLine: Array("subtest:\(rule.code)\n".utf8))
+                canonicalLine: Array("subtest:\(rule.code)\n".utf8)
+            )
         }
         self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }
         self.canonicalHeader = Array((Paper.header + "rules:\(ruleSet.id)\nbank:\(bank.id)@\(bank.version)\n").utf8)
@@ -113,12 +115,16 @@ public struct PaperAssembler: Sendable {
     private func exposure(usage: [Int32], papers: Int) -> ExposureReport {
         let drawn = plans.flatMap(\.pool).map { Int(usage[$0]) }
         return ExposureReport(
-            papers: papers, items: drawn.count, maximumUse: drawn.max() ?? 0, minimumUse: drawn.min() ?? 0,
+            papers: papers,
+            items: drawn.count,
+            maximumUse: drawn.max() ?? 0,
+            minimumUse: drawn.min() ?? 0,
             unused: drawn.count { $0 == 0 },
             subtests: plans.map { plan in
                 let uses = plan.pool.map { Int(usage[$0]) }
                 return SubtestExposure(subtest: plan.rule.code, maximumUse: uses.max() ?? 0, minimumUse: uses.min() ?? 0)
-            })
+            }
+        )
     }
 
     // MARK: - Assembly
@@ -149,8 +155,13 @@ public struct PaperAssembler: Sendable {
             sections.append(PaperSection(subtest: plan.rule.code, items: items))
         }
         return Paper(
-            ruleSetID: ruleSet.id, bankID: bank.id, bankVersion: bank.version, seed: seed, sections: sections,
-            fingerprint: Self.hex(SHA256.hash(data: canonical)))
+            ruleSetID: ruleSet.id,
+            bankID: bank.id,
+            bankVersion: bank.version,
+            seed: seed,
+            sections: sections,
+            fingerprint: Self.hex(SHA256.hash(data: canonical))
+        )
     }
 
     /// Positions (into `plan.pool`) of the items drawn for one subtest.

@@ -92,7 +92,11 @@ public enum QTIImporter {
         let interactions = body.descendants.filter { $0.name.hasSuffix("Interaction") }
         guard let interaction = interactions.first else { throw refuse("no-interaction", body.line, "tidak ada interaksi jawaban") }
         if interactions.count > 1 {
-            throw refuse("multiple-interactions", interactions[1].line, "\(interactions.count) interaksi dalam satu soal; hanya satu pilihan ganda yang didukung")
+            throw refuse(
+                "multiple-interactions",
+                interactions[1].line,
+                "\(interactions.count) interaksi dalam satu soal; hanya satu pilihan ganda yang didukung"
+            )
         }
         guard interaction.name == "choiceInteraction" else {
             let kind = interactionNames[interaction.name] ?? interaction.name
@@ -103,8 +107,10 @@ public enum QTIImporter {
         let maxChoices = interaction.attributes["maxChoices"] ?? "1"
         if maxChoices != "1" || (declaration?.attributes["cardinality"].map { $0 != "single" } ?? false) {
             throw refuse(
-                "multiple-response", interaction.line,
-                "pilihan ganda kompleks (maxChoices=\(maxChoices), cardinality=\(declaration?.attributes["cardinality"] ?? "?")); hanya satu jawaban yang didukung")
+                "multiple-response",
+                interaction.line,
+                "pilihan ganda kompleks (maxChoices=\(maxChoices), cardinality=\(declaration?.attributes["cardinality"] ?? "?")); hanya satu jawaban yang didukung"
+            )
         }
         guard let declaration else {
             throw refuse("unscored", root.line, "tidak ada responseDeclaration untuk \(responseID): soal tanpa penilaian")
@@ -114,8 +120,10 @@ public enum QTIImporter {
         let choices = interaction.elements.filter { $0.name == "simpleChoice" }
         guard target.optionCount.contains(choices.count) else {
             throw refuse(
-                "option-count", interaction.line,
-                "\(choices.count) opsi; bank tujuan meminta \(target.optionCount.lowerBound)..\(target.optionCount.upperBound) opsi")
+                "option-count",
+                interaction.line,
+                "\(choices.count) opsi; bank tujuan meminta \(target.optionCount.lowerBound)..\(target.optionCount.upperBound) opsi"
+            )
         }
         var optionTexts: [String] = []
         for choice in choices {
@@ -148,8 +156,10 @@ public enum QTIImporter {
             let values = correct.elements.filter { $0.name == "value" }.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
             guard values.count == 1, let index = identifiers.firstIndex(of: values[0]) else {
                 throw refuse(
-                    "unknown-correct-option", correct.line,
-                    values.count == 1 ? "jawaban benar '\(values[0])' bukan salah satu opsi" : "harus tepat satu jawaban benar, ada \(values.count)")
+                    "unknown-correct-option",
+                    correct.line,
+                    values.count == 1 ? "jawaban benar '\(values[0])' bukan salah satu opsi" : "harus tepat satu jawaban benar, ada \(values.count)"
+                )
             }
             key = .correct(optionIndex: index)
         } else {
@@ -164,12 +174,25 @@ public enum QTIImporter {
             let correct = if case .correct(let index) = key { index == offset } else { false }
             let weight = if case .weights(let weights) = key { weights[offset] } else { Int?.none }
             return ItemOption(
-                id: ItemOption.letters[offset], text: optionTexts[offset], correct: correct, weight: weight,
-                fixed: choice.attributes["fixed"] == "true")
+                id: ItemOption.letters[offset],
+                text: optionTexts[offset],
+                correct: correct,
+                weight: weight,
+                fixed: choice.attributes["fixed"] == "true"
+            )
         }
         return Item(
-            id: id, version: 1, subtest: target.subtest, topic: target.topic, difficulty: target.difficulty, stem: stem,
-            options: options, explanation: nil, key: key, origin: SourceLocation(file: file, line: root.line))
+            id: id,
+            version: 1,
+            subtest: target.subtest,
+            topic: target.topic,
+            difficulty: target.difficulty,
+            stem: stem,
+            options: options,
+            explanation: nil,
+            key: key,
+            origin: SourceLocation(file: file, line: root.line)
+        )
     }
 
     private static let blockElements: Set<String> = ["p", "div", "blockquote", "br", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "pre", "prompt"]
@@ -178,7 +201,9 @@ public enum QTIImporter {
     /// Plain text of an element: blocks become lines, images their `alt` text; content
     /// the bank cannot carry (external objects, images without `alt`, MathML) is refused.
     static func renderText(
-        _ element: XMLElement, replacing interaction: XMLElement? = nil, refuse: (String, Int?, String) -> BankProblem
+        _ element: XMLElement,
+        replacing interaction: XMLElement? = nil,
+        refuse: (String, Int?, String) -> BankProblem
     ) throws(BankProblem) -> String {
         var output = ""
         func walk(_ node: XMLElement) throws(BankProblem) {
@@ -195,7 +220,11 @@ public enum QTIImporter {
                 output += " [Gambar: \(alt)] "
                 return
             case "object", "video", "audio", "iframe":
-                throw refuse("external-object", node.line, "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank teks")
+                throw refuse(
+                    "external-object",
+                    node.line,
+                    "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank teks"
+                )
             case "math":
                 throw refuse("unsupported-markup", node.line, "rumus MathML belum didukung")
             default:

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -80,7 +81,10 @@ private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     private var stack: [XMLElement] = []
 
     func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
         var attributes: [String: String] = [:]

@@ -46,8 +46,13 @@ public struct SubtestRule: Sendable, Hashable {
     public let line: Int?
 
     public init(
-        code: String, name: String, items: Int, scoring: SubtestScoring, topicQuotas: [TopicQuota] = [],
-        difficultyPercent: [Int]? = nil, line: Int? = nil
+        code: String,
+        name: String,
+        items: Int,
+        scoring: SubtestScoring,
+        topicQuotas: [TopicQuota] = [],
+        difficultyPercent: [Int]? = nil,
+        line: Int? = nil
     ) {
         self.code = code
         self.name = name
@@ -123,8 +128,13 @@ public struct RuleSet: Sendable, Hashable {
     public let source: String
 
     public init(
-        id: String, name: String, bankID: String, durationMinutes: Int, subtests: [SubtestRule],
-        passingGrades: [FormationType: [Threshold]]?, accommodations: [String: Accommodation] = [:],
+        id: String,
+        name: String,
+        bankID: String,
+        durationMinutes: Int,
+        subtests: [SubtestRule],
+        passingGrades: [FormationType: [Threshold]]?,
+        accommodations: [String: Accommodation] = [:],
         source: String = "<kode>"
     ) {
         self.id = id
@@ -144,7 +154,10 @@ public struct RuleSet: Sendable, Hashable {
 
     /// Working minutes for a candidate: the duration plus every accommodation that
     /// applies to their formation type. Proctor extensions are the exam node's business.
-    public func durationMinutes(for formationType: FormationType, accommodations names: [String])
+    public func durationMinutes(
+        for formationType: FormationType,
+        accommodations names: [String]
+    )
         throws(UnknownAccommodation) -> Int
     {
         var minutes = durationMinutes

@@ -32,7 +32,9 @@ public enum RuleSetLoader {
         var seen: [String: String] = [:]
         for ruleSet in ruleSets {
             if let other = seen[ruleSet.id] {
-                problems.append(BankProblem(code: "duplicate-rule-set", file: ruleSet.source, line: 1, message: "id aturan '\(ruleSet.id)' sudah dipakai di \(other)"))
+                problems.append(
+                    BankProblem(code: "duplicate-rule-set", file: ruleSet.source, line: 1, message: "id aturan '\(ruleSet.id)' sudah dipakai di \(other)")
+                )
             }
             seen[ruleSet.id] = ruleSet.source
         }
@@ -78,8 +80,15 @@ public enum RuleSetLoader {
         let accommodations = readAccommodations(fields)
         guard let id, let name, let bank, let duration else { return nil }
         return RuleSet(
-            id: id, name: name, bankID: bank, durationMinutes: duration, subtests: subtests,
-            passingGrades: grades, accommodations: accommodations, source: file)
+            id: id,
+            name: name,
+            bankID: bank,
+            durationMinutes: duration,
+            subtests: subtests,
+            passingGrades: grades,
+            accommodations: accommodations,
+            source: file
+        )
     }
 
     private static func readSubtest(_ node: Node, file: String, log: ProblemLog) -> SubtestRule? {
@@ -126,8 +135,14 @@ public enum RuleSetLoader {
         }
         guard let code, let name, let items, let scoring else { return nil }
         return SubtestRule(
-            code: code, name: name, items: items, scoring: scoring, topicQuotas: quotas,
-            difficultyPercent: difficulty, line: node.line)
+            code: code,
+            name: name,
+            items: items,
+            scoring: scoring,
+            topicQuotas: quotas,
+            difficultyPercent: difficulty,
+            line: node.line
+        )
     }
 
     private static func readScoring(_ subtest: FieldReader) -> SubtestScoring? {
@@ -164,8 +179,11 @@ public enum RuleSetLoader {
         for (key, value) in grades {
             guard let type = key.string.flatMap(FormationType.init(rawValue:)) else {
                 fields.log.add(
-                    "unknown-formation-type", fields.file, key.line,
-                    "jenis formasi '\(key.string ?? "?")' tidak dikenal (yang dikenal: \(FormationType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    "unknown-formation-type",
+                    fields.file,
+                    key.line,
+                    "jenis formasi '\(key.string ?? "?")' tidak dikenal (yang dikenal: \(FormationType.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
                 continue
             }
             guard let map = value.mapping else {
@@ -190,8 +208,10 @@ public enum RuleSetLoader {
         let missing = FormationType.allCases.filter { result[$0] == nil }
         if !result.isEmpty, !missing.isEmpty {
             fields.problem(
-                "missing-passing-grade", at: "passing_grades",
-                "ambang batas belum ada untuk jenis formasi: \(missing.map(\.rawValue).joined(separator: ", "))")
+                "missing-passing-grade",
+                at: "passing_grades",
+                "ambang batas belum ada untuk jenis formasi: \(missing.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         return result
     }

@@ -56,8 +56,13 @@ public struct Scorer: Sendable {
             }
             subtests.append(
                 SubtestScore(
-                    subtest: rule.code, score: score, maximum: section.items.count * rule.scoring.itemMaximum,
-                    answered: answered, items: section.items.count))
+                    subtest: rule.code,
+                    score: score,
+                    maximum: section.items.count * rule.scoring.itemMaximum,
+                    answered: answered,
+                    items: section.items.count
+                )
+            )
         }
         if let stray = answers.keys.sorted().first(where: { !onPaper.contains($0) }) {
             throw .itemNotInPaper(stray)

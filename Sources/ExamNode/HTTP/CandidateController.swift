@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
 import HTTPTypes
+public import Hummingbird
 
 extension CandidatePaper: ResponseEncodable {}
 extension CandidateState: ResponseEncodable {}
@@ -43,7 +43,8 @@ struct CandidateController {
                     let start = index
                     while index < bytes.count, index - start <= 16, bytes[index] != UInt8(ascii: "\"") {
                         let byte = bytes[index]
-                        guard (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F else {
+                        guard (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
+                        else {
                             return nil
                         }
                         index += 1
@@ -78,12 +79,20 @@ struct CandidateController {
         group.post("login") { request, context -> CandidateLogin in
             let body = try await request.decode(as: LoginBody.self, context: context)
             return try await service.login(
-                participant: body.participantNumber, pin: body.pin, birthDate: body.birthDate, device: body.device, address: context.clientAddress)
+                participant: body.participantNumber,
+                pin: body.pin,
+                birthDate: body.birthDate,
+                device: body.device,
+                address: context.clientAddress
+            )
         }
         group.get("paper") { request, _ -> Response in
             let json = try await service.paperJSON(try credential(request))
             return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: json))
+            )
         }
         group.put("answers/:item") { request, context -> Response in
             let credential = try credential(request)
@@ -94,7 +103,10 @@ struct CandidateController {
             if let canonical = AnswerBody.canonical(buffer) { body = canonical } else { body = try await request.decode(as: AnswerBody.self, context: context) }
             let receipt = try await service.save(credential, item: item, option: body.option, sequence: body.sequence)
             return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: receipt.json())))
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: receipt.json()))
+            )
         }
         group.put("doubtful/:item") { request, context -> SaveReceipt in
             let credential = try credential(request)

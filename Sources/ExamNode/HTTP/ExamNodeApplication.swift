@@ -17,8 +17,16 @@ public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> 
     // updated between sessions is never served stale to the next candidate.
     router.add(
         middleware: FileMiddleware(
-            resources + "/Web", urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: false))
-    let documents = [("/openapi.json", "openapi.json", "application/json"), ("/", "Web/ujian.html", "text/html; charset=utf-8"), ("/pengawas", "Web/pengawas.html", "text/html; charset=utf-8")]
+            resources + "/Web",
+            urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.noCache])]),
+            searchForIndexHtml: false
+        )
+    )
+    let documents = [
+        ("/openapi.json", "openapi.json", "application/json"), ("/", "Web/ujian.html", "text/html; charset=utf-8"),
+        ("/pengawas", "Web/pengawas.html", "text/html; charset=utf-8"),
+    ]
     for (path, file, type) in documents {
         let body = FileManager.default.contents(atPath: resources + "/" + file).map { ByteBuffer(bytes: $0) }
         router.get(RouterPath(path)) { _, _ in

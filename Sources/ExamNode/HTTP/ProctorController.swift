@@ -50,7 +50,8 @@ struct ProctorController {
         group.post("login") { request, context -> TokenResponse in
             let body = try await request.decode(as: LoginBody.self, context: context)
             return TokenResponse(
-                token: try await service.proctorLogin(username: body.username, password: body.password, totp: body.totp, address: context.clientAddress))
+                token: try await service.proctorLogin(username: body.username, password: body.password, totp: body.totp, address: context.clientAddress)
+            )
         }
         // Every other route is a signed-in proctor's, within the sessions they may reach.
         let signedIn = group.group().add(middleware: ProctorAuthMiddleware(service: service))
@@ -64,7 +65,11 @@ struct ProctorController {
         signedIn.post("sessions") { request, context -> SessionSummary in
             let body = try await request.decode(as: CreateBody.self, context: context)
             return try await service.createSession(
-                venue: body.venue, ruleSetID: body.ruleSet, scheduledStart: body.scheduledStart, actor: try context.requireProctor())
+                venue: body.venue,
+                ruleSetID: body.ruleSet,
+                scheduledStart: body.scheduledStart,
+                actor: try context.requireProctor()
+            )
         }
         signedIn.get("sessions/:id") { _, context -> Candidates in
             let (_, id) = try await scoped(context)

@@ -1,7 +1,7 @@
 public import ExamEngine
 import Foundation
-import SwiftCSV
 public import SeleksiCore
+import SwiftCSV
 
 /// One candidate of a session, as the roster gives them. Personal data stays at the
 /// portal: the node gets the participant number, the name, the formation type, the

@@ -38,7 +38,12 @@ public struct ExamNodeConfiguration: Sendable {
         /// A present key of the wrong type is an error, never a silent default.
         func value<T>(_ key: String, _ type: T.Type) throws -> T? {
             guard let raw = root[key] else { return nil }
-            guard let typed = raw as? T else { throw ConfigurationError(message: "\(file): '\(key)' bernilai '\(raw)', bukan \(T.self == Int.self ? "bilangan bulat" : T.self == Bool.self ? "true atau false" : "teks")") }
+            guard let typed = raw as? T else {
+                throw ConfigurationError(
+                    message:
+                        "\(file): '\(key)' bernilai '\(raw)', bukan \(T.self == Int.self ? "bilangan bulat" : T.self == Bool.self ? "true atau false" : "teks")"
+                )
+            }
             return typed
         }
         if let host = try value("host", String.self) { configuration.host = host }
@@ -73,7 +78,9 @@ public struct ExamNodeConfiguration: Sendable {
             configuration.settings.proctorLoginFailuresPerAddress = limit
         }
         if let url = try value("public_url", String.self) {
-            guard url.hasPrefix("https://"), URL(string: url)?.host != nil else { throw ConfigurationError(message: "\(file): 'public_url' harus alamat https://…") }
+            guard url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+                throw ConfigurationError(message: "\(file): 'public_url' harus alamat https://…")
+            }
             configuration.publicURL = url
         }
         if let seconds = try value("idle_timeout_seconds", Int.self) {

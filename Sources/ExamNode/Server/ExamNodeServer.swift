@@ -24,12 +24,24 @@ public struct ExamNode: Sendable {
             logger.notice("node sempat mati \(credited / 1000) detik; peserta yang sedang ujian tidak dibebani waktu itu (tercatat di log audit)")
         }
         let listen = ListenSettings(
-            host: configuration.host, httpsPort: configuration.httpsPort, httpPort: configuration.httpPort,
-            dataDirectory: configuration.dataDirectory, certificatePath: configuration.certificatePath, keyPath: configuration.keyPath,
-            publicURL: configuration.publicURL, idleTimeoutSeconds: configuration.idleTimeoutSeconds, maxConnections: configuration.maxConnections,
-            selfSignedName: "Seleksi exam node")
+            host: configuration.host,
+            httpsPort: configuration.httpsPort,
+            httpPort: configuration.httpPort,
+            dataDirectory: configuration.dataDirectory,
+            certificatePath: configuration.certificatePath,
+            keyPath: configuration.keyPath,
+            publicURL: configuration.publicURL,
+            idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+            maxConnections: configuration.maxConnections,
+            selfSignedName: "Seleksi exam node"
+        )
         let applications = try HTTPSServer.applications(
-            router: router(), settings: listen, serverName: "seleksi-exam-node", configHint: "Config/exam-node.yaml", logger: logger)
+            router: router(),
+            settings: listen,
+            serverName: "seleksi-exam-node",
+            configHint: "Config/exam-node.yaml",
+            logger: logger
+        )
         return applications + [Sweeper(service: service, logger: logger), Checkpointer(path: service.database.path, logger: logger)]
     }
 }

@@ -3,9 +3,9 @@ import ExamEngine
 import Foundation
 import GRDB
 import SeleksiAuth
+public import SeleksiCore
 import SeleksiStorage
 import Synchronization
-public import SeleksiCore
 
 /// A candidate's attempt: login on one device, the paper (whose first fetch starts the
 /// clock), answers and doubtful marks in order, the state the page polls, and finishing.
@@ -37,7 +37,12 @@ extension ExamService {
 
     /// Checks a login and records its outcome (a wrong guess is committed before the refusal).
     private func attemptLogin(
-        participant: String, pin: String, birthDate: String, device: String, token: String, now: Int64
+        participant: String,
+        pin: String,
+        birthDate: String,
+        device: String,
+        token: String,
+        now: Int64
     ) async throws -> Result<CandidateLogin, ExamNodeError> {
         let settings = self.settings
         return try await database.grouped.write { db in
@@ -47,7 +52,9 @@ extension ExamService {
                     SELECT c.session_id, c.name, c.birth_date, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
                     FROM candidate c JOIN exam_session s ON s.id = c.session_id
                     WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
-                    """, arguments: [participant])
+                    """,
+                arguments: [participant]
+            )
             guard let row = rows.first(where: { ($0["pin"] as String) == pin }) ?? rows.first else {
                 return .failure(.wrongCredentials)
             }
@@ -58,7 +65,8 @@ extension ExamService {
                 let lock: Int64? = failures >= settings.maxFailedLogins ? now + settings.lockoutMilliseconds : nil
                 try db.execute(
                     sql: "UPDATE candidate SET failed_logins = ?, locked_until = ? WHERE session_id = ? AND participant_number = ?",
-                    arguments: [lock == nil ? failures : 0, lock, session, participant])
+                    arguments: [lock == nil ? failures : 0, lock, session, participant]
+                )
                 try Self.audit(db, now, actor: participant, "candidate-login-failed", session: session, participant: participant)
                 return .failure(lock == nil ? .wrongCredentials : .lockedOut(seconds: settings.lockoutMilliseconds / 1000))
             }
@@ -66,13 +74,15 @@ extension ExamService {
             if let bound = row["device"] as String?, bound != device { return .failure(.otherDevice) }
             try db.execute(
                 sql: "UPDATE candidate SET device = ?, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
-                arguments: [device, session, participant])
+                arguments: [device, session, participant]
+            )
             // A second login from the same device (the page reloaded, the browser restarted)
             // replaces the first token: one live token per candidate.
             try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
             try db.execute(
                 sql: "INSERT INTO candidate_token (token_hash, session_id, participant_number, device, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [CandidateCredential(token: token, device: device).digest, session, participant, device, now])
+                arguments: [CandidateCredential(token: token, device: device).digest, session, participant, device, now]
+            )
             try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
             return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
         }
@@ -110,22 +120,34 @@ extension ExamService {
         let lateStart = settings.lateStart
         let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
             let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
-            guard (row["session_id"] as String) == owner.session, (row["participant_number"] as String) == owner.participant else { throw ExamNodeError.badToken }
+            guard (row["session_id"] as String) == owner.session, (row["participant_number"] as String) == owner.participant else {
+                throw ExamNodeError.badToken
+            }
             let state: String = session["state"]
             if state == "closed" { throw ExamNodeError.sessionClosed }
             guard state == "open" else { throw ExamNodeError.sessionNotOpen }
             if (row["started_at"] as Int64?) == nil {
                 let openedAt: Int64 = session["opened_at"] ?? now
                 let allowed = try lateStart.start(
-                    openedAt: openedAt, allowed: row["allowed_ms"], stopped: try Self.stoppedIntervals(db, session: owner.session), now: now
+                    openedAt: openedAt,
+                    allowed: row["allowed_ms"],
+                    stopped: try Self.stoppedIntervals(db, session: owner.session),
+                    now: now
                 ).get()
                 try db.execute(
                     sql: "UPDATE candidate SET started_at = ?, allowed_ms = ? WHERE session_id = ? AND participant_number = ?",
-                    arguments: [now, allowed, row["session_id"], row["participant_number"]])
+                    arguments: [now, allowed, row["session_id"], row["participant_number"]]
+                )
                 let late = (row["allowed_ms"] as Int64) - allowed
                 try Self.audit(
-                    db, now, actor: row["participant_number"], "attempt-start", session: row["session_id"], participant: row["participant_number"],
-                    details: late > 0 ? "terlambat \(late / 1000) detik; waktu berkurang sebanyak itu" : "")
+                    db,
+                    now,
+                    actor: row["participant_number"],
+                    "attempt-start",
+                    session: row["session_id"],
+                    participant: row["participant_number"],
+                    details: late > 0 ? "terlambat \(late / 1000) detik; waktu berkurang sebanyak itu" : ""
+                )
             }
             return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
         }
@@ -192,9 +214,13 @@ extension ExamService {
             if db.changesCount == 0 {
                 // A retry of a write already logged: acknowledge it again, change nothing.
                 let earlier = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"),
-                    arguments: [sessionID, number, sequence])
-                guard let earlier, (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option else {
+                    db.cachedStatement(
+                        sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"
+                    ),
+                    arguments: [sessionID, number, sequence]
+                )
+                guard let earlier, (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option
+                else {
                     throw ExamNodeError("sequence-reused", kind: .conflict, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
                 }
                 return receipt(try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind))
@@ -250,17 +276,28 @@ extension ExamService {
             let timing = Self.timing(row, session: session, stopped: stopped)
             let finished = (row["finished_at"] as Int64?) != nil
             let grid = try Row.fetchAll(
-                db, sql: "SELECT item_id, option_id, doubtful FROM current_answer WHERE session_id = ? AND participant_number = ? ORDER BY item_id",
+                db,
+                sql: "SELECT item_id, option_id, doubtful FROM current_answer WHERE session_id = ? AND participant_number = ? ORDER BY item_id",
                 arguments: [sessionID, number]
             ).map { GridEntry(item: $0["item_id"], option: $0["option_id"], doubtful: $0["doubtful"]) }
-            let last = try Int64.fetchOne(
-                db, sql: "SELECT MAX(client_seq) FROM answer_log WHERE session_id = ? AND participant_number = ?", arguments: [sessionID, number]) ?? 0
+            let last =
+                try Int64.fetchOne(
+                    db,
+                    sql: "SELECT MAX(client_seq) FROM answer_log WHERE session_id = ? AND participant_number = ?",
+                    arguments: [sessionID, number]
+                ) ?? 0
             let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }.map(ScoreView.init)
             let allowed: Int64 = row["allowed_ms"]
             return CandidateState(
-                serverTime: now, secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
-                paused: timing?.isStopped(at: now) ?? false, started: timing != nil, finished: finished, lastSequence: last,
-                grid: grid, score: score)
+                serverTime: now,
+                secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
+                paused: timing?.isStopped(at: now) ?? false,
+                started: timing != nil,
+                finished: finished,
+                lastSequence: last,
+                grid: grid,
+                score: score
+            )
         }
     }
 

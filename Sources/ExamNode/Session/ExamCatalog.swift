@@ -19,8 +19,12 @@ public struct ExamCatalog: Sendable {
         for ruleSet in ruleSets {
             guard let bank = banks.first(where: { $0.id == ruleSet.bankID }) else { continue }
             entries[ruleSet.id] = Entry(
-                ruleSet: ruleSet, bank: bank, assembler: try PaperAssembler(bank: bank, ruleSet: ruleSet),
-                scorer: try Scorer(bank: bank, ruleSet: ruleSet), renderer: PaperRenderer(bank: bank))
+                ruleSet: ruleSet,
+                bank: bank,
+                assembler: try PaperAssembler(bank: bank, ruleSet: ruleSet),
+                scorer: try Scorer(bank: bank, ruleSet: ruleSet),
+                renderer: PaperRenderer(bank: bank)
+            )
         }
         self.entries = entries
     }

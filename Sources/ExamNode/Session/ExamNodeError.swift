@@ -21,11 +21,19 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     public static func lockedOut(seconds: Int64) -> ExamNodeError {
         ExamNodeError("too-many-attempts", kind: .tooMany, "Terlalu banyak percobaan masuk. Coba lagi dalam \(max(1, seconds)) detik atau hubungi pengawas.")
     }
-    public static let otherDevice = ExamNodeError("device-in-use", kind: .conflict, "Peserta ini sudah masuk dari perangkat lain. Minta pengawas mengatur ulang perangkat Anda.")
+    public static let otherDevice = ExamNodeError(
+        "device-in-use",
+        kind: .conflict,
+        "Peserta ini sudah masuk dari perangkat lain. Minta pengawas mengatur ulang perangkat Anda."
+    )
     public static let badToken = ExamNodeError("invalid-token", kind: .unauthenticated, "Sesi masuk tidak berlaku. Silakan masuk kembali.")
     public static let sessionNotOpen = ExamNodeError("session-not-open", kind: .conflict, "Sesi ujian belum dibuka oleh pengawas.")
     public static let sessionClosed = ExamNodeError("session-closed", kind: .conflict, "Sesi ujian sudah ditutup.")
-    public static let sessionPaused = ExamNodeError("session-paused", kind: .conflict, "Ujian sedang dihentikan sementara oleh pengawas. Waktu Anda tidak berjalan; jawaban Anda aman.")
+    public static let sessionPaused = ExamNodeError(
+        "session-paused",
+        kind: .conflict,
+        "Ujian sedang dihentikan sementara oleh pengawas. Waktu Anda tidak berjalan; jawaban Anda aman."
+    )
     static func unknownItem(_ id: String) -> ExamNodeError {
         ExamNodeError("paper-item-missing", kind: .internal, "Soal \(id) dari naskah tidak ada di bank soal node ini.")
     }
@@ -33,10 +41,16 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     public static let optionOutOfRange = ExamNodeError("option-out-of-range", kind: .invalid, "Pilihan jawaban itu tidak ada pada soal ini.")
     public static func lateStart(limitMinutes: Int64) -> ExamNodeError {
         ExamNodeError(
-            "late-start", kind: .conflict,
-            "Batas keterlambatan \(limitMinutes) menit sejak sesi dibuka sudah lewat; ujian tidak dapat dimulai. Hubungi pengawas.")
+            "late-start",
+            kind: .conflict,
+            "Batas keterlambatan \(limitMinutes) menit sejak sesi dibuka sudah lewat; ujian tidak dapat dimulai. Hubungi pengawas."
+        )
     }
-    public static let timeUp = ExamNodeError("time-up", kind: .conflict, "Waktu ujian sudah habis. Jawaban ini tidak disimpan; jawaban sebelumnya tetap tersimpan.")
+    public static let timeUp = ExamNodeError(
+        "time-up",
+        kind: .conflict,
+        "Waktu ujian sudah habis. Jawaban ini tidak disimpan; jawaban sebelumnya tetap tersimpan."
+    )
     public static let alreadyFinished = ExamNodeError("already-finished", kind: .conflict, "Ujian Anda sudah selesai.")
     public static let badSequence = ExamNodeError("invalid-sequence", kind: .invalid, "Nomor urut jawaban tidak valid.")
 
@@ -51,8 +65,10 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     }
     public static func extensionCap(usedMinutes: Int64, capMinutes: Int64) -> ExamNodeError {
         ExamNodeError(
-            "extension-cap", kind: .conflict,
-            "Tambahan waktu paling banyak \(capMinutes) menit per peserta; sudah ditambah \(usedMinutes) menit. Keputusan lebih dari itu dicatat panitia, bukan di node.")
+            "extension-cap",
+            kind: .conflict,
+            "Tambahan waktu paling banyak \(capMinutes) menit per peserta; sudah ditambah \(usedMinutes) menit. Keputusan lebih dari itu dicatat panitia, bukan di node."
+        )
     }
     public static func invalid(_ detail: String) -> ExamNodeError { ExamNodeError("invalid-request", kind: .malformed, detail) }
     public static let wrongState = ExamNodeError("wrong-state", kind: .conflict, "Tindakan ini tidak dapat dilakukan pada keadaan sesi sekarang.")

@@ -3,9 +3,9 @@ import ExamEngine
 import Foundation
 import GRDB
 import SeleksiAuth
+import SeleksiCore
 import SeleksiStorage
 import Synchronization
-import SeleksiCore
 
 /// What the operations share inside their transactions: finishing and scoring an attempt,
 /// finding a candidate by token, timing, summaries and the audit log.
@@ -30,7 +30,8 @@ extension ExamService {
             let problem = "\(error)"
             try db.execute(
                 sql: "UPDATE candidate SET finish_problem = ? WHERE session_id = ? AND participant_number = ? AND finish_problem IS NOT ?",
-                arguments: [problem, session, participant, problem])
+                arguments: [problem, session, participant, problem]
+            )
             let new = db.changesCount > 0
             if new { try Self.audit(db, now, actor: "sistem", "attempt-finish-failed", session: session, participant: participant, details: problem) }
             return .failed(problem, new: new)
@@ -40,17 +41,23 @@ extension ExamService {
     /// Scores from the answer log (the latest write per item wins) and finishes the attempt.
     @discardableResult
     func finish(_ db: Database, session: String, participant: String, reason: String, now: Int64) throws -> ScoreSheet {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT c.*, s.rule_set_id FROM candidate c JOIN exam_session s ON s.id = c.session_id WHERE c.session_id = ? AND c.participant_number = ?",
-            arguments: [session, participant])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT c.*, s.rule_set_id FROM candidate c JOIN exam_session s ON s.id = c.session_id WHERE c.session_id = ? AND c.participant_number = ?",
+                arguments: [session, participant]
+            )
         else { throw ExamNodeError.unknownCandidate }
         let entry = try catalog.entry(row["rule_set_id"])
         var answers: [String: String] = [:]
         var seen: [String: Int64] = [:]
         for log in try Row.fetchAll(
-            db, sql: "SELECT item_id, kind, option_id, client_seq FROM answer_log WHERE session_id = ? AND participant_number = ? AND kind IN ('answer', 'clear') ORDER BY client_seq",
-            arguments: [session, participant])
-        {
+            db,
+            sql:
+                "SELECT item_id, kind, option_id, client_seq FROM answer_log WHERE session_id = ? AND participant_number = ? AND kind IN ('answer', 'clear') ORDER BY client_seq",
+            arguments: [session, participant]
+        ) {
             let item: String = log["item_id"]
             let sequence: Int64 = log["client_seq"]
             guard sequence > seen[item, default: 0] else { continue }
@@ -60,16 +67,24 @@ extension ExamService {
         let formation = FormationType(rawValue: row["formation_type"]) ?? .general
         // The paper from memory: when a room's time runs out, the sweeper finishes every
         // attempt in the writer, and decoding each paper there would hold every save.
-        let paper = try papers.get(session: session, participant: participant) ?? Self.decodePaper(Self.paperRow(db, session: session, participant: participant))
+        let paper =
+            try papers.get(session: session, participant: participant) ?? Self.decodePaper(Self.paperRow(db, session: session, participant: participant))
         let sheet = try entry.scorer.score(paper, answers: answers, formationType: formation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try db.execute(
             sql: "UPDATE candidate SET finished_at = ?, finish_reason = ?, score = ?, finish_problem = NULL WHERE session_id = ? AND participant_number = ?",
-            arguments: [now, reason, String(decoding: try encoder.encode(sheet), as: UTF8.self), session, participant])
+            arguments: [now, reason, String(decoding: try encoder.encode(sheet), as: UTF8.self), session, participant]
+        )
         try Self.audit(
-            db, now, actor: reason == "candidate" ? participant : "sistem", "attempt-finish", session: session, participant: participant,
-            details: "\(reason); total \(sheet.total)")
+            db,
+            now,
+            actor: reason == "candidate" ? participant : "sistem",
+            "attempt-finish",
+            session: session,
+            participant: participant,
+            details: "\(reason); total \(sheet.total)"
+        )
         return sheet
     }
 
@@ -83,14 +98,18 @@ extension ExamService {
 
     /// The candidate a valid token belongs to (on the device it was issued to).
     static func candidateRow(_ db: Database, tokenHash: String) throws -> Row {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                SELECT c.session_id, c.participant_number, c.name, c.formation_type, c.allowed_ms, c.extension_ms, c.started_at,
-                       c.finished_at, c.score
-                FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
-                WHERE t.token_hash = ? AND c.device = t.device
-                """), arguments: [tokenHash])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.session_id, c.participant_number, c.name, c.formation_type, c.allowed_ms, c.extension_ms, c.started_at,
+                               c.finished_at, c.score
+                        FROM candidate_token t JOIN candidate c ON c.session_id = t.session_id AND c.participant_number = t.participant_number
+                        WHERE t.token_hash = ? AND c.device = t.device
+                        """
+                ),
+                arguments: [tokenHash]
+            )
         else { throw ExamNodeError.badToken }
         return row
     }
@@ -98,8 +117,12 @@ extension ExamService {
     /// A candidate's paper, read only when needed: the one large value of a candidate, it
     /// has its own table.
     static func paperRow(_ db: Database, session: String, participant: String) throws -> Row {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT paper FROM candidate_paper WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT paper FROM candidate_paper WHERE session_id = ? AND participant_number = ?",
+                arguments: [session, participant]
+            )
         else { throw ExamNodeError.unknownCandidate }
         return row
     }
@@ -123,16 +146,25 @@ extension ExamService {
     static func isCurrent(_ db: Database, session: String, participant: String, item: String, sequence: Int64, kind: String) throws -> Bool {
         let column = kind == "answer" || kind == "clear" ? "answer_seq" : "doubt_seq"
         return try Int64.fetchOne(
-            db, sql: "SELECT \(column) FROM current_answer WHERE session_id = ? AND participant_number = ? AND item_id = ?",
-            arguments: [session, participant, item]) == sequence
+            db,
+            sql: "SELECT \(column) FROM current_answer WHERE session_id = ? AND participant_number = ? AND item_id = ?",
+            arguments: [session, participant, item]
+        ) == sequence
     }
 
     static func summary(_ db: Database, id: String) throws -> SessionSummary {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [id]) else { throw ExamNodeError.unknownSession }
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [id]) ?? 0
         return SessionSummary(
-            id: id, venue: row["venue"], ruleSet: row["rule_set_id"], scheduledStart: row["scheduled_start"], pin: row["pin"],
-            state: row["state"], paused: try openPause(db, session: id) != nil, candidates: count)
+            id: id,
+            venue: row["venue"],
+            ruleSet: row["rule_set_id"],
+            scheduledStart: row["scheduled_start"],
+            pin: row["pin"],
+            state: row["state"],
+            paused: try openPause(db, session: id) != nil,
+            candidates: count
+        )
     }
 
     /// A stored paper. One that cannot be read is the node's fault, never the client's:
@@ -146,15 +178,26 @@ extension ExamService {
     }
 
     static func audit(
-        _ db: Database, _ now: Int64, actor: String, _ action: String, session: String? = nil, participant: String? = nil, details: String = ""
+        _ db: Database,
+        _ now: Int64,
+        actor: String,
+        _ action: String,
+        session: String? = nil,
+        participant: String? = nil,
+        details: String = ""
     ) throws {
         try db.execute(
             sql: "INSERT INTO audit_log (at_ms, actor, action, session_id, participant_number, details) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [now, actor, action, session, participant, details])
+            arguments: [now, actor, action, session, participant, details]
+        )
     }
 
     func transition(
-        _ id: String, actor: String, action: String, participant: String? = nil, details: String = "",
+        _ id: String,
+        actor: String,
+        action: String,
+        participant: String? = nil,
+        details: String = "",
         _ body: @escaping @Sendable (Database, String, Int64) throws -> Void
     ) async throws {
         let now = clock.nowMilliseconds()

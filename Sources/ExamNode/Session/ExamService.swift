@@ -3,9 +3,9 @@ import ExamEngine
 import Foundation
 import GRDB
 import SeleksiAuth
+public import SeleksiCore
 import SeleksiStorage
 import Synchronization
-public import SeleksiCore
 
 /// The exam node's operations: sessions and rosters for proctors, the paper, answers
 /// and the clock for candidates. Every operation is one transaction; every staff action

@@ -121,4 +121,3 @@ public struct AuditEntry: Sendable, Codable, Hashable {
     public let participantNumber: String?
     public let details: String
 }
-

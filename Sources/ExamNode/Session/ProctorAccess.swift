@@ -25,7 +25,8 @@ extension ExamService {
                     ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
                         last_totp_step = 0, venue = excluded.venue
                     """,
-                arguments: [username, hash, now, secret, venue?.isEmpty == false ? venue : nil])
+                arguments: [username, hash, now, secret, venue?.isEmpty == false ? venue : nil]
+            )
             // A reset is for a password that may be known to someone else: their sign-ins end.
             try db.execute(sql: "DELETE FROM proctor_token WHERE username = ?", arguments: [username])
             try Self.audit(db, now, actor: "sistem", "proctor-set", details: username + (venue.map { ", lokasi \($0)" } ?? ""))
@@ -82,11 +83,14 @@ extension ExamService {
                 return false
             }
             try db.execute(
-                sql: "UPDATE proctor SET last_totp_step = ? WHERE username = ? AND last_totp_step < ?", arguments: [step, name, step])
+                sql: "UPDATE proctor SET last_totp_step = ? WHERE username = ? AND last_totp_step < ?",
+                arguments: [step, name, step]
+            )
             guard db.changesCount == 1 else { return false }
             try db.execute(
                 sql: "INSERT INTO proctor_token (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [token.digest, name, now, now + settings.proctorTokenMilliseconds])
+                arguments: [token.digest, name, now, now + settings.proctorTokenMilliseconds]
+            )
             try Self.audit(db, now, actor: name, "proctor-login", details: "alamat \(address)")
             return true
         }
@@ -100,7 +104,10 @@ extension ExamService {
         let now = clock.nowMilliseconds()
         let name = try await writer.read { db in
             try String.fetchOne(
-                db, sql: "SELECT username FROM proctor_token WHERE token_hash = ? AND expires_at > ?", arguments: [SecretToken.digest(token), now])
+                db,
+                sql: "SELECT username FROM proctor_token WHERE token_hash = ? AND expires_at > ?",
+                arguments: [SecretToken.digest(token), now]
+            )
         }
         guard let name else { throw ExamNodeError.proctorUnauthorized }
         return name
@@ -120,15 +127,23 @@ extension ExamService {
     /// The sessions `proctor` may see, in timetable order.
     public func sessions(visibleTo proctor: String) async throws -> [SessionSummary] {
         try await writer.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM exam_session WHERE \(Self.visibleToProctor) ORDER BY scheduled_start, id", arguments: [proctor, proctor])
-                .map { try Self.summary(db, id: $0) }
+            try String.fetchAll(
+                db,
+                sql: "SELECT id FROM exam_session WHERE \(Self.visibleToProctor) ORDER BY scheduled_start, id",
+                arguments: [proctor, proctor]
+            )
+            .map { try Self.summary(db, id: $0) }
         }
     }
 
     /// Refuses, as "not found", a session `proctor` may not reach.
     public func requireAccess(proctor: String, session: String) async throws {
         let visible = try await writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM exam_session WHERE id = ? AND \(Self.visibleToProctor))", arguments: [session, proctor, proctor])
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM exam_session WHERE id = ? AND \(Self.visibleToProctor))",
+                arguments: [session, proctor, proctor]
+            )
         }
         guard visible == true else { throw ExamNodeError.unknownSession }
     }

@@ -3,9 +3,9 @@ import ExamEngine
 import Foundation
 import GRDB
 import SeleksiAuth
+import SeleksiCore
 import SeleksiStorage
 import Synchronization
-import SeleksiCore
 
 /// A session's life as proctors run it: create, load the roster (papers assembled then),
 /// open, pause and resume (a power cut), extend, close (everyone still working is
@@ -26,7 +26,8 @@ extension ExamService {
             }
             try db.execute(
                 sql: "INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES (?, ?, ?, ?, ?, 'created', ?)",
-                arguments: [id, venue, ruleSetID, scheduledStart, pin, now])
+                arguments: [id, venue, ruleSetID, scheduledStart, pin, now]
+            )
             if proctor != nil {
                 try db.execute(sql: "INSERT INTO proctor_assignment (username, session_id) VALUES (?, ?)", arguments: [actor, id])
             }
@@ -78,10 +79,12 @@ extension ExamService {
                     arguments: [
                         sessionID, candidate.participantNumber, candidate.name, candidate.formationType.rawValue, candidate.birthDate,
                         candidate.accommodations.joined(separator: ";"), allowed, fingerprint,
-                    ])
+                    ]
+                )
                 try db.execute(
                     sql: "INSERT INTO candidate_paper (session_id, participant_number, paper) VALUES (?, ?, ?)",
-                    arguments: [sessionID, candidate.participantNumber, paper])
+                    arguments: [sessionID, candidate.participantNumber, paper]
+                )
             }
             try Self.audit(db, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
         }
@@ -125,16 +128,23 @@ extension ExamService {
                 try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
             }
             let running = try String.fetchAll(
-                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NOT NULL", arguments: [id])
+                db,
+                sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NOT NULL",
+                arguments: [id]
+            )
             // Each on its own: one that cannot be scored is shown to the proctor, and the others finish.
             for number in running { try service.finishIsolated(db, session: id, participant: number, reason: "proctor-close", now: now) }
             // Who never started is absent (TH): no score, not a fail.
             let absent = try String.fetchAll(
-                db, sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NULL", arguments: [id])
+                db,
+                sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NULL",
+                arguments: [id]
+            )
             for number in absent {
                 try db.execute(
                     sql: "UPDATE candidate SET finished_at = ?, finish_reason = 'absent' WHERE session_id = ? AND participant_number = ?",
-                    arguments: [now, id, number])
+                    arguments: [now, id, number]
+                )
                 try Self.audit(db, now, actor: actor, "attempt-absent", session: id, participant: number)
             }
             try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
@@ -150,9 +160,13 @@ extension ExamService {
         try await transition(id, actor: actor, action: "session-extend", details: "\(minutes) menit") { db, state, _ in
             guard state != "closed" else { throw ExamNodeError.wrongState }
             // Every candidate gets it: the one with most time added already sets the limit.
-            let most = try Int64.fetchOne(
-                db, sql: "SELECT s.extension_ms + COALESCE(MAX(c.extension_ms), 0) FROM exam_session s LEFT JOIN candidate c ON c.session_id = s.id WHERE s.id = ?",
-                arguments: [id]) ?? 0
+            let most =
+                try Int64.fetchOne(
+                    db,
+                    sql:
+                        "SELECT s.extension_ms + COALESCE(MAX(c.extension_ms), 0) FROM exam_session s LEFT JOIN candidate c ON c.session_id = s.id WHERE s.id = ?",
+                    arguments: [id]
+                ) ?? 0
             guard most + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: most / 60_000, capMinutes: cap / 60_000) }
             try db.execute(sql: "UPDATE exam_session SET extension_ms = extension_ms + ? WHERE id = ?", arguments: [minutes * 60_000, id])
         }
@@ -163,19 +177,23 @@ extension ExamService {
         let cap = settings.maxExtensionMilliseconds
         try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, state, _ in
             guard state != "closed" else { throw ExamNodeError.wrongState }
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT c.finished_at, c.extension_ms + s.extension_ms AS added FROM candidate c JOIN exam_session s ON s.id = c.session_id
-                    WHERE c.session_id = ? AND c.participant_number = ?
-                    """, arguments: [id, participant])
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.finished_at, c.extension_ms + s.extension_ms AS added FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                        WHERE c.session_id = ? AND c.participant_number = ?
+                        """,
+                    arguments: [id, participant]
+                )
             else { throw ExamNodeError.unknownCandidate }
             guard (row["finished_at"] as Int64?) == nil else { throw ExamNodeError.alreadyFinished }
             let added: Int64 = row["added"]
             guard added + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: added / 60_000, capMinutes: cap / 60_000) }
             try db.execute(
                 sql: "UPDATE candidate SET extension_ms = extension_ms + ? WHERE session_id = ? AND participant_number = ?",
-                arguments: [minutes * 60_000, id, participant])
+                arguments: [minutes * 60_000, id, participant]
+            )
         }
     }
 
@@ -184,7 +202,8 @@ extension ExamService {
         try await transition(id, actor: actor, action: "candidate-reset-device", participant: participant) { db, _, _ in
             try db.execute(
                 sql: "UPDATE candidate SET device = NULL, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
-                arguments: [id, participant])
+                arguments: [id, participant]
+            )
             guard db.changesCount == 1 else { throw ExamNodeError.unknownCandidate }
             try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [id, participant])
         }
@@ -204,24 +223,38 @@ extension ExamService {
                     SELECT participant_number, name, formation_type, allowed_ms, extension_ms, started_at, finished_at, finish_reason,
                            finish_problem, score, device
                     FROM candidate WHERE session_id = ? ORDER BY participant_number
-                    """, arguments: [id]
+                    """,
+                arguments: [id]
             ).map { row in
                 let number: String = row["participant_number"]
                 // An unreadable paper (its problem is shown) must not hide the whole room.
-                let itemCount = try paperItems.get(session: id, participant: number)?.count
+                let itemCount =
+                    try paperItems.get(session: id, participant: number)?.count
                     ?? (try? Self.decodePaper(Self.paperRow(db, session: id, participant: number)))?.itemCount ?? 0
-                let answered = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
-                    arguments: [id, number]) ?? 0
+                let answered =
+                    try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
+                        arguments: [id, number]
+                    ) ?? 0
                 let timing = Self.timing(row, session: session, stopped: stopped)
                 let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
                 let allowed: Int64 = row["allowed_ms"]
                 return CandidateStatus(
-                    participantNumber: number, name: row["name"], formationType: row["formation_type"],
-                    loggedIn: (row["device"] as String?) != nil, started: timing != nil, answered: answered, items: itemCount,
+                    participantNumber: number,
+                    name: row["name"],
+                    formationType: row["formation_type"],
+                    loggedIn: (row["device"] as String?) != nil,
+                    started: timing != nil,
+                    answered: answered,
+                    items: itemCount,
                     secondsLeft: (row["finished_at"] as Int64?) != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
-                    finished: (row["finished_at"] as Int64?) != nil, absent: (row["finish_reason"] as String?) == "absent",
-                    total: score?.total, passed: score.map { $0.decision.passed }, problem: row["finish_problem"])
+                    finished: (row["finished_at"] as Int64?) != nil,
+                    absent: (row["finish_reason"] as String?) == "absent",
+                    total: score?.total,
+                    passed: score.map { $0.decision.passed },
+                    problem: row["finish_problem"]
+                )
             }
         }
     }
@@ -230,13 +263,23 @@ extension ExamService {
     /// running session), or all of it.
     public func audit(session: String?) async throws -> [AuditEntry] {
         try await writer.read { db in
-            let rows = try session.map {
-                try Row.fetchAll(
-                    db, sql: "SELECT * FROM audit_log WHERE session_id = ? OR (session_id IS NULL AND action = 'node-downtime-credit') ORDER BY id",
-                    arguments: [$0])
-            } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
+            let rows =
+                try session.map {
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT * FROM audit_log WHERE session_id = ? OR (session_id IS NULL AND action = 'node-downtime-credit') ORDER BY id",
+                        arguments: [$0]
+                    )
+                } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
             return rows.map {
-                AuditEntry(at: $0["at_ms"], actor: $0["actor"], action: $0["action"], sessionID: $0["session_id"], participantNumber: $0["participant_number"], details: $0["details"])
+                AuditEntry(
+                    at: $0["at_ms"],
+                    actor: $0["actor"],
+                    action: $0["action"],
+                    sessionID: $0["session_id"],
+                    participantNumber: $0["participant_number"],
+                    details: $0["details"]
+                )
             }
         }
     }

@@ -2,12 +2,12 @@ import Crypto
 import ExamEngine
 import Foundation
 import GRDB
-import SeleksiAuth
-import SeleksiStorage
-import Synchronization
-import SeleksiCore
 import Logging
+import SeleksiAuth
+import SeleksiCore
+import SeleksiStorage
 public import ServiceLifecycle
+import Synchronization
 
 /// The node's clock: the sweep that finishes every attempt whose time is over (browser
 /// or not), and the downtime credit at start for the time the node itself was down.
@@ -48,7 +48,10 @@ extension ExamService {
     static func attemptsOver(_ db: Database, session only: (String, String)?, at now: Int64, grace: Int64) throws -> [(String, String)] {
         var over: [(String, String)] = []
         let sessions = try Row.fetchAll(
-            db, sql: "SELECT * FROM exam_session WHERE state = 'open'" + (only == nil ? "" : " AND id = ?"), arguments: StatementArguments(only.map { [$0.0] } ?? []))
+            db,
+            sql: "SELECT * FROM exam_session WHERE state = 'open'" + (only == nil ? "" : " AND id = ?"),
+            arguments: StatementArguments(only.map { [$0.0] } ?? [])
+        )
         for session in sessions {
             let id: String = session["id"]
             let stopped = try stoppedIntervals(db, session: id)
@@ -63,7 +66,8 @@ extension ExamService {
                     WHERE session_id = ? AND started_at IS NOT NULL AND finished_at IS NULL
                       AND started_at + allowed_ms + extension_ms + ? < ?
                     """ + (only == nil ? "" : " AND participant_number = ?"),
-                arguments: StatementArguments([id, sessionExtension + grace, now] as [any DatabaseValueConvertible] + (only.map { [$0.1] } ?? [])))
+                arguments: StatementArguments([id, sessionExtension + grace, now] as [any DatabaseValueConvertible] + (only.map { [$0.1] } ?? []))
+            )
             for row in running {
                 guard let timing = timing(row, session: session, stopped: stopped), timing.isOver(at: now, grace: grace) else { continue }
                 over.append((id, row["participant_number"]))
@@ -79,18 +83,29 @@ extension ExamService {
         let now = clock.nowMilliseconds()
         let interval = settings.heartbeatMilliseconds
         return try await writer.write { db in
-            defer { _ = try? db.execute(sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms", arguments: [now]) }
+            defer {
+                _ = try? db.execute(
+                    sql: "INSERT INTO heartbeat (id, at_ms) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at_ms = excluded.at_ms",
+                    arguments: [now]
+                )
+            }
             guard let last = try Int64.fetchOne(db, sql: "SELECT at_ms FROM heartbeat WHERE id = 1"), now - last > interval else { return 0 }
-            let running = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM candidate c JOIN exam_session s ON s.id = c.session_id
-                    WHERE s.state = 'open' AND c.started_at IS NOT NULL AND c.finished_at IS NULL
-                    """) ?? 0
+            let running =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                        WHERE s.state = 'open' AND c.started_at IS NOT NULL AND c.finished_at IS NULL
+                        """
+                ) ?? 0
             try db.execute(sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (?, ?)", arguments: [last, now])
             try Self.audit(
-                db, now, actor: "sistem", "node-downtime-credit",
-                details: "node mati \((now - last) / 1000) detik (detak terakhir \(last)); \(running) peserta yang sedang ujian tidak dibebani waktu itu")
+                db,
+                now,
+                actor: "sistem",
+                "node-downtime-credit",
+                details: "node mati \((now - last) / 1000) detik (detak terakhir \(last)); \(running) peserta yang sedang ujian tidak dibebani waktu itu"
+            )
             return now - last
         }
     }

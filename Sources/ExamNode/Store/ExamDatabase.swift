@@ -169,7 +169,8 @@ public struct ExamDatabase: Sendable {
                         created_at INTEGER NOT NULL,
                         expires_at INTEGER NOT NULL
                     );
-                    """)
+                    """
+            )
         }
         // Rows a save touches, kept small and together. A candidate's paper moves to its
         // own table: inline, it made every candidate row span overflow pages, and the
@@ -223,7 +224,8 @@ public struct ExamDatabase: Sendable {
                         SELECT session_id, participant_number, item_id, option_id, answer_seq, doubtful, doubt_seq FROM current_answer;
                     DROP TABLE current_answer;
                     ALTER TABLE current_answer_by_candidate RENAME TO current_answer;
-                    """)
+                    """
+            )
         }
         // Why the sweeper could not finish an attempt (shown to the proctor until it can).
         // A candidate who never started is finished as absent (finish_reason 'absent', no score).
@@ -244,7 +246,8 @@ public struct ExamDatabase: Sendable {
                         session_id TEXT NOT NULL REFERENCES exam_session(id),
                         PRIMARY KEY (username, session_id)
                     ) WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         return migrator
     }

@@ -107,7 +107,13 @@ struct ApplicationView: ResponseEncodable {
             return shown
         }
         seat = a.assignment.map {
-            SeatView(participantNumber: $0.participantNumber, venue: $0.slot.venue, location: $0.slot.location, startsAt: $0.slot.startsAt, session: $0.slot.sessionNumber)
+            SeatView(
+                participantNumber: $0.participantNumber,
+                venue: $0.slot.venue,
+                location: $0.slot.location,
+                startsAt: $0.slot.startsAt,
+                session: $0.slot.sessionNumber
+            )
         }
     }
 }

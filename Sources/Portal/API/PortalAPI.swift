@@ -20,15 +20,39 @@ struct PortalAPI {
     /// timetable), kept for a few seconds: millions read the same few pages at a deadline.
     let cache: TTLCache<ByteBuffer>
 
-    struct SignInBody: Decodable { let login: String; let password: String }
-    struct StaffSignInBody: Decodable { let username: String; let password: String; let totp: String }
+    struct SignInBody: Decodable {
+        let login: String
+        let password: String
+    }
+    struct StaffSignInBody: Decodable {
+        let username: String
+        let password: String
+        let totp: String
+    }
     struct EmailBody: Decodable { let email: String }
-    struct VerifyEmailBody: Decodable { let email: String; let code: String }
-    struct ResetBody: Decodable { let email: String; let code: String; let password: String }
+    struct VerifyEmailBody: Decodable {
+        let email: String
+        let code: String
+    }
+    struct ResetBody: Decodable {
+        let email: String
+        let code: String
+        let password: String
+    }
     struct ObjectionBody: Decodable { let reason: String }
-    struct SignInCodeBody: Decodable { let login: String; let code: String }
-    struct DecisionBody: Decodable { let result: String; let reasonCode: String?; let note: String? }
-    struct AnswerBody: Decodable { let accepted: Bool; let answer: String }
+    struct SignInCodeBody: Decodable {
+        let login: String
+        let code: String
+    }
+    struct DecisionBody: Decodable {
+        let result: String
+        let reasonCode: String?
+        let note: String?
+    }
+    struct AnswerBody: Decodable {
+        let accepted: Bool
+        let answer: String
+    }
     struct MoveBody: Decodable { let slotID: String }
 
     func register(on router: Router<PortalRequestContext>, table: RouteTable) {
@@ -120,7 +144,12 @@ struct PortalAPI {
         // MARK: Staff
         table.add(api, .post, "staff/sessions") { request, context in
             let body = try await request.decode(as: StaffSignInBody.self, context: context)
-            let (token, session) = try await service.staffLogin(username: body.username, password: body.password, totp: body.totp, address: context.clientAddress)
+            let (token, session) = try await service.staffLogin(
+                username: body.username,
+                password: body.password,
+                totp: body.totp,
+                address: context.clientAddress
+            )
             guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
             return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: staff.role.rawValue)
         }
@@ -128,10 +157,16 @@ struct PortalAPI {
         table.add(api, .get, "verifier/applications/{id}") { _, context in
             let (account, application) = try await service.openApplication(try context.staff(), id: try applicationID(context))
             return StaffApplicationView(
-                applicant: AccountView(account), application: ApplicationView(application, verification: application.verification, service: service, showStaff: true))
+                applicant: AccountView(account),
+                application: ApplicationView(application, verification: application.verification, service: service, showStaff: true)
+            )
         }
         table.add(api, .get, "verifier/applications/{id}/documents/{kind}") { _, context in
-            let (document, bytes) = try await service.documentForStaff(try context.staff(), id: try applicationID(context), kind: try context.parameters.require("kind"))
+            let (document, bytes) = try await service.documentForStaff(
+                try context.staff(),
+                id: try applicationID(context),
+                kind: try context.parameters.require("kind")
+            )
             return fileResponse(document, bytes)
         }
         table.add(api, .post, "verifier/applications/{id}/decision") { request, context in
@@ -189,8 +224,11 @@ struct PortalAPI {
         table.add(api, .get, "admin/audit") { request, context in
             let query = request.uri.queryParameters
             let filter = AuditFilter(
-                actor: query["actor"].map(String.init), action: query["action"].map(String.init), subject: query["subject"].map(String.init),
-                limit: query["limit"].flatMap { Int(String($0)) } ?? 200)
+                actor: query["actor"].map(String.init),
+                action: query["action"].map(String.init),
+                subject: query["subject"].map(String.init),
+                limit: query["limit"].flatMap { Int(String($0)) } ?? 200
+            )
             return AuditView(items: try await service.auditLog(staff: try context.staff(), filter))
         }
     }
@@ -200,8 +238,12 @@ struct PortalAPI {
     func periodView() async throws -> PeriodView {
         let period = try await service.period()
         return PeriodView(
-            period: period, objectionDeadline: period.objectionDeadline, documents: service.settings.documents,
-            rejectionReasons: service.settings.rejectionReasons, testLocations: try await service.testLocations())
+            period: period,
+            objectionDeadline: period.objectionDeadline,
+            documents: service.settings.documents,
+            rejectionReasons: service.settings.rejectionReasons,
+            testLocations: try await service.testLocations()
+        )
     }
 
     static func encode(_ value: some Encodable) throws -> ByteBuffer { ByteBuffer(bytes: try JSONEncoder().encode(value)) }
@@ -229,9 +271,17 @@ struct PortalAPI {
     func examCard(_ accountID: Int64) async throws -> ExamCardView {
         let (account, application, seat) = try await service.examCard(accountID: accountID)
         return ExamCardView(
-            participantNumber: seat.participantNumber, name: account.name, agency: application.formation.agencyName, position: application.formation.position,
-            venue: seat.slot.venue, location: seat.slot.location, date: seat.slot.localStart, startsAt: seat.slot.startsAt,
-            session: seat.slot.sessionNumber, rules: examCardRules)
+            participantNumber: seat.participantNumber,
+            name: account.name,
+            agency: application.formation.agencyName,
+            position: application.formation.position,
+            venue: seat.slot.venue,
+            location: seat.slot.location,
+            date: seat.slot.localStart,
+            startsAt: seat.slot.startsAt,
+            session: seat.slot.sessionNumber,
+            rules: examCardRules
+        )
     }
 
     func requireAdmin(_ context: PortalRequestContext) throws -> StaffAccount {
@@ -279,7 +329,9 @@ enum FormationQuery {
             filter.type = value
         }
         if let level = text("education") {
-            guard let value = EducationLevel(rawValue: level) else { throw RegistrationError.invalid("invalid-filter", "Jenjang pendidikan '\(level)' tidak dikenal.") }
+            guard let value = EducationLevel(rawValue: level) else {
+                throw RegistrationError.invalid("invalid-filter", "Jenjang pendidikan '\(level)' tidak dikenal.")
+            }
             filter.educationLevel = value
         }
         if let page = text("page") {
@@ -315,7 +367,9 @@ final class RouteTable: @unchecked Sendable {
     private(set) var routes: [APIRoute] = []
 
     func add<Output: ResponseGenerator>(
-        _ group: RouterGroup<PortalRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+        _ group: RouterGroup<PortalRequestContext>,
+        _ method: HTTPRequest.Method,
+        _ path: String,
         _ handler: @escaping @Sendable (Request, PortalRequestContext) async throws -> Output
     ) {
         let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")

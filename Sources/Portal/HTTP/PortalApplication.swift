@@ -1,8 +1,8 @@
 import Foundation
 public import Hummingbird
-public import Registration
 import Logging
 import NIOCore
+public import Registration
 import SeleksiCore
 import SeleksiHTTP
 
@@ -31,7 +31,12 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     // (and revalidated by ETag); the document is read once, at start.
     router.add(
         middleware: FileMiddleware(
-            resources + "/Static", urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), searchForIndexHtml: false))
+            resources + "/Static",
+            urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
+            searchForIndexHtml: false
+        )
+    )
     let document = FileManager.default.contents(atPath: resources + "/openapi.json").map { ByteBuffer(bytes: $0) }
     router.get("/openapi.json") { _, _ in
         guard let document else { throw HTTPError(.notFound) }
@@ -65,12 +70,19 @@ struct PortalErrorMiddleware: RouterMiddleware {
     }
 
     static func page(_ status: Int, _ message: String) -> Response {
-        let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">",
+            with: "&gt;"
+        )
         let html = """
             <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Seleksi</title><link rel="stylesheet" href="/static/portal.css"></head>
             <body><main><h1>Tidak dapat diproses</h1><p class="error">\(escaped)</p><p><a href="/">Beranda</a></p></main></body></html>
             """
-        return Response(status: .init(code: status), headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: .init(code: status),
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
     }
 }

@@ -50,10 +50,21 @@ struct ApplicantPages {
             let form = try await FormFields.read(request, context: context)
             try PageHelpers.checkFormToken(request, form, pages.formTokens)
             do {
-                try await service.resetPassword(email: form["email"], code: form["code"], newPassword: form.values["password"] ?? "", address: context.clientAddress)
+                try await service.resetPassword(
+                    email: form["email"],
+                    code: form["code"],
+                    newPassword: form.values["password"] ?? "",
+                    address: context.clientAddress
+                )
                 return PageHelpers.redirect("/masuk?sandi=1")
             } catch let error as RegistrationError {
-                return anonymousForm("atur-sandi", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+                return anonymousForm(
+                    "atur-sandi",
+                    PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a },
+                    request,
+                    context,
+                    status: PageHelpers.status(error)
+                )
             }
         }
         router.get("/lamaran") { request, context in try await dashboard(request, context, values: [:]) }
@@ -95,7 +106,11 @@ struct ApplicantPages {
         let rows: [[String: String]] = [
             ["label": "Pendaftaran", "window": period.registration.indonesian],
             ["label": "Verifikasi administrasi", "window": period.verification.indonesian],
-            ["label": "Sanggahan", "window": period.objectionDeadline.map { "sampai " + IndonesianDate.dateTime($0) } ?? "\(period.objectionDays) hari setelah pengumuman hasil administrasi"],
+            [
+                "label": "Sanggahan",
+                "window": period.objectionDeadline.map { "sampai " + IndonesianDate.dateTime($0) }
+                    ?? "\(period.objectionDays) hari setelah pengumuman hasil administrasi",
+            ],
             ["label": "Ujian SKD", "window": period.exam.indonesian],
             ["label": "Pengumuman", "window": period.announcement.indonesian],
         ]
@@ -140,7 +155,13 @@ struct ApplicantPages {
 
     // MARK: - Account
 
-    func anonymousForm(_ template: String, _ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+    func anonymousForm(
+        _ template: String,
+        _ values: [String: Any],
+        _ request: Request,
+        _ context: PortalRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
         let token = PageHelpers.formToken(request, pages.formTokens)
         var values = values
         values["csrf"] = token.value
@@ -151,8 +172,16 @@ struct ApplicantPages {
         let form = try await FormFields.read(request, context: context)
         try PageHelpers.checkFormToken(request, form, pages.formTokens)
         let signUp = SignUp(
-            nik: form["nik"], kk: form["kk"], name: form["name"], birthPlace: form["birthPlace"], birthDate: form["birthDate"], sex: form["sex"],
-            email: form["email"], phone: form["phone"], password: form.values["password"] ?? "")
+            nik: form["nik"],
+            kk: form["kk"],
+            name: form["name"],
+            birthPlace: form["birthPlace"],
+            birthDate: form["birthDate"],
+            sex: form["sex"],
+            email: form["email"],
+            phone: form["phone"],
+            password: form.values["password"] ?? ""
+        )
         do {
             guard form.values["password"] == form.values["password2"] else {
                 throw RegistrationError.invalid("password-mismatch", "Ulangi kata sandi yang sama.")
@@ -176,12 +205,23 @@ struct ApplicantPages {
         do {
             if form["resend"] == "1" {
                 try await service.resendVerification(email: form["email"])
-                return anonymousForm("verifikasi-email", ["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."], request, context)
+                return anonymousForm(
+                    "verifikasi-email",
+                    ["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."],
+                    request,
+                    context
+                )
             }
             try await service.verifyEmail(email: form["email"], code: form["code"], address: context.clientAddress)
             return PageHelpers.redirect("/masuk?ok=1")
         } catch let error as RegistrationError {
-            return anonymousForm("verifikasi-email", PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+            return anonymousForm(
+                "verifikasi-email",
+                PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a },
+                request,
+                context,
+                status: PageHelpers.status(error)
+            )
         }
     }
 
@@ -216,7 +256,8 @@ struct ApplicantPages {
 
     // MARK: - Application
 
-    func dashboard(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func dashboard(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response
+    {
         guard case .applicant(let id) = context.session?.principal else { return PageHelpers.redirect("/masuk") }
         let account = try await service.account(id: id)
         let period = try await service.period()
@@ -228,20 +269,22 @@ struct ApplicantPages {
         let draft = application?.draft
         let chosenFormation = request.uri.queryParameters["formasi"].map(String.init) ?? draft?.formationID ?? ""
         let locations = try await service.testLocations()
-        values["form"] = [
-            "formationID": chosenFormation, "level": draft?.education.level.rawValue ?? "", "major": draft?.education.major ?? "",
-            "diplomaNumber": draft?.education.diplomaNumber ?? "", "gpa": draft.map { String(format: "%.2f", $0.education.gpa) } ?? "",
-            "graduationYear": draft.map { String($0.education.graduationYear) } ?? "", "disability": draft?.disability ?? false,
-            "residesAbroad": draft?.residesAbroad ?? false,
-            "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": draft?.education.level == $0] },
-            "locations": locations.map { ["value": $0, "selected": draft?.testLocation == $0] },
-        ] as [String: Any]
-        if let application {
-            values["application"] = [
-                "id": application.id, "draft": application.status == .draft, "submitted": application.status == .submitted,
-                "formation": Self.formationValues(application.formation),
-                "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "",
+        values["form"] =
+            [
+                "formationID": chosenFormation, "level": draft?.education.level.rawValue ?? "", "major": draft?.education.major ?? "",
+                "diplomaNumber": draft?.education.diplomaNumber ?? "", "gpa": draft.map { String(format: "%.2f", $0.education.gpa) } ?? "",
+                "graduationYear": draft.map { String($0.education.graduationYear) } ?? "", "disability": draft?.disability ?? false,
+                "residesAbroad": draft?.residesAbroad ?? false,
+                "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": draft?.education.level == $0] },
+                "locations": locations.map { ["value": $0, "selected": draft?.testLocation == $0] },
             ] as [String: Any]
+        if let application {
+            values["application"] =
+                [
+                    "id": application.id, "draft": application.status == .draft, "submitted": application.status == .submitted,
+                    "formation": Self.formationValues(application.formation),
+                    "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "",
+                ] as [String: Any]
             values["documents"] = service.settings.documents.map { requirement -> [String: Any] in
                 let stored = application.documents.first { $0.kind == requirement.kind }
                 return [
@@ -256,10 +299,11 @@ struct ApplicantPages {
                     "note": verification.note,
                 ]
                 if let objection = application.objection {
-                    result["objection"] = [
-                        "reason": objection.reason, "filedAt": IndonesianDate.dateTime(objection.filedAt), "answer": objection.answer ?? "",
-                        "answered": objection.answer != nil, "accepted": objection.accepted == true,
-                    ] as [String: Any]
+                    result["objection"] =
+                        [
+                            "reason": objection.reason, "filedAt": IndonesianDate.dateTime(objection.filedAt), "answer": objection.answer ?? "",
+                            "answered": objection.answer != nil, "accepted": objection.accepted == true,
+                        ] as [String: Any]
                 } else if verification.result == .tms, let deadline = period.objectionDeadline, service.clock.nowMilliseconds() <= deadline {
                     result["canObject"] = true
                     result["deadline"] = IndonesianDate.dateTime(deadline)
@@ -284,7 +328,10 @@ struct ApplicantPages {
         return ApplicationDraft(
             formationID: form["formationID"],
             education: Education(level: level, major: form["major"], diplomaNumber: form["diplomaNumber"], gpa: gpa, graduationYear: year),
-            testLocation: form["testLocation"], disability: form["disability"] == "1", residesAbroad: form["residesAbroad"] == "1")
+            testLocation: form["testLocation"],
+            disability: form["disability"] == "1",
+            residesAbroad: form["residesAbroad"] == "1"
+        )
     }
 
     func saveApplication(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
@@ -309,16 +356,22 @@ struct ApplicantPages {
         let largest = service.settings.documents.map(\.maxBytes).max() ?? 0
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > largest + 16 * 1024 {
             return try await dashboard(
-                request, context, values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
-                status: .contentTooLarge)
+                request,
+                context,
+                values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
+                status: .contentTooLarge
+            )
         }
         let form: FormFields
         do {
             form = try await FormFields.read(request, context: context, limit: largest + 16 * 1024)
         } catch is NIOTooManyBytesError {
             return try await dashboard(
-                request, context, values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
-                status: .contentTooLarge)
+                request,
+                context,
+                values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
+                status: .contentTooLarge
+            )
         }
         try PageHelpers.checkSessionToken(context, form)
         do {
@@ -331,7 +384,9 @@ struct ApplicantPages {
     }
 
     func applicantAction(
-        _ request: Request, _ context: PortalRequestContext, _ action: (Int64, FormFields) async throws -> Void
+        _ request: Request,
+        _ context: PortalRequestContext,
+        _ action: (Int64, FormFields) async throws -> Void
     ) async throws -> Response {
         let id = try context.applicantID()
         let form = try await FormFields.read(request, context: context)
@@ -346,9 +401,11 @@ struct ApplicantPages {
 
     static func cardValues(_ account: Account, _ application: Registration.Application) -> [String: Any] {
         [
-            "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)", "registrationNumber": String(format: "REG-%08d", application.id),
+            "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)",
+            "registrationNumber": String(format: "REG-%08d", application.id),
             "agency": application.formation.agencyName, "position": application.formation.position, "unit": application.formation.unit,
-            "formationType": application.formation.type.displayName, "education": "\(application.draft.education.level.rawValue) \(application.draft.education.major)",
+            "formationType": application.formation.type.displayName,
+            "education": "\(application.draft.education.level.rawValue) \(application.draft.education.major)",
             "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "", "testLocation": application.draft.testLocation,
             "documents": application.documents.map { ["kind": $0.kind, "sha": String($0.sha256.prefix(16))] },
         ]

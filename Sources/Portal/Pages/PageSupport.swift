@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
-import Mustache
 import MultipartKit
+import Mustache
 import NIOCore
 import Registration
 import SeleksiCore
@@ -22,7 +22,9 @@ struct PageRenderer: Sendable {
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {
-        guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else { throw RegistrationError("templates", kind: .internal, "Templat halaman tidak ditemukan.") }
+        guard let folder = Bundle.module.resourcePath.map({ $0 + "/Templates" }) else {
+            throw RegistrationError("templates", kind: .internal, "Templat halaman tidak ditemukan.")
+        }
         return PageRenderer(library: try await MustacheLibrary(directory: folder), formTokens: formTokens)
     }
 
@@ -45,8 +47,10 @@ struct PageRenderer: Sendable {
             return PortalErrorMiddleware.page(500, "Halaman ini sedang bermasalah. Data yang sudah tersimpan tetap aman; coba lagi.")
         }
         return Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html))
+        )
     }
 }
 

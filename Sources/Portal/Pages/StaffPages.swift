@@ -17,21 +17,31 @@ struct StaffPages {
             try PageHelpers.checkFormToken(request, form, pages.formTokens)
             do {
                 let (token, session) = try await service.staffLogin(
-                    username: form["username"], password: form.values["password"] ?? "", totp: form["totp"], address: context.clientAddress)
+                    username: form["username"],
+                    password: form.values["password"] ?? "",
+                    totp: form["totp"],
+                    address: context.clientAddress
+                )
                 // Proctors and interviewers have no portal pages yet: they land on the home page, signed in.
                 guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
                 var response = PageHelpers.redirect([.verifier, .admin].contains(staff.role) ? "/staf/verifikasi" : "/")
                 response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
                 return response
             } catch let error as RegistrationError {
-                return anonymousForm(PageHelpers.error(error).merging(["username": form["username"]]) { a, _ in a }, request, context, status: PageHelpers.status(error))
+                return anonymousForm(
+                    PageHelpers.error(error).merging(["username": form["username"]]) { a, _ in a },
+                    request,
+                    context,
+                    status: PageHelpers.status(error)
+                )
             }
         }
         router.get("/staf/verifikasi") { _, context in
             guard case .staff(let staff) = context.session?.principal else { return PageHelpers.redirect("/staf/masuk") }
             let items = try await service.worklist(staff: staff).map { item -> [String: Any] in
                 [
-                    "id": item.id, "name": item.name, "position": item.position, "type": FormationType(rawValue: item.formationType)?.displayName ?? item.formationType,
+                    "id": item.id, "name": item.name, "position": item.position,
+                    "type": FormationType(rawValue: item.formationType)?.displayName ?? item.formationType,
                     "submittedAt": item.submittedAt.map(IndonesianDate.dateTime) ?? "", "result": item.result ?? "belum", "pending": item.objectionPending,
                 ]
             }
@@ -41,7 +51,13 @@ struct StaffPages {
         router.post("/staf/verifikasi/:id/keputusan") { request, context in
             try await staffAction(request, context) { staff, id, form in
                 guard let result = VerificationResult(rawValue: form["result"]) else { throw RegistrationError.invalid("invalid-result", "Pilih MS atau TMS.") }
-                try await service.decide(staff: staff, id: id, result: result, reasonCode: form["reasonCode"].isEmpty ? nil : form["reasonCode"], note: form["note"])
+                try await service.decide(
+                    staff: staff,
+                    id: id,
+                    result: result,
+                    reasonCode: form["reasonCode"].isEmpty ? nil : form["reasonCode"],
+                    note: form["note"]
+                )
             }
         }
         router.post("/staf/verifikasi/:id/sanggahan") { request, context in
@@ -104,16 +120,19 @@ struct StaffPages {
             values["canDecide"] = true
         }
         if let objection = application.objection {
-            values["objection"] = [
-                "reason": objection.reason, "filedAt": IndonesianDate.dateTime(objection.filedAt), "answered": objection.answer != nil,
-                "answer": objection.answer ?? "", "accepted": objection.accepted == true, "by": objection.answeredBy ?? "",
-            ] as [String: Any]
+            values["objection"] =
+                [
+                    "reason": objection.reason, "filedAt": IndonesianDate.dateTime(objection.filedAt), "answered": objection.answer != nil,
+                    "answer": objection.answer ?? "", "accepted": objection.accepted == true, "by": objection.answeredBy ?? "",
+                ] as [String: Any]
         }
         return pages.render("staf-lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
     }
 
     func staffAction(
-        _ request: Request, _ context: PortalRequestContext, _ action: (StaffAccount, Int64, FormFields) async throws -> Void
+        _ request: Request,
+        _ context: PortalRequestContext,
+        _ action: (StaffAccount, Int64, FormFields) async throws -> Void
     ) async throws -> Response {
         let staff = try context.staff()
         let form = try await FormFields.read(request, context: context)
@@ -127,13 +146,20 @@ struct StaffPages {
         }
     }
 
-    func committee(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func committee(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response
+    {
         let staff = try context.staff()
         let query = request.uri.queryParameters
         let filter = AuditFilter(
-            actor: query["actor"].flatMap { $0.isEmpty ? nil : String($0) }, action: query["action"].flatMap { $0.isEmpty ? nil : String($0) }, limit: 200)
+            actor: query["actor"].flatMap { $0.isEmpty ? nil : String($0) },
+            action: query["action"].flatMap { $0.isEmpty ? nil : String($0) },
+            limit: 200
+        )
         let entries = try await service.auditLog(staff: staff, filter).map { entry -> [String: String] in
-            ["at": IndonesianDate.dateTime(entry.at), "actor": entry.actor, "role": entry.role, "action": entry.action, "subject": entry.subject, "detail": entry.detail]
+            [
+                "at": IndonesianDate.dateTime(entry.at), "actor": entry.actor, "role": entry.role, "action": entry.action, "subject": entry.subject,
+                "detail": entry.detail,
+            ]
         }
         let period = try await service.period()
         var values: [String: Any] = [
@@ -141,7 +167,10 @@ struct StaffPages {
             "actor": filter.actor ?? "", "action": filter.action ?? "",
         ]
         values["slots"] = try await service.slots().map {
-            ["id": $0.id, "venue": $0.venue, "location": $0.location, "date": $0.localStart, "session": $0.sessionNumber, "assigned": $0.assigned, "capacity": $0.capacity]
+            [
+                "id": $0.id, "venue": $0.venue, "location": $0.location, "date": $0.localStart, "session": $0.sessionNumber, "assigned": $0.assigned,
+                "capacity": $0.capacity,
+            ]
         }
         return pages.render("staf-panitia", values.merging(extra) { _, b in b }, context: context, status: status)
     }

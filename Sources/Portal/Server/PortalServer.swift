@@ -36,12 +36,25 @@ public enum PortalServer {
     public static func services(service: RegistrationService, logger: Logger) async throws -> [any Service] {
         let settings = service.settings
         let listen = ListenSettings(
-            host: settings.host, httpsPort: settings.httpsPort, httpPort: settings.httpPort, dataDirectory: settings.data,
-            certificatePath: settings.tlsCertificate, keyPath: settings.tlsKey, publicURL: settings.publicURL,
-            idleTimeoutSeconds: settings.idleTimeoutSeconds, maxConnections: settings.maxConnections, selfSignedName: "Seleksi portal")
+            host: settings.host,
+            httpsPort: settings.httpsPort,
+            httpPort: settings.httpPort,
+            dataDirectory: settings.data,
+            certificatePath: settings.tlsCertificate,
+            keyPath: settings.tlsKey,
+            publicURL: settings.publicURL,
+            idleTimeoutSeconds: settings.idleTimeoutSeconds,
+            maxConnections: settings.maxConnections,
+            selfSignedName: "Seleksi portal"
+        )
         let portal = try await buildPortalRouter(service: service)
         let applications = try HTTPSServer.applications(
-            router: portal.router, settings: listen, serverName: "seleksi-portal", configHint: "Config/portal.yaml", logger: logger)
+            router: portal.router,
+            settings: listen,
+            serverName: "seleksi-portal",
+            configHint: "Config/portal.yaml",
+            logger: logger
+        )
         let mail = MailDelivery(store: service.store, command: settings.mailCommand, folder: settings.data + "/mail", clock: service.clock)
         var services: [any Service] = applications + [MailService(delivery: mail, logger: logger)]
         services += service.store.maintenance(logger: logger)

@@ -16,7 +16,20 @@ public struct Account: Sendable, Codable, Hashable {
     public var emailVerified: Bool
     public var createdAt: Int64
 
-    public init(id: Int64, periodID: String, nik: String, kk: String, name: String, birthPlace: String, birthDate: String, sex: Sex, email: String, phone: String, emailVerified: Bool, createdAt: Int64) {
+    public init(
+        id: Int64,
+        periodID: String,
+        nik: String,
+        kk: String,
+        name: String,
+        birthPlace: String,
+        birthDate: String,
+        sex: Sex,
+        email: String,
+        phone: String,
+        emailVerified: Bool,
+        createdAt: Int64
+    ) {
         self.id = id
         self.periodID = periodID
         self.nik = nik

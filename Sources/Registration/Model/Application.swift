@@ -131,8 +131,17 @@ public struct Application: Sendable, Codable, Hashable {
     public var assignment: ExamAssignment?
 
     public init(
-        id: Int64, accountID: Int64, periodID: String, draft: ApplicationDraft, formation: Formation, status: ApplicationStatus, submittedAt: Int64?,
-        documents: [StoredDocument], verification: Verification?, objection: Objection?, assignment: ExamAssignment?
+        id: Int64,
+        accountID: Int64,
+        periodID: String,
+        draft: ApplicationDraft,
+        formation: Formation,
+        status: ApplicationStatus,
+        submittedAt: Int64?,
+        documents: [StoredDocument],
+        verification: Verification?,
+        objection: Objection?,
+        assignment: ExamAssignment?
     ) {
         self.id = id
         self.accountID = accountID

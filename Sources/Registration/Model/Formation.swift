@@ -42,8 +42,18 @@ public struct Formation: Sendable, Codable, Hashable {
     public var maxAge: Int
 
     public init(
-        id: String, periodID: String, agencyID: String, agencyName: String = "", position: String, unit: String, location: String,
-        educationLevel: EducationLevel, majors: [String], quota: Int, type: FormationType, maxAge: Int = 35
+        id: String,
+        periodID: String,
+        agencyID: String,
+        agencyName: String = "",
+        position: String,
+        unit: String,
+        location: String,
+        educationLevel: EducationLevel,
+        majors: [String],
+        quota: Int,
+        type: FormationType,
+        maxAge: Int = 35
     ) {
         self.id = id
         self.periodID = periodID
@@ -70,7 +80,15 @@ public struct FormationFilter: Sendable, Hashable {
     public var page: Int = 1
     public var pageSize: Int = 50
 
-    public init(text: String? = nil, agencyID: String? = nil, type: FormationType? = nil, educationLevel: EducationLevel? = nil, location: String? = nil, page: Int = 1, pageSize: Int = 50) {
+    public init(
+        text: String? = nil,
+        agencyID: String? = nil,
+        type: FormationType? = nil,
+        educationLevel: EducationLevel? = nil,
+        location: String? = nil,
+        page: Int = 1,
+        pageSize: Int = 50
+    ) {
         self.text = text
         self.agencyID = agencyID
         self.type = type
@@ -100,7 +118,14 @@ public struct ExamSlot: Sendable, Codable, Hashable {
     public var localStart: String { IndonesianDate.dateTime(startsAt, in: timeZone) }
 
     public init(
-        id: String, periodID: String, venue: String, location: String, startsAt: Int64, timeZone: IndonesianTimeZone, sessionNumber: Int, capacity: Int,
+        id: String,
+        periodID: String,
+        venue: String,
+        location: String,
+        startsAt: Int64,
+        timeZone: IndonesianTimeZone,
+        sessionNumber: Int,
+        capacity: Int,
         assigned: Int = 0
     ) {
         self.id = id

@@ -38,8 +38,15 @@ public struct SelectionPeriod: Sendable, Codable, Hashable {
     public var participantPrefix: String
 
     public init(
-        id: String, name: String, registration: Window, verification: Window, objectionDays: Int, exam: Window,
-        announcement: Window, resultsAnnouncedAt: Int64? = nil, participantPrefix: String
+        id: String,
+        name: String,
+        registration: Window,
+        verification: Window,
+        objectionDays: Int,
+        exam: Window,
+        announcement: Window,
+        resultsAnnouncedAt: Int64? = nil,
+        participantPrefix: String
     ) {
         self.id = id
         self.name = name

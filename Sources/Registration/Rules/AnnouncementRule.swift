@@ -1,4 +1,5 @@
 import SeleksiCore
+
 /// When the administrative results may be announced: once registration has closed (a
 /// later application could otherwise never be decided, nor objected to), when there is
 /// something to announce, and when every submitted application has its MS or TMS.
@@ -6,18 +7,28 @@ public enum AnnouncementRule {
     /// The refusal, or nil when the results may be announced now.
     public static func refusal(period: SelectionPeriod, now: Int64, submitted: Int, undecided: Int) -> RegistrationError? {
         if let announced = period.resultsAnnouncedAt {
-            return RegistrationError("already-announced", kind: .conflict, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang.")
+            return RegistrationError(
+                "already-announced",
+                kind: .conflict,
+                "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); pengumuman tidak diulang."
+            )
         }
         if now <= period.registration.closes {
             return RegistrationError(
-                "registration-open", kind: .conflict,
-                "Pendaftaran masih dibuka sampai \(IndonesianDate.dateTime(period.registration.closes)); hasil administrasi baru dapat diumumkan setelah pendaftaran ditutup.")
+                "registration-open",
+                kind: .conflict,
+                "Pendaftaran masih dibuka sampai \(IndonesianDate.dateTime(period.registration.closes)); hasil administrasi baru dapat diumumkan setelah pendaftaran ditutup."
+            )
         }
         if submitted == 0 {
             return RegistrationError("nothing-to-announce", kind: .conflict, "Belum ada lamaran yang diakhiri pendaftarannya; tidak ada hasil untuk diumumkan.")
         }
         if undecided > 0 {
-            return RegistrationError("verification-pending", kind: .conflict, "Masih ada \(undecided) lamaran yang belum diverifikasi; hasil belum dapat diumumkan.")
+            return RegistrationError(
+                "verification-pending",
+                kind: .conflict,
+                "Masih ada \(undecided) lamaran yang belum diverifikasi; hasil belum dapat diumumkan."
+            )
         }
         return nil
     }

@@ -43,8 +43,11 @@ public enum SeatAssigner {
             slots[index].assigned += 1
             outcome.placements.append(
                 Placement(
-                    applicationID: applicant.applicationID, slotID: slots[index].id,
-                    participantNumber: ParticipantNumber.make(prefix: prefix, serial: outcome.nextSerial)))
+                    applicationID: applicant.applicationID,
+                    slotID: slots[index].id,
+                    participantNumber: ParticipantNumber.make(prefix: prefix, serial: outcome.nextSerial)
+                )
+            )
             outcome.nextSerial += 1
         }
         return outcome
@@ -72,8 +75,10 @@ public enum TimetableEditRule {
             || existing.type != proposed.type || existing.maxAge != proposed.maxAge
         guard applicants > 0, changed else { return nil }
         return RegistrationError(
-            "formation-has-applicants", kind: .conflict,
-            "Formasi \(proposed.id) sudah dilamar \(applicants) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi.")
+            "formation-has-applicants",
+            kind: .conflict,
+            "Formasi \(proposed.id) sudah dilamar \(applicants) orang: instansi, pendidikan, program studi, jenis dan batas usianya tidak dapat diubah lagi."
+        )
     }
 
     /// A slot's capacity never drops below the applicants already seated in it.
@@ -84,8 +89,10 @@ public enum TimetableEditRule {
         }
         guard existing.assigned <= proposed.capacity else {
             return RegistrationError(
-                "capacity-below-assigned", kind: .conflict,
-                "Kapasitas \(proposed.capacity) lebih kecil dari \(existing.assigned) peserta yang sudah dijadwalkan di sesi ini.")
+                "capacity-below-assigned",
+                kind: .conflict,
+                "Kapasitas \(proposed.capacity) lebih kecil dari \(existing.assigned) peserta yang sudah dijadwalkan di sesi ini."
+            )
         }
         return nil
     }

@@ -40,7 +40,12 @@ public enum SignUpRules {
         }
         guard let sex = Sex(rawValue: form.sex) else { return .failure(.invalid("invalid-sex", "Jenis kelamin harus L atau P.")) }
         guard nik.agrees(year: year, month: month, day: day, sex: sex) else {
-            return .failure(.invalid("nik-mismatch", "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK (angka ke-7 s.d. 12: tanggal lahir, ditambah 40 untuk perempuan)."))
+            return .failure(
+                .invalid(
+                    "nik-mismatch",
+                    "Tanggal lahir atau jenis kelamin tidak sesuai dengan NIK (angka ke-7 s.d. 12: tanggal lahir, ditambah 40 untuk perempuan)."
+                )
+            )
         }
         let email = form.email.trimmingCharacters(in: .whitespaces).lowercased()
         guard email.range(of: #"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"#, options: .regularExpression) != nil, email.count <= 254 else {

@@ -42,12 +42,24 @@ public struct PortalSettings: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, data, documents, tls, store
-        case httpsPort = "https_port", httpPort = "http_port", publicURL = "public_url"
-        case idleTimeoutSeconds = "idle_timeout_seconds", maxConnections = "max_connections", trustedProxies = "trusted_proxies"
-        case bcryptCost = "bcrypt_cost", passwordMinimumLength = "password_min_length", sessionHours = "session_hours"
-        case loginFailuresPerAccount = "login_failures_per_account", loginFailuresPerAddress = "login_failures_per_address"
-        case loginWindowMinutes = "login_window_minutes", signUpsPerAddress = "sign_ups_per_address", codeMinutes = "code_minutes", mailCommand = "mail_command"
-        case minimumAge = "minimum_age", cumlaudeMinimumGPA = "cumlaude_min_gpa", rejectionReasons = "rejection_reasons"
+        case httpsPort = "https_port"
+        case httpPort = "http_port"
+        case publicURL = "public_url"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+        case maxConnections = "max_connections"
+        case trustedProxies = "trusted_proxies"
+        case bcryptCost = "bcrypt_cost"
+        case passwordMinimumLength = "password_min_length"
+        case sessionHours = "session_hours"
+        case loginFailuresPerAccount = "login_failures_per_account"
+        case loginFailuresPerAddress = "login_failures_per_address"
+        case loginWindowMinutes = "login_window_minutes"
+        case signUpsPerAddress = "sign_ups_per_address"
+        case codeMinutes = "code_minutes"
+        case mailCommand = "mail_command"
+        case minimumAge = "minimum_age"
+        case cumlaudeMinimumGPA = "cumlaude_min_gpa"
+        case rejectionReasons = "rejection_reasons"
     }
 
     struct TLSFiles: Codable {
@@ -94,7 +106,9 @@ public struct PortalSettings: Sendable, Codable {
         if let name = try c.decodeIfPresent(String.self, forKey: .store) {
             guard let choice = StoreChoice(rawValue: name) else {
                 throw PortalSettingsError(
-                    message: "store: '\(name)' tidak dikenal; yang tersedia: \(StoreChoice.allCases.map(\.rawValue).joined(separator: ", ")) (penyimpanan PostgreSQL belum dibuat)")
+                    message:
+                        "store: '\(name)' tidak dikenal; yang tersedia: \(StoreChoice.allCases.map(\.rawValue).joined(separator: ", ")) (penyimpanan PostgreSQL belum dibuat)"
+                )
             }
             store = choice
         }
@@ -155,7 +169,9 @@ public struct PortalSettings: Sendable, Codable {
         guard signUpsPerAddress >= 1 else { throw fail("sign_ups_per_address harus minimal 1") }
         guard (1...3_600).contains(idleTimeoutSeconds) else { throw fail("idle_timeout_seconds harus 1..3600") }
         guard (1...1_000_000).contains(maxConnections) else { throw fail("max_connections harus 1..1000000") }
-        guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else { throw fail("documents: jenis dokumen harus unik dan tidak kosong") }
+        guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else {
+            throw fail("documents: jenis dokumen harus unik dan tidak kosong")
+        }
         for document in documents where document.kind.range(of: "^[a-z0-9-]{1,30}$", options: .regularExpression) == nil || document.maxKB <= 0 {
             throw fail("documents: '\(document.kind)' harus huruf kecil/angka/tanda hubung dan max_kb > 0")
         }

@@ -19,7 +19,11 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
 
     // MARK: - Accounts and sessions
 
-    public static let duplicateNIK = Self("duplicate-nik", kind: .conflict, "NIK ini sudah terdaftar pada periode seleksi ini. Satu NIK hanya boleh memiliki satu akun.")
+    public static let duplicateNIK = Self(
+        "duplicate-nik",
+        kind: .conflict,
+        "NIK ini sudah terdaftar pada periode seleksi ini. Satu NIK hanya boleh memiliki satu akun."
+    )
     public static let duplicateEmail = Self("duplicate-email", kind: .conflict, "Alamat email ini sudah dipakai akun lain.")
     public static let wrongLogin = Self("wrong-credentials", kind: .unauthenticated, "NIK/email atau kata sandi salah.")
     public static let wrongStaffLogin = Self("wrong-credentials", kind: .unauthenticated, "Nama pengguna, kata sandi, atau kode autentikator salah.")
@@ -30,13 +34,22 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     /// also gets a code by email. The answer is the same either way, so it tells a guesser nothing.
     public static func signInCodeRequired(minutes: Int) -> Self {
         Self(
-            "sign-in-code-required", kind: .tooMany,
-            "Terlalu banyak percobaan masuk yang gagal dari jaringan ini atau untuk akun ini. Jika kata sandi Anda benar, kode masuk sudah kami kirim ke email akun Anda (berlaku \(minutes) menit): masukkan kode itu untuk masuk.")
+            "sign-in-code-required",
+            kind: .tooMany,
+            "Terlalu banyak percobaan masuk yang gagal dari jaringan ini atau untuk akun ini. Jika kata sandi Anda benar, kode masuk sudah kami kirim ke email akun Anda (berlaku \(minutes) menit): masukkan kode itu untuk masuk."
+        )
     }
     public static let tooManySignUps = Self(
-        "too-many-sign-ups", kind: .tooMany, "Terlalu banyak akun dibuat dari alamat jaringan ini dalam satu jam terakhir. Coba lagi nanti.")
+        "too-many-sign-ups",
+        kind: .tooMany,
+        "Terlalu banyak akun dibuat dari alamat jaringan ini dalam satu jam terakhir. Coba lagi nanti."
+    )
     public static let wrongCode = Self("invalid-code", kind: .invalid, "Kode tidak berlaku atau sudah kedaluwarsa.")
-    public static let emailNotVerified = Self("email-not-verified", kind: .forbidden, "Verifikasi alamat email Anda terlebih dahulu (kode dikirim ke email Anda).")
+    public static let emailNotVerified = Self(
+        "email-not-verified",
+        kind: .forbidden,
+        "Verifikasi alamat email Anda terlebih dahulu (kode dikirim ke email Anda)."
+    )
     public static let unauthenticated = Self("unauthenticated", kind: .unauthenticated, "Silakan masuk terlebih dahulu.")
     public static let forbidden = Self("forbidden", kind: .forbidden, "Anda tidak berwenang untuk tindakan ini.")
     public static let crossSite = Self("cross-site", kind: .forbidden, "Permintaan dari situs lain ditolak. Buka halaman ini langsung dari alamat portal.")
@@ -54,7 +67,11 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static let notFound = Self("not-found", kind: .notFound, "Data tidak ditemukan.")
     public static let unknownFormation = Self("unknown-formation", kind: .invalid, "Formasi tidak ditemukan pada periode ini.")
     public static let noApplication = Self("no-application", kind: .notFound, "Anda belum membuat lamaran.")
-    public static let secondApplication = Self("second-application", kind: .conflict, "Anda sudah melamar formasi lain pada periode ini. Satu pelamar hanya boleh melamar satu formasi.")
+    public static let secondApplication = Self(
+        "second-application",
+        kind: .conflict,
+        "Anda sudah melamar formasi lain pada periode ini. Satu pelamar hanya boleh melamar satu formasi."
+    )
     public static let locked = Self("application-locked", kind: .conflict, "Pendaftaran sudah diakhiri; lamaran tidak dapat diubah lagi.")
     public static func ineligible(_ reasons: [String]) -> Self {
         Self("not-eligible", kind: .invalid, "Anda tidak memenuhi syarat formasi ini: " + reasons.joined(separator: "; "))
@@ -85,5 +102,9 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static let noObjection = Self("no-objection", kind: .conflict, "Tidak ada sanggahan yang menunggu jawaban pada lamaran ini.")
     public static let slotFull = Self("slot-full", kind: .conflict, "Sesi ujian itu sudah penuh.")
     public static let noFreeSlot = Self("no-free-slot", kind: .conflict, "Tidak ada sesi ujian dengan kursi kosong di lokasi tes yang dipilih.")
-    public static let notEligibleForCard = Self("no-exam-card", kind: .notFound, "Kartu ujian belum tersedia: nomor peserta diberikan setelah dinyatakan MS dan dijadwalkan.")
+    public static let notEligibleForCard = Self(
+        "no-exam-card",
+        kind: .notFound,
+        "Kartu ujian belum tersedia: nomor peserta diberikan setelah dinyatakan MS dan dijadwalkan."
+    )
 }

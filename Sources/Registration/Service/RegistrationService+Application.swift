@@ -1,6 +1,6 @@
 import Crypto
-import NIOPosix
 public import Foundation
+import NIOPosix
 import SeleksiCore
 import Synchronization
 
@@ -32,7 +32,12 @@ extension RegistrationService {
         }
         let closing = IndonesianDate.components(period.registration.closes)
         let reasons = eligibility.reasons(
-            draft: draft, formation: formation, birthDate: account.birthDate, nik: try NIK(account.nik), closingDay: (closing.year!, closing.month!, closing.day!))
+            draft: draft,
+            formation: formation,
+            birthDate: account.birthDate,
+            nik: try NIK(account.nik),
+            closingDay: (closing.year!, closing.month!, closing.day!)
+        )
         guard reasons.isEmpty else { throw RegistrationError.ineligible(reasons) }
     }
 
@@ -223,10 +228,13 @@ public enum DocumentFiles {
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = path + ".part-" + UUID().uuidString
-        guard let handle = FileHandle(forWritingAtPath: temporary) ?? {
-            _ = FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
-            return FileHandle(forWritingAtPath: temporary)
-        }() else { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
+        guard
+            let handle = FileHandle(forWritingAtPath: temporary)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600])
+                    return FileHandle(forWritingAtPath: temporary)
+                }()
+        else { throw RegistrationError("storage", kind: .internal, "Berkas tidak dapat disimpan.") }
         do {
             try handle.write(contentsOf: bytes)
             try handle.synchronize()

@@ -59,7 +59,11 @@ extension RegistrationService {
         try require(period.verification, "Verifikasi")
         // After the announcement a new result would have no objection days left.
         if let announced = period.resultsAnnouncedAt {
-            throw RegistrationError("already-announced", kind: .conflict, "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); hasil tidak dapat dicatat lagi.")
+            throw RegistrationError(
+                "already-announced",
+                kind: .conflict,
+                "Hasil administrasi sudah diumumkan \(IndonesianDate.dateTime(announced)); hasil tidak dapat dicatat lagi."
+            )
         }
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         var code: String?
@@ -72,8 +76,10 @@ extension RegistrationService {
         }
         guard text.count <= 2000 else { throw RegistrationError.invalid("invalid-note", "Keterangan paling panjang 2000 karakter.") }
         try await store.recordVerification(
-            applicationID: id, Verification(result: result, reasonCode: code, note: text, by: staff.username, at: now),
-            audit: audit(staff, "verification.decide", "lamaran:\(id)", result.rawValue + (code.map { " " + $0 } ?? "")))
+            applicationID: id,
+            Verification(result: result, reasonCode: code, note: text, by: staff.username, at: now),
+            audit: audit(staff, "verification.decide", "lamaran:\(id)", result.rawValue + (code.map { " " + $0 } ?? ""))
+        )
     }
 
     public func answerObjection(staff: StaffAccount, id: Int64, accepted: Bool, answer: String) async throws {
@@ -81,8 +87,13 @@ extension RegistrationService {
         let text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (5...2000).contains(text.count) else { throw RegistrationError.invalid("invalid-answer", "Jawaban sanggahan harus ditulis, 5-2000 karakter.") }
         try await store.answerObjection(
-            applicationID: id, answer: text, accepted: accepted, by: staff.username, at: now,
-            audit: audit(staff, "objection.answer", "lamaran:\(id)", accepted ? "diterima" : "ditolak"))
+            applicationID: id,
+            answer: text,
+            accepted: accepted,
+            by: staff.username,
+            at: now,
+            audit: audit(staff, "objection.answer", "lamaran:\(id)", accepted ? "diterima" : "ditolak")
+        )
     }
 
     /// A label for a TMS reason code.
@@ -112,8 +123,14 @@ extension RegistrationService {
         try await store.savePeriod(
             period,
             audit: AuditEntry(
-                at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "period.save", subject: period.id,
-                detail: "pendaftaran \(period.registration.indonesian)"))
+                at: now,
+                actor: staff?.username ?? "sistem",
+                role: staff?.role.rawValue ?? "system",
+                action: "period.save",
+                subject: period.id,
+                detail: "pendaftaran \(period.registration.indonesian)"
+            )
+        )
     }
 
     public func addAgency(staff: StaffAccount?, _ agency: Agency) async throws {
@@ -121,7 +138,17 @@ extension RegistrationService {
         guard agency.id.range(of: "^[a-z0-9-]{2,40}$", options: .regularExpression) != nil, !agency.name.isEmpty else {
             throw RegistrationError.invalid("invalid-agency", "Kode instansi: 2-40 huruf kecil/angka/tanda hubung, dan nama wajib.")
         }
-        try await store.saveAgency(agency, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "agency.save", subject: agency.id, detail: agency.name))
+        try await store.saveAgency(
+            agency,
+            audit: AuditEntry(
+                at: now,
+                actor: staff?.username ?? "sistem",
+                role: staff?.role.rawValue ?? "system",
+                action: "agency.save",
+                subject: agency.id,
+                detail: agency.name
+            )
+        )
     }
 
     public func addFormation(staff: StaffAccount?, _ formation: Formation) async throws {
@@ -129,10 +156,22 @@ extension RegistrationService {
         var formation = formation
         formation.periodID = try await period().id
         guard formation.quota > 0, !formation.majors.isEmpty, (18...60).contains(formation.maxAge), !formation.position.isEmpty, !formation.id.isEmpty else {
-            throw RegistrationError.invalid("invalid-formation", "Formasi harus punya kode, jabatan, kuota > 0, minimal satu program studi, dan batas usia 18-60.")
+            throw RegistrationError.invalid(
+                "invalid-formation",
+                "Formasi harus punya kode, jabatan, kuota > 0, minimal satu program studi, dan batas usia 18-60."
+            )
         }
         try await store.saveFormation(
-            formation, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "formation.save", subject: formation.id, detail: formation.position))
+            formation,
+            audit: AuditEntry(
+                at: now,
+                actor: staff?.username ?? "sistem",
+                role: staff?.role.rawValue ?? "system",
+                action: "formation.save",
+                subject: formation.id,
+                detail: formation.position
+            )
+        )
     }
 
     public func addSlot(staff: StaffAccount?, _ slot: ExamSlot) async throws {
@@ -146,14 +185,28 @@ extension RegistrationService {
             throw RegistrationError.invalid("invalid-slot", "Sesi ujian harus punya kode, tempat, lokasi, sesi 1-8 dan kapasitas > 0.")
         }
         defer { locationCache.clear() }
-        try await store.saveSlot(slot, audit: AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: "slot.save", subject: slot.id, detail: slot.venue))
+        try await store.saveSlot(
+            slot,
+            audit: AuditEntry(
+                at: now,
+                actor: staff?.username ?? "sistem",
+                role: staff?.role.rawValue ?? "system",
+                action: "slot.save",
+                subject: slot.id,
+                detail: slot.venue
+            )
+        )
     }
 
     /// Publishes the administrative results: applicants see them, and the objection days start.
     public func announceResults(staff: StaffAccount) async throws -> SelectionPeriod {
         try requireAdmin(staff)
         let period = try await period()
-        return try await store.announceResults(periodID: period.id, at: now, audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari"))
+        return try await store.announceResults(
+            periodID: period.id,
+            at: now,
+            audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari")
+        )
     }
 
     public func assignSeats(staff: StaffAccount) async throws -> (assigned: Int, unplaced: Int) {
@@ -172,7 +225,8 @@ extension RegistrationService {
     public func auditLog(staff: StaffAccount, _ filter: AuditFilter) async throws -> [AuditEntry] {
         try requireAdmin(staff)
         try await store.appendAudit(
-            audit(staff, "audit.read", "audit", "pelaku \(filter.actor ?? "-"), tindakan \(filter.action ?? "-"), subjek \(filter.subject ?? "-")"))
+            audit(staff, "audit.read", "audit", "pelaku \(filter.actor ?? "-"), tindakan \(filter.action ?? "-"), subjek \(filter.subject ?? "-")")
+        )
         return try await store.audit(filter)
     }
 }

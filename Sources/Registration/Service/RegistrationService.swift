@@ -67,8 +67,12 @@ public struct RegistrationService: Sendable {
         let checked = try SignUpRules.check(form, passwords: passwords).get()
         // Sign-ups per address are limited (one machine taking NIKs in bulk), and every
         // sign-up counts, taken or not.
-        guard try await store.beginLoginAttempt(
-            limits: [("sign-up-address:" + address, settings.signUpsPerAddress)], since: now - 3_600_000, at: now) != nil
+        guard
+            try await store.beginLoginAttempt(
+                limits: [("sign-up-address:" + address, settings.signUpsPerAddress)],
+                since: now - 3_600_000,
+                at: now
+            ) != nil
         else { throw RegistrationError.tooManySignUps }
         // The duplicates are refused before bcrypt is paid for.
         if try await store.accountForLogin(periodID: period.id, nikOrEmail: checked.nik.digits) != nil { throw RegistrationError.duplicateNIK }
@@ -76,10 +80,25 @@ public struct RegistrationService: Sendable {
         let hash = try await hashPassword(form.password)
         let (code, plain) = newCode(.verifyEmail)
         let account = Account(
-            id: 0, periodID: period.id, nik: checked.nik.digits, kk: form.kk.filter { !$0.isWhitespace }, name: form.name.trimmingCharacters(in: .whitespaces),
-            birthPlace: form.birthPlace.trimmingCharacters(in: .whitespaces), birthDate: form.birthDate, sex: checked.sex, email: checked.email,
-            phone: checked.phone, emailVerified: false, createdAt: now)
-        return try await store.createAccount(account, passwordHash: hash, code: code, mail: verificationMail(to: checked.email, name: account.name, code: plain))
+            id: 0,
+            periodID: period.id,
+            nik: checked.nik.digits,
+            kk: form.kk.filter { !$0.isWhitespace },
+            name: form.name.trimmingCharacters(in: .whitespaces),
+            birthPlace: form.birthPlace.trimmingCharacters(in: .whitespaces),
+            birthDate: form.birthDate,
+            sex: checked.sex,
+            email: checked.email,
+            phone: checked.phone,
+            emailVerified: false,
+            createdAt: now
+        )
+        return try await store.createAccount(
+            account,
+            passwordHash: hash,
+            code: code,
+            mail: verificationMail(to: checked.email, name: account.name, code: plain)
+        )
     }
 
     /// The applicant's name in a message, after the system's own text and marked as what
@@ -91,7 +110,8 @@ public struct RegistrationService: Sendable {
 
     func verificationMail(to: String, name: String, code: String) -> Mail {
         Mail(
-            to: to, subject: "Kode verifikasi email Seleksi",
+            to: to,
+            subject: "Kode verifikasi email Seleksi",
             body: """
                 Kode verifikasi email Anda: \(code)
                 Kode berlaku \(settings.codeMinutes) menit. Masukkan di halaman Verifikasi Email bersama alamat email ini.
@@ -99,7 +119,8 @@ public struct RegistrationService: Sendable {
 
                 \(Self.typedName(name))
                 """,
-            createdAt: now)
+            createdAt: now
+        )
     }
 
     /// Codes are guessed at most as often as passwords: the same limits per address and
@@ -169,7 +190,10 @@ public struct RegistrationService: Sendable {
     }
 
     enum AttemptPurpose: String {
-        case password, verifyEmail = "verify-email", resetPassword = "reset-password", signInCode = "sign-in-code"
+        case password
+        case verifyEmail = "verify-email"
+        case resetPassword = "reset-password"
+        case signInCode = "sign-in-code"
     }
 
     /// The second step of a sign-in over a limit: the emailed code. Limited per account
@@ -194,7 +218,8 @@ public struct RegistrationService: Sendable {
 
     func signInCodeMail(to account: Account, code: String, address: String) -> Mail {
         Mail(
-            to: account.email, subject: "Kode masuk Seleksi",
+            to: account.email,
+            subject: "Kode masuk Seleksi",
             body: """
                 Kode masuk Anda: \(code)
                 Kode berlaku \(settings.codeMinutes) menit. Kode ini dikirim karena ada terlalu banyak percobaan masuk yang gagal dari jaringan Anda atau untuk akun Anda, lalu kata sandi yang benar dimasukkan dari alamat \(address).
@@ -202,7 +227,8 @@ public struct RegistrationService: Sendable {
 
                 \(Self.typedName(account.name))
                 """,
-            createdAt: now)
+            createdAt: now
+        )
     }
 
     /// Counts this guess against the limits per account (or code) and per address before
@@ -210,8 +236,12 @@ public struct RegistrationService: Sendable {
     /// `tooManyAttempts` once either limit is reached.
     func beginAttempt(accountKey: String, address: String) async throws -> [Int64] {
         let since = now - Int64(settings.loginWindowMinutes) * 60_000
-        guard let ids = try await store.beginLoginAttempt(
-            limits: [(accountKey, settings.loginFailuresPerAccount), ("address:" + address, settings.loginFailuresPerAddress)], since: since, at: now)
+        guard
+            let ids = try await store.beginLoginAttempt(
+                limits: [(accountKey, settings.loginFailuresPerAccount), ("address:" + address, settings.loginFailuresPerAddress)],
+                since: since,
+                at: now
+            )
         else { throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes) }
         return ids
     }
@@ -249,14 +279,16 @@ public struct RegistrationService: Sendable {
         else { return }
         let (code, plain) = newCode(.resetPassword)
         let mail = Mail(
-            to: account.email, subject: "Atur ulang kata sandi Seleksi",
+            to: account.email,
+            subject: "Atur ulang kata sandi Seleksi",
             body: """
                 Kode untuk mengatur ulang kata sandi: \(plain)
                 Kode berlaku \(settings.codeMinutes) menit. Jika Anda tidak memintanya, abaikan pesan ini; kata sandi Anda tidak berubah.
 
                 \(Self.typedName(account.name))
                 """,
-            createdAt: now)
+            createdAt: now
+        )
         try await store.issueCode(accountID: account.id, code, mail: mail)
     }
 
@@ -275,7 +307,13 @@ public struct RegistrationService: Sendable {
             throw problem
         }
         let hash = try await hashPassword(newPassword)
-        guard try await store.resetPassword(accountID: account.id, codeHash: SecretToken.digest(code.trimmingCharacters(in: .whitespaces)), passwordHash: hash, now: now)
+        guard
+            try await store.resetPassword(
+                accountID: account.id,
+                codeHash: SecretToken.digest(code.trimmingCharacters(in: .whitespaces)),
+                passwordHash: hash,
+                now: now
+            )
         else { throw RegistrationError.wrongCode }
         try await succeeded(attempt, accountKey: key)
     }
@@ -300,8 +338,16 @@ public struct RegistrationService: Sendable {
         }
         let password = GeneratedPassword.make()
         let secret = GeneratedPassword.make()
-        let staff = try await store.saveStaff(username: username, role: role, agencyID: agencyID, passwordHash: try await hashPassword(password), totpSecret: secret)
-        try await store.appendAudit(AuditEntry(at: now, actor: "sistem", role: "system", action: "staff.create", subject: username, detail: "peran \(role.rawValue)"))
+        let staff = try await store.saveStaff(
+            username: username,
+            role: role,
+            agencyID: agencyID,
+            passwordHash: try await hashPassword(password),
+            totpSecret: secret
+        )
+        try await store.appendAudit(
+            AuditEntry(at: now, actor: "sistem", role: "system", action: "staff.create", subject: username, detail: "peran \(role.rawValue)")
+        )
         return (staff, password, secret)
     }
 
@@ -321,14 +367,25 @@ public struct RegistrationService: Sendable {
             // The typed name is not trusted as an actor: it is recorded, shortened, as detail.
             try await store.appendAudit(
                 AuditEntry(
-                    at: now, actor: "anonim", role: "none", action: "staff.login-failed", subject: credentials?.staff.username ?? "-",
-                    detail: "nama \(String(username.prefix(40))), alamat \(address)"))
+                    at: now,
+                    actor: "anonim",
+                    role: "none",
+                    action: "staff.login-failed",
+                    subject: credentials?.staff.username ?? "-",
+                    detail: "nama \(String(username.prefix(40))), alamat \(address)"
+                )
+            )
             throw RegistrationError.wrongStaffLogin
         }
         try await succeeded(attempt, accountKey: accountKey)
         let audit = AuditEntry(
-            at: now, actor: credentials.staff.username, role: credentials.staff.role.rawValue, action: "staff.login", subject: credentials.staff.username,
-            detail: "alamat \(address)")
+            at: now,
+            actor: credentials.staff.username,
+            role: credentials.staff.role.rawValue,
+            action: "staff.login",
+            subject: credentials.staff.username,
+            detail: "alamat \(address)"
+        )
         return try await startSession(.staff(credentials.staff), audit: audit)
     }
 

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+
 /// A message waiting in the outbox.
 public struct Mail: Sendable, Codable, Hashable {
     public var id: Int64

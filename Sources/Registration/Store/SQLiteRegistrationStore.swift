@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
+public import Logging
 public import SeleksiCore
 import SeleksiStorage
-public import Logging
 public import ServiceLifecycle
 
 /// The registration store on one SQLite file (GRDB, WAL, `synchronous=FULL`): the
@@ -107,13 +107,15 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     CREATE TABLE mail_outbox (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
                         created_at INTEGER NOT NULL, sent_at INTEGER);
-                    """)
+                    """
+            )
             for table in ["audit_log", "verification_event"] {
                 try db.execute(
                     sql: """
                         CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
                         CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
-                        """)
+                        """
+                )
             }
         }
         // A slot's time is the venue's: its zone is kept with it (slots from before were WIB).
@@ -132,7 +134,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         guard let entry else { return }
         try db.execute(
             sql: "INSERT INTO audit_log (at, actor, role, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [entry.at, entry.actor, entry.role, entry.action, entry.subject, entry.detail])
+            arguments: [entry.at, entry.actor, entry.role, entry.action, entry.subject, entry.detail]
+        )
     }
 
     // MARK: - Period, agencies, formations, slots
@@ -145,7 +148,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 .flatMap { try? Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)).resultsAnnouncedAt }
             try db.execute(
                 sql: "INSERT INTO period (id, name, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
-                arguments: [period.id, period.name, try Self.json(period)])
+                arguments: [period.id, period.name, try Self.json(period)]
+            )
             try Self.insertAudit(db, audit)
         }
         periodCache.clear()
@@ -154,12 +158,22 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
         defer { periodCache.clear() }
         return try await grouped.write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else { throw RegistrationError.noPeriod }
+            guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else {
+                throw RegistrationError.noPeriod
+            }
             var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
-            let submitted = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted'", arguments: [periodID]) ?? 0
-            let pending = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted' AND result IS NULL", arguments: [periodID]) ?? 0
+            let submitted =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted'",
+                    arguments: [periodID]
+                ) ?? 0
+            let pending =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted' AND result IS NULL",
+                    arguments: [periodID]
+                ) ?? 0
             if let refusal = AnnouncementRule.refusal(period: period, now: at, submitted: submitted, undecided: pending) { throw refusal }
             period.resultsAnnouncedAt = at
             try db.execute(sql: "UPDATE period SET json = ? WHERE id = ?", arguments: [try Self.json(period), periodID])
@@ -183,7 +197,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         defer { formationCache.clear() }
         try await grouped.write { db in
             try db.execute(
-                sql: "INSERT INTO agency (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name", arguments: [agency.id, agency.name])
+                sql: "INSERT INTO agency (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+                arguments: [agency.id, agency.name]
+            )
             try Self.insertAudit(db, audit)
         }
     }
@@ -201,7 +217,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
             }
             let existing = try Row.fetchOne(
-                db, sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?", arguments: [f.id]
+                db,
+                sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?",
+                arguments: [f.id]
             ).map(Self.formation)
             let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
             if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
@@ -217,7 +235,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 arguments: [
                     f.id, f.periodID, f.agencyID, f.position, f.unit, f.location, f.educationLevel.rawValue, try Self.json(f.majors), f.quota,
                     f.type.rawValue, f.maxAge, search,
-                ])
+                ]
+            )
             try Self.insertAudit(db, audit)
         }
     }
@@ -228,11 +247,19 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     static func formation(_ row: Row) throws -> Formation {
         Formation(
-            id: row["id"], periodID: row["period_id"], agencyID: row["agency_id"], agencyName: row["agency_name"],
-            position: row["position"], unit: row["unit"], location: row["location"],
+            id: row["id"],
+            periodID: row["period_id"],
+            agencyID: row["agency_id"],
+            agencyName: row["agency_name"],
+            position: row["position"],
+            unit: row["unit"],
+            location: row["location"],
             educationLevel: EducationLevel(rawValue: row["education_level"]) ?? .s1,
-            majors: try decoder.decode([String].self, from: Data((row["majors"] as String).utf8)), quota: row["quota"],
-            type: FormationType(rawValue: row["type"]) ?? .general, maxAge: row["max_age"])
+            majors: try decoder.decode([String].self, from: Data((row["majors"] as String).utf8)),
+            quota: row["quota"],
+            type: FormationType(rawValue: row["type"]) ?? .general,
+            maxAge: row["max_age"]
+        )
     }
 
     public func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int) {
@@ -241,14 +268,29 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         if let text = filter.text?.lowercased(), !text.isEmpty {
             for word in text.split(separator: " ").prefix(5) {
                 conditions.append("f.search LIKE ? ESCAPE '\\'")
-                let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                    of: "_",
+                    with: "\\_"
+                )
                 _ = arguments.append(contentsOf: ["%" + escaped + "%"])
             }
         }
-        if let agency = filter.agencyID { conditions.append("f.agency_id = ?"); _ = arguments.append(contentsOf: [agency]) }
-        if let type = filter.type { conditions.append("f.type = ?"); _ = arguments.append(contentsOf: [type.rawValue]) }
-        if let level = filter.educationLevel { conditions.append("f.education_level = ?"); _ = arguments.append(contentsOf: [level.rawValue]) }
-        if let location = filter.location { conditions.append("f.location = ?"); _ = arguments.append(contentsOf: [location]) }
+        if let agency = filter.agencyID {
+            conditions.append("f.agency_id = ?")
+            _ = arguments.append(contentsOf: [agency])
+        }
+        if let type = filter.type {
+            conditions.append("f.type = ?")
+            _ = arguments.append(contentsOf: [type.rawValue])
+        }
+        if let level = filter.educationLevel {
+            conditions.append("f.education_level = ?")
+            _ = arguments.append(contentsOf: [level.rawValue])
+        }
+        if let location = filter.location {
+            conditions.append("f.location = ?")
+            _ = arguments.append(contentsOf: [location])
+        }
         let whereClause = conditions.joined(separator: " AND ")
         let page = max(1, filter.page)
         let size = min(max(1, filter.pageSize), 100)
@@ -257,8 +299,13 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM formation f WHERE \(whereClause)"), arguments: bound) ?? 0
             var pageArguments = bound
             _ = pageArguments.append(contentsOf: [size, (page - 1) * size])
-            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE \(whereClause) ORDER BY a.name, f.position, f.id LIMIT ? OFFSET ?"),
-                arguments: pageArguments)
+            let rows = try Row.fetchAll(
+                try db.cachedStatement(
+                    sql:
+                        "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE \(whereClause) ORDER BY a.name, f.position, f.id LIMIT ? OFFSET ?"
+                ),
+                arguments: pageArguments
+            )
             return (try rows.map { try Self.formation($0) }, total)
         }
     }
@@ -267,7 +314,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
         try await formationCache.value(id) {
             try await writer.read { db in
                 try Row.fetchOne(
-                    try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [id]
+                    try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"),
+                    arguments: [id]
                 ).map { try Self.formation($0) }
             }
         }
@@ -283,22 +331,33 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     ON CONFLICT(id) DO UPDATE SET venue = excluded.venue, location = excluded.location, starts_at = excluded.starts_at,
                       session_number = excluded.session_number, capacity = excluded.capacity, time_zone = excluded.time_zone
                     """,
-                arguments: [slot.id, slot.periodID, slot.venue, slot.location, slot.startsAt, slot.sessionNumber, slot.capacity, slot.timeZone.rawValue])
+                arguments: [slot.id, slot.periodID, slot.venue, slot.location, slot.startsAt, slot.sessionNumber, slot.capacity, slot.timeZone.rawValue]
+            )
             try Self.insertAudit(db, audit)
         }
     }
 
     static func slot(_ row: Row) -> ExamSlot {
         ExamSlot(
-            id: row["id"], periodID: row["period_id"], venue: row["venue"], location: row["location"], startsAt: row["starts_at"],
-            timeZone: IndonesianTimeZone(rawValue: row["time_zone"]) ?? .wib, sessionNumber: row["session_number"], capacity: row["capacity"],
-            assigned: row["assigned"])
+            id: row["id"],
+            periodID: row["period_id"],
+            venue: row["venue"],
+            location: row["location"],
+            startsAt: row["starts_at"],
+            timeZone: IndonesianTimeZone(rawValue: row["time_zone"]) ?? .wib,
+            sessionNumber: row["session_number"],
+            capacity: row["capacity"],
+            assigned: row["assigned"]
+        )
     }
 
     public func slots(periodID: String) async throws -> [ExamSlot] {
         try await writer.read { db in
-            try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY location, starts_at, session_number, id"), arguments: [periodID])
-                .map(Self.slot)
+            try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY location, starts_at, session_number, id"),
+                arguments: [periodID]
+            )
+            .map(Self.slot)
         }
     }
 
@@ -306,23 +365,38 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     static func account(_ row: Row) -> Account {
         Account(
-            id: row["id"], periodID: row["period_id"], nik: row["nik"], kk: row["kk"], name: row["name"], birthPlace: row["birth_place"],
-            birthDate: row["birth_date"], sex: Sex(rawValue: row["sex"]) ?? .male, email: row["email"], phone: row["phone"],
-            emailVerified: row["email_verified"], createdAt: row["created_at"])
+            id: row["id"],
+            periodID: row["period_id"],
+            nik: row["nik"],
+            kk: row["kk"],
+            name: row["name"],
+            birthPlace: row["birth_place"],
+            birthDate: row["birth_date"],
+            sex: Sex(rawValue: row["sex"]) ?? .male,
+            email: row["email"],
+            phone: row["phone"],
+            emailVerified: row["email_verified"],
+            createdAt: row["created_at"]
+        )
     }
 
     static func insertMail(_ db: Database, _ mail: Mail) throws {
         try db.execute(
-            sql: "INSERT INTO mail_outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)", arguments: [mail.to, mail.subject, mail.body, mail.createdAt])
+            sql: "INSERT INTO mail_outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [mail.to, mail.subject, mail.body, mail.createdAt]
+        )
     }
 
     static func insertCode(_ db: Database, accountID: Int64, _ code: OneTimeCode) throws {
         // A new code replaces the earlier ones of the same purpose.
         try db.execute(
-            sql: "UPDATE one_time_code SET used_at = -1 WHERE account_id = ? AND purpose = ? AND used_at IS NULL", arguments: [accountID, code.purpose.rawValue])
+            sql: "UPDATE one_time_code SET used_at = -1 WHERE account_id = ? AND purpose = ? AND used_at IS NULL",
+            arguments: [accountID, code.purpose.rawValue]
+        )
         try db.execute(
             sql: "INSERT INTO one_time_code (account_id, purpose, code_hash, expires_at) VALUES (?, ?, ?, ?)",
-            arguments: [accountID, code.purpose.rawValue, code.codeHash, code.expiresAt])
+            arguments: [accountID, code.purpose.rawValue, code.codeHash, code.expiresAt]
+        )
     }
 
     public func createAccount(_ a: Account, passwordHash: String, code: OneTimeCode, mail: Mail) async throws -> Account {
@@ -330,7 +404,9 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ?"), arguments: [a.periodID, a.nik]) == true {
                 throw RegistrationError.duplicateNIK
             }
-            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ?"), arguments: [a.periodID, a.email]) == true {
+            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ?"), arguments: [a.periodID, a.email])
+                == true
+            {
                 throw RegistrationError.duplicateEmail
             }
             try db.execute(
@@ -338,7 +414,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     INSERT INTO account (period_id, nik, kk, name, birth_place, birth_date, sex, email, phone, password_hash, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [a.periodID, a.nik, a.kk, a.name, a.birthPlace, a.birthDate, a.sex.rawValue, a.email, a.phone, passwordHash, a.createdAt])
+                arguments: [a.periodID, a.nik, a.kk, a.name, a.birthPlace, a.birthDate, a.sex.rawValue, a.email, a.phone, passwordHash, a.createdAt]
+            )
             var created = a
             created.id = db.lastInsertedRowID
             try Self.insertCode(db, accountID: created.id, code)
@@ -353,14 +430,20 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func accountForLogin(periodID: String, nikOrEmail: String) async throws -> (account: Account, passwordHash: String)? {
         try await writer.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)"), arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)"),
+                arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
             ).map { (Self.account($0), $0["password_hash"]) }
         }
     }
 
     public func latestCodeExpiry(accountID: Int64, purpose: OneTimeCode.Purpose) async throws -> Int64? {
         try await writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT max(expires_at) FROM one_time_code WHERE account_id = ? AND purpose = ?", arguments: [accountID, purpose.rawValue])
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT max(expires_at) FROM one_time_code WHERE account_id = ? AND purpose = ?",
+                arguments: [accountID, purpose.rawValue]
+            )
         }
     }
 
@@ -374,7 +457,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     static func useCode(_ db: Database, accountID: Int64, purpose: OneTimeCode.Purpose, codeHash: String, now: Int64) throws -> Bool {
         try db.execute(
             sql: "UPDATE one_time_code SET used_at = ? WHERE account_id = ? AND purpose = ? AND code_hash = ? AND used_at IS NULL AND expires_at >= ?",
-            arguments: [now, accountID, purpose.rawValue, codeHash, now])
+            arguments: [now, accountID, purpose.rawValue, codeHash, now]
+        )
         return db.changesCount == 1
     }
 
@@ -403,8 +487,11 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func beginLoginAttempt(limits: [(key: String, limit: Int)], since: Int64, at: Int64) async throws -> [Int64]? {
         try await grouped.write { db -> [Int64]? in
             for (key, limit) in limits {
-                let failures = try Int.fetchOne(
-                    try db.cachedStatement(sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?"), arguments: [key, since]) ?? 0
+                let failures =
+                    try Int.fetchOne(
+                        try db.cachedStatement(sql: "SELECT count(*) FROM login_failure WHERE key = ? AND at >= ?"),
+                        arguments: [key, since]
+                    ) ?? 0
                 if failures >= limit { return nil }
             }
             var ids: [Int64] = []
@@ -439,7 +526,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 }
             try db.execute(
                 sql: "INSERT INTO auth_session (token_hash, account_id, staff_id, csrf, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [tokenHash, account, staff, session.csrf, session.expiresAt])
+                arguments: [tokenHash, account, staff, session.csrf, session.expiresAt]
+            )
             try Self.insertAudit(db, audit)
         }
     }
@@ -453,14 +541,16 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                         SELECT s.account_id, s.csrf, s.expires_at, t.id AS staff_id, t.username, t.role, t.agency_id
                         FROM auth_session s LEFT JOIN staff t ON t.id = s.staff_id WHERE s.token_hash = ? AND s.expires_at > ?
                         """,
-                    arguments: [tokenHash, now])
+                    arguments: [tokenHash, now]
+                )
             else { return nil }
             let principal: Principal
             if let account: Int64 = row["account_id"] {
                 principal = .applicant(accountID: account)
             } else {
                 principal = .staff(
-                    StaffAccount(id: row["staff_id"], username: row["username"], role: StaffRole(rawValue: row["role"]) ?? .proctor, agencyID: row["agency_id"]))
+                    StaffAccount(id: row["staff_id"], username: row["username"], role: StaffRole(rawValue: row["role"]) ?? .proctor, agencyID: row["agency_id"])
+                )
             }
             return AuthSession(principal: principal, csrf: row["csrf"], expiresAt: row["expires_at"])
         }
@@ -478,7 +568,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                     ON CONFLICT(username) DO UPDATE SET role = excluded.role, agency_id = excluded.agency_id,
                       password_hash = excluded.password_hash, totp_secret = excluded.totp_secret, last_totp_step = 0
                     """,
-                arguments: [username, role.rawValue, agencyID, passwordHash, totpSecret])
+                arguments: [username, role.rawValue, agencyID, passwordHash, totpSecret]
+            )
             let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM staff WHERE username = ?"), arguments: [username])!
             try db.execute(sql: "DELETE FROM auth_session WHERE staff_id = ?", arguments: [id])
             return StaffAccount(id: id, username: username, role: role, agencyID: agencyID)
@@ -490,7 +581,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM staff WHERE username = ?"), arguments: [username]).map {
                 StaffCredentials(
                     staff: StaffAccount(id: $0["id"], username: $0["username"], role: StaffRole(rawValue: $0["role"]) ?? .proctor, agencyID: $0["agency_id"]),
-                    passwordHash: $0["password_hash"], totpSecret: $0["totp_secret"], lastTOTPStep: $0["last_totp_step"])
+                    passwordHash: $0["password_hash"],
+                    totpSecret: $0["totp_secret"],
+                    lastTOTPStep: $0["last_totp_step"]
+                )
             }
         }
     }
@@ -511,7 +605,8 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             }
             try db.execute(
                 sql: "INSERT INTO application (account_id, period_id, formation_id, draft, status, updated_at) VALUES (?, ?, ?, ?, 'draft', ?)",
-                arguments: [accountID, periodID, draft.formationID, try Self.json(draft), now])
+                arguments: [accountID, periodID, draft.formationID, try Self.json(draft), now]
+            )
             return db.lastInsertedRowID
         }
         return try await application(id: id)!
@@ -529,13 +624,16 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             try Self.requireDraft(db, applicationID)
             try db.execute(
                 sql: "UPDATE application SET formation_id = ?, draft = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
-                arguments: [draft.formationID, try Self.json(draft), now, applicationID])
+                arguments: [draft.formationID, try Self.json(draft), now, applicationID]
+            )
         }
     }
 
     public func application(accountID: Int64) async throws -> Application? {
         try await writer.read { db in
-            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM application WHERE account_id = ?"), arguments: [accountID]) else { return nil }
+            guard let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM application WHERE account_id = ?"), arguments: [accountID]) else {
+                return nil
+            }
             return try Self.loadApplication(db, id: id)
         }
     }
@@ -546,18 +644,33 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     static func loadApplication(_ db: Database, id: Int64) throws -> Application? {
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM application WHERE id = ?"), arguments: [id]),
-            let formationRow = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"), arguments: [row["formation_id"] as String])
+            let formationRow = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT \(formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"),
+                arguments: [row["formation_id"] as String]
+            )
         else { return nil }
         let documents = try Row.fetchAll(try db.cachedStatement(sql: "SELECT * FROM document WHERE application_id = ? ORDER BY kind"), arguments: [id]).map {
-            StoredDocument(kind: $0["kind"], contentType: $0["content_type"], size: $0["size"], sha256: $0["sha256"], path: $0["path"], uploadedAt: $0["uploaded_at"])
+            StoredDocument(
+                kind: $0["kind"],
+                contentType: $0["content_type"],
+                size: $0["size"],
+                sha256: $0["sha256"],
+                path: $0["path"],
+                uploadedAt: $0["uploaded_at"]
+            )
         }
         let verification: Verification? = (row["result"] as String?).flatMap { VerificationResult(rawValue: $0) }.map {
             Verification(result: $0, reasonCode: row["reason_code"], note: row["result_note"] ?? "", by: row["verified_by"] ?? "", at: row["verified_at"] ?? 0)
         }
         let objection: Objection? = (row["objection_reason"] as String?).map {
             Objection(
-                reason: $0, filedAt: row["objection_at"], answer: row["objection_answer"], accepted: (row["objection_accepted"] as Int?).map { $0 == 1 },
-                answeredBy: row["objection_by"], answeredAt: row["objection_answered_at"])
+                reason: $0,
+                filedAt: row["objection_at"],
+                answer: row["objection_answer"],
+                accepted: (row["objection_accepted"] as Int?).map { $0 == 1 },
+                answeredBy: row["objection_by"],
+                answeredAt: row["objection_answered_at"]
+            )
         }
         var assignment: ExamAssignment?
         if let number: String = row["participant_number"], let slotID: String = row["slot_id"],
@@ -566,23 +679,35 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             assignment = ExamAssignment(participantNumber: number, slot: slot(slotRow))
         }
         return Application(
-            id: id, accountID: row["account_id"], periodID: row["period_id"],
-            draft: try decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)), formation: try formation(formationRow),
-            status: ApplicationStatus(rawValue: row["status"]) ?? .draft, submittedAt: row["submitted_at"], documents: documents,
-            verification: verification, objection: objection, assignment: assignment)
+            id: id,
+            accountID: row["account_id"],
+            periodID: row["period_id"],
+            draft: try decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)),
+            formation: try formation(formationRow),
+            status: ApplicationStatus(rawValue: row["status"]) ?? .draft,
+            submittedAt: row["submitted_at"],
+            documents: documents,
+            verification: verification,
+            objection: objection,
+            assignment: assignment
+        )
     }
 
     public func replaceDocument(applicationID: Int64, _ d: StoredDocument) async throws -> String? {
         try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
-            let old = try String.fetchOne(try db.cachedStatement(sql: "SELECT path FROM document WHERE application_id = ? AND kind = ?"), arguments: [applicationID, d.kind])
+            let old = try String.fetchOne(
+                try db.cachedStatement(sql: "SELECT path FROM document WHERE application_id = ? AND kind = ?"),
+                arguments: [applicationID, d.kind]
+            )
             try db.execute(
                 sql: """
                     INSERT INTO document (application_id, kind, content_type, size, sha256, path, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(application_id, kind) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
                       sha256 = excluded.sha256, path = excluded.path, uploaded_at = excluded.uploaded_at
                     """,
-                arguments: [applicationID, d.kind, d.contentType, d.size, d.sha256, d.path, d.uploadedAt])
+                arguments: [applicationID, d.kind, d.contentType, d.size, d.sha256, d.path, d.uploadedAt]
+            )
             return old == d.path ? nil : old
         }
     }
@@ -590,11 +715,14 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func submit(applicationID: Int64, requiredKinds: [String: String], now: Int64) async throws {
         try await grouped.write { db in
             try Self.requireDraft(db, applicationID)
-            let present = Set(try String.fetchAll(try db.cachedStatement(sql: "SELECT kind FROM document WHERE application_id = ?"), arguments: [applicationID]))
+            let present = Set(
+                try String.fetchAll(try db.cachedStatement(sql: "SELECT kind FROM document WHERE application_id = ?"), arguments: [applicationID])
+            )
             if let refusal = SubmissionRule.refusal(required: requiredKinds, present: present) { throw refusal }
             try db.execute(
                 sql: "UPDATE application SET status = 'submitted', submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
-                arguments: [now, now, applicationID])
+                arguments: [now, now, applicationID]
+            )
         }
     }
 
@@ -613,32 +741,46 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 arguments: [agencyID, periodID]
             ).map {
                 ApplicationSummary(
-                    id: $0["id"], name: $0["name"], position: $0["position"], formationType: $0["type"], submittedAt: $0["submitted_at"], result: $0["result"],
-                    objectionPending: $0["pending"])
+                    id: $0["id"],
+                    name: $0["name"],
+                    position: $0["position"],
+                    formationType: $0["type"],
+                    submittedAt: $0["submitted_at"],
+                    result: $0["result"],
+                    objectionPending: $0["pending"]
+                )
             }
         }
     }
 
     public func recordVerification(applicationID: Int64, _ v: Verification, audit: AuditEntry) async throws {
         try await grouped.write { db in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT status, result FROM application WHERE id = ?"), arguments: [applicationID]) else {
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT status, result FROM application WHERE id = ?"), arguments: [applicationID])
+            else {
                 throw RegistrationError.notFound
             }
             guard row["status"] == ApplicationStatus.submitted.rawValue else { throw RegistrationError.notSubmitted }
             guard (row["result"] as String?) == nil else { throw RegistrationError.alreadyVerified }
             try db.execute(
                 sql: "UPDATE application SET result = ?, reason_code = ?, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
-                arguments: [v.result.rawValue, v.reasonCode, v.note, v.by, v.at, applicationID])
+                arguments: [v.result.rawValue, v.reasonCode, v.note, v.by, v.at, applicationID]
+            )
             try db.execute(
                 sql: "INSERT INTO verification_event (application_id, at, by, kind, result, reason_code, text) VALUES (?, ?, ?, 'verification', ?, ?, ?)",
-                arguments: [applicationID, v.at, v.by, v.result.rawValue, v.reasonCode, v.note])
+                arguments: [applicationID, v.at, v.by, v.result.rawValue, v.reasonCode, v.note]
+            )
             try Self.insertAudit(db, audit)
         }
     }
 
     public func fileObjection(applicationID: Int64, _ o: Objection) async throws {
         try await grouped.write { db in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
+            guard
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
+            else {
                 throw RegistrationError.notFound
             }
             guard (row["objection_reason"] as String?) == nil else { throw RegistrationError.objectionTwice }
@@ -646,26 +788,34 @@ public struct SQLiteRegistrationStore: RegistrationStore {
             try db.execute(sql: "UPDATE application SET objection_reason = ?, objection_at = ? WHERE id = ?", arguments: [o.reason, o.filedAt, applicationID])
             try db.execute(
                 sql: "INSERT INTO verification_event (application_id, at, by, kind, text) VALUES (?, ?, ?, 'objection', ?)",
-                arguments: [applicationID, o.filedAt, "pelamar:\(row["account_id"] as Int64)", o.reason])
+                arguments: [applicationID, o.filedAt, "pelamar:\(row["account_id"] as Int64)", o.reason]
+            )
         }
     }
 
     public func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws {
         try await grouped.write { db in
-            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?"), arguments: [applicationID])
+            guard
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
             else { throw RegistrationError.notFound }
             guard (row["objection_reason"] as String?) != nil, (row["objection_answered_at"] as Int64?) == nil else { throw RegistrationError.noObjection }
             try db.execute(
                 sql: "UPDATE application SET objection_answer = ?, objection_accepted = ?, objection_by = ?, objection_answered_at = ? WHERE id = ?",
-                arguments: [answer, accepted, by, at, applicationID])
+                arguments: [answer, accepted, by, at, applicationID]
+            )
             if accepted {
                 try db.execute(
                     sql: "UPDATE application SET result = 'MS', reason_code = NULL, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
-                    arguments: ["Sanggahan diterima: " + answer, by, at, applicationID])
+                    arguments: ["Sanggahan diterima: " + answer, by, at, applicationID]
+                )
             }
             try db.execute(
                 sql: "INSERT INTO verification_event (application_id, at, by, kind, result, text) VALUES (?, ?, ?, 'objection-answer', ?, ?)",
-                arguments: [applicationID, at, by, accepted ? "MS" : "TMS", answer])
+                arguments: [applicationID, at, by, accepted ? "MS" : "TMS", answer]
+            )
             try Self.insertAudit(db, audit)
         }
     }
@@ -685,17 +835,21 @@ public struct SQLiteRegistrationStore: RegistrationStore {
                 arguments: [period.id]
             ).map { row in
                 SeatAssigner.Waiting(
-                    applicationID: row["id"], testLocation: try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)).testLocation)
+                    applicationID: row["id"],
+                    testLocation: try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)).testLocation
+                )
             }
             let slots = try Row.fetchAll(
-                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"), arguments: [period.id]
+                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"),
+                arguments: [period.id]
             ).map(Self.slot)
             let outcome = SeatAssigner.assign(waiting: waiting, slots: slots, prefix: period.participantPrefix, nextSerial: serial)
             for placement in outcome.placements {
                 try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [placement.slotID])
                 try db.execute(
                     sql: "UPDATE application SET participant_number = ?, slot_id = ? WHERE id = ?",
-                    arguments: [placement.participantNumber, placement.slotID, placement.applicationID])
+                    arguments: [placement.participantNumber, placement.slotID, placement.applicationID]
+                )
             }
             let (assigned, unplaced) = (outcome.placements.count, outcome.unplaced)
             try db.execute(sql: "UPDATE period SET next_serial = ? WHERE id = ?", arguments: [outcome.nextSerial, period.id])
@@ -708,7 +862,12 @@ public struct SQLiteRegistrationStore: RegistrationStore {
 
     public func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws {
         try await grouped.write { db in
-            guard let current = try Row.fetchOne(try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"), arguments: [applicationID]) else {
+            guard
+                let current = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
+            else {
                 throw RegistrationError.notFound
             }
             guard let old: String = current["slot_id"] else { throw RegistrationError.notEligibleForCard }
@@ -732,9 +891,18 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     public func audit(_ filter: AuditFilter) async throws -> [AuditEntry] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let actor = filter.actor { conditions.append("actor = ?"); _ = arguments.append(contentsOf: [actor]) }
-        if let action = filter.action { conditions.append("action = ?"); _ = arguments.append(contentsOf: [action]) }
-        if let subject = filter.subject { conditions.append("subject = ?"); _ = arguments.append(contentsOf: [subject]) }
+        if let actor = filter.actor {
+            conditions.append("actor = ?")
+            _ = arguments.append(contentsOf: [actor])
+        }
+        if let action = filter.action {
+            conditions.append("action = ?")
+            _ = arguments.append(contentsOf: [action])
+        }
+        if let subject = filter.subject {
+            conditions.append("subject = ?")
+            _ = arguments.append(contentsOf: [subject])
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         _ = arguments.append(contentsOf: [min(max(1, filter.limit), 1000)])
         let bound = arguments
