@@ -176,7 +176,7 @@ enum PortalDemo {
             lines.append(describe(username: username, role: role, password: password, secret: secret))
         }
         lines.append(
-            "  Contoh NIK untuk akun pelamar: 3201014101990001 (perempuan, lahir 1999-01-01). Kode verifikasi email ada di \(service.settings.data)/mail/."
+            "  Contoh pelamar: NIK 3201014101990001, KK 3201010101100001, Ani Lestari, perempuan, lahir 1999-01-01 (data kependudukan contoh: \(service.settings.civilRegistryFile.isEmpty ? "tidak diperiksa" : service.settings.civilRegistryFile)). Kode verifikasi email ada di \(service.settings.data)/mail/."
         )
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n\n").utf8))
     }

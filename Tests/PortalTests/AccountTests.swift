@@ -92,6 +92,33 @@ struct AccountTests {
         }
     }
 
+    @Test("a NIK is taken only with the KK, name and birth date the civil registry has for it; a registry that cannot answer refuses, never accepts")
+    func civilRegistry() async throws {
+        let folder = NSTemporaryDirectory() + "seleksi-dukcapil-" + UUID().uuidString + ".csv"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "nik,kk,name,birth_date\n3201014101990001,3201010101100001,ANI LESTARI,1999-01-01\n".write(toFile: folder, atomically: true, encoding: .utf8)
+        let portal = try await TestPortal(civilRegistry: try FileCivilRegistry(file: folder))
+        try await portal.test { client in
+            // Someone who knows only Ani's NIK cannot take it.
+            for (change, what) in [
+                (["kk": "3201010101100009"], "KK"), (["name": "Ana Lestari"], "name"),
+                (["nik": PortalClient.papuaNIK, "birthDate": "1998-07-05", "sex": "L"], "NIK"),
+            ] {
+                let form = client.signUpForm().merging(change) { _, new in new }
+                let reply = try await client.send(.post, "/api/accounts", json: form)
+                #expect(reply.status == 422 && reply.code == "civil-registry-mismatch", "\(what): \(reply.text)")
+            }
+            // Ani herself, as her KTP prints her name or as she types it.
+            let created = try await client.send(.post, "/api/accounts", json: client.signUpForm())
+            #expect(created.status == 201, "\(created.text)")
+        }
+        let down = try await TestPortal(civilRegistry: UnreachableRegistry())
+        try await down.test { client in
+            let reply = try await client.send(.post, "/api/accounts", json: client.signUpForm())
+            #expect(reply.status == 503 && reply.code == "civil-registry-unavailable")
+        }
+    }
+
     @Test("sign-up outside the registration window names the window")
     func outsideWindow() async throws {
         let portal = try await TestPortal()
@@ -363,4 +390,10 @@ extension AccountTests {
             #expect(try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"]).status == 200)
         }
     }
+}
+
+/// A registry whose service does not answer.
+struct UnreachableRegistry: CivilRegistry {
+    struct Down: Error {}
+    func matches(nik: String, kk: String, name: String, birthDate: String) async throws -> Bool { throw Down() }
 }

@@ -20,7 +20,7 @@ final class TestPortal: @unchecked Sendable {
     var staffSecrets: [String: (password: String, secret: String)] = [:]
     static let day: Int64 = 86_400_000
 
-    init(settings: PortalSettings = TestPortal.settings) async throws {
+    init(settings: PortalSettings = TestPortal.settings, civilRegistry: (any CivilRegistry)? = nil) async throws {
         folder = NSTemporaryDirectory() + "seleksi-portal-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var settings = settings
@@ -29,7 +29,8 @@ final class TestPortal: @unchecked Sendable {
             store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock),
             clock: clock,
             settings: settings,
-            documentDirectory: folder + "/documents"
+            documentDirectory: folder + "/documents",
+            civilRegistry: civilRegistry
         )
         let now = clock.nowMilliseconds()
         let day = Self.day

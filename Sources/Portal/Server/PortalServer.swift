@@ -30,7 +30,14 @@ public enum PortalServer {
     /// Opens the store under the data folder, creating it, and runs the migrations.
     public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
         let store = try settings.openStore(clock: clock)
-        return RegistrationService(store: store, clock: clock, settings: settings, documentDirectory: settings.data + "/documents")
+        let registry = try settings.civilRegistryFile.isEmpty ? nil : FileCivilRegistry(file: settings.civilRegistryFile)
+        return RegistrationService(
+            store: store,
+            clock: clock,
+            settings: settings,
+            documentDirectory: settings.data + "/documents",
+            civilRegistry: registry
+        )
     }
 
     public static func services(service: RegistrationService, logger: Logger) async throws -> [any Service] {

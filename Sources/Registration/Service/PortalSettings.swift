@@ -8,6 +8,9 @@ public struct PortalSettings: Sendable, Codable {
     public var httpsPort = 9443
     public var httpPort = 9080
     public var data = "data/portal"
+    /// The civil-registry file sign-ups are checked against (the demo's and the tests'); an
+    /// HTTPS adapter for Dukcapil takes its place in production. Empty: no check.
+    public var civilRegistryFile = ""
     /// Which store holds the portal's data (the PostgreSQL store is not built yet).
     public var store = StoreChoice.sqlite
     /// `tls.certificate` and `tls.key`, as on the exam node; without them a self-signed
@@ -42,6 +45,7 @@ public struct PortalSettings: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, data, documents, tls, store
+        case civilRegistryFile = "civil_registry_file"
         case httpsPort = "https_port"
         case httpPort = "http_port"
         case publicURL = "public_url"
@@ -76,6 +80,7 @@ public struct PortalSettings: Sendable, Codable {
         try c.encode(httpPort, forKey: .httpPort)
         try c.encode(data, forKey: .data)
         try c.encode(store, forKey: .store)
+        try c.encode(civilRegistryFile, forKey: .civilRegistryFile)
         try c.encode(TLSFiles(certificate: tlsCertificate, key: tlsKey), forKey: .tls)
         try c.encodeIfPresent(publicURL, forKey: .publicURL)
         try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
@@ -103,6 +108,7 @@ public struct PortalSettings: Sendable, Codable {
         httpsPort = try c.decodeIfPresent(Int.self, forKey: .httpsPort) ?? d.httpsPort
         httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? d.httpPort
         data = try c.decodeIfPresent(String.self, forKey: .data) ?? d.data
+        civilRegistryFile = try c.decodeIfPresent(String.self, forKey: .civilRegistryFile) ?? d.civilRegistryFile
         if let name = try c.decodeIfPresent(String.self, forKey: .store) {
             guard let choice = StoreChoice(rawValue: name) else {
                 throw PortalSettingsError(

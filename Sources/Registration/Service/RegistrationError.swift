@@ -39,6 +39,16 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
             "Terlalu banyak percobaan masuk yang gagal dari jaringan ini atau untuk akun ini. Jika kata sandi Anda benar, kode masuk sudah kami kirim ke email akun Anda (berlaku \(minutes) menit): masukkan kode itu untuk masuk."
         )
     }
+    public static let civilRegistryMismatch = Self(
+        "civil-registry-mismatch",
+        kind: .invalid,
+        "NIK, nomor KK, nama, dan tanggal lahir tidak cocok dengan data kependudukan (Dukcapil). Isi persis seperti pada KTP dan Kartu Keluarga."
+    )
+    public static let civilRegistryUnavailable = Self(
+        "civil-registry-unavailable",
+        kind: .unavailable,
+        "Pemeriksaan data kependudukan sedang tidak dapat dilakukan. Coba lagi beberapa saat lagi."
+    )
     public static let tooManySignUps = Self(
         "too-many-sign-ups",
         kind: .tooMany,

@@ -13,9 +13,20 @@ public struct RegistrationService: Sendable {
     /// The test locations (from the exam slots), which every save of the form checks.
     let locationCache: TTLCache<[String]>
 
-    public init(store: any RegistrationStore, clock: any ServerClock, settings: PortalSettings, documentDirectory: String) {
+    /// The civil registry (Dukcapil) every sign-up's NIK, KK, name and birth date is
+    /// checked against; nil only where none is configured (`civil_registry`).
+    public let civilRegistry: (any CivilRegistry)?
+
+    public init(
+        store: any RegistrationStore,
+        clock: any ServerClock,
+        settings: PortalSettings,
+        documentDirectory: String,
+        civilRegistry: (any CivilRegistry)? = nil
+    ) {
         self.store = store
         self.clock = clock
+        self.civilRegistry = civilRegistry
         self.locationCache = TTLCache(clock: clock, lifetimeMilliseconds: 1_000)
         self.settings = settings
         self.documentDirectory = documentDirectory
@@ -74,6 +85,22 @@ public struct RegistrationService: Sendable {
                 at: now
             ) != nil
         else { throw RegistrationError.tooManySignUps }
+        // The NIK must be this person's, as the civil registry knows them.
+        if let civilRegistry {
+            let kk = form.kk.filter { !$0.isWhitespace }
+            let matches: Bool
+            do {
+                matches = try await civilRegistry.matches(
+                    nik: checked.nik.digits,
+                    kk: kk,
+                    name: form.name.trimmingCharacters(in: .whitespaces),
+                    birthDate: form.birthDate
+                )
+            } catch {
+                throw RegistrationError.civilRegistryUnavailable
+            }
+            guard matches else { throw RegistrationError.civilRegistryMismatch }
+        }
         // The duplicates are refused before bcrypt is paid for.
         if try await store.accountForLogin(periodID: period.id, nikOrEmail: checked.nik.digits) != nil { throw RegistrationError.duplicateNIK }
         if try await store.accountForLogin(periodID: period.id, nikOrEmail: checked.email) != nil { throw RegistrationError.duplicateEmail }
