@@ -135,6 +135,23 @@ let package = Package(
             resources: [.copy("Templates"), .copy("Static"), .copy("openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The load generators of `seleksi bench exam|portal`: a lean NIO HTTPS client and
+        // the phases they measure; the command line only parses their options.
+        .target(
+            name: "SeleksiBench",
+            dependencies: [
+                "SeleksiCore",
+                "SeleksiAuth",
+                "ExamNode",
+                "Registration",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command line, as a library so that tests can run its commands.
         .target(
             name: "SeleksiCommands",
@@ -145,14 +162,10 @@ let package = Package(
                 "Registration",
                 "Portal",
                 "SeleksiAuth",
+                "SeleksiBench",
                 "SeleksiHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
-                // The load generators' lean HTTPS client (`BenchConnection`).
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ExamEngine
 import Foundation
+import Registration
+import SeleksiBench
 
 /// `seleksi bench …`: measured figures, never pass/fail tests.
 struct BenchCommand: AsyncParsableCommand {
@@ -118,9 +120,97 @@ enum PaperBench {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+struct ExamBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exam",
+        abstract: "Start N peserta dalam T detik (TLS baru masing-masing), lalu simpan jawaban terus-menerus; cetak p50/p99 dan batas fisik."
+    )
+
+    @Option(help: "Jumlah peserta.")
+    var candidates: Int = 5_000
+
+    @Option(name: .customLong("arrival-seconds"), help: "Peserta datang merata dalam sekian detik.")
+    var arrivalSeconds: Double = 10
+
+    @Option(name: .customLong("save-seconds"), help: "Lama fase menyimpan jawaban pada laju sasaran.")
+    var saveSeconds: Double = 20
+
+    @Option(name: .customLong("save-rate"), help: "Laju simpan yang ditawarkan semua peserta bersama (per detik), masing-masing di koneksinya sendiri.")
+    var saveRate: Double = 5_000
+
+    @Option(name: .customLong("save-connections"), help: "Koneksi keep-alive pada fase kapasitas (simpan tanpa jeda).")
+    var saveConnections: Int = 64
+
+    @Option(name: .customLong("capacity-seconds"), help: "Lama fase kapasitas.")
+    var capacitySeconds: Double = 5
+
+    @Option(name: .customLong("node-log"), help: "Simpan log node yang diuji ke berkas ini (bawaan: dibuang).")
+    var nodeLog: String?
+
+    @Option(name: .customLong("https-port"), help: "Port HTTPS node yang diuji.")
+    var httpsPort: Int = 28_443
+
+    @Flag(help: "Cetak satu objek JSON.")
+    var json = false
+
+    func run() async throws {
+        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveRate > 0, saveConnections > 0, capacitySeconds > 0 else {
+            throw ValidationError("semua angka harus lebih dari 0")
+        }
+        let bench = ExamBench(
+            candidates: candidates,
+            arrivalSeconds: arrivalSeconds,
+            saveSeconds: saveSeconds,
+            saveRate: saveRate,
+            saveConnections: saveConnections,
+            capacitySeconds: capacitySeconds,
+            httpsPort: httpsPort,
+            nodeLog: nodeLog
+        )
+        let figures = try await bench.run()
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(ExamBench.describe(figures))
+        }
+    }
+}
+
+struct PortalBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portal",
+        abstract: "Beban portal: buat akun, masuk, kirim lamaran + 2 dokumen, daftar formasi; cetak p50/p99 dan laju bcrypt mentah."
+    )
+
+    @Option(help: "Jumlah akun pelamar yang dibuat, masuk dan melamar.") var accounts: Int = 400
+    @Option(help: "Klien bersamaan.") var concurrency: Int = 32
+    @Option(name: .customLong("list-seconds"), help: "Lama fase daftar formasi.") var listSeconds: Double = 10
+    @Option(name: .customLong("https-port"), help: "Port HTTPS portal yang diuji.") var httpsPort: Int = 29_443
+    @Option(name: .customLong("portal-config"), help: "Konfigurasi yang biaya bcrypt-nya dipakai.") var portalConfig: String = "Config/portal.yaml"
+    @Option(name: .customLong("photo-kb"), help: "Ukuran pas foto (JPG) tiap lamaran, KB (batas 200).") var photoKB: Int = 60
+    @Option(name: .customLong("diploma-kb"), help: "Ukuran ijazah (PDF) tiap lamaran, KB (batas 800).") var diplomaKB: Int = 300
+    @Flag(help: "Cetak satu objek JSON.") var json = false
+
+    func run() async throws {
+        guard accounts > 0, accounts <= 99_999, concurrency > 0, listSeconds > 0, (1...200).contains(photoKB), (1...800).contains(diplomaKB) else {
+            throw ValidationError("akun 1..99999, foto 1..200 KB, ijazah 1..800 KB, angka lain > 0")
+        }
+        let settings = try PortalSettings.load(file: portalConfig)
+        let bench = PortalBench(
+            accounts: accounts,
+            concurrency: concurrency,
+            listSeconds: listSeconds,
+            httpsPort: httpsPort,
+            bcryptCost: settings.bcryptCost,
+            photoKB: photoKB,
+            diplomaKB: diplomaKB
+        )
+        let figures = try await bench.run()
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(PortalBench.describe(figures))
+        }
     }
 }

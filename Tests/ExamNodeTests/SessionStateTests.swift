@@ -42,6 +42,45 @@ struct SessionStateTests {
     }
 }
 
+@Suite("Exam node: an attempt a close could not finish")
+struct CloseRetryTests {
+    @Test("is shown to the proctor and finished by the sweeper once its paper can be read again")
+    func retriedAfterClose() async throws {
+        let node = try await TestNode()
+        let (proctor, session) = try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            return (proctor, session)
+        }
+        let original = try await node.service.database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE participant_number = '2024000001'")
+        }
+        try await node.service.database.writer.write { db in
+            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000001'")
+        }
+        try await node.restart()
+        try await node.test { client in
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/close", token: proctor)
+            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
+            let broken = listed.candidates.first { $0.participantNumber == "2024000001" }
+            #expect(broken?.finished == false && broken?.problem != nil)
+        }
+        // The paper is mended (restored from a backup, say): the next sweep finishes and scores it.
+        try await node.service.database.writer.write { db in
+            try db.execute(sql: "UPDATE candidate_paper SET paper = ? WHERE participant_number = '2024000001'", arguments: [original])
+        }
+        try await node.restart()
+        let outcome = try await node.service.sweep()
+        #expect(outcome.finished == 1)
+        try await node.test { client in
+            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
+            let mended = listed.candidates.first { $0.participantNumber == "2024000001" }
+            #expect(mended?.finished == true && mended?.problem == nil && mended?.total != nil)
+        }
+    }
+}
+
 @Suite("Exam node: security headers on every page")
 struct NodeSecurityHeaderTests {
     @Test("the pages, scripts, the document, the API and an error carry HSTS, nosniff, a referrer policy and a CSP without inline script")

@@ -294,6 +294,26 @@ struct AccountTests {
         #expect(ClientAddress.resolve(peer: "10.0.0.5", forwardedFor: nil, trustedProxies: trusted) == "10.0.0.5")
     }
 
+    @Test("over the limit the checks are counted too: past as many again nothing is checked, so a flood costs no bcrypt and mails nothing")
+    func overLimitCeiling() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            for _ in 0..<10 {
+                _ = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "salah-salah-salah"])
+            }
+            let mails = try await portal.service.store.pendingMail(limit: 1000).count
+            let right = try await client.send(.post, "/api/sessions", json: ["login": PortalClient.nik, "password": "garam-dan-madu-42"])
+            #expect(right.status == 429 && right.code == "sign-in-code-required")
+            #expect(try await portal.service.store.pendingMail(limit: 1000).count == mails, "checked (and mailed) past the ceiling")
+            // A stale or made-up bearer token on a public route is simply anonymous.
+            let period = try await client.send(.get, "/api/period", token: "bukan-token-yang-berlaku")
+            #expect(period.status == 200)
+            let mine = try await client.send(.get, "/api/application", token: "bukan-token-yang-berlaku")
+            #expect(mine.status == 401)
+        }
+    }
+
     @Test("a campus behind one address over its limit: an applicant with the right password gets in by the emailed code")
     func campusBehindOneAddress() async throws {
         var settings = TestPortal.settings

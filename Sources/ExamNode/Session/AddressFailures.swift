@@ -31,6 +31,11 @@ final class AddressFailures: Sendable {
         while true {
             let decision = await withCheckedContinuation { (continuation: CheckedContinuation<Decision, Never>) in
                 let decided: Decision? = addresses.withLock { all in
+                    // Addresses whose failures have all expired are forgotten, so a node that
+                    // runs for weeks does not keep every address it ever saw.
+                    if all.count > 10_000 {
+                        all = all.filter { $0.value.checking > 0 || $0.value.failures.contains { $0 > now - window } }
+                    }
                     var entry = all[address] ?? Address()
                     defer { all[address] = entry }
                     entry.failures.removeAll { $0 <= now - window }

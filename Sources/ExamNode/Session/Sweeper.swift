@@ -44,9 +44,17 @@ extension ExamService {
     }
 
     /// The running attempts whose time (plus grace) is over at `now`: in every open
-    /// session, or only the one candidate given.
+    /// session, or only the one candidate given; and any attempt a close could not finish
+    /// (its problem is shown to the proctor), tried again until it can be.
     static func attemptsOver(_ db: Database, session only: (String, String)?, at now: Int64, grace: Int64) throws -> [(String, String)] {
-        var over: [(String, String)] = []
+        var over: [(String, String)] = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.session_id, c.participant_number FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                WHERE s.state = 'closed' AND c.started_at IS NOT NULL AND c.finished_at IS NULL
+                """ + (only == nil ? "" : " AND c.session_id = ? AND c.participant_number = ?"),
+            arguments: StatementArguments(only.map { [$0.0, $0.1] } ?? [])
+        ).map { ($0["session_id"], $0["participant_number"]) }
         let sessions = try Row.fetchAll(
             db,
             sql: "SELECT * FROM exam_session WHERE state = 'open'" + (only == nil ? "" : " AND id = ?"),

@@ -195,6 +195,16 @@ async function flush() {
       status(queue.length ? queue.length + " jawaban sedang dikirim…" : "Semua jawaban tersimpan di server.", false);
     } catch (error) {
       if (queue[0] !== write) continue;
+      if (error.code === "invalid-token" || error.code === "device-in-use") {
+        // This sign-in ended (a second login, a device reset): the writes stay on the
+        // device, kept for this candidate, and go out after they sign in again.
+        sending = false;
+        signOut();
+        $("exam-view").hidden = true;
+        $("login-view").hidden = false;
+        $("login-error").textContent = "Sesi masuk berakhir. Masuk kembali; jawaban yang belum terkirim tetap tersimpan di perangkat ini.";
+        return;
+      }
       if (error.status && error.status < 500 && error.code !== "session-paused") {
         // Refused for good (time up, finished): drop it and say so.
         queue.shift();

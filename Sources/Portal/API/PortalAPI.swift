@@ -100,7 +100,7 @@ struct PortalAPI {
         }
         table.add(api, .post, "sessions/code") { request, context in
             let body = try await request.decode(as: SignInCodeBody.self, context: context)
-            let (token, session) = try await service.loginWithCode(nikOrEmail: body.login, code: body.code)
+            let (token, session) = try await service.loginWithCode(nikOrEmail: body.login, code: body.code, address: context.clientAddress)
             return TokenView(token: token, csrf: session.csrf, expiresAt: session.expiresAt, role: "applicant")
         }
         table.add(api, .delete, "sessions") { _, context in

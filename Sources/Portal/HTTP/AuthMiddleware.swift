@@ -24,10 +24,13 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: PortalRequestContext, next: (Request, PortalRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
+            // A token that ended (expired, signed out) makes the caller anonymous: public routes
+            // answer as to anyone, and the others refuse as unauthenticated themselves.
             let token = String(header.dropFirst(7))
-            guard let session = try await service.authenticate(token: token) else { throw RegistrationError.unauthenticated }
-            context.session = session
-            context.token = token
+            if let session = try await service.authenticate(token: token) {
+                context.session = session
+                context.token = token
+            }
         } else if let token = request.cookies[sessionCookie]?.value, let session = try await service.authenticate(token: token) {
             context.session = session
             context.token = token

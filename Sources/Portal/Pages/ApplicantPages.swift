@@ -244,7 +244,7 @@ struct ApplicantPages {
         let form = try await FormFields.read(request, context: context)
         try PageHelpers.checkFormToken(request, form, pages.formTokens)
         do {
-            let (token, session) = try await service.loginWithCode(nikOrEmail: form["login"], code: form["code"])
+            let (token, session) = try await service.loginWithCode(nikOrEmail: form["login"], code: form["code"], address: context.clientAddress)
             var response = PageHelpers.redirect("/lamaran")
             response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
             return response

@@ -194,7 +194,19 @@ public struct RegistrationService: Sendable {
         } catch let refusal as RegistrationError where refusal.code == "too-many-attempts" {
             // Over a limit (a guesser, or a campus behind one address): the right password
             // earns a code by email instead of a refusal; the answer does not say which.
-            if let (account, hash) = found, try await verifyPassword(password, hash: hash), try await mayIssueCode(accountID: account.id, .signIn) {
+            // These checks are counted too, against as many again: past that, nothing is
+            // checked (bcrypt is the CPU a flood would take).
+            let since = now - Int64(settings.loginWindowMinutes) * 60_000
+            guard
+                try await store.beginLoginAttempt(
+                    limits: [("over:" + accountKey, settings.loginFailuresPerAccount), ("over-address:" + address, settings.loginFailuresPerAddress)],
+                    since: since,
+                    at: now
+                ) != nil
+            else { throw RegistrationError.signInCodeRequired(minutes: settings.codeMinutes) }
+            // An unknown login costs the same bcrypt as a known one here too.
+            let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
+            if let (account, _) = found, matches, try await mayIssueCode(accountID: account.id, .signIn) {
                 let (code, plain) = newCode(.signIn)
                 try await store.issueCode(accountID: account.id, code, mail: signInCodeMail(to: account, code: plain, address: address))
             }
@@ -225,13 +237,21 @@ public struct RegistrationService: Sendable {
 
     /// The second step of a sign-in over a limit: the emailed code. Limited per account
     /// only (5 guesses of a 6-digit code), never per address, so a shared address still gets in.
-    public func loginWithCode(nikOrEmail: String, code: String) async throws -> (token: String, session: AuthSession) {
+    public func loginWithCode(nikOrEmail: String, code: String, address: String) async throws -> (token: String, session: AuthSession) {
         let period = try await period()
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
         let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
         let key = Self.attemptKey(found?.0, typed: identifier, .signInCode)
         let since = now - Int64(settings.loginWindowMinutes) * 60_000
-        guard let attempt = try await store.beginLoginAttempt(limits: [(key, settings.loginFailuresPerAccount)], since: since, at: now) else {
+        // Per account and address, so a stranger's wrong codes do not lock the owner out; and a
+        // ceiling per account (ten times as many) that a six-digit code cannot be walked within.
+        guard
+            let attempt = try await store.beginLoginAttempt(
+                limits: [(key + ":" + address, settings.loginFailuresPerAccount), (key, settings.loginFailuresPerAccount * 10)],
+                since: since,
+                at: now
+            )
+        else {
             throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes)
         }
         guard let (account, _) = found,

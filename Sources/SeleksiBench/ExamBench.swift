@@ -1,4 +1,3 @@
-import ArgumentParser
 import ExamNode
 import Foundation
 import NIOCore
@@ -11,63 +10,6 @@ import SeleksiCore
 /// `seleksi bench exam`: a real node in its own process, driven over HTTPS by this
 /// process as the load generator. Measures, in the same run, the two physical limits
 /// the figures are judged against: full TLS handshakes/s and durable commits/s.
-struct ExamBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "exam",
-        abstract: "Start N peserta dalam T detik (TLS baru masing-masing), lalu simpan jawaban terus-menerus; cetak p50/p99 dan batas fisik."
-    )
-
-    @Option(help: "Jumlah peserta.")
-    var candidates: Int = 5_000
-
-    @Option(name: .customLong("arrival-seconds"), help: "Peserta datang merata dalam sekian detik.")
-    var arrivalSeconds: Double = 10
-
-    @Option(name: .customLong("save-seconds"), help: "Lama fase menyimpan jawaban pada laju sasaran.")
-    var saveSeconds: Double = 20
-
-    @Option(name: .customLong("save-rate"), help: "Laju simpan yang ditawarkan semua peserta bersama (per detik), masing-masing di koneksinya sendiri.")
-    var saveRate: Double = 5_000
-
-    @Option(name: .customLong("save-connections"), help: "Koneksi keep-alive pada fase kapasitas (simpan tanpa jeda).")
-    var saveConnections: Int = 64
-
-    @Option(name: .customLong("capacity-seconds"), help: "Lama fase kapasitas.")
-    var capacitySeconds: Double = 5
-
-    @Option(name: .customLong("node-log"), help: "Simpan log node yang diuji ke berkas ini (bawaan: dibuang).")
-    var nodeLog: String?
-
-    @Option(name: .customLong("https-port"), help: "Port HTTPS node yang diuji.")
-    var httpsPort: Int = 28_443
-
-    @Flag(help: "Cetak satu objek JSON.")
-    var json = false
-
-    func run() async throws {
-        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveRate > 0, saveConnections > 0, capacitySeconds > 0 else {
-            throw ValidationError("semua angka harus lebih dari 0")
-        }
-        let bench = ExamBench(
-            candidates: candidates,
-            arrivalSeconds: arrivalSeconds,
-            saveSeconds: saveSeconds,
-            saveRate: saveRate,
-            saveConnections: saveConnections,
-            capacitySeconds: capacitySeconds,
-            httpsPort: httpsPort,
-            nodeLog: nodeLog
-        )
-        let figures = try await bench.run()
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            print(ExamBench.describe(figures))
-        }
-    }
-}
-
 /// Latencies in milliseconds, kept from many tasks.
 final class Samples: @unchecked Sendable {
     private let lock = NSLock()
@@ -120,7 +62,9 @@ final class Samples: @unchecked Sendable {
     }
 }
 
-struct ExamBench {
+/// `seleksi bench exam`: a node in its own process, a full room arriving over fresh TLS
+/// connections, saves at a target rate, then at capacity; the figures and the ceilings.
+public struct ExamBench: Sendable {
     let candidates: Int
     let arrivalSeconds: Double
     let saveSeconds: Double
@@ -130,11 +74,31 @@ struct ExamBench {
     let httpsPort: Int
     let nodeLog: String?
 
+    public init(
+        candidates: Int,
+        arrivalSeconds: Double,
+        saveSeconds: Double,
+        saveRate: Double,
+        saveConnections: Int,
+        capacitySeconds: Double,
+        httpsPort: Int,
+        nodeLog: String?
+    ) {
+        self.candidates = candidates
+        self.arrivalSeconds = arrivalSeconds
+        self.saveSeconds = saveSeconds
+        self.saveRate = saveRate
+        self.saveConnections = saveConnections
+        self.capacitySeconds = capacitySeconds
+        self.httpsPort = httpsPort
+        self.nodeLog = nodeLog
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    func run() async throws -> [String: Any] {
+    public func run() async throws -> [String: Any] {
         let data = NSTemporaryDirectory() + "seleksi-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -300,7 +264,7 @@ struct ExamBench {
         ]
     }
 
-    static func describe(_ f: [String: Any]) -> String {
+    public static func describe(_ f: [String: Any]) -> String {
         func n(_ key: String) -> Double { (f[key] as? Double) ?? Double(f[key] as? Int ?? 0) }
         return String(
             format: """

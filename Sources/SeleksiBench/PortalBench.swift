@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import HummingbirdBcrypt
 import NIOCore
@@ -12,45 +11,9 @@ import Registration
 /// beside the raw bcrypt hashes/s of this machine at the configured cost (measured in
 /// the same run), submissions/s with two documents each, formation-list requests/s,
 /// p50/p99 for each, and errors.
-struct PortalBenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "portal",
-        abstract: "Beban portal: buat akun, masuk, kirim lamaran + 2 dokumen, daftar formasi; cetak p50/p99 dan laju bcrypt mentah."
-    )
-
-    @Option(help: "Jumlah akun pelamar yang dibuat, masuk dan melamar.") var accounts: Int = 400
-    @Option(help: "Klien bersamaan.") var concurrency: Int = 32
-    @Option(name: .customLong("list-seconds"), help: "Lama fase daftar formasi.") var listSeconds: Double = 10
-    @Option(name: .customLong("https-port"), help: "Port HTTPS portal yang diuji.") var httpsPort: Int = 29_443
-    @Option(name: .customLong("portal-config"), help: "Konfigurasi yang biaya bcrypt-nya dipakai.") var portalConfig: String = "Config/portal.yaml"
-    @Option(name: .customLong("photo-kb"), help: "Ukuran pas foto (JPG) tiap lamaran, KB (batas 200).") var photoKB: Int = 60
-    @Option(name: .customLong("diploma-kb"), help: "Ukuran ijazah (PDF) tiap lamaran, KB (batas 800).") var diplomaKB: Int = 300
-    @Flag(help: "Cetak satu objek JSON.") var json = false
-
-    func run() async throws {
-        guard accounts > 0, accounts <= 99_999, concurrency > 0, listSeconds > 0, (1...200).contains(photoKB), (1...800).contains(diplomaKB) else {
-            throw ValidationError("akun 1..99999, foto 1..200 KB, ijazah 1..800 KB, angka lain > 0")
-        }
-        let settings = try PortalSettings.load(file: portalConfig)
-        let bench = PortalBench(
-            accounts: accounts,
-            concurrency: concurrency,
-            listSeconds: listSeconds,
-            httpsPort: httpsPort,
-            bcryptCost: settings.bcryptCost,
-            photoKB: photoKB,
-            diplomaKB: diplomaKB
-        )
-        let figures = try await bench.run()
-        if json {
-            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
-        } else {
-            print(PortalBench.describe(figures))
-        }
-    }
-}
-
-struct PortalBench {
+/// `seleksi bench portal`: a portal in its own process; sign-ups, sign-ins, applications
+/// with two documents, the formation list; the figures and this machine's ceilings.
+public struct PortalBench: Sendable {
     let accounts: Int
     let concurrency: Int
     let listSeconds: Double
@@ -58,6 +21,16 @@ struct PortalBench {
     let bcryptCost: Int
     let photoKB: Int
     let diplomaKB: Int
+
+    public init(accounts: Int, concurrency: Int, listSeconds: Double, httpsPort: Int, bcryptCost: Int, photoKB: Int, diplomaKB: Int) {
+        self.accounts = accounts
+        self.concurrency = concurrency
+        self.listSeconds = listSeconds
+        self.httpsPort = httpsPort
+        self.bcryptCost = bcryptCost
+        self.photoKB = photoKB
+        self.diplomaKB = diplomaKB
+    }
 
     /// Raw bcrypt hashes/s on every core at `cost`, for `seconds`.
     static func rawHashRate(cost: Int, seconds: Double) -> Double {
@@ -140,12 +113,24 @@ struct PortalBench {
         return Double(samples.count) / Date().timeIntervalSince(start)
     }
 
+    /// A name for applicant `index` as a KTP has names: letters only ("Pelamar Bcd").
+    static func letters(_ index: Int) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz")
+        var rest = index
+        var name = ""
+        repeat {
+            name.append(alphabet[rest % 26])
+            rest /= 26
+        } while rest > 0
+        return "P" + name
+    }
+
     static func nik(_ index: Int) -> String {
         // West Java, women born 1999-01-01; district and serial spread the index.
         String(format: "32%02d%02d410199%04d", 1 + index / 9_999 / 99, 1 + (index / 9_999) % 99, 1 + index % 9_999)
     }
 
-    func run() async throws -> [String: Any] {
+    public func run() async throws -> [String: Any] {
         let data = NSTemporaryDirectory() + "seleksi-bench-portal-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -160,6 +145,7 @@ struct PortalBench {
         host: 127.0.0.1
         bcrypt_cost: \(bcryptCost)
         login_failures_per_address: 1000000000
+        sign_ups_per_address: 1000000000
         documents:
           - { kind: foto, label: Pas foto, type: jpeg, max_kb: 200 }
           - { kind: ijazah, label: Ijazah, type: pdf, max_kb: 800 }
@@ -191,7 +177,8 @@ struct PortalBench {
         let signUps = Samples()
         let signUpRate = await phase(accounts, signUps, connections: open, connect) { index, connection in
             let body: [String: Any] = [
-                "nik": Self.nik(index), "kk": "3201010101100001", "name": "Pelamar \(index)", "birthPlace": "Bogor", "birthDate": "1999-01-01", "sex": "P",
+                "nik": Self.nik(index), "kk": "3201010101100001", "name": "Pelamar " + Self.letters(index), "birthPlace": "Bogor", "birthDate": "1999-01-01",
+                "sex": "P",
                 "email": "pelamar\(index)@contoh.id", "phone": String(format: "0812%08d", index), "password": "garam-dan-madu-42",
             ]
             try await connection.send(.POST, "/api/accounts", json: try json(body)).expect(201, "POST /api/accounts")
@@ -296,7 +283,7 @@ struct PortalBench {
         ]
     }
 
-    static func describe(_ f: [String: Any]) -> String {
+    public static func describe(_ f: [String: Any]) -> String {
         func n(_ key: String) -> Double { (f[key] as? Double) ?? Double(f[key] as? Int ?? 0) }
         return String(
             format: """

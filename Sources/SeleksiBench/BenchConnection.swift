@@ -138,7 +138,7 @@ final class BenchConnection: Sendable {
     ) async throws
         -> Reply
     {
-        try await send(method, path, token: token, json: json, bytes: bytes, close: close).get()
+        try await send(method, path, token: token, device: device, json: json, bytes: bytes, close: close).get()
     }
 
     func close() {
