@@ -358,6 +358,30 @@ struct AccountTests {
         }
     }
 
+    @Test("failing in a staff member's name does not lock them out: over the limit a right password with a fresh code still signs in")
+    func staffNotLockedOut() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let password = portal.staffSecrets["verif-keu"]!.password
+            for _ in 0..<5 {
+                let wrong = try await client.send(
+                    .post,
+                    "/api/staff/sessions",
+                    json: ["username": "verif-keu", "password": "tebak-tebak-saja", "totp": "000000"]
+                )
+                #expect(wrong.status == 401)
+            }
+            let guess = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": "tebak-lagi-saja", "totp": "000000"])
+            #expect(guess.status == 401)
+            let owner = try await client.send(
+                .post,
+                "/api/staff/sessions",
+                json: ["username": "verif-keu", "password": password, "totp": portal.totp("verif-keu")]
+            )
+            #expect(owner.status == 200, "\(owner.text)")
+        }
+    }
+
     @Test("staff need password and a fresh TOTP code; a code is not accepted twice")
     func staffLogin() async throws {
         let portal = try await TestPortal()

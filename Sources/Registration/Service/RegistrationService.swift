@@ -403,7 +403,23 @@ public struct RegistrationService: Sendable {
     public func staffLogin(username: String, password: String, totp: String, address: String) async throws -> (token: String, session: AuthSession) {
         let valid = username.range(of: "^[a-z0-9._-]{3,40}$", options: .regularExpression) != nil
         let accountKey = "staff:" + (valid ? username : "?")
-        let attempt = try await beginAttempt(accountKey: accountKey, address: address)
+        let attempt: [Int64]
+        do {
+            attempt = try await beginAttempt(accountKey: accountKey, address: address)
+        } catch let refusal as RegistrationError where refusal.code == "too-many-attempts" {
+            // Over a limit, a right password with a fresh authenticator code still signs in:
+            // the code is the second step a guesser lacks, so nobody can lock staff out by
+            // failing in their name. These checks have their own ceiling (as many again).
+            let since = now - Int64(settings.loginWindowMinutes) * 60_000
+            guard
+                try await store.beginLoginAttempt(
+                    limits: [("over:" + accountKey, settings.loginFailuresPerAccount), ("over-address:" + address, settings.loginFailuresPerAddress)],
+                    since: since,
+                    at: now
+                ) != nil
+            else { throw refusal }
+            attempt = []
+        }
         let credentials = valid ? try await store.staffCredentials(username: username) : nil
         // An unknown username costs the same bcrypt as a known one.
         let matches = try await verifyPassword(password, hash: credentials?.passwordHash ?? dummyHash)

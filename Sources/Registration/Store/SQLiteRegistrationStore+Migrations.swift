@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+public import Logging
+public import SeleksiCore
+import SeleksiStorage
+public import ServiceLifecycle
+
+/// The registration store's schema, as migrations run on start (never edited once shipped:
+/// old stores must migrate).
+extension SQLiteRegistrationStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE period (
+                        id TEXT PRIMARY KEY, name TEXT NOT NULL, json TEXT NOT NULL, next_serial INTEGER NOT NULL DEFAULT 1,
+                        created_at INTEGER NOT NULL DEFAULT (unixepoch() * 1000));
+                    CREATE TABLE agency (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+                    CREATE TABLE formation (
+                        id TEXT PRIMARY KEY, period_id TEXT NOT NULL REFERENCES period(id), agency_id TEXT NOT NULL REFERENCES agency(id),
+                        position TEXT NOT NULL, unit TEXT NOT NULL, location TEXT NOT NULL, education_level TEXT NOT NULL,
+                        majors TEXT NOT NULL, quota INTEGER NOT NULL CHECK (quota > 0), type TEXT NOT NULL, max_age INTEGER NOT NULL,
+                        search TEXT NOT NULL);
+                    CREATE INDEX formation_period ON formation(period_id, agency_id);
+                    CREATE TABLE exam_slot (
+                        id TEXT PRIMARY KEY, period_id TEXT NOT NULL REFERENCES period(id), venue TEXT NOT NULL, location TEXT NOT NULL,
+                        starts_at INTEGER NOT NULL, session_number INTEGER NOT NULL, capacity INTEGER NOT NULL CHECK (capacity > 0),
+                        assigned INTEGER NOT NULL DEFAULT 0, CHECK (assigned <= capacity));
+                    CREATE TABLE account (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, period_id TEXT NOT NULL REFERENCES period(id), nik TEXT NOT NULL, kk TEXT NOT NULL,
+                        name TEXT NOT NULL, birth_place TEXT NOT NULL, birth_date TEXT NOT NULL, sex TEXT NOT NULL, email TEXT NOT NULL,
+                        phone TEXT NOT NULL, password_hash TEXT NOT NULL, email_verified INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,
+                        UNIQUE (period_id, nik), UNIQUE (period_id, email));
+                    CREATE TABLE one_time_code (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL REFERENCES account(id), purpose TEXT NOT NULL,
+                        code_hash TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
+                    CREATE TABLE login_failure (key TEXT NOT NULL, at INTEGER NOT NULL);
+                    CREATE INDEX login_failure_key ON login_failure(key, at);
+                    CREATE TABLE staff (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL UNIQUE, role TEXT NOT NULL, agency_id TEXT REFERENCES agency(id),
+                        password_hash TEXT NOT NULL, totp_secret TEXT NOT NULL, last_totp_step INTEGER NOT NULL DEFAULT 0,
+                        CHECK ((role = 'verifier') = (agency_id IS NOT NULL)));
+                    CREATE TABLE auth_session (
+                        token_hash TEXT PRIMARY KEY, account_id INTEGER REFERENCES account(id), staff_id INTEGER REFERENCES staff(id),
+                        csrf TEXT NOT NULL, expires_at INTEGER NOT NULL, CHECK ((account_id IS NULL) != (staff_id IS NULL)));
+                    CREATE TABLE application (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL UNIQUE REFERENCES account(id),
+                        period_id TEXT NOT NULL REFERENCES period(id), formation_id TEXT NOT NULL REFERENCES formation(id),
+                        draft TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('draft', 'submitted')), submitted_at INTEGER,
+                        result TEXT CHECK (result IN ('MS', 'TMS')), reason_code TEXT, result_note TEXT, verified_by TEXT, verified_at INTEGER,
+                        objection_reason TEXT, objection_at INTEGER, objection_answer TEXT, objection_accepted INTEGER, objection_by TEXT,
+                        objection_answered_at INTEGER, participant_number TEXT UNIQUE, slot_id TEXT REFERENCES exam_slot(id),
+                        updated_at INTEGER NOT NULL);
+                    CREATE INDEX application_formation ON application(formation_id, status);
+                    CREATE TABLE document (
+                        application_id INTEGER NOT NULL REFERENCES application(id), kind TEXT NOT NULL, content_type TEXT NOT NULL,
+                        size INTEGER NOT NULL, sha256 TEXT NOT NULL, path TEXT NOT NULL, uploaded_at INTEGER NOT NULL,
+                        PRIMARY KEY (application_id, kind));
+                    -- Every verification decision, objection and answer, with who and when; never changed.
+                    CREATE TABLE verification_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, application_id INTEGER NOT NULL REFERENCES application(id), at INTEGER NOT NULL,
+                        by TEXT NOT NULL, kind TEXT NOT NULL, result TEXT, reason_code TEXT, text TEXT NOT NULL);
+                    CREATE TABLE audit_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,
+                        action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);
+                    CREATE INDEX audit_actor ON audit_log(actor, id);
+                    CREATE TABLE mail_outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,
+                        created_at INTEGER NOT NULL, sent_at INTEGER);
+                    """
+            )
+            for table in ["audit_log", "verification_event"] {
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER \(table)_no_update BEFORE UPDATE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        CREATE TRIGGER \(table)_no_delete BEFORE DELETE ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END;
+                        """
+                )
+            }
+        }
+        // A slot's time is the venue's: its zone is kept with it (slots from before were WIB).
+        migrator.registerMigration("v2-slot-time-zone") { db in
+            try db.execute(sql: "ALTER TABLE exam_slot ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'WIB' CHECK (time_zone IN ('WIB', 'WITA', 'WIT'))")
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+public import Logging
+public import SeleksiCore
+import SeleksiStorage
+public import ServiceLifecycle
+
+/// Participant numbers and seats (the rule is `SeatAssigner`).
+extension SQLiteRegistrationStore {
+    public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
+        try await grouped.write { db in
+            let serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
+            let waiting = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, draft FROM application WHERE period_id = ? AND status = 'submitted' AND result = 'MS' AND participant_number IS NULL
+                      AND (objection_reason IS NULL OR objection_answered_at IS NOT NULL)
+                    ORDER BY submitted_at, id
+                    """,
+                arguments: [period.id]
+            ).map { row in
+                SeatAssigner.Waiting(
+                    applicationID: row["id"],
+                    testLocation: try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)).testLocation
+                )
+            }
+            let slots = try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"),
+                arguments: [period.id]
+            ).map(Self.slot)
+            let outcome = SeatAssigner.assign(waiting: waiting, slots: slots, prefix: period.participantPrefix, nextSerial: serial)
+            for placement in outcome.placements {
+                try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [placement.slotID])
+                try db.execute(
+                    sql: "UPDATE application SET participant_number = ?, slot_id = ? WHERE id = ?",
+                    arguments: [placement.participantNumber, placement.slotID, placement.applicationID]
+                )
+            }
+            let (assigned, unplaced) = (outcome.placements.count, outcome.unplaced)
+            try db.execute(sql: "UPDATE period SET next_serial = ? WHERE id = ?", arguments: [outcome.nextSerial, period.id])
+            var entry = audit
+            entry.detail += " (\(assigned) dijadwalkan, \(unplaced) belum mendapat kursi)"
+            try Self.insertAudit(db, entry)
+            return (assigned, unplaced)
+        }
+    }
+
+    public func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            guard
+                let current = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
+            else {
+                throw RegistrationError.notFound
+            }
+            guard let old: String = current["slot_id"] else { throw RegistrationError.notEligibleForCard }
+            guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot)
+            else { throw RegistrationError.notFound }
+            if old == slotID, target.periodID == current["period_id"] { return }
+            if let refusal = SeatAssigner.moveRefusal(to: target, periodID: current["period_id"]) { throw refusal }
+            try db.execute(sql: "UPDATE exam_slot SET assigned = assigned - 1 WHERE id = ?", arguments: [old])
+            try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [slotID])
+            try db.execute(sql: "UPDATE application SET slot_id = ? WHERE id = ?", arguments: [slotID, applicationID])
+            try Self.insertAudit(db, audit)
+        }
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+public import Logging
+public import SeleksiCore
+import SeleksiStorage
+public import ServiceLifecycle
+
+/// The period, its agencies, formations and exam slots.
+extension SQLiteRegistrationStore {
+    public func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws {
+        try await grouped.write { db in
+            var period = period
+            // The announcement is its own act; a timetable edit never sets or clears it.
+            period.resultsAnnouncedAt = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [period.id])
+                .flatMap { try? Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)).resultsAnnouncedAt }
+            try db.execute(
+                sql: "INSERT INTO period (id, name, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
+                arguments: [period.id, period.name, try Self.json(period)]
+            )
+            try Self.insertAudit(db, audit)
+        }
+        periodCache.clear()
+    }
+
+    public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
+        defer { periodCache.clear() }
+        return try await grouped.write { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else {
+                throw RegistrationError.noPeriod
+            }
+            var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
+            let submitted =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted'",
+                    arguments: [periodID]
+                ) ?? 0
+            let pending =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT count(*) FROM application WHERE period_id = ? AND status = 'submitted' AND result IS NULL",
+                    arguments: [periodID]
+                ) ?? 0
+            if let refusal = AnnouncementRule.refusal(period: period, now: at, submitted: submitted, undecided: pending) { throw refusal }
+            period.resultsAnnouncedAt = at
+            try db.execute(sql: "UPDATE period SET json = ? WHERE id = ?", arguments: [try Self.json(period), periodID])
+            try Self.insertAudit(db, audit)
+            return period
+        }
+    }
+
+    public func currentPeriod() async throws -> SelectionPeriod? {
+        try await periodCache.value("") { try await readCurrentPeriod() }
+    }
+
+    func readCurrentPeriod() async throws -> SelectionPeriod? {
+        try await writer.read { db in
+            try String.fetchOne(try db.cachedStatement(sql: "SELECT json FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1"))
+                .map { try Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws {
+        defer { formationCache.clear() }
+        try await grouped.write { db in
+            try db.execute(
+                sql: "INSERT INTO agency (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+                arguments: [agency.id, agency.name]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func agencies() async throws -> [Agency] {
+        try await writer.read { db in
+            try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, name FROM agency ORDER BY name")).map { Agency(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    public func saveFormation(_ f: Formation, audit: AuditEntry?) async throws {
+        defer { formationCache.clear() }
+        try await grouped.write { db in
+            guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
+                throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
+            }
+            let existing = try Row.fetchOne(
+                db,
+                sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?",
+                arguments: [f.id]
+            ).map(Self.formation)
+            let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
+            if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
+            let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
+            try db.execute(
+                sql: """
+                    INSERT INTO formation (id, period_id, agency_id, position, unit, location, education_level, majors, quota, type, max_age, search)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET agency_id = excluded.agency_id, position = excluded.position, unit = excluded.unit,
+                      location = excluded.location, education_level = excluded.education_level, majors = excluded.majors,
+                      quota = excluded.quota, type = excluded.type, max_age = excluded.max_age, search = excluded.search
+                    """,
+                arguments: [
+                    f.id, f.periodID, f.agencyID, f.position, f.unit, f.location, f.educationLevel.rawValue, try Self.json(f.majors), f.quota,
+                    f.type.rawValue, f.maxAge, search,
+                ]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    static let formationColumns = """
+        f.id, f.period_id, f.agency_id, a.name AS agency_name, f.position, f.unit, f.location, f.education_level, f.majors, f.quota, f.type, f.max_age
+        """
+
+    static func formation(_ row: Row) throws -> Formation {
+        Formation(
+            id: row["id"],
+            periodID: row["period_id"],
+            agencyID: row["agency_id"],
+            agencyName: row["agency_name"],
+            position: row["position"],
+            unit: row["unit"],
+            location: row["location"],
+            educationLevel: EducationLevel(rawValue: row["education_level"]) ?? .s1,
+            majors: try decoder.decode([String].self, from: Data((row["majors"] as String).utf8)),
+            quota: row["quota"],
+            type: FormationType(rawValue: row["type"]) ?? .general,
+            maxAge: row["max_age"]
+        )
+    }
+
+    public func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int) {
+        var conditions = ["f.period_id = ?"]
+        var arguments: StatementArguments = [periodID]
+        if let text = filter.text?.lowercased(), !text.isEmpty {
+            for word in text.split(separator: " ").prefix(5) {
+                conditions.append("f.search LIKE ? ESCAPE '\\'")
+                let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                    of: "_",
+                    with: "\\_"
+                )
+                _ = arguments.append(contentsOf: ["%" + escaped + "%"])
+            }
+        }
+        if let agency = filter.agencyID {
+            conditions.append("f.agency_id = ?")
+            _ = arguments.append(contentsOf: [agency])
+        }
+        if let type = filter.type {
+            conditions.append("f.type = ?")
+            _ = arguments.append(contentsOf: [type.rawValue])
+        }
+        if let level = filter.educationLevel {
+            conditions.append("f.education_level = ?")
+            _ = arguments.append(contentsOf: [level.rawValue])
+        }
+        if let location = filter.location {
+            conditions.append("f.location = ?")
+            _ = arguments.append(contentsOf: [location])
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let page = max(1, filter.page)
+        let size = min(max(1, filter.pageSize), 100)
+        let bound = arguments
+        return try await writer.read { db in
+            let total = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM formation f WHERE \(whereClause)"), arguments: bound) ?? 0
+            var pageArguments = bound
+            _ = pageArguments.append(contentsOf: [size, (page - 1) * size])
+            let rows = try Row.fetchAll(
+                try db.cachedStatement(
+                    sql:
+                        "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE \(whereClause) ORDER BY a.name, f.position, f.id LIMIT ? OFFSET ?"
+                ),
+                arguments: pageArguments
+            )
+            return (try rows.map { try Self.formation($0) }, total)
+        }
+    }
+
+    public func formation(id: String) async throws -> Formation? {
+        try await formationCache.value(id) {
+            try await writer.read { db in
+                try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"),
+                    arguments: [id]
+                ).map { try Self.formation($0) }
+            }
+        }
+    }
+
+    public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
+        try await grouped.write { db in
+            let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slot.id]).map(Self.slot)
+            if let refusal = TimetableEditRule.slotRefusal(existing: existing, proposed: slot) { throw refusal }
+            try db.execute(
+                sql: """
+                    INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET venue = excluded.venue, location = excluded.location, starts_at = excluded.starts_at,
+                      session_number = excluded.session_number, capacity = excluded.capacity, time_zone = excluded.time_zone
+                    """,
+                arguments: [slot.id, slot.periodID, slot.venue, slot.location, slot.startsAt, slot.sessionNumber, slot.capacity, slot.timeZone.rawValue]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    static func slot(_ row: Row) -> ExamSlot {
+        ExamSlot(
+            id: row["id"],
+            periodID: row["period_id"],
+            venue: row["venue"],
+            location: row["location"],
+            startsAt: row["starts_at"],
+            timeZone: IndonesianTimeZone(rawValue: row["time_zone"]) ?? .wib,
+            sessionNumber: row["session_number"],
+            capacity: row["capacity"],
+            assigned: row["assigned"]
+        )
+    }
+
+    public func slots(periodID: String) async throws -> [ExamSlot] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY location, starts_at, session_number, id"),
+                arguments: [periodID]
+            )
+            .map(Self.slot)
+        }
+    }
+}

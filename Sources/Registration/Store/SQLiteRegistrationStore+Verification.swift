@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+public import Logging
+public import SeleksiCore
+import SeleksiStorage
+public import ServiceLifecycle
+
+/// The verifiers' worklist, their decisions, objections and their answers.
+extension SQLiteRegistrationStore {
+    public func applications(agencyID: String, periodID: String) async throws -> [ApplicationSummary] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, c.name, f.position, f.type, p.submitted_at, p.result,
+                      (p.objection_reason IS NOT NULL AND p.objection_answered_at IS NULL) AS pending
+                    FROM application p JOIN formation f ON f.id = p.formation_id JOIN account c ON c.id = p.account_id
+                    WHERE f.agency_id = ? AND p.period_id = ? AND p.status = 'submitted' ORDER BY p.submitted_at, p.id
+                    """,
+                arguments: [agencyID, periodID]
+            ).map {
+                ApplicationSummary(
+                    id: $0["id"],
+                    name: $0["name"],
+                    position: $0["position"],
+                    formationType: $0["type"],
+                    submittedAt: $0["submitted_at"],
+                    result: $0["result"],
+                    objectionPending: $0["pending"]
+                )
+            }
+        }
+    }
+
+    public func recordVerification(applicationID: Int64, _ v: Verification, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT status, result FROM application WHERE id = ?"), arguments: [applicationID])
+            else {
+                throw RegistrationError.notFound
+            }
+            guard row["status"] == ApplicationStatus.submitted.rawValue else { throw RegistrationError.notSubmitted }
+            guard (row["result"] as String?) == nil else { throw RegistrationError.alreadyVerified }
+            try db.execute(
+                sql: "UPDATE application SET result = ?, reason_code = ?, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
+                arguments: [v.result.rawValue, v.reasonCode, v.note, v.by, v.at, applicationID]
+            )
+            try db.execute(
+                sql: "INSERT INTO verification_event (application_id, at, by, kind, result, reason_code, text) VALUES (?, ?, ?, 'verification', ?, ?, ?)",
+                arguments: [applicationID, v.at, v.by, v.result.rawValue, v.reasonCode, v.note]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func fileObjection(applicationID: Int64, _ o: Objection) async throws {
+        try await grouped.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT result, objection_reason, account_id FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
+            else {
+                throw RegistrationError.notFound
+            }
+            guard (row["objection_reason"] as String?) == nil else { throw RegistrationError.objectionTwice }
+            guard (row["result"] as String?) == VerificationResult.tms.rawValue else { throw RegistrationError.objectionNotAllowed }
+            try db.execute(sql: "UPDATE application SET objection_reason = ?, objection_at = ? WHERE id = ?", arguments: [o.reason, o.filedAt, applicationID])
+            try db.execute(
+                sql: "INSERT INTO verification_event (application_id, at, by, kind, text) VALUES (?, ?, ?, 'objection', ?)",
+                arguments: [applicationID, o.filedAt, "pelamar:\(row["account_id"] as Int64)", o.reason]
+            )
+        }
+    }
+
+    public func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    try db.cachedStatement(sql: "SELECT objection_reason, objection_answered_at FROM application WHERE id = ?"),
+                    arguments: [applicationID]
+                )
+            else { throw RegistrationError.notFound }
+            guard (row["objection_reason"] as String?) != nil, (row["objection_answered_at"] as Int64?) == nil else { throw RegistrationError.noObjection }
+            try db.execute(
+                sql: "UPDATE application SET objection_answer = ?, objection_accepted = ?, objection_by = ?, objection_answered_at = ? WHERE id = ?",
+                arguments: [answer, accepted, by, at, applicationID]
+            )
+            if accepted {
+                try db.execute(
+                    sql: "UPDATE application SET result = 'MS', reason_code = NULL, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
+                    arguments: ["Sanggahan diterima: " + answer, by, at, applicationID]
+                )
+            }
+            try db.execute(
+                sql: "INSERT INTO verification_event (application_id, at, by, kind, result, text) VALUES (?, ?, ?, 'objection-answer', ?, ?)",
+                arguments: [applicationID, at, by, accepted ? "MS" : "TMS", answer]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+}
