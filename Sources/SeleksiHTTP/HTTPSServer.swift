@@ -1,5 +1,6 @@
 public import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 public import Logging
 import NIOSSL
@@ -92,9 +93,13 @@ public enum HTTPSServer {
             additionalChannelHandlers: [ConnectionLimit.Handler(limit: limit, logger: logger)],
             idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds))
         )
+        // HTTP/2 where the browser offers it by ALPN (results day, and the exam page's many
+        // small requests, share one connection); HTTP/1.1 for everyone else. A connection
+        // without open streams is closed after the same idle time.
+        let http2 = HTTP2UpgradeChannel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)), streamConfiguration: http1)
         let https = Application(
             router: router,
-            server: try .tls(.http1(configuration: http1), tlsConfiguration: tls),
+            server: try .http2Upgrade(tlsConfiguration: tls, configuration: http2),
             configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName, backlog: listenBacklog),
             logger: logger
         )

@@ -37,6 +37,11 @@ extension EndToEndTests {
                 "https://127.0.0.1:\(node.httpsPort)/",
             ])
         #expect(gcm == "200")
+        // HTTP/2 for a client that offers it by ALPN; HTTP/1.1 for one that does not.
+        let h2 = try runCurl(["-sk", "--http2", "-o", "/dev/null", "-w", "%{http_version}", "https://127.0.0.1:\(node.httpsPort)/"])
+        #expect(h2 == "2")
+        let h1 = try runCurl(["-sk", "--http1.1", "-o", "/dev/null", "-w", "%{http_version}", "https://127.0.0.1:\(node.httpsPort)/"])
+        #expect(h1 == "1.1")
         let oldTLS = try runCurl(["-sk", "--tls-max", "1.1", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(node.httpsPort)/"])
         #expect(oldTLS == "000")
 
