@@ -165,6 +165,58 @@ extension EndToEndTests {
 }
 
 extension EndToEndTests {
+    @Test("when the sign-in ends mid-exam (a device reset), the answers queued offline stay on the device and are sent after the candidate signs in again")
+    func queueSurvivesSignInEnd() throws {
+        let chromium = which("chromium")
+        let chromedriver = which("chromedriver")
+        guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+        let credentials = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+), rahasia autentikator (\S+)/))
+        let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
+        func logIn() throws {
+            try browser.open("https://127.0.0.1:\(node.httpsPort)/")
+            try browser.wait("document.getElementById('login-form')")
+            try browser.script(
+                "const f = document.getElementById('login-form'); f.participantNumber.value = '2024000001'; f.pin.value = '\(pin)'; f.birthDate.value = '1999-04-01';"
+            )
+            try browser.click("#login-form button[type=submit]")
+            try browser.wait("!document.getElementById('exam-view').hidden")
+            try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
+        }
+        try logIn()
+        // Offline: two answers queue up.
+        try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
+        for index in 0..<2 {
+            try browser.script("document.querySelector('#item-options input').click(); document.getElementById('next').click();")
+            try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal \(index + 2) ')")
+        }
+        try browser.wait("document.getElementById('status').textContent.includes('BELUM tersimpan')")
+        // The proctor resets the candidate's device: the page's token ends.
+        let code = TOTPCode.current(secret: String(credentials.2), now: SystemClock().nowMilliseconds())
+        let (_, login) = try node.curl("POST", "/api/proctor/login", json: ["username": "pengawas", "password": String(credentials.1), "totp": code])
+        let proctor = try #require((login as? [String: Any])?["token"] as? String)
+        let (_, sessions) = try node.curl("GET", "/api/proctor/sessions", token: proctor)
+        let session = try #require(((sessions as? [[String: Any]])?.first)?["id"] as? String)
+        let (reset, _) = try node.curl("POST", "/api/proctor/sessions/\(session)/candidates/2024000001/reset-device", token: proctor)
+        #expect(reset == 200)
+        // The network returns: the refusal shows the login form, and nothing queued is lost.
+        try browser.script("window.fetch = window.realFetch; window.dispatchEvent(new Event('online'));")
+        try browser.wait("!document.getElementById('login-view').hidden", seconds: 30)
+        let kept =
+            try browser.script("return JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('queue:'))) || '[]').length;") as? Int
+        #expect(kept == 2)
+        // Signed in again on the same PC, the queue goes out.
+        try logIn()
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')", seconds: 30)
+        let token = try #require(try browser.script("return sessionStorage.getItem('token');") as? String)
+        let device = try #require(try browser.script("return localStorage.getItem('device');") as? String)
+        #expect(try serverAnswers(node, token, device: device) == 2)
+    }
+}
+
+extension EndToEndTests {
     @Test("proctor page in headless Chromium: log in, open the session, see its candidates, pause and resume it")
     func proctorPage() throws {
         let chromium = which("chromium")
