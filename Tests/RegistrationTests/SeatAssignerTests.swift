@@ -57,4 +57,17 @@ struct SeatAssignerTests {
             }
         }
     }
+
+    @Test("only MS applications without an open objection are seated, in the order registration was ended")
+    func eligibility() {
+        let submitted = [
+            SeatAssigner.Submitted(applicationID: 4, result: .ms, objectionPending: false, submittedAt: 30, testLocation: "Kupang"),
+            SeatAssigner.Submitted(applicationID: 1, result: .tms, objectionPending: false, submittedAt: 10, testLocation: "Kupang"),
+            SeatAssigner.Submitted(applicationID: 2, result: nil, objectionPending: false, submittedAt: 11, testLocation: "Kupang"),
+            SeatAssigner.Submitted(applicationID: 3, result: .ms, objectionPending: true, submittedAt: 12, testLocation: "Kupang"),
+            SeatAssigner.Submitted(applicationID: 6, result: .ms, objectionPending: false, submittedAt: 20, testLocation: "Jakarta"),
+            SeatAssigner.Submitted(applicationID: 5, result: .ms, objectionPending: false, submittedAt: 20, testLocation: "Kupang"),
+        ]
+        #expect(SeatAssigner.waiting(submitted).map(\.applicationID) == [5, 6, 4])
+    }
 }

@@ -16,6 +16,32 @@ public enum SeatAssigner {
         }
     }
 
+    /// A submitted application without a seat, as the store finds it.
+    public struct Submitted: Sendable, Hashable {
+        public let applicationID: Int64
+        public let result: VerificationResult?
+        public let objectionPending: Bool
+        public let submittedAt: Int64
+        public let testLocation: String
+
+        public init(applicationID: Int64, result: VerificationResult?, objectionPending: Bool, submittedAt: Int64, testLocation: String) {
+            self.applicationID = applicationID
+            self.result = result
+            self.objectionPending = objectionPending
+            self.submittedAt = submittedAt
+            self.testLocation = testLocation
+        }
+    }
+
+    /// Who gets a seat, in seating order: an MS result whose objection (if any) has been
+    /// answered, in the order registration was ended (ties by application number). A TMS,
+    /// an undecided application or one whose objection is still open waits.
+    public static func waiting(_ submitted: [Submitted]) -> [Waiting] {
+        submitted.filter { $0.result == .ms && !$0.objectionPending }
+            .sorted { ($0.submittedAt, $0.applicationID) < ($1.submittedAt, $1.applicationID) }
+            .map { Waiting(applicationID: $0.applicationID, testLocation: $0.testLocation) }
+    }
+
     public struct Placement: Sendable, Hashable {
         public let applicationID: Int64
         public let slotID: String

@@ -10,20 +10,24 @@ extension SQLiteRegistrationStore {
     public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
         try await grouped.write { db in
             let serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
-            let waiting = try Row.fetchAll(
+            // Every submitted application without a seat; who of them may sit is the rule's call.
+            let candidates = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, draft FROM application WHERE period_id = ? AND status = 'submitted' AND result = 'MS' AND participant_number IS NULL
-                      AND (objection_reason IS NULL OR objection_answered_at IS NOT NULL)
-                    ORDER BY submitted_at, id
+                    SELECT id, draft, result, submitted_at, objection_reason IS NOT NULL AS objected, objection_answered_at IS NOT NULL AS answered
+                    FROM application WHERE period_id = ? AND status = 'submitted' AND participant_number IS NULL
                     """,
                 arguments: [period.id]
             ).map { row in
-                SeatAssigner.Waiting(
+                SeatAssigner.Submitted(
                     applicationID: row["id"],
+                    result: (row["result"] as String?).flatMap(VerificationResult.init(rawValue:)),
+                    objectionPending: (row["objected"] as Bool) && !(row["answered"] as Bool),
+                    submittedAt: row["submitted_at"] ?? 0,
                     testLocation: try Self.decoder.decode(ApplicationDraft.self, from: Data((row["draft"] as String).utf8)).testLocation
                 )
             }
+            let waiting = SeatAssigner.waiting(candidates)
             let slots = try Row.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"),
                 arguments: [period.id]
