@@ -126,6 +126,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Registration",
+                "SeleksiAuth",
                 "SeleksiStorage",
                 "SeleksiCore",
                 "SeleksiHTTP",

@@ -1,6 +1,6 @@
 import Foundation
-import HummingbirdOTP
 import Registration
+import SeleksiAuth
 import SeleksiCore
 
 /// The demo selection period of `seleksi serve --demo`: every window open now,
@@ -182,7 +182,7 @@ enum PortalDemo {
     }
 
     static func describe(username: String, role: StaffRole, password: String, secret: String) -> String {
-        let url = TOTP(secret: secret).createAuthenticatorURL(label: username, issuer: "Seleksi")
+        let url = TOTPCode.address(secret: secret, account: username, issuer: "Seleksi")
         return "  Staf \(username) (\(role.rawValue)): kata sandi \(password); autentikator: \(url)  (kode sekarang: seleksi portal totp --secret \(secret))"
     }
 }

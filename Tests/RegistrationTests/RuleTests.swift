@@ -113,5 +113,13 @@ struct RuleTests {
         #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
         try "bcrypt_cost: 3\n".write(toFile: broken, atomically: true, encoding: .utf8)
         #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
+        // A misspelt key, and a trusted proxy that is no address, would otherwise do nothing silently.
+        for (text, named) in [("bcrypt_kost: 12\n", "bcrypt_kost"), ("trusted_proxies: [10.0.0.300]\n", "10.0.0.300"), ("tls:\n  cert: x\n", "tls.cert")] {
+            try text.write(toFile: broken, atomically: true, encoding: .utf8)
+            let error = #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
+            #expect(error?.message.contains(named) == true, "\(error?.message ?? "")")
+        }
+        try "trusted_proxies: [127.0.0.1, \"::1\"]\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        #expect(try PortalSettings.load(file: broken).trustedProxies == ["127.0.0.1", "::1"])
     }
 }

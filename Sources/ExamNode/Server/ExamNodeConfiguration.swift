@@ -1,4 +1,5 @@
 import Foundation
+import SeleksiCore
 import Yams
 
 /// The node's configuration, read once from `Config/exam-node.yaml` and then
@@ -62,6 +63,9 @@ public struct ExamNodeConfiguration: Sendable {
         }
         if let raw = root["trusted_proxies"] {
             guard let proxies = raw as? [String] else { throw ConfigurationError(message: "\(file): 'trusted_proxies' harus daftar alamat IP") }
+            if let wrong = proxies.first(where: { !IPAddressText.isValid($0) }) {
+                throw ConfigurationError(message: "\(file): 'trusted_proxies': '\(wrong)' bukan alamat IP")
+            }
             configuration.settings.trustedProxies = proxies
         }
         if let minutes = try value("late_start_minutes", Int.self) {

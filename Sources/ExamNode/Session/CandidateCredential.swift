@@ -1,3 +1,5 @@
+import SeleksiAuth
+
 /// What each of a candidate's requests carries: the token issued at login and the device
 /// it was issued to (the exam page sends its device id with every request). The store
 /// keeps only the digest of the two together, so a token sent from another client (a
@@ -11,5 +13,5 @@ public struct CandidateCredential: Sendable, Hashable {
         self.device = device
     }
 
-    var digest: String { ExamService.digest(device + "\n" + token) }
+    var digest: String { SecretToken.digest(device + "\n" + token) }
 }

@@ -215,7 +215,4 @@ extension ExamService {
         return digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
 
-    static func digest(_ token: String) -> String { SecretToken.digest(token) }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 }

@@ -1,5 +1,6 @@
 import Hummingbird
 public import Registration
+import SeleksiAuth
 public import SeleksiHTTP
 
 extension RegistrationError: PublicError {}
@@ -36,7 +37,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.token = token
             context.viaCookie = true
             let changesState = ![.get, .head].contains(request.method)
-            if changesState, isAPI(request), request.headers[.init("X-CSRF-Token")!] != session.csrf {
+            if changesState, isAPI(request), !SecretToken.matches(request.headers[.init("X-CSRF-Token")!] ?? "", session.csrf) {
                 throw RegistrationError.badCSRF
             }
         }

@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import Registration
+import SeleksiAuth
 import SeleksiCore
 
 /// The CSRF tokens of the forms shown before login (sign-up, sign-in, password reset).
@@ -28,15 +30,13 @@ struct FormTokens: Sendable {
         let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let data = Data(key)
         guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
+            throw RegistrationError("form-token-key", kind: .internal, "Kunci token formulir \(path) tidak dapat dibuat; periksa izin folder data.")
         }
         return key
     }
 
     func issue() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let nonce = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        let body = "\(clock.nowMilliseconds()).\(nonce)"
+        let body = "\(clock.nowMilliseconds()).\(SecretToken.generate().text)"
         return body + "." + Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key))
     }
 

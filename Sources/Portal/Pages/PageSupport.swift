@@ -5,6 +5,7 @@ import MultipartKit
 import Mustache
 import NIOCore
 import Registration
+import SeleksiAuth
 import SeleksiCore
 import SeleksiHTTP
 
@@ -140,12 +141,14 @@ enum PageHelpers {
 
     /// An anonymous form's CSRF check.
     static func checkFormToken(_ request: Request, _ form: FormFields, _ tokens: FormTokens) throws {
-        guard let cookie = request.cookies[formCookie]?.value, tokens.isValid(cookie), form["csrf"] == cookie else { throw RegistrationError.badCSRF }
+        guard let cookie = request.cookies[formCookie]?.value, tokens.isValid(cookie), SecretToken.matches(form["csrf"], cookie) else {
+            throw RegistrationError.badCSRF
+        }
     }
 
     /// A signed-in form's CSRF check: the field must be this session's token.
     static func checkSessionToken(_ context: PortalRequestContext, _ form: FormFields) throws {
-        guard let session = context.session, form["csrf"] == session.csrf else { throw RegistrationError.badCSRF }
+        guard let session = context.session, SecretToken.matches(form["csrf"], session.csrf) else { throw RegistrationError.badCSRF }
     }
 
     static func error(_ error: RegistrationError) -> [String: Any] {

@@ -68,17 +68,14 @@ public struct SelectionPeriod: Sendable, Codable, Hashable {
 /// Dates as Indonesians read them, in WIB (UTC+7), which the national timetable uses.
 public enum IndonesianDate {
     static let months = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
-    static let wib = TimeZone(secondsFromGMT: 7 * 3600)!
-
-    static func components(_ milliseconds: Int64) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = wib
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    /// The calendar day and time of an instant in WIB.
+    static func components(_ milliseconds: Int64) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int) {
+        IndonesianTimeZone.wib.local(milliseconds)
     }
 
     public static func date(_ milliseconds: Int64) -> String {
         let c = components(milliseconds)
-        return "\(c.day!) \(months[c.month! - 1]) \(c.year!)"
+        return "\(c.day) \(months[c.month - 1]) \(c.year)"
     }
 
     public static func dateTime(_ milliseconds: Int64) -> String { dateTime(milliseconds, in: .wib) }
@@ -91,20 +88,14 @@ public enum IndonesianDate {
 
     /// 23:59:59.999 WIB of the day `plusDays` calendar days after `milliseconds`.
     public static func endOfDay(_ milliseconds: Int64, plusDays: Int) -> Int64 {
-        let offset: Int64 = 7 * 3_600_000
-        let day: Int64 = 86_400_000
-        let local = milliseconds + offset
-        let startOfDay = local - ((local % day) + day) % day
-        return startOfDay + Int64(plusDays + 1) * day - 1 - offset
+        let c = components(milliseconds)
+        return IndonesianTimeZone.wib.instant(localDay: c.year, c.month, c.day, hour: 0, minute: 0) + Int64(plusDays + 1) * 86_400_000 - 1
     }
 
     /// Milliseconds of the start of `yyyy-MM-dd` in WIB, or nil if it is not a real date.
     public static func parseDay(_ text: String) -> Int64? {
         guard let (y, m, d) = parseYMD(text) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = wib
-        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)) else { return nil }
-        return Int64(date.timeIntervalSince1970 * 1000)
+        return IndonesianTimeZone.wib.instant(localDay: y, m, d, hour: 0, minute: 0)
     }
 
     /// `yyyy-MM-dd` split into numbers, refusing impossible dates such as 2001-02-30.

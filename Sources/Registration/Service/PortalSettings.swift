@@ -1,9 +1,10 @@
 import Foundation
+import SeleksiCore
 import Yams
 
 /// The portal's configuration, read once from `Config/portal.yaml`, then overridden by
 /// the command line and `SELEKSI_DATA`. Tests build their own.
-public struct PortalSettings: Sendable, Codable {
+public struct PortalSettings: Sendable, Decodable {
     public var host = "127.0.0.1"
     public var httpsPort = 9443
     public var httpPort = 9080
@@ -66,40 +67,12 @@ public struct PortalSettings: Sendable, Codable {
         case rejectionReasons = "rejection_reasons"
     }
 
-    struct TLSFiles: Codable {
+    struct TLSFiles: Decodable {
         var certificate: String?
         var key: String?
     }
 
     public init() {}
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(host, forKey: .host)
-        try c.encode(httpsPort, forKey: .httpsPort)
-        try c.encode(httpPort, forKey: .httpPort)
-        try c.encode(data, forKey: .data)
-        try c.encode(store, forKey: .store)
-        try c.encode(civilRegistryFile, forKey: .civilRegistryFile)
-        try c.encode(TLSFiles(certificate: tlsCertificate, key: tlsKey), forKey: .tls)
-        try c.encodeIfPresent(publicURL, forKey: .publicURL)
-        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
-        try c.encode(maxConnections, forKey: .maxConnections)
-        try c.encode(trustedProxies, forKey: .trustedProxies)
-        try c.encode(bcryptCost, forKey: .bcryptCost)
-        try c.encode(passwordMinimumLength, forKey: .passwordMinimumLength)
-        try c.encode(sessionHours, forKey: .sessionHours)
-        try c.encode(loginFailuresPerAccount, forKey: .loginFailuresPerAccount)
-        try c.encode(loginFailuresPerAddress, forKey: .loginFailuresPerAddress)
-        try c.encode(loginWindowMinutes, forKey: .loginWindowMinutes)
-        try c.encode(signUpsPerAddress, forKey: .signUpsPerAddress)
-        try c.encode(codeMinutes, forKey: .codeMinutes)
-        try c.encode(mailCommand, forKey: .mailCommand)
-        try c.encode(minimumAge, forKey: .minimumAge)
-        try c.encode(cumlaudeMinimumGPA, forKey: .cumlaudeMinimumGPA)
-        try c.encode(documents, forKey: .documents)
-        try c.encode(rejectionReasons, forKey: .rejectionReasons)
-    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -172,6 +145,9 @@ public struct PortalSettings: Sendable, Codable {
         guard (8...72).contains(passwordMinimumLength) else { throw fail("password_min_length harus 8..72") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw fail("tls.certificate dan tls.key harus diisi bersama") }
         if let publicURL, !publicURL.hasPrefix("https://") || URL(string: publicURL)?.host == nil { throw fail("public_url harus alamat https://…") }
+        if let wrong = trustedProxies.first(where: { !IPAddressText.isValid($0) }) {
+            throw fail("trusted_proxies: '\(wrong)' bukan alamat IP")
+        }
         guard signUpsPerAddress >= 1 else { throw fail("sign_ups_per_address harus minimal 1") }
         guard (1...3_600).contains(idleTimeoutSeconds) else { throw fail("idle_timeout_seconds harus 1..3600") }
         guard (1...1_000_000).contains(maxConnections) else { throw fail("max_connections harus 1..1000000") }

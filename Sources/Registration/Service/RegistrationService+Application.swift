@@ -22,7 +22,7 @@ extension RegistrationService {
     func checkDraft(_ draft: ApplicationDraft, account: Account, period: SelectionPeriod) async throws {
         try require(period.registration, "Pengisian lamaran")
         guard account.emailVerified else { throw RegistrationError.emailNotVerified }
-        let year = IndonesianDate.components(now).year!
+        let year = IndonesianDate.components(now).year
         if let problem = Eligibility.checkForm(draft, currentYear: year) { throw problem }
         guard let formation = try await store.formation(id: draft.formationID), formation.periodID == period.id else {
             throw RegistrationError.unknownFormation
@@ -36,7 +36,7 @@ extension RegistrationService {
             formation: formation,
             birthDate: account.birthDate,
             nik: try NIK(account.nik),
-            closingDay: (closing.year!, closing.month!, closing.day!)
+            closingDay: (closing.year, closing.month, closing.day)
         )
         guard reasons.isEmpty else { throw RegistrationError.ineligible(reasons) }
     }

@@ -196,14 +196,9 @@ public struct RegistrationService: Sendable {
             // earns a code by email instead of a refusal; the answer does not say which.
             // These checks are counted too, against as many again: past that, nothing is
             // checked (bcrypt is the CPU a flood would take).
-            let since = now - Int64(settings.loginWindowMinutes) * 60_000
-            guard
-                try await store.beginLoginAttempt(
-                    limits: [("over:" + accountKey, settings.loginFailuresPerAccount), ("over-address:" + address, settings.loginFailuresPerAddress)],
-                    since: since,
-                    at: now
-                ) != nil
-            else { throw RegistrationError.signInCodeRequired(minutes: settings.codeMinutes) }
+            guard try await mayCheckOverLimit(accountKey: accountKey, address: address) else {
+                throw RegistrationError.signInCodeRequired(minutes: settings.codeMinutes)
+            }
             // An unknown login costs the same bcrypt as a known one here too.
             let matches = try await verifyPassword(password, hash: found?.passwordHash ?? dummyHash)
             if let (account, _) = found, matches, try await mayIssueCode(accountID: account.id, .signIn) {
@@ -242,7 +237,7 @@ public struct RegistrationService: Sendable {
         let identifier = nikOrEmail.trimmingCharacters(in: .whitespaces)
         let found = try await store.accountForLogin(periodID: period.id, nikOrEmail: identifier)
         let key = Self.attemptKey(found?.0, typed: identifier, .signInCode)
-        let since = now - Int64(settings.loginWindowMinutes) * 60_000
+        let since = loginWindowStart
         // Per account and address, so a stranger's wrong codes do not lock the owner out; and a
         // ceiling per account (ten times as many) that a six-digit code cannot be walked within.
         guard
@@ -282,7 +277,7 @@ public struct RegistrationService: Sendable {
     /// it is checked; a guess that turns out wrong simply stays counted. Throws
     /// `tooManyAttempts` once either limit is reached.
     func beginAttempt(accountKey: String, address: String) async throws -> [Int64] {
-        let since = now - Int64(settings.loginWindowMinutes) * 60_000
+        let since = loginWindowStart
         guard
             let ids = try await store.beginLoginAttempt(
                 limits: [(accountKey, settings.loginFailuresPerAccount), ("address:" + address, settings.loginFailuresPerAddress)],
@@ -292,6 +287,20 @@ public struct RegistrationService: Sendable {
         else { throw RegistrationError.tooManyAttempts(minutes: settings.loginWindowMinutes) }
         return ids
     }
+
+    /// Over a limit, a sign-in is still checked (so the right person gets in by a second
+    /// step), but these checks are counted against a ceiling of as many again: past it,
+    /// nothing is checked, so a flood costs no bcrypt.
+    func mayCheckOverLimit(accountKey: String, address: String) async throws -> Bool {
+        try await store.beginLoginAttempt(
+            limits: [("over:" + accountKey, settings.loginFailuresPerAccount), ("over-address:" + address, settings.loginFailuresPerAddress)],
+            since: loginWindowStart,
+            at: now
+        ) != nil
+    }
+
+    /// Failures since this instant count against the login limits.
+    var loginWindowStart: Int64 { now - Int64(settings.loginWindowMinutes) * 60_000 }
 
     /// The guess was right: the account's failures are forgiven, and this attempt does not
     /// count against the address (a shared campus address logs many people in).
@@ -410,14 +419,7 @@ public struct RegistrationService: Sendable {
             // Over a limit, a right password with a fresh authenticator code still signs in:
             // the code is the second step a guesser lacks, so nobody can lock staff out by
             // failing in their name. These checks have their own ceiling (as many again).
-            let since = now - Int64(settings.loginWindowMinutes) * 60_000
-            guard
-                try await store.beginLoginAttempt(
-                    limits: [("over:" + accountKey, settings.loginFailuresPerAccount), ("over-address:" + address, settings.loginFailuresPerAddress)],
-                    since: since,
-                    at: now
-                ) != nil
-            else { throw refusal }
+            guard try await mayCheckOverLimit(accountKey: accountKey, address: address) else { throw refusal }
             attempt = []
         }
         let credentials = valid ? try await store.staffCredentials(username: username) : nil
