@@ -91,19 +91,7 @@ extension EndToEndTests {
         try node.start(demo: true)
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
-        func logIn(_ number: String, _ birth: String) throws {
-            try browser.open("https://127.0.0.1:\(node.httpsPort)/")
-            try browser.wait("document.getElementById('login-form')")
-            try browser.script(
-                """
-                const form = document.getElementById('login-form');
-                form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.birthDate.value = '\(birth)';
-                """
-            )
-            try browser.click("#login-form button[type=submit]")
-            try browser.wait("!document.getElementById('exam-view').hidden")
-            try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
-        }
+        func logIn(_ number: String, _ birth: String) throws { try browser.logInCandidate(port: node.httpsPort, number, pin: pin, birthDate: birth) }
 
         // The morning candidate answers while the network is down, and leaves the PC.
         try logIn("2024000001", "1999-04-01")
@@ -175,16 +163,7 @@ extension EndToEndTests {
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
         let credentials = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+), rahasia autentikator (\S+)/))
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
-        func logIn() throws {
-            try browser.open("https://127.0.0.1:\(node.httpsPort)/")
-            try browser.wait("document.getElementById('login-form')")
-            try browser.script(
-                "const f = document.getElementById('login-form'); f.participantNumber.value = '2024000001'; f.pin.value = '\(pin)'; f.birthDate.value = '1999-04-01';"
-            )
-            try browser.click("#login-form button[type=submit]")
-            try browser.wait("!document.getElementById('exam-view').hidden")
-            try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
-        }
+        func logIn() throws { try browser.logInCandidate(port: node.httpsPort, "2024000001", pin: pin, birthDate: "1999-04-01") }
         try logIn()
         // Offline: two answers queue up.
         try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
@@ -267,5 +246,22 @@ extension EndToEndTests {
     private func paused(_ node: NodeProcess, _ token: String) throws -> Bool? {
         let (_, body) = try node.curl("GET", "/api/proctor/sessions", token: token)
         return ((body as? [[String: Any]])?.first?["paused"] as? Bool)
+    }
+}
+
+extension WebDriver {
+    /// Opens the exam page, signs a candidate in and waits for their paper and clock.
+    func logInCandidate(port: Int, _ number: String, pin: String, birthDate: String) throws {
+        try open("https://127.0.0.1:\(port)/")
+        try wait("document.getElementById('login-form')")
+        try script(
+            """
+            const form = document.getElementById('login-form');
+            form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.birthDate.value = '\(birthDate)';
+            """
+        )
+        try click("#login-form button[type=submit]")
+        try wait("!document.getElementById('exam-view').hidden")
+        try wait("document.getElementById('clock').textContent.startsWith('Sisa ')")
     }
 }
