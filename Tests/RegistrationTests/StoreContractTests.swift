@@ -293,3 +293,69 @@ extension Array {
         return results
     }
 }
+
+extension StoreContractTests {
+
+    @Test("the timetable keeps every field; an edit never sets or clears the announcement", arguments: StoreUnderTest.allCases)
+    func timetable(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        var period = Self.period()
+        period.name = "Periode Ubah"
+        period.objectionDays = 5
+        period.participantPrefix = "2701"
+        period.resultsAnnouncedAt = Self.now
+        try await store.savePeriod(period, audit: nil)
+        var expected = period
+        expected.resultsAnnouncedAt = nil
+        #expect(try await store.currentPeriod() == expected)
+    }
+
+    @Test("a batch of formations is saved whole or not at all, and names the one refused", arguments: StoreUnderTest.allCases)
+    func formationBatch(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        func formation(_ id: String, agency: String = "bkn") -> Formation {
+            Formation(
+                id: id,
+                periodID: "p1",
+                agencyID: agency,
+                position: "Arsiparis",
+                unit: "Pusat",
+                location: "Kupang",
+                educationLevel: .d3,
+                majors: ["Kearsipan"],
+                quota: 1,
+                type: .general
+            )
+        }
+        let audits = [Self.audit, Self.audit]
+        do {
+            try await store.saveFormations([formation("F-2"), formation("F-3", agency: "kemenkes")], audits: audits)
+            Issue.record("an unknown agency was accepted")
+        } catch let refused as RefusedInBatch {
+            #expect(refused.index == 1 && refused.refusal.code == "unknown-agency")
+        }
+        #expect(try await store.formation(id: "F-2") == nil)
+        // F-1 has an applicant: its education is frozen.
+        let account = try await store.createAccount(
+            Self.account(),
+            passwordHash: "h",
+            code: Self.code(.verifyEmail, "1"),
+            mail: Mail(to: "ani@contoh.id", subject: "", body: "", createdAt: Self.now)
+        )
+        _ = try await store.createApplication(accountID: account.id, periodID: "p1", draft: Self.draft(), now: Self.now)
+        do {
+            try await store.saveFormations([formation("F-2"), formation("F-1")], audits: audits)
+            Issue.record("a formation with an applicant changed its education")
+        } catch let refused as RefusedInBatch {
+            #expect(refused.index == 1 && refused.refusal.code == "formation-has-applicants")
+        }
+        #expect(try await store.formation(id: "F-2") == nil)
+        let before = try await store.audit(AuditFilter(action: "uji")).count
+        try await store.saveFormations([formation("F-2"), formation("F-3")], audits: audits)
+        #expect(try await store.formation(id: "F-3")?.educationLevel == .d3)
+        #expect(try await store.audit(AuditFilter(action: "uji")).count == before + 2)
+    }
+
+}

@@ -22,10 +22,12 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     router.add(middleware: SameOriginMiddleware(publicURL: service.settings.publicURL))
     router.add(middleware: AuthMiddleware(service: service))
     let table = RouteTable()
-    PortalAPI(service: service, cache: TTLCache(clock: service.clock, lifetimeMilliseconds: 5_000)).register(on: router, table: table)
+    let publicCache = TTLCache<ByteBuffer>(clock: service.clock, lifetimeMilliseconds: 5_000)
+    PortalAPI(service: service, cache: publicCache).register(on: router, table: table)
     let pages = try await PageRenderer.load(formTokens: FormTokens(key: try FormTokens.key(in: service.settings.data), clock: service.clock))
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
+    CommitteePages(service: service, pages: pages, publicCache: publicCache).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour
     // (and revalidated by ETag); the document is read once, at start.

@@ -20,6 +20,8 @@ struct PageRenderer: Sendable {
         "beranda": "Beranda", "formasi": "Formasi", "daftar": "Buat akun", "verifikasi-email": "Verifikasi email", "masuk": "Masuk",
         "lupa-sandi": "Lupa kata sandi", "atur-sandi": "Atur kata sandi", "lamaran": "Lamaran saya", "kartu-pendaftaran": "Kartu pendaftaran",
         "kartu-ujian": "Kartu ujian", "staf-masuk": "Masuk staf", "staf-daftar": "Verifikasi", "staf-lamaran": "Lamaran", "staf-panitia": "Panitia",
+        "staf-jadwal": "Jadwal periode", "staf-instansi": "Instansi", "staf-formasi": "Formasi (panitia)", "staf-formasi-ubah": "Formasi",
+        "staf-sesi": "Sesi ujian", "staf-sesi-ubah": "Sesi ujian",
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {

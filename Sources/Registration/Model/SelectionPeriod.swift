@@ -92,6 +92,23 @@ public enum IndonesianDate {
         return IndonesianTimeZone.wib.instant(localDay: c.year, c.month, c.day, hour: 0, minute: 0) + Int64(plusDays + 1) * 86_400_000 - 1
     }
 
+    /// `2027-02-12T07:30`: an instant as a form's `datetime-local` field shows it in `zone`.
+    public static func inputValue(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
+        let c = zone.local(milliseconds)
+        return String(format: "%04d-%02d-%02dT%02d:%02d", c.year, c.month, c.day, c.hour, c.minute)
+    }
+
+    /// The instant a `datetime-local` value (`yyyy-MM-ddTHH:mm`, seconds allowed) names in `zone`.
+    public static func parseInputValue(_ text: String, in zone: IndonesianTimeZone) -> Int64? {
+        let parts = text.split(separator: "T", omittingEmptySubsequences: false)
+        guard parts.count == 2, let (y, m, d) = parseYMD(String(parts[0])) else { return nil }
+        let time = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(time.count), time[0].count == 2, time[1].count == 2, let hour = Int(time[0]), let minute = Int(time[1]),
+            (0...23).contains(hour), (0...59).contains(minute), time.count == 2 || Int(time[2].prefix(2)) != nil
+        else { return nil }
+        return zone.instant(localDay: y, m, d, hour: hour, minute: minute)
+    }
+
     /// Milliseconds of the start of `yyyy-MM-dd` in WIB, or nil if it is not a real date.
     public static func parseDay(_ text: String) -> Int64? {
         guard let (y, m, d) = parseYMD(text) else { return nil }

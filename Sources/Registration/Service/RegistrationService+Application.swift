@@ -134,17 +134,16 @@ extension RegistrationService {
     public func fileObjection(accountID: Int64, reason: String) async throws -> Application {
         let period = try await period()
         let application = try await requireApplication(accountID)
-        guard let verification = visibleVerification(application, period: period), let deadline = period.objectionDeadline else {
-            throw RegistrationError.resultNotAnnounced
+        let result = visibleVerification(application, period: period)?.result
+        let deadline = period.objectionDeadline
+        if let refusal = ObjectionRule.fileRefusal(result: result, alreadyFiled: application.objection != nil, now: now, deadline: deadline) {
+            throw refusal
         }
-        guard verification.result == .tms else { throw RegistrationError.objectionNotAllowed }
-        guard application.objection == nil else { throw RegistrationError.objectionTwice }
-        guard now <= deadline else { throw RegistrationError.objectionClosed(deadline) }
         let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (20...2000).contains(text.count) else {
             throw RegistrationError.invalid("invalid-objection", "Alasan sanggahan harus ditulis, 20-2000 karakter.")
         }
-        try await store.fileObjection(applicationID: application.id, Objection(reason: text, filedAt: now))
+        try await store.fileObjection(applicationID: application.id, Objection(reason: text, filedAt: now), deadline: deadline)
         return try await requireApplication(accountID)
     }
 

@@ -13,7 +13,7 @@ extension RegistrationService {
         }
     }
 
-    func requireAdmin(_ staff: StaffAccount) throws {
+    public func requireAdmin(_ staff: StaffAccount) throws {
         guard staff.role == .admin else { throw RegistrationError.forbidden }
     }
 
@@ -155,12 +155,7 @@ extension RegistrationService {
         if let staff { try requireAdmin(staff) }
         var formation = formation
         formation.periodID = try await period().id
-        guard formation.quota > 0, !formation.majors.isEmpty, (18...60).contains(formation.maxAge), !formation.position.isEmpty, !formation.id.isEmpty else {
-            throw RegistrationError.invalid(
-                "invalid-formation",
-                "Formasi harus punya kode, jabatan, kuota > 0, minimal satu program studi, dan batas usia 18-60."
-            )
-        }
+        if let refusal = FormationRule.refusal(formation) { throw refusal }
         try await store.saveFormation(
             formation,
             audit: AuditEntry(
@@ -172,6 +167,26 @@ extension RegistrationService {
                 detail: formation.position
             )
         )
+    }
+
+    /// Reads an agency's formation table and saves every formation in it, in one
+    /// transaction: one bad line (or one formation the rules no longer let change) and
+    /// nothing is saved. Throws `FormationTable.Problems` naming each bad line.
+    public func importFormations(staff: StaffAccount, csv: String, fileName: String) async throws -> Int {
+        try requireAdmin(staff)
+        let period = try await period()
+        let rows: [FormationTable.Row]
+        switch FormationTable.read(csv, agencies: try await store.agencies(), periodID: period.id) {
+        case .success(let read): rows = read
+        case .failure(let problems): throw problems
+        }
+        let audits = rows.map { audit(staff, "formation.import", $0.formation.id, "\(fileName) baris \($0.line): \($0.formation.position)") }
+        do {
+            try await store.saveFormations(rows.map(\.formation), audits: audits)
+        } catch let refused as RefusedInBatch {
+            throw FormationTable.Problems(lines: ["baris \(rows[refused.index].line): \(refused.refusal.message)"])
+        }
+        return rows.count
     }
 
     public func addSlot(staff: StaffAccount?, _ slot: ExamSlot) async throws {

@@ -56,6 +56,8 @@ public struct RegistrationService: Sendable {
     }
 
     /// The current period's exam slots.
+    public func agencies() async throws -> [Agency] { try await store.agencies() }
+
     public func slots() async throws -> [ExamSlot] {
         try await store.slots(periodID: try await period().id)
     }

@@ -59,6 +59,17 @@ public struct ApplicationSummary: Sendable, Codable, Hashable {
     public var objectionPending: Bool
 }
 
+/// One item of a batch was refused, so none was saved.
+public struct RefusedInBatch: Error, Sendable {
+    public let index: Int
+    public let refusal: RegistrationError
+
+    public init(index: Int, refusal: RegistrationError) {
+        self.index = index
+        self.refusal = refusal
+    }
+}
+
 /// The portal's store. Its operations are the domain's, so that a PostgreSQL
 /// implementation can follow without touching the routes. Each operation is one
 /// transaction: nothing is ever half-saved, and a staff action and its audit line
@@ -79,6 +90,9 @@ public protocol RegistrationStore: Sendable {
     func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws
     func agencies() async throws -> [Agency]
     func saveFormation(_ formation: Formation, audit: AuditEntry?) async throws
+    /// Saves all of them or none: throws `RefusedInBatch` naming the first one
+    /// `TimetableEditRule` (or an unknown agency) refuses. `audits` commit with them.
+    func saveFormations(_ formations: [Formation], audits: [AuditEntry]) async throws
     func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int)
     func formation(id: String) async throws -> Formation?
     func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws
@@ -137,7 +151,8 @@ public protocol RegistrationStore: Sendable {
 
     func applications(agencyID: String, periodID: String) async throws -> [ApplicationSummary]
     func recordVerification(applicationID: Int64, _ verification: Verification, audit: AuditEntry) async throws
-    func fileObjection(applicationID: Int64, _ objection: Objection) async throws
+    /// Files an objection if `ObjectionRule` allows it at `objection.filedAt`.
+    func fileObjection(applicationID: Int64, _ objection: Objection, deadline: Int64?) async throws
     func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws
 
     // MARK: - Participant numbers and seats

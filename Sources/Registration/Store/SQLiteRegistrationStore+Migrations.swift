@@ -83,6 +83,28 @@ extension SQLiteRegistrationStore {
         migrator.registerMigration("v2-slot-time-zone") { db in
             try db.execute(sql: "ALTER TABLE exam_slot ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'WIB' CHECK (time_zone IN ('WIB', 'WITA', 'WIT'))")
         }
+        // The timetable in its own columns (it was one JSON text): a second store reads the
+        // same fields, and a window that ends before it opens cannot be stored.
+        migrator.registerMigration("v3-period-columns") { db in
+            let windows = ["registration", "verification", "exam", "announcement"]
+            let columns = windows.map { "\($0)_opens INTEGER NOT NULL, \($0)_closes INTEGER NOT NULL CHECK (\($0)_closes >= \($0)_opens)" }
+            try db.execute(
+                sql: """
+                    CREATE TABLE period_new (
+                        id TEXT PRIMARY KEY, name TEXT NOT NULL, \(columns.joined(separator: ", ")),
+                        objection_days INTEGER NOT NULL CHECK (objection_days BETWEEN 0 AND 30), results_announced_at INTEGER,
+                        participant_prefix TEXT NOT NULL, next_serial INTEGER NOT NULL DEFAULT 1,
+                        created_at INTEGER NOT NULL DEFAULT (unixepoch() * 1000));
+                    INSERT INTO period_new
+                    SELECT id, name, \(windows.map { "json_extract(json, '$.\($0).opens'), json_extract(json, '$.\($0).closes')" }.joined(separator: ", ")),
+                        json_extract(json, '$.objectionDays'), json_extract(json, '$.resultsAnnouncedAt'), json_extract(json, '$.participantPrefix'),
+                        next_serial, created_at
+                    FROM period;
+                    DROP TABLE period;
+                    ALTER TABLE period_new RENAME TO period;
+                    """
+            )
+        }
         return migrator
     }
 }

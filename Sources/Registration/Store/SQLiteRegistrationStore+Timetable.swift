@@ -9,13 +9,23 @@ public import ServiceLifecycle
 extension SQLiteRegistrationStore {
     public func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws {
         try await grouped.write { db in
-            var period = period
-            // The announcement is its own act; a timetable edit never sets or clears it.
-            period.resultsAnnouncedAt = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [period.id])
-                .flatMap { try? Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)).resultsAnnouncedAt }
+            // The announcement is its own act: a timetable edit never sets or clears it.
             try db.execute(
-                sql: "INSERT INTO period (id, name, json) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, json = excluded.json",
-                arguments: [period.id, period.name, try Self.json(period)]
+                sql: """
+                    INSERT INTO period (id, name, registration_opens, registration_closes, verification_opens, verification_closes, exam_opens, exam_closes,
+                      announcement_opens, announcement_closes, objection_days, participant_prefix)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, registration_opens = excluded.registration_opens,
+                      registration_closes = excluded.registration_closes, verification_opens = excluded.verification_opens,
+                      verification_closes = excluded.verification_closes, exam_opens = excluded.exam_opens, exam_closes = excluded.exam_closes,
+                      announcement_opens = excluded.announcement_opens, announcement_closes = excluded.announcement_closes,
+                      objection_days = excluded.objection_days, participant_prefix = excluded.participant_prefix
+                    """,
+                arguments: [
+                    period.id, period.name, period.registration.opens, period.registration.closes, period.verification.opens, period.verification.closes,
+                    period.exam.opens, period.exam.closes, period.announcement.opens, period.announcement.closes, period.objectionDays,
+                    period.participantPrefix,
+                ]
             )
             try Self.insertAudit(db, audit)
         }
@@ -25,10 +35,9 @@ extension SQLiteRegistrationStore {
     public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
         defer { periodCache.clear() }
         return try await grouped.write { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT json FROM period WHERE id = ?", arguments: [periodID]) else {
+            guard var period = try Row.fetchOne(db, sql: "SELECT * FROM period WHERE id = ?", arguments: [periodID]).map(Self.period) else {
                 throw RegistrationError.noPeriod
             }
-            var period = try Self.decoder.decode(SelectionPeriod.self, from: Data(text.utf8))
             let submitted =
                 try Int.fetchOne(
                     db,
@@ -43,7 +52,7 @@ extension SQLiteRegistrationStore {
                 ) ?? 0
             if let refusal = AnnouncementRule.refusal(period: period, now: at, submitted: submitted, undecided: pending) { throw refusal }
             period.resultsAnnouncedAt = at
-            try db.execute(sql: "UPDATE period SET json = ? WHERE id = ?", arguments: [try Self.json(period), periodID])
+            try db.execute(sql: "UPDATE period SET results_announced_at = ? WHERE id = ?", arguments: [at, periodID])
             try Self.insertAudit(db, audit)
             return period
         }
@@ -55,9 +64,23 @@ extension SQLiteRegistrationStore {
 
     func readCurrentPeriod() async throws -> SelectionPeriod? {
         try await writer.read { db in
-            try String.fetchOne(try db.cachedStatement(sql: "SELECT json FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1"))
-                .map { try Self.decoder.decode(SelectionPeriod.self, from: Data($0.utf8)) }
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1")).map(Self.period)
         }
+    }
+
+    static func period(_ row: Row) -> SelectionPeriod {
+        func window(_ name: String) -> Window { Window(opens: row["\(name)_opens"], closes: row["\(name)_closes"]) }
+        return SelectionPeriod(
+            id: row["id"],
+            name: row["name"],
+            registration: window("registration"),
+            verification: window("verification"),
+            objectionDays: row["objection_days"],
+            exam: window("exam"),
+            announcement: window("announcement"),
+            resultsAnnouncedAt: row["results_announced_at"],
+            participantPrefix: row["participant_prefix"]
+        )
     }
 
     public func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws {
@@ -80,32 +103,49 @@ extension SQLiteRegistrationStore {
     public func saveFormation(_ f: Formation, audit: AuditEntry?) async throws {
         defer { formationCache.clear() }
         try await grouped.write { db in
-            guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
-                throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
-            }
-            let existing = try Row.fetchOne(
-                db,
-                sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?",
-                arguments: [f.id]
-            ).map(Self.formation)
-            let applied = try Int.fetchOne(db, sql: "SELECT count(*) FROM application WHERE formation_id = ?", arguments: [f.id]) ?? 0
-            if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
-            let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
-            try db.execute(
-                sql: """
-                    INSERT INTO formation (id, period_id, agency_id, position, unit, location, education_level, majors, quota, type, max_age, search)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET agency_id = excluded.agency_id, position = excluded.position, unit = excluded.unit,
-                      location = excluded.location, education_level = excluded.education_level, majors = excluded.majors,
-                      quota = excluded.quota, type = excluded.type, max_age = excluded.max_age, search = excluded.search
-                    """,
-                arguments: [
-                    f.id, f.periodID, f.agencyID, f.position, f.unit, f.location, f.educationLevel.rawValue, try Self.json(f.majors), f.quota,
-                    f.type.rawValue, f.maxAge, search,
-                ]
-            )
+            try Self.upsertFormation(db, f)
             try Self.insertAudit(db, audit)
         }
+    }
+
+    public func saveFormations(_ formations: [Formation], audits: [AuditEntry]) async throws {
+        defer { formationCache.clear() }
+        try await grouped.write { db in
+            for (index, f) in formations.enumerated() {
+                do {
+                    try Self.upsertFormation(db, f)
+                } catch let refusal as RegistrationError {
+                    throw RefusedInBatch(index: index, refusal: refusal)
+                }
+            }
+            for audit in audits { try Self.insertAudit(db, audit) }
+        }
+    }
+
+    /// Inserts or updates one formation if `TimetableEditRule` allows it.
+    static func upsertFormation(_ db: Database, _ f: Formation) throws {
+        guard let agency = try String.fetchOne(try db.cachedStatement(sql: "SELECT name FROM agency WHERE id = ?"), arguments: [f.agencyID]) else {
+            throw RegistrationError.invalid("unknown-agency", "Instansi \(f.agencyID) tidak dikenal.")
+        }
+        let existing = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id WHERE f.id = ?"),
+            arguments: [f.id]
+        ).map(Self.formation)
+        let applied = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM application WHERE formation_id = ?"), arguments: [f.id]) ?? 0
+        if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
+        let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO formation (id, period_id, agency_id, position, unit, location, education_level, majors, quota, type, max_age, search)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET agency_id = excluded.agency_id, position = excluded.position, unit = excluded.unit,
+                  location = excluded.location, education_level = excluded.education_level, majors = excluded.majors,
+                  quota = excluded.quota, type = excluded.type, max_age = excluded.max_age, search = excluded.search
+                """
+        ).execute(arguments: [
+            f.id, f.periodID, f.agencyID, f.position, f.unit, f.location, f.educationLevel.rawValue, try Self.json(f.majors), f.quota,
+            f.type.rawValue, f.maxAge, search,
+        ])
     }
 
     static let formationColumns = """

@@ -52,7 +52,7 @@ extension SQLiteRegistrationStore {
         }
     }
 
-    public func fileObjection(applicationID: Int64, _ o: Objection) async throws {
+    public func fileObjection(applicationID: Int64, _ o: Objection, deadline: Int64?) async throws {
         try await grouped.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -62,8 +62,9 @@ extension SQLiteRegistrationStore {
             else {
                 throw RegistrationError.notFound
             }
-            guard (row["objection_reason"] as String?) == nil else { throw RegistrationError.objectionTwice }
-            guard (row["result"] as String?) == VerificationResult.tms.rawValue else { throw RegistrationError.objectionNotAllowed }
+            let result = (row["result"] as String?).flatMap(VerificationResult.init(rawValue:))
+            let alreadyFiled = (row["objection_reason"] as String?) != nil
+            if let refusal = ObjectionRule.fileRefusal(result: result, alreadyFiled: alreadyFiled, now: o.filedAt, deadline: deadline) { throw refusal }
             try db.execute(sql: "UPDATE application SET objection_reason = ?, objection_at = ? WHERE id = ?", arguments: [o.reason, o.filedAt, applicationID])
             try db.execute(
                 sql: "INSERT INTO verification_event (application_id, at, by, kind, text) VALUES (?, ?, ?, 'objection', ?)",
@@ -80,7 +81,8 @@ extension SQLiteRegistrationStore {
                     arguments: [applicationID]
                 )
             else { throw RegistrationError.notFound }
-            guard (row["objection_reason"] as String?) != nil, (row["objection_answered_at"] as Int64?) == nil else { throw RegistrationError.noObjection }
+            let filed = (row["objection_reason"] as String?) != nil
+            if let refusal = ObjectionRule.answerRefusal(filed: filed, answered: (row["objection_answered_at"] as Int64?) != nil) { throw refusal }
             try db.execute(
                 sql: "UPDATE application SET objection_answer = ?, objection_accepted = ?, objection_by = ?, objection_answered_at = ? WHERE id = ?",
                 arguments: [answer, accepted, by, at, applicationID]
