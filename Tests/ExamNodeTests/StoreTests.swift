@@ -14,7 +14,7 @@ struct CheckpointTests {
         let folder = NSTemporaryDirectory() + "seleksi-checkpoint-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let database = try ExamDatabase.open(path: folder + "/exam.sqlite")
+        let database = try SQLiteExamStore.open(path: folder + "/exam.sqlite")
         let limit = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(limit == 10_000)
         let pageSize = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
@@ -94,7 +94,7 @@ struct MigrationTests {
     @Test("v2 moves papers to their own table and clusters the answer log by candidate, keeping papers, log, answers and the log's append-only rule")
     func smallRowsMigrationKeepsData() throws {
         let queue = try DatabaseQueue()
-        let database = ExamDatabase(writer: queue)
+        let database = SQLiteExamStore(writer: queue)
         try database.migrator.migrate(queue, upTo: "v1")
         try queue.write { db in
             try db.execute(

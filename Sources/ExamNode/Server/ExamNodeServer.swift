@@ -55,7 +55,7 @@ public struct ExamNode: Sendable {
 public func buildExamNode(_ configuration: ExamNodeConfiguration, clock: any ServerClock = AnchoredClock(), catalog: ExamCatalog? = nil) throws -> ExamNode {
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let catalog = try catalog ?? ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
-    let database = try ExamDatabase.open(path: configuration.dataDirectory + "/exam.sqlite")
+    let database = try SQLiteExamStore.open(path: configuration.dataDirectory + "/exam.sqlite")
     let service = ExamService(database: database, clock: clock, catalog: catalog, settings: configuration.settings)
     return ExamNode(configuration: configuration, service: service)
 }

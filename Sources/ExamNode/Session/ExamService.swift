@@ -11,7 +11,7 @@ import Synchronization
 /// and the clock for candidates. Every operation is one transaction; every staff action
 /// and every time credit goes to the audit log.
 public struct ExamService: Sendable {
-    public let database: ExamDatabase
+    public let database: SQLiteExamStore
     public let clock: any ServerClock
     public let catalog: ExamCatalog
     public let settings: ExamSettings
@@ -28,7 +28,7 @@ public struct ExamService: Sendable {
     /// Recent wrong proctor sign-ins, per address and per name.
     let proctorFailures = AddressFailures()
 
-    public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
+    public init(database: SQLiteExamStore, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.database = database
         self.clock = clock
         self.catalog = catalog
