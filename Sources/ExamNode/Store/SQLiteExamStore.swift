@@ -1,10 +1,13 @@
 import Foundation
-public import GRDB
+import GRDB
+import Logging
 import SeleksiStorage
+import ServiceLifecycle
 
 /// The exam node's own store: one SQLite file (WAL, `synchronous=FULL`), used by
 /// nothing else. Every write a client is told succeeded is committed to disk first.
-public struct SQLiteExamStore: Sendable {
+/// All of the node's SQL is here and in the `SQLiteExamTransaction` extensions beside it.
+public struct SQLiteExamStore: ExamStore {
     let writer: any DatabaseWriter
     /// The candidates' hot path (login, start, answers) commits through this.
     let grouped: GroupCommitWriter
@@ -58,6 +61,24 @@ public struct SQLiteExamStore: Sendable {
         return store
     }
 
+    /// The WAL is copied back from a connection of its own (see `Checkpointer`).
+    func maintenance(logger: Logger) -> [any Service] { [Checkpointer(path: path, logger: logger)] }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any ExamStoreReading) throws -> T) async throws -> T {
+        let clocks = sessionClocks
+        return try await writer.read { db in try body(SQLiteExamTransaction(db: db, clocks: clocks)) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (any ExamStoreTransaction) throws -> T) async throws -> T {
+        let clocks = sessionClocks
+        return try await writer.write { db in try body(SQLiteExamTransaction(db: db, clocks: clocks)) }
+    }
+
+    func groupWrite<T: Sendable>(_ body: @escaping @Sendable (any ExamStoreTransaction) throws -> T) async throws -> T {
+        let clocks = sessionClocks
+        return try await grouped.write { db in try body(SQLiteExamTransaction(db: db, clocks: clocks)) }
+    }
+
     /// The single-row SQLite commit rate at this store's durability setting: the
     /// physical ceiling the exam benchmark compares saves/s with.
     public func measureCommitCeiling(commits: Int) async throws -> Double {
@@ -75,5 +96,23 @@ public struct SQLiteExamStore: Sendable {
         try await writer.write { db in try db.execute(sql: "DROP TABLE ceiling_probe") }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Double(commits) / seconds
+    }
+}
+
+/// One transaction (or read) on the SQLite store: the store's SQL, by concern, in the
+/// extensions `SQLiteExamStore+Sessions`, `+Attempts`, `+Proctors` and `+Audit`. Two
+/// references, so handing it over as `any ExamStoreTransaction` allocates nothing.
+struct SQLiteExamTransaction: ExamStoreTransaction {
+    let db: Database
+    let clocks: SessionClockCache
+
+    func inSavepoint<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body()
+            return .commit
+        }
+        // A savepoint that committed ran `body` to its end.
+        return result!
     }
 }
