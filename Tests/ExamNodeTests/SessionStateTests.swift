@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -23,9 +22,7 @@ struct SessionStateTests {
             return (proctor, session)
         }
         // A paper damaged in the store (after a restart, so none is kept in memory): 500, not "malformed request".
-        try await node.service.database.writer.write { db in
-            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000003'")
-        }
+        try await node.overwriteStoredPaper(participant: "2024000003", with: "{")
         try await node.restart()
         try await node.test { client in
             let base = "/api/proctor/sessions/\(session.id)"
@@ -53,12 +50,8 @@ struct CloseRetryTests {
             let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
             return (proctor, session)
         }
-        let original = try await node.service.database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE participant_number = '2024000001'")
-        }
-        try await node.service.database.writer.write { db in
-            try db.execute(sql: "UPDATE candidate_paper SET paper = '{' WHERE participant_number = '2024000001'")
-        }
+        let original = try await node.service.store.read { store in try store.paper(session: session.id, participant: "2024000001") }
+        try await node.overwriteStoredPaper(participant: "2024000001", with: "{")
         try await node.restart()
         try await node.test { client in
             let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/close", token: proctor)
@@ -67,9 +60,7 @@ struct CloseRetryTests {
             #expect(broken?.finished == false && broken?.problem != nil)
         }
         // The paper is mended (restored from a backup, say): the next sweep finishes and scores it.
-        try await node.service.database.writer.write { db in
-            try db.execute(sql: "UPDATE candidate_paper SET paper = ? WHERE participant_number = '2024000001'", arguments: [original])
-        }
+        try await node.overwriteStoredPaper(participant: "2024000001", with: try #require(original))
         try await node.restart()
         let outcome = try await node.service.sweep()
         #expect(outcome.finished == 1)

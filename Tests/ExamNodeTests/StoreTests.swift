@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import NIOCore
 import PropertyBased
 import SeleksiStorage
@@ -14,21 +15,21 @@ struct CheckpointTests {
         let folder = NSTemporaryDirectory() + "seleksi-checkpoint-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let database = try ExamDatabase.open(path: folder + "/exam.sqlite")
-        let limit = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        let store = try SQLiteExamStore.open(path: folder + "/exam.sqlite")
+        let limit = try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(limit == 10_000)
-        let pageSize = try await database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+        let pageSize = try await store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
         #expect(pageSize == 1024)
 
         for index in 0..<200 {
-            try await database.grouped.write { db in
+            try await store.grouped.write { db in
                 try db.execute(
                     sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (?, ?)",
                     arguments: [index, index + 1]
                 )
             }
         }
-        let connection = try Checkpointer.connection(path: database.path)
+        let connection = try Checkpointer.connection(path: store.path)
         let first = try await Checkpointer.checkpoint(connection)
         #expect(first.walFrames > 0)
         #expect(first.copied == first.walFrames)
@@ -43,7 +44,7 @@ struct CheckpointTests {
         // writes from its start, so the WAL stops growing.
         let restart = try await Checkpointer.checkpoint(connection, restartAbove: first.walFrames - 1)
         #expect(restart.restarted)
-        try await database.grouped.write { db in try db.execute(sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (1000, 1001)") }
+        try await store.grouped.write { db in try db.execute(sql: "INSERT INTO node_downtime (from_ms, to_ms) VALUES (1000, 1001)") }
         let after = try await Checkpointer.checkpoint(connection)
         #expect(after.walFrames < first.walFrames)
         #expect(after.walFrames > 0)
@@ -94,8 +95,8 @@ struct MigrationTests {
     @Test("v2 moves papers to their own table and clusters the answer log by candidate, keeping papers, log, answers and the log's append-only rule")
     func smallRowsMigrationKeepsData() throws {
         let queue = try DatabaseQueue()
-        let database = ExamDatabase(writer: queue)
-        try database.migrator.migrate(queue, upTo: "v1")
+        let store = SQLiteExamStore(writer: queue)
+        try store.migrator.migrate(queue, upTo: "v1")
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -109,7 +110,7 @@ struct MigrationTests {
                     """
             )
         }
-        try database.migrator.migrate(queue)
+        try store.migrator.migrate(queue)
         try queue.read { db in
             #expect(
                 try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE session_id = 'S1' AND participant_number = '0001'") == #"{"kertas":1}"#
@@ -135,6 +136,39 @@ struct MigrationTests {
                         "INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES ('S1', '0001', 'I3', 'answer', 'C', 2, 400)"
                 )
             }
+        }
+    }
+}
+
+@Suite("Exam node store: the logs are append-only")
+struct AppendOnlyTests {
+    @Test("the answer log and the audit log refuse every change and deletion")
+    func appendOnlyLogs() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            _ = try await client.save(token, item: paper.items[0].id, option: paper.items[0].options[0].id, sequence: 1)
+        }
+        await #expect(throws: (any Error).self) {
+            try await node.node.store.writer.write { db in try db.execute(sql: "UPDATE answer_log SET option_id = 'E'") }
+        }
+        await #expect(throws: (any Error).self) {
+            try await node.node.store.writer.write { db in try db.execute(sql: "DELETE FROM answer_log") }
+        }
+        await #expect(throws: (any Error).self) {
+            try await node.node.store.writer.write { db in try db.execute(sql: "DELETE FROM audit_log") }
+        }
+    }
+}
+
+extension TestNode {
+    /// Overwrites a candidate's stored paper, as a damaged disk or a bad restore would:
+    /// fault injection, the one write the tests make behind the service's back.
+    func overwriteStoredPaper(participant: String, with paper: String) async throws {
+        try await node.store.writer.write { db in
+            try db.execute(sql: "UPDATE candidate_paper SET paper = ? WHERE participant_number = ?", arguments: [paper, participant])
         }
     }
 }

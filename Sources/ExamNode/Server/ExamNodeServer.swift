@@ -3,7 +3,6 @@ public import Hummingbird
 public import Logging
 public import SeleksiCore
 import SeleksiHTTP
-import SeleksiStorage
 public import ServiceLifecycle
 
 /// An exam node, wired from its configuration: the catalog of rule sets and banks, its own
@@ -12,6 +11,8 @@ public import ServiceLifecycle
 public struct ExamNode: Sendable {
     public let configuration: ExamNodeConfiguration
     public let service: ExamService
+    /// The node's own store; the service reaches it only through `ExamStore`.
+    let store: SQLiteExamStore
 
     /// The node's routes (the candidate and proctor APIs, the pages).
     public func router() -> Router<ExamRequestContext> { buildExamRouter(service: service) }
@@ -42,7 +43,7 @@ public struct ExamNode: Sendable {
             configHint: "Config/exam-node.yaml",
             logger: logger
         )
-        return applications + [Sweeper(service: service, logger: logger), Checkpointer(path: service.database.path, logger: logger)]
+        return applications + [Sweeper(service: service, logger: logger)] + store.maintenance(logger: logger)
     }
 }
 
@@ -55,7 +56,7 @@ public struct ExamNode: Sendable {
 public func buildExamNode(_ configuration: ExamNodeConfiguration, clock: any ServerClock = AnchoredClock(), catalog: ExamCatalog? = nil) throws -> ExamNode {
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let catalog = try catalog ?? ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
-    let database = try ExamDatabase.open(path: configuration.dataDirectory + "/exam.sqlite")
-    let service = ExamService(database: database, clock: clock, catalog: catalog, settings: configuration.settings)
-    return ExamNode(configuration: configuration, service: service)
+    let store = try SQLiteExamStore.open(path: configuration.dataDirectory + "/exam.sqlite")
+    let service = ExamService(store: store, clock: clock, catalog: catalog, settings: configuration.settings)
+    return ExamNode(configuration: configuration, service: service, store: store)
 }

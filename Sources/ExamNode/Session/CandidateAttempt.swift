@@ -1,10 +1,8 @@
 import Crypto
 import ExamEngine
 import Foundation
-import GRDB
 import SeleksiAuth
 public import SeleksiCore
-import SeleksiStorage
 import Synchronization
 
 /// A candidate's attempt: login on one device, the paper (whose first fetch starts the
@@ -45,46 +43,35 @@ extension ExamService {
         now: Int64
     ) async throws -> Result<CandidateLogin, ExamNodeError> {
         let settings = self.settings
-        return try await database.grouped.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.session_id, c.name, c.birth_date, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
-                    FROM candidate c JOIN exam_session s ON s.id = c.session_id
-                    WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
-                    """,
-                arguments: [participant]
-            )
-            guard let row = rows.first(where: { ($0["pin"] as String) == pin }) ?? rows.first else {
+        return try await store.groupWrite { tx in
+            let rows = try tx.logins(participant: participant)
+            guard let row = rows.first(where: { $0.pin == pin }) ?? rows.first else {
                 return .failure(.wrongCredentials)
             }
-            let session: String = row["session_id"]
-            if let locked = row["locked_until"] as Int64?, locked > now { return .failure(.lockedOut(seconds: (locked - now) / 1000)) }
-            guard (row["pin"] as String) == pin, (row["birth_date"] as String) == birthDate else {
-                let failures = (row["failed_logins"] as Int) + 1
+            let session = row.session
+            if let locked = row.lockedUntil, locked > now { return .failure(.lockedOut(seconds: (locked - now) / 1000)) }
+            guard row.pin == pin, row.birthDate == birthDate else {
+                let failures = row.failedLogins + 1
                 let lock: Int64? = failures >= settings.maxFailedLogins ? now + settings.lockoutMilliseconds : nil
-                try db.execute(
-                    sql: "UPDATE candidate SET failed_logins = ?, locked_until = ? WHERE session_id = ? AND participant_number = ?",
-                    arguments: [lock == nil ? failures : 0, lock, session, participant]
-                )
-                try Self.audit(db, now, actor: participant, "candidate-login-failed", session: session, participant: participant)
+                try tx.recordFailedLogin(session: session, participant: participant, failedLogins: lock == nil ? failures : 0, lockedUntil: lock)
+                try Self.audit(tx, now, actor: participant, "candidate-login-failed", session: session, participant: participant)
                 return .failure(lock == nil ? .wrongCredentials : .lockedOut(seconds: settings.lockoutMilliseconds / 1000))
             }
-            if (row["finished_at"] as Int64?) != nil { return .failure(.alreadyFinished) }
-            if let bound = row["device"] as String?, bound != device { return .failure(.otherDevice) }
-            try db.execute(
-                sql: "UPDATE candidate SET device = ?, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
-                arguments: [device, session, participant]
-            )
+            if row.finishedAt != nil { return .failure(.alreadyFinished) }
+            if let bound = row.device, bound != device { return .failure(.otherDevice) }
+            try tx.bindDevice(session: session, participant: participant, device: device)
             // A second login from the same device (the page reloaded, the browser restarted)
             // replaces the first token: one live token per candidate.
-            try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [session, participant])
-            try db.execute(
-                sql: "INSERT INTO candidate_token (token_hash, session_id, participant_number, device, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [CandidateCredential(token: token, device: device).digest, session, participant, device, now]
+            try tx.endCandidateTokens(session: session, participant: participant)
+            try tx.insertCandidateToken(
+                hash: CandidateCredential(token: token, device: device).digest,
+                session: session,
+                participant: participant,
+                device: device,
+                at: now
             )
-            try Self.audit(db, now, actor: participant, "candidate-login", session: session, participant: participant)
-            return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row["name"]))
+            try Self.audit(tx, now, actor: participant, "candidate-login", session: session, participant: participant)
+            return .success(CandidateLogin(token: token, sessionID: session, participantNumber: participant, name: row.name))
         }
     }
 
@@ -105,51 +92,45 @@ extension ExamService {
         if let known = tokenOwners.get(tokenHash) {
             owner = known
         } else {
-            owner = try await writer.read { db in
-                let (row, _) = try Self.candidate(db, tokenHash: tokenHash)
-                return (row["session_id"], row["participant_number"])
+            owner = try await store.read { tx in
+                let (attempt, _) = try Self.candidate(tx, tokenHash: tokenHash)
+                return (attempt.session, attempt.participant)
             }
         }
         let paper: Paper
         if let kept = papers.get(session: owner.session, participant: owner.participant) {
             paper = kept
         } else {
-            paper = try Self.decodePaper(try await writer.read { db in try Self.paperRow(db, session: owner.session, participant: owner.participant) })
+            paper = try Self.decodePaper(try await store.read { tx in try Self.storedPaper(tx, session: owner.session, participant: owner.participant) })
             papers.set(session: owner.session, participant: owner.participant, paper)
         }
         let lateStart = settings.lateStart
-        let (session, number, name, ruleSet) = try await database.grouped.write { db -> (String, String, String, String) in
-            let (row, session) = try Self.candidate(db, tokenHash: tokenHash)
-            guard (row["session_id"] as String) == owner.session, (row["participant_number"] as String) == owner.participant else {
-                throw ExamNodeError.badToken
-            }
-            let state: String = session["state"]
-            if state == "closed" { throw ExamNodeError.sessionClosed }
-            guard state == "open" else { throw ExamNodeError.sessionNotOpen }
-            if (row["started_at"] as Int64?) == nil {
-                let openedAt: Int64 = session["opened_at"] ?? now
+        let (session, number, name, ruleSet) = try await store.groupWrite { tx -> (String, String, String, String) in
+            let (attempt, session) = try Self.candidate(tx, tokenHash: tokenHash)
+            guard attempt.session == owner.session, attempt.participant == owner.participant else { throw ExamNodeError.badToken }
+            if session.state == "closed" { throw ExamNodeError.sessionClosed }
+            guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
+            if attempt.startedAt == nil {
+                let openedAt = session.openedAt ?? now
                 let allowed = try lateStart.start(
                     openedAt: openedAt,
-                    allowed: row["allowed_ms"],
-                    stopped: try Self.stoppedIntervals(db, session: owner.session),
+                    allowed: attempt.allowedMilliseconds,
+                    stopped: try tx.stoppedIntervals(session: owner.session),
                     now: now
                 ).get()
-                try db.execute(
-                    sql: "UPDATE candidate SET started_at = ?, allowed_ms = ? WHERE session_id = ? AND participant_number = ?",
-                    arguments: [now, allowed, row["session_id"], row["participant_number"]]
-                )
-                let late = (row["allowed_ms"] as Int64) - allowed
+                try tx.startAttempt(session: attempt.session, participant: attempt.participant, at: now, allowedMilliseconds: allowed)
+                let late = attempt.allowedMilliseconds - allowed
                 try Self.audit(
-                    db,
+                    tx,
                     now,
-                    actor: row["participant_number"],
+                    actor: attempt.participant,
                     "attempt-start",
-                    session: row["session_id"],
-                    participant: row["participant_number"],
+                    session: attempt.session,
+                    participant: attempt.participant,
                     details: late > 0 ? "terlambat \(late / 1000) detik; waktu berkurang sebanyak itu" : ""
                 )
             }
-            return (row["session_id"], row["participant_number"], row["name"], session["rule_set_id"])
+            return (attempt.session, attempt.participant, attempt.name, session.ruleSetID)
         }
         if paperItems.get(session: session, participant: number) == nil {
             paperItems.set(session: session, participant: number, Set(paper.items.map(\.itemID)))
@@ -162,15 +143,16 @@ extension ExamService {
     /// same sequence number with the same content is acknowledged again; a write older
     /// than the item's saved answer is logged but never overwrites it.
     public func save(_ credential: CandidateCredential, item: String, option: String?, sequence: Int64) async throws -> SaveReceipt {
-        try await record(credential, item: item, sequence: sequence, kind: option == nil ? "clear" : "answer", option: option)
+        try await record(credential, item: item, sequence: sequence, kind: option == nil ? .clear : .answer, option: option)
     }
 
     /// Marks an item doubtful (ragu-ragu), or unmarks it.
     public func mark(_ credential: CandidateCredential, item: String, doubtful: Bool, sequence: Int64) async throws -> SaveReceipt {
-        try await record(credential, item: item, sequence: sequence, kind: doubtful ? "doubt" : "undoubt", option: nil)
+        try await record(credential, item: item, sequence: sequence, kind: doubtful ? .doubt : .undoubt, option: nil)
     }
 
-    private func record(_ credential: CandidateCredential, item itemID: String, sequence: Int64, kind: String, option: String?) async throws -> SaveReceipt {
+    private func record(_ credential: CandidateCredential, item itemID: String, sequence: Int64, kind: AnswerKind, option: String?) async throws -> SaveReceipt
+    {
         guard sequence > 0, sequence < Int64(1) << 53 else { throw ExamNodeError.badSequence }
         let tokenHash = credential.digest
         // Only the checks that need the transaction run in the (single) writer: the paper's
@@ -179,71 +161,36 @@ extension ExamService {
         let now = clock.nowMilliseconds()
         let grace = settings.graceMilliseconds
         let catalog = self.catalog
-        let clocks = database.sessionClocks
-        return try await database.grouped.write { db in
-            let row = try Self.candidateRow(db, tokenHash: tokenHash)
-            let sessionID: String = row["session_id"]
-            let number: String = row["participant_number"]
+        return try await store.groupWrite { tx in
+            let attempt = try Self.candidateAttempt(tx, tokenHash: tokenHash)
+            let sessionID = attempt.session
+            let number = attempt.participant
             guard sessionID == owner.session, number == owner.participant else { throw ExamNodeError.badToken }
-            if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
-            let (session, stopped) = try clocks.value(sessionID) {
-                guard let session = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM exam_session WHERE id = ?"), arguments: [sessionID]) else {
-                    throw ExamNodeError.badToken
-                }
-                return (session, try Self.stoppedIntervals(db, session: sessionID))
-            }
-            let state: String = session["state"]
-            guard state == "open" else { throw state == "closed" ? ExamNodeError.sessionClosed : ExamNodeError.sessionNotOpen }
-            guard let timing = Self.timing(row, session: session, stopped: stopped) else { throw ExamNodeError.sessionNotOpen }
+            if attempt.finishedAt != nil { throw ExamNodeError.alreadyFinished }
+            guard let sessionClock = try tx.sessionClock(sessionID) else { throw ExamNodeError.badToken }
+            let session = sessionClock.session
+            guard session.state == "open" else { throw session.state == "closed" ? ExamNodeError.sessionClosed : ExamNodeError.sessionNotOpen }
+            guard let timing = Self.timing(attempt, session: session, stopped: sessionClock.stopped) else { throw ExamNodeError.sessionNotOpen }
             if timing.isStopped(at: now) { throw ExamNodeError.sessionPaused }
             if timing.isOver(at: now, grace: grace) { throw ExamNodeError.timeUp }
             guard items.contains(itemID) else { throw ExamNodeError.itemNotInPaper }
             if let option {
-                let item = try catalog.entry(session["rule_set_id"]).bank.item(itemID)
+                let item = try catalog.entry(session.ruleSetID).bank.item(itemID)
                 guard item?.optionIndex(of: option) != nil else { throw ExamNodeError.optionOutOfRange }
             }
             let receipt = { (applied: Bool) in
                 SaveReceipt(saved: true, item: itemID, sequence: sequence, applied: applied, serverTime: now, secondsLeft: timing.remaining(at: now) / 1000)
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO answer_log (session_id, participant_number, item_id, kind, option_id, client_seq, server_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (session_id, participant_number, client_seq) DO NOTHING
-                    """
-            ).execute(arguments: [sessionID, number, itemID, kind, option, sequence, now])
-            if db.changesCount == 0 {
+            let change = LoggedAnswer(item: itemID, kind: kind, option: option, sequence: sequence)
+            guard try tx.appendAnswerLog(session: sessionID, participant: number, change: change, at: now) else {
                 // A retry of a write already logged: acknowledge it again, change nothing.
-                let earlier = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT item_id, kind, option_id FROM answer_log WHERE session_id = ? AND participant_number = ? AND client_seq = ?"
-                    ),
-                    arguments: [sessionID, number, sequence]
-                )
-                guard let earlier, (earlier["item_id"] as String) == itemID, (earlier["kind"] as String) == kind, (earlier["option_id"] as String?) == option
-                else {
+                guard try tx.loggedChange(session: sessionID, participant: number, sequence: sequence) == change else {
                     throw ExamNodeError("sequence-reused", kind: .conflict, "Nomor urut \(sequence) sudah dipakai untuk jawaban lain.")
                 }
-                return receipt(try Self.isCurrent(db, session: sessionID, participant: number, item: itemID, sequence: sequence, kind: kind))
+                return receipt(try tx.currentSequence(session: sessionID, participant: number, item: itemID, of: kind) == sequence)
             }
             // The item's current state, unless a newer write (a higher sequence) is already there.
-            if kind == "answer" || kind == "clear" {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO current_answer (session_id, participant_number, item_id, option_id, answer_seq) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET option_id = excluded.option_id, answer_seq = excluded.answer_seq
-                        WHERE current_answer.answer_seq < excluded.answer_seq
-                        """
-                ).execute(arguments: [sessionID, number, itemID, option, sequence])
-            } else {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO current_answer (session_id, participant_number, item_id, doubtful, doubt_seq) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET doubtful = excluded.doubtful, doubt_seq = excluded.doubt_seq
-                        WHERE current_answer.doubt_seq < excluded.doubt_seq
-                        """
-                ).execute(arguments: [sessionID, number, itemID, kind == "doubt", sequence])
-            }
-            return receipt(db.changesCount == 1)
+            return receipt(try tx.applyCurrent(session: sessionID, participant: number, change: change))
         }
     }
 
@@ -254,11 +201,11 @@ extension ExamService {
         if let owner = tokenOwners.get(tokenHash), let items = paperItems.get(session: owner.session, participant: owner.participant) {
             return (owner, items)
         }
-        let (session, participant, items) = try await writer.read { db -> (String, String, Set<String>) in
-            let (row, _) = try Self.candidate(db, tokenHash: tokenHash)
-            let session: String = row["session_id"]
-            let participant: String = row["participant_number"]
-            let items = Set(try Self.decodePaper(try Self.paperRow(db, session: session, participant: participant)).items.map(\.itemID))
+        let (session, participant, items) = try await store.read { tx -> (String, String, Set<String>) in
+            let (attempt, _) = try Self.candidate(tx, tokenHash: tokenHash)
+            let session = attempt.session
+            let participant = attempt.participant
+            let items = Set(try Self.decodePaper(try Self.storedPaper(tx, session: session, participant: participant)).items.map(\.itemID))
             return (session, participant, items)
         }
         tokenOwners.set(tokenHash, session: session, participant: participant)
@@ -268,35 +215,24 @@ extension ExamService {
 
     public func state(_ credential: CandidateCredential) async throws -> CandidateState {
         let now = clock.nowMilliseconds()
-        return try await writer.read { db in
-            let (row, session) = try Self.candidate(db, tokenHash: credential.digest)
-            let sessionID: String = row["session_id"]
-            let number: String = row["participant_number"]
-            let stopped = try Self.stoppedIntervals(db, session: sessionID)
-            let timing = Self.timing(row, session: session, stopped: stopped)
-            let finished = (row["finished_at"] as Int64?) != nil
-            let grid = try Row.fetchAll(
-                db,
-                sql: "SELECT item_id, option_id, doubtful FROM current_answer WHERE session_id = ? AND participant_number = ? ORDER BY item_id",
-                arguments: [sessionID, number]
-            ).map { GridEntry(item: $0["item_id"], option: $0["option_id"], doubtful: $0["doubtful"]) }
-            let last =
-                try Int64.fetchOne(
-                    db,
-                    sql: "SELECT MAX(client_seq) FROM answer_log WHERE session_id = ? AND participant_number = ?",
-                    arguments: [sessionID, number]
-                ) ?? 0
-            let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }.map(ScoreView.init)
-            let allowed: Int64 = row["allowed_ms"]
+        return try await store.read { tx in
+            let (attempt, session) = try Self.candidate(tx, tokenHash: credential.digest)
+            let sessionID = attempt.session
+            let number = attempt.participant
+            let stopped = try tx.stoppedIntervals(session: sessionID)
+            let timing = Self.timing(attempt, session: session, stopped: stopped)
+            let finished = attempt.finishedAt != nil
+            let grid = try tx.currentAnswers(session: sessionID, participant: number)
+            let last = try tx.lastSequence(session: sessionID, participant: number)
             return CandidateState(
                 serverTime: now,
-                secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
+                secondsLeft: finished ? 0 : (timing.map { $0.remaining(at: now) } ?? attempt.allowedMilliseconds) / 1000,
                 paused: timing?.isStopped(at: now) ?? false,
                 started: timing != nil,
                 finished: finished,
                 lastSequence: last,
                 grid: grid,
-                score: score
+                score: attempt.score.map(ScoreView.init)
             )
         }
     }
@@ -305,11 +241,11 @@ extension ExamService {
     public func finish(_ credential: CandidateCredential) async throws -> ScoreSheet {
         let now = clock.nowMilliseconds()
         let service = self
-        return try await writer.write { db in
-            let (row, session) = try Self.candidate(db, tokenHash: credential.digest)
-            if (row["finished_at"] as Int64?) != nil { throw ExamNodeError.alreadyFinished }
-            guard (row["started_at"] as Int64?) != nil, (session["state"] as String) == "open" else { throw ExamNodeError.sessionNotOpen }
-            return try service.finish(db, session: row["session_id"], participant: row["participant_number"], reason: "candidate", now: now)
+        return try await store.write { tx in
+            let (attempt, session) = try Self.candidate(tx, tokenHash: credential.digest)
+            if attempt.finishedAt != nil { throw ExamNodeError.alreadyFinished }
+            guard attempt.startedAt != nil, session.state == "open" else { throw ExamNodeError.sessionNotOpen }
+            return try service.finish(tx, session: attempt.session, participant: attempt.participant, reason: "candidate", now: now)
         }
     }
 }

@@ -1,17 +1,16 @@
 import Crypto
 import ExamEngine
 import Foundation
-import GRDB
 import SeleksiAuth
 public import SeleksiCore
-import SeleksiStorage
 import Synchronization
 
 /// The exam node's operations: sessions and rosters for proctors, the paper, answers
 /// and the clock for candidates. Every operation is one transaction; every staff action
 /// and every time credit goes to the audit log.
 public struct ExamService: Sendable {
-    public let database: ExamDatabase
+    /// Every read and write goes through it, one transaction per operation.
+    let store: any ExamStore
     public let clock: any ServerClock
     public let catalog: ExamCatalog
     public let settings: ExamSettings
@@ -28,12 +27,10 @@ public struct ExamService: Sendable {
     /// Recent wrong proctor sign-ins, per address and per name.
     let proctorFailures = AddressFailures()
 
-    public init(database: ExamDatabase, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
-        self.database = database
+    init(store: any ExamStore, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
+        self.store = store
         self.clock = clock
         self.catalog = catalog
         self.settings = settings
     }
-
-    var writer: any DatabaseWriter { database.writer }
 }

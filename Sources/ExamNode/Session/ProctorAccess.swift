@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SeleksiAuth
 import SeleksiCore
 
@@ -18,18 +17,11 @@ extension ExamService {
         let hash = try await PasswordHashing.hash(password, cost: settings.proctorBcryptCost)
         let secret = GeneratedPassword.make()
         let now = clock.nowMilliseconds()
-        try await writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO proctor (username, password_hash, created_at, totp_secret, last_totp_step, venue) VALUES (?, ?, ?, ?, 0, ?)
-                    ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
-                        last_totp_step = 0, venue = excluded.venue
-                    """,
-                arguments: [username, hash, now, secret, venue?.isEmpty == false ? venue : nil]
-            )
+        try await store.write { tx in
+            try tx.saveProctor(username: username, passwordHash: hash, totpSecret: secret, venue: venue?.isEmpty == false ? venue : nil, at: now)
             // A reset is for a password that may be known to someone else: their sign-ins end.
-            try db.execute(sql: "DELETE FROM proctor_token WHERE username = ?", arguments: [username])
-            try Self.audit(db, now, actor: "sistem", "proctor-set", details: username + (venue.map { ", lokasi \($0)" } ?? ""))
+            try tx.endProctorTokens(username: username)
+            try Self.audit(tx, now, actor: "sistem", "proctor-set", details: username + (venue.map { ", lokasi \($0)" } ?? ""))
         }
         return secret
     }
@@ -37,15 +29,13 @@ extension ExamService {
     /// Gives a proctor one more session to watch.
     public func assignProctor(username: String, session: String, actor: String) async throws {
         let now = clock.nowMilliseconds()
-        try await writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM proctor WHERE username = ?)", arguments: [username]) == true else {
+        try await store.write { tx in
+            guard try tx.proctor(username: username) != nil else {
                 throw ExamNodeError("unknown-proctor", kind: .notFound, "Pengawas \(username) tidak ada di node ini.")
             }
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM exam_session WHERE id = ?)", arguments: [session]) == true else {
-                throw ExamNodeError.unknownSession
-            }
-            try db.execute(sql: "INSERT OR IGNORE INTO proctor_assignment (username, session_id) VALUES (?, ?)", arguments: [username, session])
-            try Self.audit(db, now, actor: actor, "proctor-assign", session: session, details: username)
+            guard try tx.sessionState(session) != nil else { throw ExamNodeError.unknownSession }
+            try tx.assignProctor(username: username, session: session)
+            try Self.audit(tx, now, actor: actor, "proctor-assign", session: session, details: username)
         }
     }
 
@@ -63,30 +53,20 @@ extension ExamService {
         // (during a power cut, say); the authenticator code is what a guesser lacks.
         var wrong = true
         defer { proctorFailures.end("address:" + address, wrongGuess: wrong, at: now) }
-        let account = try await writer.read { db -> (hash: String, secret: String, lastStep: Int64)? in
-            try Row.fetchOne(db, sql: "SELECT password_hash, totp_secret, last_totp_step FROM proctor WHERE username = ?", arguments: [name])
-                .map { ($0["password_hash"], $0["totp_secret"], $0["last_totp_step"]) }
-        }
+        let account = try await store.read { tx in try tx.proctor(username: name) }
         // An unknown name costs the same bcrypt as a known one, so timing does not tell which exist.
-        let matches = try await PasswordHashing.verify(password, hash: account?.hash ?? dummyProctorHash)
+        let matches = try await PasswordHashing.verify(password, hash: account?.passwordHash ?? dummyProctorHash)
         let token = SecretToken.generate()
-        let accepted = try await writer.write { db -> Bool in
-            guard let account, matches, !account.secret.isEmpty,
-                let step = TOTPCode.step(secret: account.secret, code: totp, now: now), step > account.lastStep
+        let accepted = try await store.write { tx -> Bool in
+            guard let account, matches, !account.totpSecret.isEmpty,
+                let step = TOTPCode.step(secret: account.totpSecret, code: totp, now: now), step > account.lastTOTPStep
             else {
-                try Self.audit(db, now, actor: "anonim", "proctor-login-failed", details: "nama \(name), alamat \(address)")
+                try Self.audit(tx, now, actor: "anonim", "proctor-login-failed", details: "nama \(name), alamat \(address)")
                 return false
             }
-            try db.execute(
-                sql: "UPDATE proctor SET last_totp_step = ? WHERE username = ? AND last_totp_step < ?",
-                arguments: [step, name, step]
-            )
-            guard db.changesCount == 1 else { return false }
-            try db.execute(
-                sql: "INSERT INTO proctor_token (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [token.digest, name, now, now + settings.proctorTokenMilliseconds]
-            )
-            try Self.audit(db, now, actor: name, "proctor-login", details: "alamat \(address)")
+            guard try tx.advanceTOTPStep(username: name, to: step) else { return false }
+            try tx.insertProctorToken(hash: token.digest, username: name, createdAt: now, expiresAt: now + settings.proctorTokenMilliseconds)
+            try Self.audit(tx, now, actor: name, "proctor-login", details: "alamat \(address)")
             return true
         }
         guard accepted else { throw ExamNodeError.proctorUnauthorized }
@@ -97,57 +77,31 @@ extension ExamService {
     /// The proctor a bearer token belongs to.
     public func proctor(token: String) async throws -> String {
         let now = clock.nowMilliseconds()
-        let name = try await writer.read { db in
-            try String.fetchOne(
-                db,
-                sql: "SELECT username FROM proctor_token WHERE token_hash = ? AND expires_at > ?",
-                arguments: [SecretToken.digest(token), now]
-            )
-        }
-        guard let name else { throw ExamNodeError.proctorUnauthorized }
-        return name
+        let found = try await store.read { tx in try tx.proctorToken(hash: SecretToken.digest(token)) }
+        guard let found, found.expiresAt > now else { throw ExamNodeError.proctorUnauthorized }
+        return found.username
     }
 
     /// Ends the sign-in of this token.
     public func proctorLogout(token: String) async throws {
         let now = clock.nowMilliseconds()
-        try await writer.write { db in
-            guard let name = try String.fetchOne(db, sql: "SELECT username FROM proctor_token WHERE token_hash = ?", arguments: [SecretToken.digest(token)])
-            else { return }
-            try db.execute(sql: "DELETE FROM proctor_token WHERE token_hash = ?", arguments: [SecretToken.digest(token)])
-            try Self.audit(db, now, actor: name, "proctor-logout")
+        try await store.write { tx in
+            guard let name = try tx.proctorToken(hash: SecretToken.digest(token))?.username else { return }
+            try tx.endProctorToken(hash: SecretToken.digest(token))
+            try Self.audit(tx, now, actor: name, "proctor-logout")
         }
     }
 
     /// The sessions `proctor` may see, in timetable order.
     public func sessions(visibleTo proctor: String) async throws -> [SessionSummary] {
-        try await writer.read { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT id FROM exam_session WHERE \(Self.visibleToProctor) ORDER BY scheduled_start, id",
-                arguments: [proctor, proctor]
-            )
-            .map { try Self.summary(db, id: $0) }
-        }
+        try await store.read { tx in try tx.sessionIDs(visibleTo: proctor).map { try Self.summary(tx, id: $0) } }
     }
 
     /// Refuses, as "not found", a session `proctor` may not reach.
     public func requireAccess(proctor: String, session: String) async throws {
-        let visible = try await writer.read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM exam_session WHERE id = ? AND \(Self.visibleToProctor))",
-                arguments: [session, proctor, proctor]
-            )
-        }
-        guard visible == true else { throw ExamNodeError.unknownSession }
+        let visible = try await store.read { tx in try tx.isSession(session, visibleTo: proctor) }
+        guard visible else { throw ExamNodeError.unknownSession }
     }
-
-    /// A session is the proctor's when assigned to them or at the venue they are set to.
-    static let visibleToProctor = """
-        (EXISTS (SELECT 1 FROM proctor_assignment a WHERE a.session_id = exam_session.id AND a.username = ?)
-         OR venue = (SELECT p.venue FROM proctor p WHERE p.username = ?))
-        """
 
     var dummyProctorHash: String { PasswordHashing.unmatchable(cost: settings.proctorBcryptCost) }
 }

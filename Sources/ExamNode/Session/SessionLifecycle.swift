@@ -1,10 +1,8 @@
 import Crypto
 import ExamEngine
 import Foundation
-import GRDB
 import SeleksiAuth
 import SeleksiCore
-import SeleksiStorage
 import Synchronization
 
 /// A session's life as proctors run it: create, load the roster (papers assembled then),
@@ -18,32 +16,25 @@ extension ExamService {
         let id = "sesi-" + SecretToken.generate().digest.prefix(10)
         let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
         let now = clock.nowMilliseconds()
-        try await writer.write { db in
+        try await store.write { tx in
             // A proctor set to a venue creates sessions there only; the creator watches it.
-            let proctor = try Row.fetchOne(db, sql: "SELECT venue FROM proctor WHERE username = ?", arguments: [actor])
-            if let own = proctor?["venue"] as String?, own != venue {
+            let proctor = try tx.proctor(username: actor)
+            if let own = proctor?.venue, own != venue {
                 throw ExamNodeError("wrong-venue", kind: .forbidden, "Anda pengawas di \(own); sesi di lokasi lain tidak dapat Anda buat.")
             }
-            try db.execute(
-                sql: "INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES (?, ?, ?, ?, ?, 'created', ?)",
-                arguments: [id, venue, ruleSetID, scheduledStart, pin, now]
-            )
-            if proctor != nil {
-                try db.execute(sql: "INSERT INTO proctor_assignment (username, session_id) VALUES (?, ?)", arguments: [actor, id])
-            }
-            try Self.audit(db, now, actor: actor, "session-create", session: id, details: "\(venue), \(ruleSetID)")
+            try tx.insertSession(id: id, venue: venue, ruleSetID: ruleSetID, scheduledStart: scheduledStart, pin: pin, createdAt: now)
+            if proctor != nil { try tx.assignProctor(username: actor, session: id) }
+            try Self.audit(tx, now, actor: actor, "session-create", session: id, details: "\(venue), \(ruleSetID)")
         }
         return try await session(id)
     }
 
     public func sessions() async throws -> [SessionSummary] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id FROM exam_session ORDER BY scheduled_start, id").map { try Self.summary(db, id: $0["id"]) }
-        }
+        try await store.read { tx in try tx.sessionIDs(visibleTo: nil).map { try Self.summary(tx, id: $0) } }
     }
 
     public func session(_ id: String) async throws -> SessionSummary {
-        try await writer.read { db in try Self.summary(db, id: id) }
+        try await store.read { tx in try Self.summary(tx, id: id) }
     }
 
     /// Loads the roster and assembles every candidate's paper now, so that a full room
@@ -63,30 +54,14 @@ extension ExamService {
             rows.append((candidate, Int64(minutes) * 60_000, String(decoding: try encoder.encode(paper), as: UTF8.self), paper.fingerprint))
         }
         let now = clock.nowMilliseconds()
-        try await writer.write { [rows] db in
+        try await store.write { [rows] tx in
             // Only before the session opens: after that a roster would change who may sit.
-            guard try String.fetchOne(db, sql: "SELECT state FROM exam_session WHERE id = ?", arguments: [sessionID]) == "created" else {
-                throw ExamNodeError.wrongState
-            }
-            let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [sessionID]) ?? 0
-            guard existing == 0 else { throw ExamNodeError.rosterAlreadyLoaded }
+            guard try tx.sessionState(sessionID) == "created" else { throw ExamNodeError.wrongState }
+            guard try tx.candidateCount(session: sessionID) == 0 else { throw ExamNodeError.rosterAlreadyLoaded }
             for (candidate, allowed, paper, fingerprint) in rows {
-                try db.execute(
-                    sql: """
-                        INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, fingerprint)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        sessionID, candidate.participantNumber, candidate.name, candidate.formationType.rawValue, candidate.birthDate,
-                        candidate.accommodations.joined(separator: ";"), allowed, fingerprint,
-                    ]
-                )
-                try db.execute(
-                    sql: "INSERT INTO candidate_paper (session_id, participant_number, paper) VALUES (?, ?, ?)",
-                    arguments: [sessionID, candidate.participantNumber, paper]
-                )
+                try tx.insertCandidate(session: sessionID, candidate, allowedMilliseconds: allowed, paper: paper, fingerprint: fingerprint)
             }
-            try Self.audit(db, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
+            try Self.audit(tx, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
         }
         for (candidate, paper) in zip(roster, papers) {
             self.papers.set(session: sessionID, participant: candidate.participantNumber, paper)
@@ -96,58 +71,43 @@ extension ExamService {
     }
 
     public func openSession(_ id: String, actor: String) async throws {
-        try await transition(id, actor: actor, action: "session-open") { db, state, now in
+        try await transition(id, actor: actor, action: "session-open") { tx, state, now in
             guard state == "created" else { throw ExamNodeError.wrongState }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM candidate WHERE session_id = ?", arguments: [id]) ?? 0
-            guard count > 0 else { throw ExamNodeError.invalid("Muat daftar peserta sebelum membuka sesi.") }
-            try db.execute(sql: "UPDATE exam_session SET state = 'open', opened_at = ? WHERE id = ?", arguments: [now, id])
+            guard try tx.candidateCount(session: id) > 0 else { throw ExamNodeError.invalid("Muat daftar peserta sebelum membuka sesi.") }
+            try tx.markSessionOpen(id, at: now)
         }
     }
 
     /// Stops every candidate's clock (a power cut in the room).
     public func pauseSession(_ id: String, actor: String) async throws {
-        try await transition(id, actor: actor, action: "session-pause") { db, state, now in
-            guard state == "open", try Self.openPause(db, session: id) == nil else { throw ExamNodeError.wrongState }
-            try db.execute(sql: "INSERT INTO session_pause (session_id, from_ms) VALUES (?, ?)", arguments: [id, now])
+        try await transition(id, actor: actor, action: "session-pause") { tx, state, now in
+            guard state == "open", try tx.openPause(session: id) == nil else { throw ExamNodeError.wrongState }
+            try tx.startPause(session: id, at: now)
         }
     }
 
     public func resumeSession(_ id: String, actor: String) async throws {
-        try await transition(id, actor: actor, action: "session-resume") { db, state, now in
-            guard state == "open", let pause = try Self.openPause(db, session: id) else { throw ExamNodeError.wrongState }
-            try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
+        try await transition(id, actor: actor, action: "session-resume") { tx, state, now in
+            guard state == "open", let pause = try tx.openPause(session: id) else { throw ExamNodeError.wrongState }
+            try tx.endPause(pause, at: now)
         }
     }
 
     /// Closes the session: every attempt still running is finished and scored.
     public func closeSession(_ id: String, actor: String) async throws {
         let service = self
-        try await transition(id, actor: actor, action: "session-close") { db, state, now in
+        try await transition(id, actor: actor, action: "session-close") { tx, state, now in
             guard state != "closed" else { throw ExamNodeError.wrongState }
-            if let pause = try Self.openPause(db, session: id) {
-                try db.execute(sql: "UPDATE session_pause SET to_ms = ? WHERE id = ?", arguments: [now, pause])
-            }
-            let running = try String.fetchAll(
-                db,
-                sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NOT NULL",
-                arguments: [id]
-            )
+            if let pause = try tx.openPause(session: id) { try tx.endPause(pause, at: now) }
+            let running = try tx.unfinishedParticipants(session: id, started: true)
             // Each on its own: one that cannot be scored is shown to the proctor, and the others finish.
-            for number in running { try service.finishIsolated(db, session: id, participant: number, reason: "proctor-close", now: now) }
+            for number in running { try service.finishIsolated(tx, session: id, participant: number, reason: "proctor-close", now: now) }
             // Who never started is absent (TH): no score, not a fail.
-            let absent = try String.fetchAll(
-                db,
-                sql: "SELECT participant_number FROM candidate WHERE session_id = ? AND finished_at IS NULL AND started_at IS NULL",
-                arguments: [id]
-            )
-            for number in absent {
-                try db.execute(
-                    sql: "UPDATE candidate SET finished_at = ?, finish_reason = 'absent' WHERE session_id = ? AND participant_number = ?",
-                    arguments: [now, id, number]
-                )
-                try Self.audit(db, now, actor: actor, "attempt-absent", session: id, participant: number)
+            for number in try tx.unfinishedParticipants(session: id, started: false) {
+                try tx.markAbsent(session: id, participant: number, at: now)
+                try Self.audit(tx, now, actor: actor, "attempt-absent", session: id, participant: number)
             }
-            try db.execute(sql: "UPDATE exam_session SET state = 'closed', closed_at = ? WHERE id = ?", arguments: [now, id])
+            try tx.markSessionClosed(id, at: now)
         }
         paperItems.drop(session: id)
         papers.drop(session: id)
@@ -157,103 +117,65 @@ extension ExamService {
     public func extendSession(_ id: String, minutes: Int, actor: String) async throws {
         guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
         let cap = settings.maxExtensionMilliseconds
-        try await transition(id, actor: actor, action: "session-extend", details: "\(minutes) menit") { db, state, _ in
+        try await transition(id, actor: actor, action: "session-extend", details: "\(minutes) menit") { tx, state, _ in
             guard state != "closed" else { throw ExamNodeError.wrongState }
             // Every candidate gets it: the one with most time added already sets the limit.
-            let most =
-                try Int64.fetchOne(
-                    db,
-                    sql:
-                        "SELECT s.extension_ms + COALESCE(MAX(c.extension_ms), 0) FROM exam_session s LEFT JOIN candidate c ON c.session_id = s.id WHERE s.id = ?",
-                    arguments: [id]
-                ) ?? 0
+            let most = try tx.largestExtension(session: id)
             guard most + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: most / 60_000, capMinutes: cap / 60_000) }
-            try db.execute(sql: "UPDATE exam_session SET extension_ms = extension_ms + ? WHERE id = ?", arguments: [minutes * 60_000, id])
+            try tx.extendSession(id, byMilliseconds: Int64(minutes) * 60_000)
         }
     }
 
     public func extendCandidate(_ id: String, participant: String, minutes: Int, actor: String) async throws {
         guard (1...120).contains(minutes) else { throw ExamNodeError.invalid("Tambahan waktu harus 1 sampai 120 menit.") }
         let cap = settings.maxExtensionMilliseconds
-        try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { db, state, _ in
+        try await transition(id, actor: actor, action: "candidate-extend", participant: participant, details: "\(minutes) menit") { tx, state, _ in
             guard state != "closed" else { throw ExamNodeError.wrongState }
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT c.finished_at, c.extension_ms + s.extension_ms AS added FROM candidate c JOIN exam_session s ON s.id = c.session_id
-                        WHERE c.session_id = ? AND c.participant_number = ?
-                        """,
-                    arguments: [id, participant]
-                )
-            else { throw ExamNodeError.unknownCandidate }
-            guard (row["finished_at"] as Int64?) == nil else { throw ExamNodeError.alreadyFinished }
-            let added: Int64 = row["added"]
+            guard let given = try tx.extensionGiven(session: id, participant: participant) else { throw ExamNodeError.unknownCandidate }
+            guard !given.finished else { throw ExamNodeError.alreadyFinished }
+            let added = given.added
             guard added + Int64(minutes) * 60_000 <= cap else { throw ExamNodeError.extensionCap(usedMinutes: added / 60_000, capMinutes: cap / 60_000) }
-            try db.execute(
-                sql: "UPDATE candidate SET extension_ms = extension_ms + ? WHERE session_id = ? AND participant_number = ?",
-                arguments: [minutes * 60_000, id, participant]
-            )
+            try tx.extendCandidate(session: id, participant: participant, byMilliseconds: Int64(minutes) * 60_000)
         }
     }
 
     /// Frees a candidate to log in from another device (theirs broke); old tokens stop working.
     public func resetDevice(_ id: String, participant: String, actor: String) async throws {
-        try await transition(id, actor: actor, action: "candidate-reset-device", participant: participant) { db, _, _ in
-            try db.execute(
-                sql: "UPDATE candidate SET device = NULL, failed_logins = 0, locked_until = NULL WHERE session_id = ? AND participant_number = ?",
-                arguments: [id, participant]
-            )
-            guard db.changesCount == 1 else { throw ExamNodeError.unknownCandidate }
-            try db.execute(sql: "DELETE FROM candidate_token WHERE session_id = ? AND participant_number = ?", arguments: [id, participant])
+        try await transition(id, actor: actor, action: "candidate-reset-device", participant: participant) { tx, _, _ in
+            guard try tx.releaseDevice(session: id, participant: participant) else { throw ExamNodeError.unknownCandidate }
+            try tx.endCandidateTokens(session: id, participant: participant)
         }
     }
 
     public func candidates(_ id: String) async throws -> [CandidateStatus] {
         let now = clock.nowMilliseconds()
-        return try await writer.read { db in
-            guard let session = try Row.fetchOne(db, sql: "SELECT * FROM exam_session WHERE id = ?", arguments: [id]) else {
-                throw ExamNodeError.unknownSession
-            }
-            let stopped = try Self.stoppedIntervals(db, session: id)
-            // Every column but the paper, the one large value: the proctor's page asks often.
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT participant_number, name, formation_type, allowed_ms, extension_ms, started_at, finished_at, finish_reason,
-                           finish_problem, score, device
-                    FROM candidate WHERE session_id = ? ORDER BY participant_number
-                    """,
-                arguments: [id]
-            ).map { row in
-                let number: String = row["participant_number"]
+        return try await store.read { tx in
+            guard let session = try tx.session(id) else { throw ExamNodeError.unknownSession }
+            let stopped = try tx.stoppedIntervals(session: id)
+            return try tx.candidates(session: id).map { candidate in
+                let attempt = candidate.attempt
+                let number = attempt.participant
                 // An unreadable paper (its problem is shown) must not hide the whole room.
                 let itemCount =
                     try paperItems.get(session: id, participant: number)?.count
-                    ?? (try? Self.decodePaper(Self.paperRow(db, session: id, participant: number)))?.itemCount ?? 0
-                let answered =
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) FROM current_answer WHERE session_id = ? AND participant_number = ? AND option_id IS NOT NULL",
-                        arguments: [id, number]
-                    ) ?? 0
-                let timing = Self.timing(row, session: session, stopped: stopped)
-                let score = (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
-                let allowed: Int64 = row["allowed_ms"]
+                    ?? (try? Self.decodePaper(Self.storedPaper(tx, session: id, participant: number)))?.itemCount ?? 0
+                let answered = try tx.answeredCount(session: id, participant: number)
+                let timing = Self.timing(attempt, session: session, stopped: stopped)
+                let score = attempt.score
                 return CandidateStatus(
                     participantNumber: number,
-                    name: row["name"],
-                    formationType: row["formation_type"],
-                    loggedIn: (row["device"] as String?) != nil,
+                    name: attempt.name,
+                    formationType: attempt.formationType,
+                    loggedIn: candidate.device != nil,
                     started: timing != nil,
                     answered: answered,
                     items: itemCount,
-                    secondsLeft: (row["finished_at"] as Int64?) != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? allowed) / 1000,
-                    finished: (row["finished_at"] as Int64?) != nil,
-                    absent: (row["finish_reason"] as String?) == "absent",
+                    secondsLeft: attempt.finishedAt != nil ? 0 : (timing.map { $0.remaining(at: now) } ?? attempt.allowedMilliseconds) / 1000,
+                    finished: attempt.finishedAt != nil,
+                    absent: candidate.finishReason == "absent",
                     total: score?.total,
                     passed: score.map { $0.decision.passed },
-                    problem: row["finish_problem"]
+                    problem: candidate.finishProblem
                 )
             }
         }
@@ -262,25 +184,6 @@ extension ExamService {
     /// The audit log of one session (with the node's downtime credits, which concern every
     /// running session), or all of it.
     public func audit(session: String?) async throws -> [AuditEntry] {
-        try await writer.read { db in
-            let rows =
-                try session.map {
-                    try Row.fetchAll(
-                        db,
-                        sql: "SELECT * FROM audit_log WHERE session_id = ? OR (session_id IS NULL AND action = 'node-downtime-credit') ORDER BY id",
-                        arguments: [$0]
-                    )
-                } ?? Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY id")
-            return rows.map {
-                AuditEntry(
-                    at: $0["at_ms"],
-                    actor: $0["actor"],
-                    action: $0["action"],
-                    sessionID: $0["session_id"],
-                    participantNumber: $0["participant_number"],
-                    details: $0["details"]
-                )
-            }
-        }
+        try await store.read { tx in try tx.auditEntries(session: session) }
     }
 }

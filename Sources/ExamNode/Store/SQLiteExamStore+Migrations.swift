@@ -1,63 +1,8 @@
-import Foundation
-public import GRDB
-import SeleksiStorage
+import GRDB
 
-/// The exam node's own store: one SQLite file (WAL, `synchronous=FULL`), used by
-/// nothing else. Every write a client is told succeeded is committed to disk first.
-public struct ExamDatabase: Sendable {
-    let writer: any DatabaseWriter
-    /// The candidates' hot path (login, start, answers) commits through this.
-    let grouped: GroupCommitWriter
-    /// Each session's row and stopped intervals as the writer last saw them.
-    let sessionClocks = SessionClockCache()
-
-    init(writer: any DatabaseWriter) {
-        self.writer = writer
-        self.grouped = GroupCommitWriter(writer: writer)
-        writer.add(transactionObserver: sessionClocks, extent: .databaseLifetime)
-    }
-
-    /// The page size of a new store, in bytes.
-    static let pageSize = 1024
-
-    /// The store's file.
-    public var path: String { writer.path }
-
-    /// Opens (creating if needed) the store at `path` and runs the migrations.
-    public static func open(path: String) throws -> ExamDatabase {
-        if !FileManager.default.fileExists(atPath: path) {
-            // 1 KB pages, fixed when the file is made (a WAL database keeps its page size).
-            // A save changes a few dozen bytes in two pages, the candidate's answer log and
-            // current answers, and each changed page is written whole to the WAL at commit
-            // (and again to the file at the checkpoint). Once a room has answered most of
-            // a 110-item paper, that is 9 KB of WAL per save with 4 KB pages and 4.2 KB
-            // with 1 KB pages (the same saves replayed on both).
-            try DatabaseQueue(path: path).writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA page_size = \(pageSize)")
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-            }
-        }
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.prepareDatabase { db in
-            // FULL: a commit is on disk (WAL fsync'd) before it returns, so an
-            // acknowledged answer survives a power cut, not only a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // The `Checkpointer` keeps the WAL short; this is only the safety net.
-            try db.execute(sql: Checkpointer.safetyNetPragma)
-            // SQLite's default page cache (2 MB per connection) on purpose. With 64 MB, a
-            // loop of SQLite's page cache (in pcache1, over its whole hash table) took 5% of
-            // the node's CPU during saves; at 2 MB it takes 0.2%, and the pages a save misses
-            // come from the OS page cache for 0.6%. (Small rows made that possible: papers
-            // have their own table, see migration v2.)
-        }
-        configuration.busyMode = .timeout(10)
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        let database = ExamDatabase(writer: pool)
-        try database.migrator.migrate(pool)
-        return database
-    }
-
+/// The store's schema, one migration at a time. Their identifiers are recorded in every
+/// node's file: never rename one, add a new one.
+extension SQLiteExamStore {
     var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -251,50 +196,4 @@ public struct ExamDatabase: Sendable {
         }
         return migrator
     }
-
-    /// The single-row SQLite commit rate at this store's durability setting: the
-    /// physical ceiling the exam benchmark compares saves/s with.
-    public func measureCommitCeiling(commits: Int) async throws -> Double {
-        try await writer.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS ceiling_probe (id INTEGER PRIMARY KEY, at INTEGER)")
-        }
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            for index in 0..<commits {
-                try await writer.write { db in
-                    try db.execute(sql: "INSERT INTO ceiling_probe (at) VALUES (?)", arguments: [index])
-                }
-            }
-        }
-        try await writer.write { db in try db.execute(sql: "DROP TABLE ceiling_probe") }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Double(commits) / seconds
-    }
-}
-
-/// Each session's row and its stopped intervals (pauses, node downtime), which every
-/// save reads inside the writer: kept in memory, and dropped by the writer connection
-/// itself the moment any statement changes `exam_session`, `session_pause` or
-/// `node_downtime` (and on rollback), so a save never reads them older than the
-/// transaction it runs in. Filled only inside the writer.
-final class SessionClockCache: TransactionObserver, @unchecked Sendable {
-    // Guarded by `lock`; rows fetched with `Row.fetchOne` are copies, safe to share.
-    private let lock = NSLock()
-    private var entries: [String: (session: Row, stopped: [StoppedInterval])] = [:]
-    private static let tables: Set<String> = ["exam_session", "session_pause", "node_downtime"]
-
-    func value(_ id: String, load: () throws -> (session: Row, stopped: [StoppedInterval])) rethrows -> (session: Row, stopped: [StoppedInterval]) {
-        if let found = lock.withLock({ entries[id] }) { return found }
-        let loaded = try load()
-        lock.withLock { entries[id] = loaded }
-        return loaded
-    }
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { Self.tables.contains(eventKind.tableName) }
-
-    func databaseDidChange(with event: DatabaseEvent) { lock.withLock { entries.removeAll() } }
-
-    func databaseDidCommit(_ db: Database) {}
-
-    func databaseDidRollback(_ db: Database) { lock.withLock { entries.removeAll() } }
 }
