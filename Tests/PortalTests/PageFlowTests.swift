@@ -14,6 +14,7 @@ struct Browser {
         _ path: String,
         form: [(String, String)]? = nil,
         multipart: (fields: [(String, String)], file: [UInt8], name: String)? = nil,
+        files upload: (fields: [(String, String)], files: [(field: String, bytes: [UInt8])])? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
         var headers = extra
@@ -25,17 +26,20 @@ struct Browser {
             components.queryItems = form.map { URLQueryItem(name: $0.0, value: $0.1) }
             bytes = Array((components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B").utf8)
             contentType = "application/x-www-form-urlencoded"
-        } else if let multipart {
+        } else if let upload = upload ?? multipart.map({ (fields: $0.fields, files: [(field: "file", bytes: $0.file)]) }) {
             let boundary = "----seleksi-uji"
             var body: [UInt8] = []
-            for (name, value) in multipart.fields {
+            for (name, value) in upload.fields {
                 body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
             }
-            body += Array(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(multipart.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                    .utf8
-            )
-            body += multipart.file + Array("\r\n--\(boundary)--\r\n".utf8)
+            for (field, file) in upload.files {
+                body += Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(multipart?.name ?? field + ".jpg")\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8
+                )
+                body += file + Array("\r\n".utf8)
+            }
+            body += Array("--\(boundary)--\r\n".utf8)
             bytes = body
             contentType = "multipart/form-data; boundary=\(boundary)"
         }

@@ -28,6 +28,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
     CommitteePages(service: service, pages: pages, publicCache: publicCache).register(on: router)
+    ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour
     // (and revalidated by ETag); the document is read once, at start.

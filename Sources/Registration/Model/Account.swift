@@ -15,6 +15,9 @@ public struct Account: Sendable, Codable, Hashable {
     public var phone: String
     public var emailVerified: Bool
     public var createdAt: Int64
+    /// Set when an upheld NIK claim showed the NIK was someone else's: the account can no
+    /// longer sign in, and its application is out of the selection.
+    public var frozenAt: Int64?
 
     public init(
         id: Int64,
@@ -28,7 +31,8 @@ public struct Account: Sendable, Codable, Hashable {
         email: String,
         phone: String,
         emailVerified: Bool,
-        createdAt: Int64
+        createdAt: Int64,
+        frozenAt: Int64? = nil
     ) {
         self.id = id
         self.periodID = periodID
@@ -42,6 +46,7 @@ public struct Account: Sendable, Codable, Hashable {
         self.phone = phone
         self.emailVerified = emailVerified
         self.createdAt = createdAt
+        self.frozenAt = frozenAt
     }
 }
 

@@ -12,6 +12,15 @@ public enum SignUpRules {
     }
 
     public static func check(_ form: SignUp, passwords: PasswordPolicy) -> Result<Checked, RegistrationError> {
+        identity(form).flatMap { checked in
+            if let problem = passwords.problem(form.password, mustNotContain: [checked.nik.digits, checked.email]) { return .failure(problem) }
+            return .success(checked)
+        }
+    }
+
+    /// Everything but the password: who the person is and how to reach them (a NIK claim
+    /// states the same).
+    public static func identity(_ form: SignUp) -> Result<Checked, RegistrationError> {
         let nik: NIK
         do {
             nik = try NIK(form.nik)
@@ -55,7 +64,6 @@ public enum SignUpRules {
         guard phone.range(of: #"^(\+62|0)8[0-9]{7,12}$"#, options: .regularExpression) != nil else {
             return .failure(.invalid("invalid-phone", "Nomor ponsel harus diawali 08 atau +628, 10-15 angka."))
         }
-        if let problem = passwords.problem(form.password, mustNotContain: [nik.digits, email]) { return .failure(problem) }
         return .success(Checked(nik: nik, sex: sex, email: email, phone: phone))
     }
 }

@@ -35,6 +35,8 @@ public struct PortalSettings: Sendable, Decodable {
     public var loginWindowMinutes = 15
     /// Accounts created from one address within an hour (a campus signs up many; a script far more).
     public var signUpsPerAddress = 200
+    /// NIK claims filed from one address within an hour (each costs a verifier's time).
+    public var claimsPerAddress = 20
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -60,6 +62,7 @@ public struct PortalSettings: Sendable, Decodable {
         case loginFailuresPerAddress = "login_failures_per_address"
         case loginWindowMinutes = "login_window_minutes"
         case signUpsPerAddress = "sign_ups_per_address"
+        case claimsPerAddress = "claims_per_address"
         case codeMinutes = "code_minutes"
         case mailCommand = "mail_command"
         case minimumAge = "minimum_age"
@@ -105,6 +108,7 @@ public struct PortalSettings: Sendable, Decodable {
         loginFailuresPerAddress = try c.decodeIfPresent(Int.self, forKey: .loginFailuresPerAddress) ?? d.loginFailuresPerAddress
         loginWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .loginWindowMinutes) ?? d.loginWindowMinutes
         signUpsPerAddress = try c.decodeIfPresent(Int.self, forKey: .signUpsPerAddress) ?? d.signUpsPerAddress
+        claimsPerAddress = try c.decodeIfPresent(Int.self, forKey: .claimsPerAddress) ?? d.claimsPerAddress
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
@@ -149,6 +153,7 @@ public struct PortalSettings: Sendable, Decodable {
             throw fail("trusted_proxies: '\(wrong)' bukan alamat IP")
         }
         guard signUpsPerAddress >= 1 else { throw fail("sign_ups_per_address harus minimal 1") }
+        guard claimsPerAddress >= 1 else { throw fail("claims_per_address harus minimal 1") }
         guard (1...3_600).contains(idleTimeoutSeconds) else { throw fail("idle_timeout_seconds harus 1..3600") }
         guard (1...1_000_000).contains(maxConnections) else { throw fail("max_connections harus 1..1000000") }
         guard !documents.isEmpty, Set(documents.map(\.kind)).count == documents.count else {

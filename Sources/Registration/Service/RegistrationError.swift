@@ -19,10 +19,11 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
 
     // MARK: - Accounts and sessions
 
+    /// The owner whose NIK someone else took is told how to get it back.
     public static let duplicateNIK = Self(
         "duplicate-nik",
         kind: .conflict,
-        "NIK ini sudah terdaftar pada periode seleksi ini. Satu NIK hanya boleh memiliki satu akun."
+        "NIK ini sudah terdaftar pada periode seleksi ini; satu NIK hanya boleh memiliki satu akun. Jika NIK ini milik Anda dan Anda tidak pernah membuat akun itu, ajukan klaim NIK di halaman /klaim-nik dengan pindaian KTP dan Kartu Keluarga Anda."
     )
     public static let duplicateEmail = Self("duplicate-email", kind: .conflict, "Alamat email ini sudah dipakai akun lain.")
     public static let wrongLogin = Self("wrong-credentials", kind: .unauthenticated, "NIK/email atau kata sandi salah.")
@@ -48,6 +49,18 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
         "civil-registry-unavailable",
         kind: .unavailable,
         "Pemeriksaan data kependudukan sedang tidak dapat dilakukan. Coba lagi beberapa saat lagi."
+    )
+    public static let nikNotTaken = Self("nik-not-taken", kind: .conflict, "NIK ini tidak dipakai akun mana pun: Anda dapat langsung membuat akun.")
+    public static let claimPending = Self(
+        "claim-pending",
+        kind: .conflict,
+        "Sudah ada klaim untuk NIK ini yang menunggu keputusan. Keputusan dikirim ke email yang diisikan pada klaim itu."
+    )
+    public static let claimDecided = Self("claim-decided", kind: .conflict, "Klaim ini sudah diputuskan.")
+    public static let tooManyClaims = Self(
+        "too-many-claims",
+        kind: .tooMany,
+        "Terlalu banyak klaim NIK dari alamat jaringan ini dalam satu jam terakhir. Coba lagi nanti."
     )
     public static let tooManySignUps = Self(
         "too-many-sign-ups",

@@ -155,6 +155,18 @@ public protocol RegistrationStore: Sendable {
     func fileObjection(applicationID: Int64, _ objection: Objection, deadline: Int64?) async throws
     func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws
 
+    // MARK: - NIK claims
+
+    /// Records a claim against the active account holding `claim.nik` (its id is filled
+    /// in), if `NIKClaimRule` allows it, with `mails` (the claimant's receipt, the holder's
+    /// notice) and the audit entry (its subject is set to the claim).
+    func fileClaim(_ claim: NIKClaim, mails: [Mail], audit: AuditEntry) async throws -> NIKClaim
+    func claim(id: Int64) async throws -> NIKClaim?
+    func claims(periodID: String, status: NIKClaim.Status?) async throws -> [NIKClaim]
+    /// Decides a pending claim once. Upheld: the account that held the NIK is frozen (it
+    /// can no longer sign in; its sessions end), in the same transaction as the mails and audit.
+    func decideClaim(id: Int64, upheld: Bool, by: String, at: Int64, note: String, mails: [Mail], audit: [AuditEntry]) async throws -> NIKClaim
+
     // MARK: - Participant numbers and seats
 
     /// Gives every MS applicant without a seat a participant number and a seat at a

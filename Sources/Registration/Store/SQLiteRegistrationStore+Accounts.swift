@@ -20,7 +20,8 @@ extension SQLiteRegistrationStore {
             email: row["email"],
             phone: row["phone"],
             emailVerified: row["email_verified"],
-            createdAt: row["created_at"]
+            createdAt: row["created_at"],
+            frozenAt: row["frozen_at"]
         )
     }
 
@@ -45,10 +46,16 @@ extension SQLiteRegistrationStore {
 
     public func createAccount(_ a: Account, passwordHash: String, code: OneTimeCode, mail: Mail) async throws -> Account {
         try await grouped.write { db in
-            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ?"), arguments: [a.periodID, a.nik]) == true {
+            if try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND nik = ? AND frozen_at IS NULL"),
+                arguments: [a.periodID, a.nik]
+            ) == true {
                 throw RegistrationError.duplicateNIK
             }
-            if try Bool.fetchOne(try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ?"), arguments: [a.periodID, a.email])
+            if try Bool.fetchOne(
+                try db.cachedStatement(sql: "SELECT 1 FROM account WHERE period_id = ? AND email = ? AND frozen_at IS NULL"),
+                arguments: [a.periodID, a.email]
+            )
                 == true
             {
                 throw RegistrationError.duplicateEmail
@@ -75,7 +82,7 @@ extension SQLiteRegistrationStore {
     public func accountForLogin(periodID: String, nikOrEmail: String) async throws -> (account: Account, passwordHash: String)? {
         try await writer.read { db in
             try Row.fetchOne(
-                try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?)"),
+                try db.cachedStatement(sql: "SELECT * FROM account WHERE period_id = ? AND (nik = ? OR email = ?) AND frozen_at IS NULL"),
                 arguments: [periodID, nikOrEmail, nikOrEmail.lowercased()]
             ).map { (Self.account($0), $0["password_hash"]) }
         }

@@ -105,6 +105,31 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // NIK claims: an upheld claim freezes the account that took someone else's NIK, and
+        // the owner may then register: a NIK or email is unique among active accounts only.
+        migrator.registerMigration("v4-nik-claims") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE account_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, period_id TEXT NOT NULL REFERENCES period(id), nik TEXT NOT NULL, kk TEXT NOT NULL,
+                        name TEXT NOT NULL, birth_place TEXT NOT NULL, birth_date TEXT NOT NULL, sex TEXT NOT NULL, email TEXT NOT NULL,
+                        phone TEXT NOT NULL, password_hash TEXT NOT NULL, email_verified INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,
+                        frozen_at INTEGER, frozen_by_claim INTEGER);
+                    INSERT INTO account_new (id, period_id, nik, kk, name, birth_place, birth_date, sex, email, phone, password_hash, email_verified, created_at)
+                    SELECT id, period_id, nik, kk, name, birth_place, birth_date, sex, email, phone, password_hash, email_verified, created_at FROM account;
+                    DROP TABLE account;
+                    ALTER TABLE account_new RENAME TO account;
+                    CREATE UNIQUE INDEX account_nik ON account(period_id, nik) WHERE frozen_at IS NULL;
+                    CREATE UNIQUE INDEX account_email ON account(period_id, email) WHERE frozen_at IS NULL;
+                    CREATE TABLE nik_claim (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, period_id TEXT NOT NULL REFERENCES period(id), nik TEXT NOT NULL, kk TEXT NOT NULL,
+                        name TEXT NOT NULL, birth_date TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, statement TEXT NOT NULL,
+                        held_account_id INTEGER NOT NULL REFERENCES account(id), documents TEXT NOT NULL, filed_at INTEGER NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'upheld', 'rejected')), decided_by TEXT, decided_at INTEGER, decision_note TEXT);
+                    CREATE UNIQUE INDEX nik_claim_pending ON nik_claim(period_id, nik) WHERE status = 'pending';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -16,6 +16,7 @@ extension SQLiteRegistrationStore {
                 sql: """
                     SELECT id, draft, result, submitted_at, objection_reason IS NOT NULL AS objected, objection_answered_at IS NOT NULL AS answered
                     FROM application WHERE period_id = ? AND status = 'submitted' AND participant_number IS NULL
+                      AND account_id NOT IN (SELECT id FROM account WHERE frozen_at IS NOT NULL)
                     """,
                 arguments: [period.id]
             ).map { row in

@@ -15,7 +15,7 @@ extension SQLiteRegistrationStore {
                     SELECT p.id, c.name, f.position, f.type, p.submitted_at, p.result,
                       (p.objection_reason IS NOT NULL AND p.objection_answered_at IS NULL) AS pending
                     FROM application p JOIN formation f ON f.id = p.formation_id JOIN account c ON c.id = p.account_id
-                    WHERE f.agency_id = ? AND p.period_id = ? AND p.status = 'submitted' ORDER BY p.submitted_at, p.id
+                    WHERE f.agency_id = ? AND p.period_id = ? AND p.status = 'submitted' AND c.frozen_at IS NULL ORDER BY p.submitted_at, p.id
                     """,
                 arguments: [agencyID, periodID]
             ).map {
