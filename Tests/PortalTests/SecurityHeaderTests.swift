@@ -16,7 +16,7 @@ struct SecurityHeaderTests {
         let portal = try await TestPortal()
         try await portal.test { client in
             let paths = [
-                "/", "/formasi", "/formasi?q=pranata", "/daftar", "/masuk", "/lupa-sandi", "/atur-sandi", "/verifikasi-email", "/staf/masuk",
+                "/", "/formasi", "/formasi?q=pranata", "/daftar", "/masuk", "/lupa-sandi", "/atur-sandi", "/verifikasi-email", "/staf/masuk", "/klaim-nik",
                 "/static/portal.css", "/openapi.json", "/api/period", "/api/formations", "/tidak-ada", "/lamaran",
             ]
             for path in paths {

@@ -358,4 +358,56 @@ extension StoreContractTests {
         #expect(try await store.audit(AuditFilter(action: "uji")).count == before + 2)
     }
 
+    @Test(
+        "a NIK claim: one pending per NIK, only against an active holder; upheld, the holder is frozen and the NIK and email are free",
+        arguments: StoreUnderTest.allCases
+    )
+    func claims(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let mail = Mail(to: "ani@contoh.id", subject: "", body: "", createdAt: Self.now)
+        let claim = NIKClaim(
+            id: 0,
+            periodID: "p1",
+            nik: "3201014101990001",
+            kk: "3201010101100001",
+            name: "Ani Lestari",
+            birthDate: "1999-01-01",
+            email: "ani@contoh.id",
+            phone: "081234567890",
+            statement: "NIK saya dipakai orang lain",
+            heldAccountID: 0,
+            documents: [StoredDocument(kind: "ktp", contentType: "image/jpeg", size: 3, sha256: "s", path: "/x", uploadedAt: Self.now)],
+            filedAt: Self.now
+        )
+        await #expect(throws: RegistrationError.nikNotTaken) { _ = try await store.fileClaim(claim, mails: [mail], audit: Self.audit) }
+        let holder = try await store.createAccount(
+            Self.account(email: "lain@contoh.id"),
+            passwordHash: "h",
+            code: Self.code(.verifyEmail, "1"),
+            mail: mail
+        )
+        try await store.createSession(
+            tokenHash: "t",
+            AuthSession(principal: .applicant(accountID: holder.id), csrf: "c", expiresAt: Self.now + 60_000),
+            audit: nil
+        )
+        let filed = try await store.fileClaim(claim, mails: [mail], audit: Self.audit)
+        #expect(filed.id > 0 && filed.heldAccountID == holder.id && filed.status == .pending)
+        #expect(try await store.claim(id: filed.id) == filed)
+        await #expect(throws: RegistrationError.claimPending) { _ = try await store.fileClaim(claim, mails: [], audit: Self.audit) }
+        let decided = try await store.decideClaim(id: filed.id, upheld: true, by: "verif", at: Self.now, note: "KTP asli", mails: [], audit: [Self.audit])
+        #expect(decided.status == .upheld && decided.decidedBy == "verif")
+        await #expect(throws: RegistrationError.claimDecided) {
+            _ = try await store.decideClaim(id: filed.id, upheld: false, by: "verif", at: Self.now, note: "lagi", mails: [], audit: [])
+        }
+        #expect(try await store.account(id: holder.id)?.frozenAt == Self.now)
+        #expect(try await store.session(tokenHash: "t", now: Self.now) == nil)
+        #expect(try await store.accountForLogin(periodID: "p1", nikOrEmail: "lain@contoh.id") == nil)
+        // The NIK and the email belong to no active account any more.
+        let owner = try await store.createAccount(Self.account(email: "lain@contoh.id"), passwordHash: "h2", code: Self.code(.verifyEmail, "2"), mail: mail)
+        #expect(try await store.accountForLogin(periodID: "p1", nikOrEmail: "3201014101990001")?.account.id == owner.id)
+        #expect(try await store.claims(periodID: "p1", status: .upheld).map(\.id) == [filed.id])
+    }
+
 }
