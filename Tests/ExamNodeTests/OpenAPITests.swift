@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import Testing
 
 @testable import ExamNode
@@ -29,4 +30,23 @@ struct ExamOpenAPITests {
             #expect(operations >= 20)
         }
     }
+
+    @Test("the document lists exactly the node's API routes, both ways")
+    func documentMatchesRoutes() async throws {
+        let node = try await TestNode()
+        let served = Set(node.node.router().routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" }.filter { $0.contains(" /api/") })
+        try await node.test { client in
+            let (_, data) = try await client.send(.get, "/openapi.json")
+            let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, methods) in paths where path.hasPrefix("/api/") {
+                for method in methods.keys where ["get", "put", "post", "delete", "patch"].contains(method) { documented.insert("\(method) \(path)") }
+            }
+            #expect(served.count >= 15)
+            #expect(served.subtracting(documented).isEmpty, "served but not documented: \(served.subtracting(documented).sorted())")
+            #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+        }
+    }
+
 }
