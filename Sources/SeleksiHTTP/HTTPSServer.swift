@@ -3,6 +3,7 @@ import HummingbirdCore
 import HummingbirdHTTP2
 import HummingbirdTLS
 public import Logging
+import NIOCore
 import NIOSSL
 
 /// Where a service listens and which certificate it shows; the exam node and the
@@ -88,24 +89,33 @@ public enum HTTPSServer {
         // TLS 1.2 offers only AEAD suites with forward secrecy (no CBC), as scanners expect;
         // TLS 1.3's suites are all AEAD already.
         tls.cipherSuites = aeadCipherSuites
+        // One count per TCP connection on both ports, taken before TLS (see `GuardedChannel`).
         let limit = ConnectionLimit(maximum: settings.maxConnections)
-        let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ConnectionLimit.Handler(limit: limit, logger: logger)],
-            idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds))
-        )
+        let tlsConfiguration = tls
+        let idle = TimeAmount.seconds(Int64(settings.idleTimeoutSeconds))
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))
         // HTTP/2 where the browser offers it by ALPN (results day, and the exam page's many
         // small requests, share one connection); HTTP/1.1 for everyone else. A connection
         // without open streams is closed after the same idle time.
         let http2 = HTTP2UpgradeChannel.Configuration(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)), streamConfiguration: http1)
         let https = Application(
             router: router,
-            server: try .http2Upgrade(tlsConfiguration: tls, configuration: http2),
+            server: HTTPServerBuilder { responder in
+                GuardedChannel(
+                    inner: try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: http2, responder: responder),
+                    limit: limit,
+                    handshakeTimeout: idle,
+                    logger: logger
+                )
+            },
             configuration: .init(address: .hostname(settings.host, port: settings.httpsPort), serverName: serverName, backlog: listenBacklog),
             logger: logger
         )
         let http = Application(
             router: redirectRouter(to: settings.redirectBase),
-            server: .http1(configuration: http1),
+            server: HTTPServerBuilder { responder in
+                GuardedChannel(inner: HTTP1Channel(responder: responder, configuration: http1), limit: limit, handshakeTimeout: idle, logger: logger)
+            },
             configuration: .init(address: .hostname(settings.host, port: settings.httpPort), serverName: serverName + "-redirect", backlog: listenBacklog),
             logger: logger
         )

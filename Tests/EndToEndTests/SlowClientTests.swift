@@ -54,6 +54,54 @@ extension EndToEndTests {
     }
 }
 
+extension EndToEndTests {
+    @Test("on the HTTPS port: a ClientHello trickled a byte at a time is dropped within the idle timeout; every TCP connection counts, before TLS")
+    func slowHandshakes() throws {
+        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let config = NSTemporaryDirectory() + "seleksi-slow-tls-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let base = try String(contentsOfFile: repositoryRoot + "/Config/exam-node.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "idle_timeout_seconds: 30", with: "idle_timeout_seconds: 2")
+            .replacingOccurrences(of: "max_connections: 16384", with: "max_connections: 6")
+        try base.write(toFile: config, atomically: true, encoding: .utf8)
+        let node = NodeProcess()
+        try node.start(demo: true, arguments: ["--config", config])
+
+        // A TLS record header and the start of a ClientHello, one byte every 400 ms: the
+        // handshake never completes, so the deadline closes it.
+        let slow = try RawConnection(port: node.httpsPort)
+        let began = Date()
+        var dropped = false
+        for byte in [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03] + Array(repeating: 0x2A, count: 40) as [UInt8] {
+            guard slow.send([byte]) else {
+                dropped = true
+                break
+            }
+            if slow.closedByPeer(waitingMilliseconds: 400) {
+                dropped = true
+                break
+            }
+        }
+        let elapsed = Date().timeIntervalSince(began)
+        #expect(dropped, "the slow handshake was still open after \(elapsed) s")
+        #expect(elapsed < 6, "dropped only after \(elapsed) s")
+
+        // Seven TCP connections to the HTTPS port, none of them past TLS, where six are allowed.
+        var held: [RawConnection] = []
+        for _ in 0..<7 { held.append(try RawConnection(port: node.httpsPort)) }
+        var pollers = held.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&pollers, nfds_t(pollers.count), 1_000)
+        #expect(held.filter { $0.closedByPeer(waitingMilliseconds: 0) }.count == 1)
+        held.removeAll()
+        var served = ""
+        for _ in 0..<20 {
+            served = try runCurl(["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(node.httpsPort)/pengawas"])
+            if served == "200" { break }
+        }
+        #expect(served == "200")
+    }
+}
+
 /// A plain TCP connection written byte by byte, as a slow client would.
 final class RawConnection {
     let descriptor: Int32
