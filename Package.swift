@@ -37,6 +37,7 @@ let package = Package(
         // Value types both services share: formation types, subtests, score sheets.
         .target(
             name: "SeleksiCore",
+            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
             swiftSettings: swiftSettings
         ),
         // Pure exam rules: banks and their loaders, rule sets, paper assembly, scoring.
@@ -85,6 +86,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Pure selection rules: SKD ranking into the SKB shortlist, result codes, the tables they read.
+        .target(
+            name: "Selection",
+            dependencies: ["ExamEngine", "SeleksiCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         // The exam service a venue runs: its store, sessions, clock, answers, HTTP routes and pages.
         .target(
             name: "ExamNode",
@@ -118,7 +125,6 @@ let package = Package(
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -166,6 +172,7 @@ let package = Package(
                 "Portal",
                 "SeleksiAuth",
                 "SeleksiBench",
+                "Selection",
                 "SeleksiHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -212,6 +219,11 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ExamNode", "SeleksiAuth", "SeleksiCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SelectionTests",
+            dependencies: ["Selection", "ExamEngine", "SeleksiCore", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,9 @@ public struct SeleksiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "seleksi",
         abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
-        subcommands: [ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, SelectionCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}

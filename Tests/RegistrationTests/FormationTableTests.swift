@@ -45,7 +45,7 @@ struct FormationTableTests {
         #expect(problems.lines.count == 2, "\(problems.lines)")
         #expect(problems.lines.first?.hasPrefix("baris 2: jabatan harus satu baris") == true)
         #expect(problems.lines.last?.hasPrefix("baris 5: pendidikan 'S7'") == true)
-        #expect(FormationTable.recordStartLines("a\n\"b\nc\"\n\nd\n") == [1, 2, 4, 5])
+        #expect(CSVTable.recordStartLines("a\n\"b\nc\"\n\nd\n") == [1, 2, 4, 5])
     }
 
     @Test("a header with a column missing, unknown or twice is refused on line 1; the same formation twice names both lines")

@@ -115,6 +115,19 @@ public struct UnknownAccommodation: Error, Sendable, Hashable, CustomStringConve
 
 /// A rule set (`Config/rules/*.yaml`): what a paper holds, how long it lasts, how it is
 /// scored and which scores pass. A new year's rules are a new file, never a code change.
+/// How a stage's results become a shortlist (SKD → SKB): per formation, at most
+/// `multiplier` × quota of those who passed, ties ordered by `tieBreak` after the total.
+public struct SelectionRule: Sendable, Hashable {
+    public let multiplier: Int
+    /// Subtest codes, in the order they break a tie on the total.
+    public let tieBreak: [String]
+
+    public init(multiplier: Int, tieBreak: [String]) {
+        self.multiplier = multiplier
+        self.tieBreak = tieBreak
+    }
+}
+
 public struct RuleSet: Sendable, Hashable {
     public let id: String
     public let name: String
@@ -124,6 +137,8 @@ public struct RuleSet: Sendable, Hashable {
     /// Nil when the rule set has no passing grade (an SKB CAT ranks only).
     public let passingGrades: [FormationType: [Threshold]]?
     public let accommodations: [String: Accommodation]
+    /// Nil when the stage's results are not ranked into a shortlist.
+    public let selection: SelectionRule?
     /// The file it was read from.
     public let source: String
 
@@ -135,6 +150,7 @@ public struct RuleSet: Sendable, Hashable {
         subtests: [SubtestRule],
         passingGrades: [FormationType: [Threshold]]?,
         accommodations: [String: Accommodation] = [:],
+        selection: SelectionRule? = nil,
         source: String = "<kode>"
     ) {
         self.id = id
@@ -144,6 +160,7 @@ public struct RuleSet: Sendable, Hashable {
         self.subtests = subtests
         self.passingGrades = passingGrades
         self.accommodations = accommodations
+        self.selection = selection
         self.source = source
     }
 

@@ -57,7 +57,7 @@ public enum RuleSetLoader {
 
     static func read(_ root: Node, file: String, log: ProblemLog) -> RuleSet? {
         guard let fields = FieldReader(root, file: file, log: log, what: "aturan") else { return nil }
-        fields.rejectUnknownKeys(["id", "name", "bank", "duration_minutes", "subtests", "passing_grades", "accommodations"])
+        fields.rejectUnknownKeys(["id", "name", "bank", "duration_minutes", "subtests", "passing_grades", "accommodations", "selection"])
         let id = fields.string("id")
         let name = fields.string("name")
         let bank = fields.string("bank")
@@ -78,6 +78,7 @@ public enum RuleSetLoader {
         }
         let grades = readPassingGrades(fields, subtests: subtests)
         let accommodations = readAccommodations(fields)
+        let selection = readSelection(fields, subtests: subtests)
         guard let id, let name, let bank, let duration else { return nil }
         return RuleSet(
             id: id,
@@ -87,8 +88,33 @@ public enum RuleSetLoader {
             subtests: subtests,
             passingGrades: grades,
             accommodations: accommodations,
+            selection: selection,
             source: file
         )
+    }
+
+    private static func readSelection(_ fields: FieldReader, subtests: [SubtestRule]) -> SelectionRule? {
+        guard fields.submapping("selection", required: false) != nil, let node = fields.mapping["selection"],
+            let entry = FieldReader(node, file: fields.file, log: fields.log, what: "seleksi")
+        else { return nil }
+        entry.rejectUnknownKeys(["multiplier", "tie_break"])
+        guard let multiplier = entry.int("multiplier"), let list = entry.sequence("tie_break") else { return nil }
+        if multiplier < 1 { entry.problem("out-of-range", at: "multiplier", "pengali harus minimal 1") }
+        var order: [String] = []
+        for item in list {
+            guard let code = item.string, subtests.contains(where: { $0.code == code }) else {
+                fields.log.add(
+                    "unknown-subtest",
+                    fields.file,
+                    item.line,
+                    "urutan penentu peringkat menyebut subtes '\(item.string ?? "?")' yang tidak ada dalam aturan ini"
+                )
+                continue
+            }
+            if order.contains(code) { fields.log.add("duplicate-subtest", fields.file, item.line, "subtes \(code) disebut dua kali di tie_break") }
+            order.append(code)
+        }
+        return SelectionRule(multiplier: multiplier, tieBreak: order)
     }
 
     private static func readSubtest(_ node: Node, file: String, log: ProblemLog) -> SubtestRule? {

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 public import SeleksiCore
-import SwiftCSV
 
 /// An agency's formation table, as agencies publish it (CSV with a header line), read
 /// into formations. Every line is checked and every problem reported with its line; the
@@ -35,48 +34,16 @@ public enum FormationTable {
     }
 
     public static func read(_ text: String, agencies: [Agency], periodID: String) -> Result<[Row], Problems> {
-        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { return .failure(Problems(lines: ["berkas kosong"])) }
-        // SwiftCSV reads quoted fields, `""` escapes and line breaks inside quotes. It loses
-        // an empty last field at the very end of the text, so the text ends with a line break.
-        let body = trimmed + "\n"
-        let csv: CSV<Enumerated>
+        let table: CSVTable
         do {
-            csv = try CSV<Enumerated>(
-                string: body,
-                delimiter: trimmed.firstLine.contains(";") && !trimmed.firstLine.contains(",") ? .semicolon : .comma,
-                loadColumns: false
-            )
+            table = try CSVTable.read(text)
         } catch {
-            return .failure(Problems(lines: ["CSV tidak dapat dibaca: \(error)"]))
+            return .failure(Problems(lines: [error.message]))
         }
-        let header = csv.header.map(normalized)
-        var problems: [String] = []
-        for name in header where !columns.contains(name) && !optionalColumns.contains(name) {
-            problems.append("baris 1: kolom '\(name)' tidak dikenal (kolom: \((columns + optionalColumns).joined(separator: ", ")))")
-        }
-        for name in columns where !header.contains(name) { problems.append("baris 1: kolom '\(name)' tidak ada") }
-        for name in Set(header) where header.filter({ $0 == name }).count > 1 { problems.append("baris 1: kolom '\(name)' ada lebih dari sekali") }
-        guard problems.isEmpty else { return .failure(Problems(lines: problems.sorted())) }
-
-        var records: [(line: Int, values: [String])] = []
-        // SwiftCSV gives records, not the lines an editor shows (it skips blank lines, and
-        // a quoted field may hold a line break): each record's first line is counted here.
-        let leading = text.prefix { $0.isWhitespace }.filter(\.isNewline).count
-        let starts = recordStartLines(body).map { $0 + leading }
-        do {
-            try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { values in
-                records.append((0, values))
-            }
-        } catch {
-            return .failure(Problems(lines: ["CSV tidak dapat dibaca: \(error)"]))
-        }
-        for index in records.indices {
-            // Should the two counts ever disagree, the record's number still points near it.
-            records[index].line = starts.count == records.count + 1 ? starts[index + 1] : index + 2
-        }
-        guard records.count <= maxRows else { return .failure(Problems(lines: ["tabel berisi \(records.count) baris; paling banyak \(maxRows)"])) }
+        let header = table.header
+        var problems = table.headerProblems(required: columns, optional: optionalColumns)
+        guard problems.isEmpty else { return .failure(Problems(lines: problems)) }
+        guard table.rows.count <= maxRows else { return .failure(Problems(lines: ["tabel berisi \(table.rows.count) baris; paling banyak \(maxRows)"])) }
 
         var byCode: [String: Agency] = [:]
         var byName: [String: Agency] = [:]
@@ -86,13 +53,13 @@ public enum FormationTable {
         }
         var rows: [Row] = []
         var seen: [String: Int] = [:]
-        for (line, values) in records where !values.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        for (line, values) in table.rows {
             guard values.count == header.count else {
                 problems.append("baris \(line): \(values.count) kolom, seharusnya \(header.count)")
                 continue
             }
             var field: [String: String] = [:]
-            for (name, value) in zip(header, values) { field[name] = value.trimmingCharacters(in: .whitespacesAndNewlines) }
+            for (name, value) in zip(header, values) { field[name] = value }
             var lineProblems: [String] = []
             let agencyText = field["instansi"] ?? ""
             let agency = byCode[agencyText.lowercased()] ?? byName[normalizedText(agencyText)]
@@ -160,38 +127,12 @@ public enum FormationTable {
         return "\(agency)-" + SHA256.hash(data: Data(key.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// The line (from 1) on which each record of `text` starts, blank ones included (as
-    /// SwiftCSV returns them): line breaks inside double quotes belong to their field.
-    static func recordStartLines(_ text: String) -> [Int] {
-        var starts = [1]
-        var line = 1
-        var quoted = false
-        for character in text {
-            if character == "\"" { quoted.toggle() }
-            guard character.isNewline else { continue }
-            line += 1
-            if !quoted { starts.append(line) }
-        }
-        // The break that ends the last line starts no record.
-        if text.last?.isNewline == true { starts.removeLast() }
-        return starts
-    }
-
     static func formationType(_ text: String) -> FormationType? {
         let key = normalizedText(text)
         return FormationType.allCases.first { $0.rawValue == key || normalizedText($0.displayName) == key || (key == "umum" && $0 == .general) }
     }
 
-    /// A header as published ("Unit Kerja", "unit_kerja", " UNIT KERJA ") in one form.
-    static func normalized(_ header: String) -> String {
-        header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-    }
-
     static func normalizedText(_ text: String) -> String {
         text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
-}
-
-extension String {
-    fileprivate var firstLine: Substring { self[..<(firstIndex(where: \.isNewline) ?? endIndex)] }
 }
