@@ -40,7 +40,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self, Assign.self],
+        subcommands: [Run.self, Proctor.self, Assign.self, Key.self],
         defaultSubcommand: Run.self
     )
 
@@ -82,6 +82,20 @@ struct ExamNodeCommand: AsyncParsableCommand {
                   untuk aplikasi autentikator: \(TOTPCode.address(secret: secret, account: username, issuer: "Seleksi node"))
                 """
             )
+        }
+    }
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key",
+            abstract: "Mencetak kunci publik node (dibuat saat pertama berjalan) untuk didaftarkan panitia di portal."
+        )
+
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let node = try await ExamNodeRunner.open(try options.configuration())
+            print("\(node.signingKey.publicKey.text)  (id \(node.signingKey.publicKey.id))")
         }
     }
 

@@ -29,7 +29,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "Portal pendaftaran: akun, formasi, lamaran, verifikasi, sanggahan, kartu ujian.",
-        subcommands: [Run.self, Staff.self, TOTPCode.self],
+        subcommands: [Run.self, Staff.self, TOTPCode.self, Key.self],
         defaultSubcommand: Run.self
     )
 
@@ -71,6 +71,22 @@ struct PortalCommand: AsyncParsableCommand {
             let service = try PortalServer.openService(settings: try options.settings(httpsPort: nil, httpPort: nil, data: data))
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             print(PortalDemo.describe(username: username, role: role, password: password, secret: secret))
+        }
+    }
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key",
+            abstract: "Mencetak kunci publik portal (dibuat saat pertama dipakai): setiap node ujian dikonfigurasi dengannya (portal_public_key)."
+        )
+
+        @OptionGroup var options: PortalOptions
+        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
+
+        func run() async throws {
+            let settings = try options.settings(httpsPort: nil, httpPort: nil, data: data)
+            let key = try settings.signingKey()
+            print("\(key.publicKey.text)  (id \(key.publicKey.id))")
         }
     }
 

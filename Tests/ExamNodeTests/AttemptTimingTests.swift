@@ -158,5 +158,18 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try load("tls: {certificate: /a.pem}") }
         #expect(throws: ConfigurationError.self) { try load("http_port: 70000") }
         #expect(try load("data: /srv/node\nhttps_port: 9443").dataDirectory == "/srv/node")
+        #expect(throws: ConfigurationError.self) { try load("portal_public_key: bukan-kunci") }
+        let key = String(repeating: "ab", count: 32)
+        if PublicSigningKey(text: key) != nil { #expect(try load("portal_public_key: \(key)").portalPublicKey?.text == key) }
+    }
+
+    @Test("a node makes its signing key on first start (mode 600) and keeps it across restarts")
+    func signingKey() async throws {
+        let node = try await TestNode()
+        let path = node.folder + "/node-signing.key"
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == 0o600)
+        let before = node.node.signingKey.publicKey
+        try await node.restart()
+        #expect(node.node.signingKey.publicKey == before)
     }
 }

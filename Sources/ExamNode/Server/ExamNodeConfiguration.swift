@@ -1,5 +1,5 @@
 import Foundation
-import SeleksiCore
+public import SeleksiCore
 import Yams
 
 /// The node's configuration, read once from `Config/exam-node.yaml` and then
@@ -18,6 +18,8 @@ public struct ExamNodeConfiguration: Sendable {
     public var rulesDirectory = "Config/rules"
     public var bankDirectory = "QuestionBanks"
     public var settings = ExamSettings()
+    /// The portal's key (`seleksi portal key`): the node imports only rosters it signed.
+    public var portalPublicKey: PublicSigningKey?
 
     public init() {}
 
@@ -31,7 +33,7 @@ public struct ExamNodeConfiguration: Sendable {
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
             "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
-            "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies",
+            "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies", "portal_public_key",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
@@ -48,6 +50,12 @@ public struct ExamNodeConfiguration: Sendable {
             return typed
         }
         if let host = try value("host", String.self) { configuration.host = host }
+        if let text = try value("portal_public_key", String.self), !text.isEmpty {
+            guard let key = PublicSigningKey(text: text) else {
+                throw ConfigurationError(message: "\(file): 'portal_public_key' harus kunci publik Ed25519, 64 angka heksadesimal (seleksi portal key)")
+            }
+            configuration.portalPublicKey = key
+        }
         if let port = try value("https_port", Int.self) { configuration.httpsPort = port }
         if let port = try value("http_port", Int.self) { configuration.httpPort = port }
         if let data = try value("data", String.self) { configuration.dataDirectory = data }

@@ -13,6 +13,9 @@ public struct ExamNode: Sendable {
     public let service: ExamService
     /// The node's own store; the service reaches it only through `ExamStore`.
     let store: SQLiteExamStore
+    /// The node's Ed25519 key (`DATA/node-signing.key`, made on first start): it signs the
+    /// node's results; the portal registers its public half (`seleksi exam-node key`).
+    public let signingKey: SigningKey
 
     /// The node's routes (the candidate and proctor APIs, the pages).
     public func router() -> Router<ExamRequestContext> { buildExamRouter(service: service) }
@@ -58,5 +61,11 @@ public func buildExamNode(_ configuration: ExamNodeConfiguration, clock: any Ser
     let catalog = try catalog ?? ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
     let store = try SQLiteExamStore.open(path: configuration.dataDirectory + "/exam.sqlite")
     let service = ExamService(store: store, clock: clock, catalog: catalog, settings: configuration.settings)
-    return ExamNode(configuration: configuration, service: service, store: store)
+    let key: SigningKey
+    do {
+        key = try SigningKey.loadOrCreate(path: configuration.dataDirectory + "/node-signing.key")
+    } catch {
+        throw ConfigurationError(message: error.message)
+    }
+    return ExamNode(configuration: configuration, service: service, store: store, signingKey: key)
 }

@@ -148,6 +148,10 @@ struct Accepted: ResponseEncodable {
     let message: String
 }
 
+struct NodeList: ResponseEncodable {
+    let items: [RegisteredNode]
+}
+
 struct SeatsView: ResponseEncodable {
     let assigned: Int
     let unplaced: Int

@@ -20,6 +20,12 @@ struct PortalAPI {
     /// timetable), kept for a few seconds: millions read the same few pages at a deadline.
     let cache: TTLCache<ByteBuffer>
 
+    struct NodeBody: Decodable {
+        let id: String
+        let venues: [String]
+        let url: String
+        let publicKey: String
+    }
     struct SignInBody: Decodable {
         let login: String
         let password: String
@@ -221,6 +227,15 @@ struct PortalAPI {
             try await service.moveSeat(staff: try requireAdmin(context), applicationID: try applicationID(context), slotID: body.slotID)
             return Accepted(ok: true, message: "Peserta dipindahkan.")
         }
+        table.add(api, .post, "admin/nodes") { request, context -> Response in
+            let body = try await request.decode(as: NodeBody.self, context: context)
+            let node = try await service.registerNode(
+                staff: try requireAdmin(context),
+                RegisteredNode(id: body.id, venues: body.venues, url: body.url, publicKey: body.publicKey)
+            )
+            return try created(JSONBody(node), request, context)
+        }
+        table.add(api, .get, "admin/nodes") { _, context in NodeList(items: try await service.nodes(staff: try requireAdmin(context))) }
         table.add(api, .get, "admin/audit") { request, context in
             let query = request.uri.queryParameters
             let filter = AuditFilter(

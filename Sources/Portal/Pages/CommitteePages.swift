@@ -44,6 +44,17 @@ struct CommitteePages {
             }
         }
         router.post("/staf/panitia/formasi/impor") { request, context in try await importTable(request, context) }
+        router.get("/staf/panitia/node") { request, context in try await nodes(context, form: nil, values: saved(request)) }
+        router.post("/staf/panitia/node") { request, context in
+            try await save(request, context, render: { try await nodes(context, form: $0, values: $1, status: $2) }) { staff, form in
+                let venues = form["venues"].split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                _ = try await service.registerNode(
+                    staff: staff,
+                    RegisteredNode(id: form["id"], venues: venues, url: form["url"], publicKey: form["publicKey"])
+                )
+                return "/staf/panitia/node"
+            }
+        }
         router.get("/staf/panitia/sesi") { request, context in try await slots(context, values: saved(request)) }
         router.get("/staf/panitia/sesi/ubah") { request, context in
             try await slotForm(context, form: nil, editing: request.uri.queryParameters["kode"].map(String.init))
@@ -277,6 +288,31 @@ struct CommitteePages {
         } catch let error as RegistrationError where error.code != "forbidden" {
             return try await formations(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
         }
+    }
+
+    // MARK: - Exam nodes
+
+    func nodes(
+        _ context: PortalRequestContext,
+        form: FormFields?,
+        values extra: [String: Any] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws
+        -> Response
+    {
+        let staff = try admin(context)
+        let nodes = try await service.nodes(staff: staff).map { node -> [String: Any] in
+            [
+                "id": node.id, "venues": node.venues.joined(separator: ", "), "url": node.url,
+                "keyID": PublicSigningKey(text: node.publicKey)?.id ?? "", "at": IndonesianDate.dateTime(node.registeredAt), "by": node.registeredBy,
+            ]
+        }
+        let venues = Array(Set(try await service.slots().map(\.venue))).sorted()
+        let values: [String: Any] = [
+            "nodes": nodes, "id": form?["id"] ?? "", "venues": form?["venues"] ?? "", "url": form?["url"] ?? "", "publicKey": form?["publicKey"] ?? "",
+            "venueList": venues, "hasVenues": !venues.isEmpty,
+        ]
+        return render("staf-node", values, extra, context, status)
     }
 
     // MARK: - Exam slots

@@ -21,7 +21,8 @@ struct PageRenderer: Sendable {
         "lupa-sandi": "Lupa kata sandi", "atur-sandi": "Atur kata sandi", "lamaran": "Lamaran saya", "kartu-pendaftaran": "Kartu pendaftaran",
         "kartu-ujian": "Kartu ujian", "staf-masuk": "Masuk staf", "staf-daftar": "Verifikasi", "staf-lamaran": "Lamaran", "staf-panitia": "Panitia",
         "staf-jadwal": "Jadwal periode", "staf-instansi": "Instansi", "staf-formasi": "Formasi (panitia)", "staf-formasi-ubah": "Formasi",
-        "staf-sesi": "Sesi ujian", "staf-sesi-ubah": "Sesi ujian", "klaim-nik": "Klaim NIK", "staf-klaim-daftar": "Klaim NIK", "staf-klaim": "Klaim NIK",
+        "staf-sesi": "Sesi ujian", "staf-sesi-ubah": "Sesi ujian", "klaim-nik": "Klaim NIK", "staf-node": "Node ujian", "staf-klaim-daftar": "Klaim NIK",
+        "staf-klaim": "Klaim NIK",
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {

@@ -1,5 +1,5 @@
 import Foundation
-import SeleksiCore
+public import SeleksiCore
 import Yams
 
 /// The portal's configuration, read once from `Config/portal.yaml`, then overridden by
@@ -169,4 +169,16 @@ public struct PortalSettings: Sendable, Decodable {
 public struct PortalSettingsError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+}
+
+extension PortalSettings {
+    /// The portal's Ed25519 key (`DATA/portal-signing.key`, made on first use): it signs the
+    /// roster packages; every node is configured with its public half (`seleksi portal key`).
+    public func signingKey() throws -> SigningKey {
+        do {
+            return try SigningKey.loadOrCreate(path: data + "/portal-signing.key")
+        } catch {
+            throw RegistrationError("signing-key", kind: .internal, error.message)
+        }
+    }
 }

@@ -237,6 +237,30 @@ extension RegistrationService {
         try await store.moveSeat(applicationID: applicationID, slotID: slotID, audit: audit(staff, "seats.move", "lamaran:\(applicationID)", slotID))
     }
 
+    /// Registers an exam node (or changes its venues, address or key), for the period.
+    public func registerNode(staff: StaffAccount, _ node: RegisteredNode) async throws -> RegisteredNode {
+        try requireAdmin(staff)
+        var node = node
+        node.id = node.id.trimmingCharacters(in: .whitespaces)
+        node.venues = node.venues.map { $0.trimmingCharacters(in: .whitespaces) }
+        node.publicKey = node.publicKey.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        node.registeredAt = now
+        node.registeredBy = staff.username
+        if let refusal = NodeRegistrationRule.refusal(node) { throw refusal }
+        let period = try await period()
+        try await store.saveNode(
+            node,
+            periodID: period.id,
+            audit: audit(staff, "node.register", "node:\(node.id)", "\(node.url) kunci \(PublicSigningKey(text: node.publicKey)!.id)")
+        )
+        return node
+    }
+
+    public func nodes(staff: StaffAccount) async throws -> [RegisteredNode] {
+        try requireAdmin(staff)
+        return try await store.nodes(periodID: try await period().id)
+    }
+
     public func auditLog(staff: StaffAccount, _ filter: AuditFilter) async throws -> [AuditEntry] {
         try requireAdmin(staff)
         try await store.appendAudit(

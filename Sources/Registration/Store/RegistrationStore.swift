@@ -155,6 +155,13 @@ public protocol RegistrationStore: Sendable {
     func fileObjection(applicationID: Int64, _ objection: Objection, deadline: Int64?) async throws
     func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws
 
+    // MARK: - Exam nodes
+
+    /// Registers a node, or replaces its venues, address and key; throws
+    /// `NodeRegistrationRule.keyInUse` if another node has the key.
+    func saveNode(_ node: RegisteredNode, periodID: String, audit: AuditEntry) async throws
+    func nodes(periodID: String) async throws -> [RegisteredNode]
+
     // MARK: - NIK claims
 
     /// Records a claim against the active account holding `claim.nik` (its id is filled

@@ -130,6 +130,16 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // The exam nodes of a period and the keys their results must be signed with.
+        migrator.registerMigration("v5-exam-nodes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE exam_node (
+                        id TEXT NOT NULL, period_id TEXT NOT NULL REFERENCES period(id), venues TEXT NOT NULL, url TEXT NOT NULL,
+                        public_key TEXT NOT NULL UNIQUE, registered_at INTEGER NOT NULL, registered_by TEXT NOT NULL, PRIMARY KEY (period_id, id));
+                    """
+            )
+        }
         return migrator
     }
 }
