@@ -37,7 +37,7 @@ let package = Package(
         // Value types both services share: formation types, subtests, score sheets.
         .target(
             name: "SeleksiCore",
-            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")],
+            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // Pure exam rules: banks and their loaders, rule sets, paper assembly, scoring.
@@ -116,6 +116,7 @@ let package = Package(
         .target(
             name: "Registration",
             dependencies: [
+                "ExamEngine",
                 "SeleksiAuth",
                 "SeleksiCore",
                 "SeleksiStorage",

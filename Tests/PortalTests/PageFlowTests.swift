@@ -223,6 +223,7 @@ struct PageFlowTests {
             page = try await browser.request(.get, "/kartu-ujian")
             let number = try #require(page.text.firstMatch(of: /class="number">(\d+)</)).1
             #expect(ParticipantNumber.isValid(String(number)) && page.text.contains("Kanreg V Jakarta"))
+            #expect(page.text.firstMatch(of: /Kode akses<\/th><td><strong class="code">[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}</) != nil)
             reply = try await browser.request(.post, "/keluar", form: [("csrf", try Browser.csrf(page))])
             #expect(reply.status == 303)
             #expect(try await browser.request(.get, "/kartu-ujian").status == 303)

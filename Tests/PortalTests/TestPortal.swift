@@ -25,7 +25,7 @@ final class TestPortal: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var settings = settings
         settings.data = folder
-        service = RegistrationService(
+        service = try RegistrationService(
             store: try SQLiteRegistrationStore.open(path: folder + "/portal.sqlite", clock: clock),
             clock: clock,
             settings: settings,
@@ -138,6 +138,9 @@ final class TestPortal: @unchecked Sendable {
     static var settings: PortalSettings {
         var settings = PortalSettings()
         settings.bcryptCost = 4
+        settings.examRules =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+            + "/Config/rules/skd-2024.yaml"
         return settings
     }
 

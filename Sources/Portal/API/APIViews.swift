@@ -133,6 +133,8 @@ struct ExamCardView: ResponseEncodable {
     let date: String
     let startsAt: Int64
     let session: Int
+    /// Typed at the exam node with the participant number and the session PIN.
+    let accessCode: String
     let rules: [String]
 }
 

@@ -295,6 +295,7 @@ struct PortalAPI {
             date: seat.slot.localStart,
             startsAt: seat.slot.startsAt,
             session: seat.slot.sessionNumber,
+            accessCode: service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID),
             rules: examCardRules
         )
     }

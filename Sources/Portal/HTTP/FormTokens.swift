@@ -23,16 +23,11 @@ struct FormTokens: Sendable {
 
     /// The key in `folder/form-token.key`, made (readable only by this user) on first start.
     static func key(in folder: String) throws -> [UInt8] {
-        let path = folder + "/form-token.key"
-        if let data = FileManager.default.contents(atPath: path), data.count == 32 { return [UInt8](data) }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var generator = SystemRandomNumberGenerator()
-        let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let data = Data(key)
-        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw RegistrationError("form-token-key", kind: .internal, "Kunci token formulir \(path) tidak dapat dibuat; periksa izin folder data.")
+        do {
+            return try SecretKeyFile.loadOrCreate(path: folder + "/form-token.key")
+        } catch {
+            throw RegistrationError("form-token-key", kind: .internal, "Kunci token formulir: \(error.message)")
         }
-        return key
     }
 
     func issue() -> String {

@@ -92,6 +92,7 @@ struct ApplicantPages {
             values["location"] = seat.slot.location
             values["date"] = seat.slot.localStart
             values["session"] = seat.slot.sessionNumber
+            values["accessCode"] = service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID)
             values["rules"] = examCardRules
             return pages.render("kartu-ujian", values, context: context)
         }

@@ -31,7 +31,7 @@ public enum PortalServer {
     public static func openService(settings: PortalSettings, clock: any ServerClock = SystemClock()) throws -> RegistrationService {
         let store = try settings.openStore(clock: clock)
         let registry = try settings.civilRegistryFile.isEmpty ? nil : FileCivilRegistry(file: settings.civilRegistryFile)
-        return RegistrationService(
+        return try RegistrationService(
             store: store,
             clock: clock,
             settings: settings,

@@ -1,3 +1,6 @@
+public import Foundation
+public import SeleksiCore
+
 /// An exam node the committee registered: where it runs, where it is reached, and the
 /// public key its results packages must be signed with.
 public struct RegisteredNode: Sendable, Hashable, Codable {
@@ -18,5 +21,38 @@ public struct RegisteredNode: Sendable, Hashable, Codable {
         self.publicKey = publicKey
         self.registeredAt = registeredAt
         self.registeredBy = registeredBy
+    }
+}
+
+/// A participant with a seat, as a roster needs them.
+public struct SeatedParticipant: Sendable, Hashable {
+    public let slotID: String
+    public let participantNumber: String
+    public let name: String
+    public let formationType: FormationType
+
+    public init(slotID: String, participantNumber: String, name: String, formationType: FormationType) {
+        self.slotID = slotID
+        self.participantNumber = participantNumber
+        self.name = name
+        self.formationType = formationType
+    }
+}
+
+/// A roster package as built and signed for a node.
+public struct StoredRosterPackage: Sendable, Hashable {
+    public let nodeID: String
+    public let version: Int
+    public let contentDigest: String
+    /// The `SignedEnvelope`'s bytes, as sent.
+    public let envelope: Data
+    public let builtAt: Int64
+
+    public init(nodeID: String, version: Int, contentDigest: String, envelope: Data, builtAt: Int64) {
+        self.nodeID = nodeID
+        self.version = version
+        self.contentDigest = contentDigest
+        self.envelope = envelope
+        self.builtAt = builtAt
     }
 }

@@ -37,6 +37,8 @@ public struct PortalSettings: Sendable, Decodable {
     public var signUpsPerAddress = 200
     /// NIK claims filed from one address within an hour (each costs a verifier's time).
     public var claimsPerAddress = 20
+    /// The rule set of the exam the rosters are for (its id and duration go into each session).
+    public var examRules = "Config/rules/skd-2024.yaml"
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -63,6 +65,7 @@ public struct PortalSettings: Sendable, Decodable {
         case loginWindowMinutes = "login_window_minutes"
         case signUpsPerAddress = "sign_ups_per_address"
         case claimsPerAddress = "claims_per_address"
+        case examRules = "exam_rules"
         case codeMinutes = "code_minutes"
         case mailCommand = "mail_command"
         case minimumAge = "minimum_age"
@@ -109,6 +112,7 @@ public struct PortalSettings: Sendable, Decodable {
         loginWindowMinutes = try c.decodeIfPresent(Int.self, forKey: .loginWindowMinutes) ?? d.loginWindowMinutes
         signUpsPerAddress = try c.decodeIfPresent(Int.self, forKey: .signUpsPerAddress) ?? d.signUpsPerAddress
         claimsPerAddress = try c.decodeIfPresent(Int.self, forKey: .claimsPerAddress) ?? d.claimsPerAddress
+        examRules = try c.decodeIfPresent(String.self, forKey: .examRules) ?? d.examRules
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge

@@ -16,6 +16,8 @@ public struct RegistrationService: Sendable {
     /// The civil registry (Dukcapil) every sign-up's NIK, KK, name and birth date is
     /// checked against; nil only where none is configured (`civil_registry`).
     public let civilRegistry: (any CivilRegistry)?
+    /// The key access codes are derived with (`DATA/access-code.key`): the portal stores no code.
+    let accessCodeKey: [UInt8]
 
     public init(
         store: any RegistrationStore,
@@ -23,7 +25,12 @@ public struct RegistrationService: Sendable {
         settings: PortalSettings,
         documentDirectory: String,
         civilRegistry: (any CivilRegistry)? = nil
-    ) {
+    ) throws {
+        do {
+            accessCodeKey = try SecretKeyFile.loadOrCreate(path: settings.data + "/access-code.key")
+        } catch {
+            throw RegistrationError("access-code-key", kind: .internal, "Kunci kode akses: \(error.message)")
+        }
         self.store = store
         self.clock = clock
         self.civilRegistry = civilRegistry

@@ -161,6 +161,11 @@ public protocol RegistrationStore: Sendable {
     /// `NodeRegistrationRule.keyInUse` if another node has the key.
     func saveNode(_ node: RegisteredNode, periodID: String, audit: AuditEntry) async throws
     func nodes(periodID: String) async throws -> [RegisteredNode]
+    /// Everyone with a seat, by slot (accounts frozen by a NIK claim left out).
+    func seatedParticipants(periodID: String) async throws -> [SeatedParticipant]
+    func latestRosterPackage(periodID: String, nodeID: String) async throws -> StoredRosterPackage?
+    /// Adds the next version; throws `conflict` if that version was built meanwhile.
+    func appendRosterPackage(_ package: StoredRosterPackage, periodID: String, audit: AuditEntry) async throws
 
     // MARK: - NIK claims
 

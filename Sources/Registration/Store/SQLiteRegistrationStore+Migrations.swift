@@ -140,6 +140,17 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // Every roster package built for a node, exactly as signed: a node re-importing a
+        // version gets the same bytes, and a dispute can show what was sent.
+        migrator.registerMigration("v6-roster-packages") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE roster_package (
+                        period_id TEXT NOT NULL REFERENCES period(id), node_id TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),
+                        content_digest TEXT NOT NULL, envelope BLOB NOT NULL, built_at INTEGER NOT NULL, PRIMARY KEY (period_id, node_id, version));
+                    """
+            )
+        }
         return migrator
     }
 }

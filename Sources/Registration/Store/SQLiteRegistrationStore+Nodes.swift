@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SeleksiCore
 import SeleksiStorage
 
 /// The exam nodes a committee registered.
@@ -32,6 +33,69 @@ extension SQLiteRegistrationStore {
                     registeredBy: row["registered_by"]
                 )
             }
+        }
+    }
+
+    public func seatedParticipants(periodID: String) async throws -> [SeatedParticipant] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.slot_id, p.participant_number, c.name, f.type FROM application p
+                    JOIN account c ON c.id = p.account_id JOIN formation f ON f.id = p.formation_id
+                    WHERE p.period_id = ? AND p.slot_id IS NOT NULL AND p.participant_number IS NOT NULL AND c.frozen_at IS NULL
+                    ORDER BY p.slot_id, p.participant_number
+                    """,
+                arguments: [periodID]
+            ).map { row in
+                SeatedParticipant(
+                    slotID: row["slot_id"],
+                    participantNumber: row["participant_number"],
+                    name: row["name"],
+                    formationType: FormationType(rawValue: row["type"]) ?? .general
+                )
+            }
+        }
+    }
+
+    public func latestRosterPackage(periodID: String, nodeID: String) async throws -> StoredRosterPackage? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM roster_package WHERE period_id = ? AND node_id = ? ORDER BY version DESC LIMIT 1",
+                arguments: [periodID, nodeID]
+            ).map { row in
+                StoredRosterPackage(
+                    nodeID: row["node_id"],
+                    version: row["version"],
+                    contentDigest: row["content_digest"],
+                    envelope: row["envelope"],
+                    builtAt: row["built_at"]
+                )
+            }
+        }
+    }
+
+    public func appendRosterPackage(_ package: StoredRosterPackage, periodID: String, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            let latest =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT max(version) FROM roster_package WHERE period_id = ? AND node_id = ?",
+                    arguments: [periodID, package.nodeID]
+                ) ?? 0
+            guard package.version == latest + 1 else {
+                throw RegistrationError(
+                    "roster-version-taken",
+                    kind: .conflict,
+                    "Versi \(package.version) daftar peserta node \(package.nodeID) baru saja dibuat; ulangi."
+                )
+            }
+            try db.execute(
+                sql: "INSERT INTO roster_package (period_id, node_id, version, content_digest, envelope, built_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [periodID, package.nodeID, package.version, package.contentDigest, package.envelope, package.builtAt]
+            )
+            try Self.insertAudit(db, audit)
         }
     }
 }

@@ -1,0 +1,74 @@
+import ExamEngine
+import Foundation
+import SeleksiCore
+
+/// The portal's side of the handoff: the access code on each exam card, and the signed
+/// roster package of each registered node.
+extension RegistrationService {
+    /// The code printed on the exam card, the same every time it is shown.
+    public func accessCode(participantNumber: String, periodID: String) -> String {
+        AccessCode.derive(participantNumber: participantNumber, periodID: periodID, key: accessCodeKey)
+    }
+
+    /// The node's roster package: its venues' sessions with everyone seated in them, signed
+    /// with the portal's key. A roster unchanged since the last version is that version
+    /// again (the same bytes); a changed one is the next version. Audited as `roster.export`.
+    /// - Parameter staff: the admin exporting it; nil for the command line on the server.
+    public func rosterPackage(staff: StaffAccount?, nodeID: String) async throws -> StoredRosterPackage {
+        if let staff { try requireAdmin(staff) }
+        let period = try await period()
+        guard let node = try await store.nodes(periodID: period.id).first(where: { $0.id == nodeID }) else {
+            throw RegistrationError("unknown-node", kind: .notFound, "Node \(nodeID) belum didaftarkan untuk periode ini.")
+        }
+        let ruleSet: RuleSet
+        do {
+            ruleSet = try RuleSetLoader.load(file: settings.examRules)
+        } catch {
+            throw RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)")
+        }
+        let venues = Set(node.venues)
+        let seated = Dictionary(grouping: try await store.seatedParticipants(periodID: period.id), by: \.slotID)
+        let sessions = try await slots().filter { venues.contains($0.venue) }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }.map { slot in
+            RosterPackage.Session(
+                id: slot.id,
+                venue: slot.venue,
+                timeZone: slot.timeZone,
+                ruleSetID: ruleSet.id,
+                scheduledStart: slot.startsAt,
+                scheduledEnd: slot.startsAt + Int64(ruleSet.durationMinutes) * 60_000,
+                participants: (seated[slot.id] ?? []).map { seat in
+                    RosterPackage.Participant(
+                        participantNumber: seat.participantNumber,
+                        name: seat.name,
+                        formationType: seat.formationType,
+                        // Not yet recorded on the application (the form has no accommodation field).
+                        accommodations: [],
+                        accessCodeDigest: AccessCode.digest(accessCode(participantNumber: seat.participantNumber, periodID: period.id))
+                    )
+                }
+            )
+        }
+        guard !sessions.isEmpty else {
+            throw RegistrationError("no-sessions", kind: .conflict, "Belum ada sesi ujian di tempat node \(nodeID) (\(node.venues.joined(separator: ", "))).")
+        }
+        let latest = try await store.latestRosterPackage(periodID: period.id, nodeID: nodeID)
+        let draft = RosterPackage(periodID: period.id, nodeID: nodeID, version: (latest?.version ?? 0) + 1, createdAt: now, sessions: sessions)
+        if let latest, latest.contentDigest == draft.contentDigest { return latest }
+        let envelope = SignedEnvelope.seal(kind: RosterPackage.kind, payload: draft.encoded(), key: try settings.signingKey())
+        let stored = StoredRosterPackage(nodeID: nodeID, version: draft.version, contentDigest: draft.contentDigest, envelope: envelope.encoded(), builtAt: now)
+        let participants = sessions.reduce(0) { $0 + $1.participants.count }
+        try await store.appendRosterPackage(
+            stored,
+            periodID: period.id,
+            audit: AuditEntry(
+                at: now,
+                actor: staff?.username ?? "sistem",
+                role: staff?.role.rawValue ?? "system",
+                action: "roster.export",
+                subject: "node:\(nodeID)",
+                detail: "versi \(draft.version): \(sessions.count) sesi, \(participants) peserta"
+            )
+        )
+        return stored
+    }
+}
