@@ -65,6 +65,8 @@ final class Samples: @unchecked Sendable {
 /// `seleksi bench exam`: a node in its own process, a full room arriving over fresh TLS
 /// connections, saves at a target rate, then at capacity; the figures and the ceilings.
 public struct ExamBench: Sendable {
+    /// Every bench candidate's access code (the node keeps its digest).
+    static let accessCode = "BNCH-2345"
     let candidates: Int
     let arrivalSeconds: Double
     let saveSeconds: Double
@@ -153,8 +155,8 @@ public struct ExamBench: Sendable {
         )
         let sessionID = (session["id"] as? String) ?? ""
         let pin = (session["pin"] as? String) ?? ""
-        var roster = "participant_number,name,formation_type,birth_date,accommodations\n"
-        for index in 0..<candidates { roster += "B\(index),Peserta \(index),general,1999-01-01,\n" }
+        var roster = "participant_number,name,formation_type,access_code,accommodations\n"
+        for index in 0..<candidates { roster += "B\(index),Peserta \(index),general,\(Self.accessCode),\n" }
         let loadStart = ContinuousClock.now
         let loaded = try await control.send(.POST, "/api/proctor/sessions/\(sessionID)/roster", token: proctorToken, bytes: Array(roster.utf8))
         let rosterSeconds = (ContinuousClock.now - loadStart).seconds
@@ -193,7 +195,7 @@ public struct ExamBench: Sendable {
                         let login = try await connection.send(
                             .POST,
                             "/api/exam/login",
-                            json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","birthDate":"1999-01-01","device":"bench-\#(index)"}"#
+                            json: #"{"participantNumber":"B\#(index)","pin":"\#(pin)","accessCode":"\#(Self.accessCode)","device":"bench-\#(index)"}"#
                         )
                         try login.expect(200, "login")
                         let token = String(buffer: login.body).firstMatch(of: /"token"\s*:\s*"([A-Za-z0-9_-]+)"/).map { String($0.1) } ?? ""

@@ -199,13 +199,16 @@ enum ExamNodeRunner {
         let now = SystemClock().nowMilliseconds()
         let session = try await service.createSession(venue: "Kantor Regional Contoh, Ruang 1", ruleSetID: "skd-2024", scheduledStart: now, actor: "demo")
         try await service.assignProctor(username: "pengawas", session: session.id, actor: "demo")
-        let roster = """
-            participant_number,name,formation_type,birth_date,accommodations
-            2024000001,Ani Lestari,general,1999-04-01,
-            2024000002,Budi Santoso,disability,1998-12-31,tunanetra
-            2024000003,Citra Dewi,cumlaude,2000-01-15,
-            2024000004,Daniel Wenda,papua,1997-07-17,
-            """
+        // Access codes as a portal would print them on the exam cards (here from a key of the moment).
+        let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        let people = [
+            ("2024000001", "Ani Lestari", "general", "", "umum"), ("2024000002", "Budi Santoso", "disability", "tunanetra", "disabilitas, tunanetra"),
+            ("2024000003", "Citra Dewi", "cumlaude", "", "cumlaude"), ("2024000004", "Daniel Wenda", "papua", "", "Papua"),
+        ]
+        let codes = people.map { AccessCode.derive(participantNumber: $0.0, periodID: "demo", key: key) }
+        let roster =
+            "participant_number,name,formation_type,access_code,accommodations\n"
+            + zip(people, codes).map { person, code in "\(person.0),\(person.1),\(person.2),\(code),\(person.3)" }.joined(separator: "\n")
         _ = try await service.loadRoster(sessionID: session.id, text: roster, actor: "demo")
         try await service.openSession(session.id, actor: "demo")
         let message = """
@@ -213,8 +216,7 @@ enum ExamNodeRunner {
               Pengawas   : https://\(configuration.host):\(configuration.httpsPort)/pengawas  pengguna "pengawas", kata sandi \(password), rahasia autentikator \(secret)
                            (kode saat ini: seleksi portal totp --secret \(secret))
               Peserta    : https://\(configuration.host):\(configuration.httpsPort)/  PIN sesi \(session.pin)
-                           2024000001 lahir 1999-04-01 (umum), 2024000002 lahir 1998-12-31 (disabilitas, tunanetra),
-                           2024000003 lahir 2000-01-15 (cumlaude), 2024000004 lahir 1997-07-17 (Papua)
+                           \(zip(people, codes).map { "\($0.0) kode akses \($1) (\($0.4))" }.joined(separator: ",\n                           "))
             Sertifikat swatanda: peramban akan meminta konfirmasi sekali.
 
             """

@@ -48,7 +48,7 @@ extension EndToEndTests {
         let (loginStatus, login) = try node.curl(
             "POST",
             "/api/exam/login",
-            json: ["participantNumber": "2024000001", "pin": pin, "birthDate": "1999-04-01", "device": "e2e"]
+            json: ["participantNumber": "2024000001", "pin": pin, "accessCode": try node.accessCode("2024000001"), "device": "e2e"]
         )
         #expect(loginStatus == 200)
         let token = try #require((login as? [String: Any])?["token"] as? String)

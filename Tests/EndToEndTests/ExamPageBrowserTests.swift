@@ -34,7 +34,7 @@ extension EndToEndTests {
         try browser.script(
             """
             const form = document.getElementById('login-form');
-            form.participantNumber.value = '2024000001'; form.pin.value = '\(pin)'; form.birthDate.value = '1999-04-01';
+            form.participantNumber.value = '2024000001'; form.pin.value = '\(pin)'; form.accessCode.value = '\(try node.accessCode("2024000001"))';
             """
         )
         try browser.click("#login-form button[type=submit]")
@@ -91,10 +91,10 @@ extension EndToEndTests {
         try node.start(demo: true)
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
-        func logIn(_ number: String, _ birth: String) throws { try browser.logInCandidate(port: node.httpsPort, number, pin: pin, birthDate: birth) }
+        func logIn(_ number: String) throws { try browser.logInCandidate(port: node.httpsPort, number, pin: pin, accessCode: try node.accessCode(number)) }
 
         // The morning candidate answers while the network is down, and leaves the PC.
-        try logIn("2024000001", "1999-04-01")
+        try logIn("2024000001")
         try browser.script("window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
         // Clicked from the page's own script: the item re-renders as each write fails, which
         // would leave a WebDriver element reference stale between finding and clicking it.
@@ -120,7 +120,7 @@ extension EndToEndTests {
             const realFetch = window.fetch;
             window.fetch = (path, options) => { if (options && options.method === 'PUT') window.writes.push(path); return realFetch(path, options); };
             const form = document.getElementById('login-form');
-            form.participantNumber.value = '2024000003'; form.pin.value = '\(pin)'; form.birthDate.value = '2000-01-15';
+            form.participantNumber.value = '2024000003'; form.pin.value = '\(pin)'; form.accessCode.value = '\(try node.accessCode("2024000003"))';
             """
         )
         try browser.click("#login-form button[type=submit]")
@@ -163,7 +163,7 @@ extension EndToEndTests {
         let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
         let credentials = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+), rahasia autentikator (\S+)/))
         let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
-        func logIn() throws { try browser.logInCandidate(port: node.httpsPort, "2024000001", pin: pin, birthDate: "1999-04-01") }
+        func logIn() throws { try browser.logInCandidate(port: node.httpsPort, "2024000001", pin: pin, accessCode: try node.accessCode("2024000001")) }
         try logIn()
         // Offline: two answers queue up.
         try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
@@ -251,13 +251,13 @@ extension EndToEndTests {
 
 extension WebDriver {
     /// Opens the exam page, signs a candidate in and waits for their paper and clock.
-    func logInCandidate(port: Int, _ number: String, pin: String, birthDate: String) throws {
+    func logInCandidate(port: Int, _ number: String, pin: String, accessCode: String) throws {
         try open("https://127.0.0.1:\(port)/")
         try wait("document.getElementById('login-form')")
         try script(
             """
             const form = document.getElementById('login-form');
-            form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.birthDate.value = '\(birthDate)';
+            form.participantNumber.value = '\(number)'; form.pin.value = '\(pin)'; form.accessCode.value = '\(accessCode)';
             """
         )
         try click("#login-form button[type=submit]")

@@ -55,6 +55,14 @@ final class NodeProcess: @unchecked Sendable {
     /// process would never reach end-of-file.
     var printed: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
+    /// The access code the demo printed for a participant (as an exam card would show it).
+    func accessCode(_ number: String) throws -> String {
+        guard let match = printed.firstMatch(of: try Regex("\(number) kode akses ([2-9A-Z]{4}-[2-9A-Z]{4})")) else {
+            throw CurlError(message: "the demo printed no access code for \(number):\n\(printed)")
+        }
+        return String(match.output[1].substring ?? "")
+    }
+
     /// Starts the node and waits until it answers over HTTPS.
     func start(demo: Bool, arguments extra: [String] = []) throws {
         let process = Process()

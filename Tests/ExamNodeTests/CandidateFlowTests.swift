@@ -99,14 +99,14 @@ struct CandidateFlowTests {
             let wrongPIN = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000001", "pin": "000000x", "birthDate": "1999-04-01", "device": "d"]
+                body: ["participantNumber": "2024000001", "pin": "000000x", "accessCode": "ANJX-4242", "device": "d"]
             )
             #expect((wrongPIN.status, wrongPIN.code) == (401, "wrong-credentials"))
             #expect(wrongPIN.message.contains("salah"))
             let unknown = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "9999", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"]
+                body: ["participantNumber": "9999", "pin": session.pin, "accessCode": "ANJX-4242", "device": "d"]
             )
             #expect(unknown.code == "wrong-credentials")
             let malformed = try await client.refusal(.post, "/api/exam/login", raw: "{not json")
@@ -149,30 +149,30 @@ struct CandidateFlowTests {
                 let refusal = try await client.refusal(
                     .post,
                     "/api/exam/login",
-                    body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"]
+                    body: ["participantNumber": "2024000003", "pin": session.pin, "accessCode": "CTRA-6465", "device": "d"]
                 )
                 #expect(refusal.code == "wrong-credentials")
             }
             let fifth = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-16", "device": "d"]
+                body: ["participantNumber": "2024000003", "pin": session.pin, "accessCode": "CTRA-6465", "device": "d"]
             )
             #expect((fifth.status, fifth.code) == (429, "too-many-attempts"))
             let evenRight = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"]
+                body: ["participantNumber": "2024000003", "pin": session.pin, "accessCode": "CTRA-6464", "device": "d"]
             )
             #expect(evenRight.code == "too-many-attempts")
             node.clock.advance(seconds: 301)
-            _ = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "d")
+            _ = try await client.login("2024000003", pin: session.pin, code: "CTRA-6464", device: "d")
 
             let first = try await client.login(pin: session.pin, device: "laptop-7")
             let other = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "laptop-9"]
+                body: ["participantNumber": "2024000001", "pin": session.pin, "accessCode": "ANJX-4242", "device": "laptop-9"]
             )
             #expect((other.status, other.code) == (409, "device-in-use"))
             let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/candidates/2024000001/reset-device", token: proctor)
@@ -227,19 +227,19 @@ struct CandidateFlowTests {
         let node = try await TestNode(settings: settings)
         try await node.test { client in
             let (_, session) = try await node.openSession(client)
-            // Each number is tried once (under its own limit of 5), with a guessed birth date.
+            // Each number is tried once (under its own limit of 5), with a guessed access code.
             for number in ["2024000001", "2024000002", "2024000003"] {
                 let refusal = try await client.refusal(
                     .post,
                     "/api/exam/login",
-                    body: ["participantNumber": number, "pin": session.pin, "birthDate": "2001-01-01", "device": "d"]
+                    body: ["participantNumber": number, "pin": session.pin, "accessCode": "ZZZZ-9999", "device": "d"]
                 )
                 #expect(refusal.code == "wrong-credentials")
             }
             let waiting = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000001", "pin": session.pin, "birthDate": "1999-04-01", "device": "d"]
+                body: ["participantNumber": "2024000001", "pin": session.pin, "accessCode": "ANJX-4242", "device": "d"]
             )
             #expect((waiting.status, waiting.code) == (429, "too-many-attempts"))
             #expect(waiting.message.contains("300 detik"))
@@ -262,7 +262,7 @@ struct CandidateFlowTests {
                             .post,
                             "/api/exam/login",
                             body: [
-                                "participantNumber": "20249\(String(format: "%05d", index))", "pin": session.pin, "birthDate": "2001-01-01",
+                                "participantNumber": "20249\(String(format: "%05d", index))", "pin": session.pin, "accessCode": "ZZZZ-9999",
                                 "device": "d\(index)",
                             ]
                         ).code
@@ -277,9 +277,9 @@ struct CandidateFlowTests {
         try await room.test { client in
             let (_, session) = try await room.openSession(client)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for (number, birth) in [("2024000001", "1999-04-01"), ("2024000002", "1998-12-31"), ("2024000003", "2000-01-15")] {
+                for (number, code) in [("2024000001", "ANJX-4242"), ("2024000002", "BUDX-5353"), ("2024000003", "CTRA-6464")] {
                     for attempt in 0..<4 {
-                        group.addTask { _ = try await client.login(number, pin: session.pin, birth: birth, device: "pc-\(number)-\(attempt)") }
+                        group.addTask { _ = try await client.login(number, pin: session.pin, code: code, device: "pc-\(number)-\(attempt)") }
                     }
                 }
                 // Every login succeeds or meets the other-device refusal, never the address limit.
@@ -303,7 +303,7 @@ struct CandidateFlowTests {
             let wrongPassword = try await client.refusal(.post, "/api/proctor/login", body: client.proctorLogin(password: "salah-sekali-ya"))
             #expect(wrongPassword.code == "proctor-unauthorized")
             // The paper belongs to the token's holder only.
-            let other = try await client.login("2024000002", pin: session.pin, birth: "1998-12-31", device: "x")
+            let other = try await client.login("2024000002", pin: session.pin, code: "BUDX-5353", device: "x")
             let mine: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
             let theirs: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: other)
             #expect(mine.participantNumber == "2024000001")
@@ -326,9 +326,9 @@ struct RosterTests {
                 body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0]
             )
             let roster =
-                "participant_number,name,formation_type,birth_date,accommodations\r\n"
-                + "2024000001,\"Budi \"\"Bud\"\" Santoso, S.Kom.\",disability,1998-12-31,tunanetra\r\n"
-                + "2024000002,Ani Lestari,general,1999-04-01\r\n"
+                "participant_number,name,formation_type,access_code,accommodations\r\n"
+                + "2024000001,\"Budi \"\"Bud\"\" Santoso, S.Kom.\",disability,BUDX-5353,tunanetra\r\n"
+                + "2024000002,Ani Lestari,general,ANJX-4242\r\n"
             let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
             #expect(loaded["candidates"] == 2)
             let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
@@ -344,7 +344,7 @@ struct RosterTests {
                 .post,
                 "/api/proctor/sessions/\(other.id)/roster",
                 token: proctor,
-                raw: "participant_number,name,formation_type,birth_date\n2024000003,\"Citra,general,2000-01-15\n2024000004,Dewi,general,2000-01-16\n"
+                raw: "participant_number,name,formation_type,access_code\n2024000003,\"Citra,general,CTRA-6464\n2024000004,Dewi,general,CTRA-6465\n"
             )
             #expect(unclosed.code == "invalid-roster", "\(unclosed)")
         }
@@ -362,9 +362,9 @@ struct RosterTests {
                 body: ["venue": "Aula BKN", "ruleSet": "skd-2024", "scheduledStart": 0]
             )
             let broken = """
-                participant_number,name,formation_type,birth_date,accommodations
-                2024000001,Ani,general,1999-04-01,
-                2024000001,Ani Lagi,general,1999-04-01,
+                participant_number,name,formation_type,access_code,accommodations
+                2024000001,Ani,general,ANJX-4242,
+                2024000001,Ani Lagi,general,ANJX-4242,
                 2024000005,,martian,1999-13-01,jetpack
                 """
             let refusal = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: broken)
@@ -377,7 +377,7 @@ struct RosterTests {
                 .post,
                 "/api/proctor/sessions/\(session.id)/roster",
                 token: proctor,
-                raw: "participant_number,name,formation_type,birth_date,akomodasi\n2024000001,Ani,general,1999-04-01,\n"
+                raw: "participant_number,name,formation_type,access_code,akomodasi\n2024000001,Ani,general,ANJX-4242,\n"
             )
             #expect(misnamed.message.contains("kepala kolom"))
             let after: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: proctor)
@@ -399,8 +399,8 @@ struct RosterTests {
                 body: ["venue": "Aula", "ruleSet": "skb-pranata-komputer", "scheduledStart": 0]
             )
             let json = """
-                [{"participant_number": "A-1", "name": "Dewi", "formation_type": "general", "birth_date": "1990-02-03"},
-                 {"participant_number": "A-2", "name": "Eko", "formation_type": "papua", "birth_date": "1991-02-03", "accommodations": []}]
+                [{"participant_number": "A-1", "name": "Dewi", "formation_type": "general", "access_code": "DEWX-2323"},
+                 {"participant_number": "A-2", "name": "Eko", "formation_type": "papua", "access_code": "EKXX-3232", "accommodations": []}]
                 """
             let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
             #expect(loaded["candidates"] == 2)

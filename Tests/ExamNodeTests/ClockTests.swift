@@ -35,7 +35,7 @@ struct ClockTests {
         let node = try await TestNode()
         try await node.test { client in
             let (_, session) = try await node.openSession(client)
-            let token = try await client.login("2024000002", pin: session.pin, birth: "1998-12-31")
+            let token = try await client.login("2024000002", pin: session.pin, code: "BUDX-5353")
             let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
             let state: CandidateState = try await client.json(.get, "/api/exam/state", token: token)
             #expect(state.secondsLeft == 130 * 60)
@@ -142,7 +142,7 @@ struct ClockTests {
             let login = try await client.refusal(
                 .post,
                 "/api/exam/login",
-                body: ["participantNumber": "2024000003", "pin": session.pin, "birthDate": "2000-01-15", "device": "d"]
+                body: ["participantNumber": "2024000003", "pin": session.pin, "accessCode": "CTRA-6464", "device": "d"]
             )
             #expect(login.code == "wrong-credentials")
         }
@@ -153,8 +153,8 @@ struct ClockTests {
         let node = try await TestNode()
         let (proctor, session) = try await node.test { client in
             let (proctor, session) = try await node.openSession(client)
-            for (number, birth) in [("2024000001", "1999-04-01"), ("2024000003", "2000-01-15")] {
-                let token = try await client.login(number, pin: session.pin, birth: birth, device: "pc-\(number)")
+            for (number, code) in [("2024000001", "ANJX-4242"), ("2024000003", "CTRA-6464")] {
+                let token = try await client.login(number, pin: session.pin, code: code, device: "pc-\(number)")
                 let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
             }
             return (proctor, session)

@@ -24,7 +24,7 @@ struct LateStartTests {
             let audit = try await node.service.audit(session: session.id)
             #expect(audit.contains { $0.action == "attempt-start" && $0.details.contains("terlambat 600 detik") })
             node.clock.advance(seconds: 21 * 60)  // 31 minutes of working time since the opening
-            let late = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "pc-3")
+            let late = try await client.login("2024000003", pin: session.pin, code: "CTRA-6464", device: "pc-3")
             let refused = try await client.refusal(.get, "/api/exam/paper", token: late)
             #expect((refused.status, refused.code) == (409, "late-start"))
             let status: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)

@@ -26,7 +26,7 @@ struct SessionStateTests {
         try await node.restart()
         try await node.test { client in
             let base = "/api/proctor/sessions/\(session.id)"
-            let other = try await client.login("2024000003", pin: session.pin, birth: "2000-01-15", device: "pc-3")
+            let other = try await client.login("2024000003", pin: session.pin, code: "CTRA-6464", device: "pc-3")
             let broken = try await client.refusal(.get, "/api/exam/paper", token: other)
             #expect(broken.status == 500, "\(broken)")
             let _: [String: Bool] = try await client.json(.post, base + "/close", token: proctor)

@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import NIOCore
 import PropertyBased
+import SeleksiCore
 import SeleksiStorage
 import Testing
 
@@ -116,9 +117,12 @@ struct MigrationTests {
                 try String.fetchOne(db, sql: "SELECT paper FROM candidate_paper WHERE session_id = 'S1' AND participant_number = '0001'") == #"{"kertas":1}"#
             )
             #expect(try db.columns(in: "candidate").map(\.name).contains("paper") == false)
-            let candidate = try Row.fetchOne(db, sql: "SELECT device, started_at FROM candidate")
+            let candidate = try Row.fetchOne(db, sql: "SELECT device, started_at, access_code_digest FROM candidate")
             #expect(candidate?["device"] == "d1")
             #expect(candidate?["started_at"] == 10)
+            // v5: the node keeps no birth date; the old ones are wiped (those candidates cannot sign in again).
+            #expect(candidate?["access_code_digest"] == "")
+            #expect(try db.columns(in: "candidate").map(\.name).contains("birth_date") == false)
             let log = try Row.fetchAll(db, sql: "SELECT item_id, kind, option_id, client_seq, server_ms FROM answer_log ORDER BY client_seq")
             #expect(log.map { $0["option_id"] as String? } == ["A", "B", nil])
             #expect(log.map { $0["server_ms"] as Int64 } == [100, 200, 300])
@@ -216,5 +220,27 @@ struct GroupCommitUndoTests {
         let kept = try await pool.read { db in try Row.fetchAll(db, sql: "SELECT id, note FROM t ORDER BY id") }
         #expect(kept.map { $0["id"] as Int } == (0..<200).filter { $0 % 10 != 7 && $0 % 10 != 3 })
         #expect(kept.allSatisfy { ($0["note"] as String) == "b" })
+    }
+}
+
+@Suite("Rosters carry access codes, never birth dates")
+struct RosterAccessCodeTests {
+    @Test("a code is kept as its digest (case, spaces and hyphens do not matter); a malformed one, or a birth-date column, is refused")
+    func codes() throws {
+        let ruleSet = try sharedCatalog.entry("skd-2024").ruleSet
+        let entries = try RosterParser.parse("participant_number,name,formation_type,access_code\n2024000001,Ani,general,anjx 4242\n", ruleSet: ruleSet).get()
+        #expect(entries.first?.accessCodeDigest == AccessCode.digest("ANJX-4242"))
+        guard
+            case .failure(let bad) = RosterParser.parse(
+                "participant_number,name,formation_type,access_code\n2024000001,Ani,general,OLIX-4242\n",
+                ruleSet: ruleSet
+            )
+        else {
+            Issue.record("a code with look-alike letters was accepted")
+            return
+        }
+        #expect(bad.description.contains("kode akses"))
+        let old = RosterParser.parse("participant_number,name,formation_type,birth_date\n2024000001,Ani,general,1999-04-01\n", ruleSet: ruleSet)
+        #expect((try? old.get()) == nil)
     }
 }

@@ -23,10 +23,10 @@ let sharedCatalog: ExamCatalog = try! ExamCatalog.load(
 )
 
 let roster = """
-    participant_number,name,formation_type,birth_date,accommodations
-    2024000001,Ani Lestari,general,1999-04-01,
-    2024000002,"Budi Santoso, S.Kom.",disability,1998-12-31,tunanetra
-    2024000003,Citra Dewi,cumlaude,2000-01-15,
+    participant_number,name,formation_type,access_code,accommodations
+    2024000001,Ani Lestari,general,ANJX-4242,
+    2024000002,"Budi Santoso, S.Kom.",disability,BUDX-5353,tunanetra
+    2024000003,Citra Dewi,cumlaude,CTRA-6464,
     """
 
 /// A node on a temporary store with a manual clock, a proctor `pengawas`, and helpers
@@ -161,11 +161,11 @@ struct Client: Sendable {
         return ["username": username, "password": password, "totp": TOTPCode.current(secret: secret ?? node.proctorSecret, now: now)]
     }
 
-    func login(_ number: String = "2024000001", pin: String, birth: String = "1999-04-01", device: String = "perangkat-1") async throws -> String {
+    func login(_ number: String = "2024000001", pin: String, code: String = "ANJX-4242", device: String = "perangkat-1") async throws -> String {
         let answer: CandidateLogin = try await json(
             .post,
             "/api/exam/login",
-            body: ["participantNumber": number, "pin": pin, "birthDate": birth, "device": device]
+            body: ["participantNumber": number, "pin": pin, "accessCode": code, "device": device]
         )
         TokenDevices.shared.set(answer.token, device: device)
         return answer.token

@@ -14,7 +14,7 @@ struct CandidateController {
     struct LoginBody: Decodable {
         let participantNumber: String
         let pin: String
-        let birthDate: String
+        let accessCode: String
         let device: String
     }
 
@@ -81,7 +81,7 @@ struct CandidateController {
             return try await service.login(
                 participant: body.participantNumber,
                 pin: body.pin,
-                birthDate: body.birthDate,
+                accessCode: body.accessCode,
                 device: body.device,
                 address: context.clientAddress
             )

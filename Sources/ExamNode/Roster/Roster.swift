@@ -5,20 +5,21 @@ import SwiftCSV
 
 /// One candidate of a session, as the roster gives them. Personal data stays at the
 /// portal: the node gets the participant number, the name, the formation type, the
-/// accommodations and the birth date used as the second login factor.
+/// accommodations and the digest of the access code on the exam card (the second login
+/// factor). No NIK, no birth date.
 public struct RosterEntry: Sendable, Hashable, Codable {
     public let participantNumber: String
     public let name: String
     public let formationType: FormationType
-    /// `YYYY-MM-DD`, the second factor at login.
-    public let birthDate: String
+    /// `AccessCode.digest` of the code on the exam card.
+    public let accessCodeDigest: String
     public let accommodations: [String]
 
-    public init(participantNumber: String, name: String, formationType: FormationType, birthDate: String, accommodations: [String] = []) {
+    public init(participantNumber: String, name: String, formationType: FormationType, accessCodeDigest: String, accommodations: [String] = []) {
         self.participantNumber = participantNumber
         self.name = name
         self.formationType = formationType
-        self.birthDate = birthDate
+        self.accessCodeDigest = accessCodeDigest
         self.accommodations = accommodations
     }
 }
@@ -26,7 +27,7 @@ public struct RosterEntry: Sendable, Hashable, Codable {
 /// Reads a roster file (CSV with a header line, or a JSON array), checking every line
 /// and reporting every problem with its line: a roster loads whole or not at all.
 public enum RosterParser {
-    public static let csvHeader = ["participant_number", "name", "formation_type", "birth_date", "accommodations"]
+    public static let csvHeader = ["participant_number", "name", "formation_type", "access_code", "accommodations"]
 
     public static func parse(_ text: String, ruleSet: RuleSet) -> Result<[RosterEntry], ExamNodeError> {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -88,7 +89,7 @@ public enum RosterParser {
             let number = (fields["participant_number"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
             let name = (fields["name"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
             let type = (fields["formation_type"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
-            let birth = (fields["birth_date"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
+            let code = AccessCode.normalized((fields["access_code"] as? String) ?? "")
             let accommodations = (fields["accommodations"] as? [String]) ?? []
             var lineProblems: [String] = []
             if number.isEmpty || number.count > 32 || !number.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "-") }) {
@@ -101,26 +102,26 @@ public enum RosterParser {
             if formation == nil {
                 lineProblems.append("jenis formasi '\(type)' tidak dikenal (\(FormationType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            if !isDate(birth) { lineProblems.append("tanggal lahir '\(birth)' harus berformat TTTT-BB-HH") }
+            if !AccessCode.isWellFormed(code) { lineProblems.append("kode akses harus \(AccessCode.length) huruf/angka dari kartu ujian") }
             for accommodation in accommodations where ruleSet.accommodations[accommodation] == nil {
                 lineProblems.append("akomodasi '\(accommodation)' tidak dikenal dalam aturan \(ruleSet.id)")
             }
             if lineProblems.isEmpty, let formation {
                 seen[number] = line
-                entries.append(RosterEntry(participantNumber: number, name: name, formationType: formation, birthDate: birth, accommodations: accommodations))
+                entries.append(
+                    RosterEntry(
+                        participantNumber: number,
+                        name: name,
+                        formationType: formation,
+                        accessCodeDigest: AccessCode.digest(code),
+                        accommodations: accommodations
+                    )
+                )
             } else {
                 problems.append("\(what) \(line): " + lineProblems.joined(separator: "; "))
             }
         }
         if entries.isEmpty, problems.isEmpty { problems.append("daftar peserta kosong") }
         return problems.isEmpty ? .success(entries) : .failure(.invalidRoster(problems))
-    }
-
-    static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return false }
-        return (1900...2100).contains(year) && (1...12).contains(month) && (1...31).contains(day)
     }
 }

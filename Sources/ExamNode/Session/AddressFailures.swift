@@ -2,7 +2,7 @@ import Synchronization
 
 /// Wrong logins per client address, for the lockout time. Each participant number has its
 /// own limit; this one stops a single PC from guessing across many numbers (a room shares
-/// its session PIN, so a birth date is the only secret left). Kept in memory: a restart
+/// its session PIN, so the access code is the only secret left). Kept in memory: a restart
 /// forgets it, while the per-candidate limit is in the store.
 ///
 /// Logins being checked count against the limit until their outcome is known, so

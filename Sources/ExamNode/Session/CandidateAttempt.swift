@@ -8,7 +8,7 @@ import Synchronization
 /// A candidate's attempt: login on one device, the paper (whose first fetch starts the
 /// clock), answers and doubtful marks in order, the state the page polls, and finishing.
 extension ExamService {
-    public func login(participant: String, pin: String, birthDate: String, device: String, address: String) async throws -> CandidateLogin {
+    public func login(participant: String, pin: String, accessCode: String, device: String, address: String) async throws -> CandidateLogin {
         let device = device.trimmingCharacters(in: .whitespaces)
         guard !device.isEmpty, device.count <= 128 else { throw ExamNodeError.invalid("Pengenal perangkat wajib dikirim.") }
         let now = clock.nowMilliseconds()
@@ -17,7 +17,7 @@ extension ExamService {
         }
         let token = SecretToken.generate().text
         let outcome: Result<CandidateLogin, ExamNodeError>
-        do { outcome = try await attemptLogin(participant: participant, pin: pin, birthDate: birthDate, device: device, token: token, now: now) } catch {
+        do { outcome = try await attemptLogin(participant: participant, pin: pin, accessCode: accessCode, device: device, token: token, now: now) } catch {
             addressFailures.end(address, wrongGuess: false, at: now)
             throw error
         }
@@ -37,12 +37,13 @@ extension ExamService {
     private func attemptLogin(
         participant: String,
         pin: String,
-        birthDate: String,
+        accessCode: String,
         device: String,
         token: String,
         now: Int64
     ) async throws -> Result<CandidateLogin, ExamNodeError> {
         let settings = self.settings
+        let typed = AccessCode.digest(accessCode)
         return try await store.groupWrite { tx in
             let rows = try tx.logins(participant: participant)
             guard let row = rows.first(where: { $0.pin == pin }) ?? rows.first else {
@@ -50,7 +51,7 @@ extension ExamService {
             }
             let session = row.session
             if let locked = row.lockedUntil, locked > now { return .failure(.lockedOut(seconds: (locked - now) / 1000)) }
-            guard row.pin == pin, row.birthDate == birthDate else {
+            guard row.pin == pin, SecretToken.matches(typed, row.accessCodeDigest) else {
                 let failures = row.failedLogins + 1
                 let lock: Int64? = failures >= settings.maxFailedLogins ? now + settings.lockoutMilliseconds : nil
                 try tx.recordFailedLogin(session: session, participant: participant, failedLogins: lock == nil ? failures : 0, lockedUntil: lock)

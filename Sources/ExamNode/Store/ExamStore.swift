@@ -214,7 +214,8 @@ struct StoredCandidate: Sendable {
 struct StoredLogin: Sendable {
     let session: String
     let name: String
-    let birthDate: String
+    /// `AccessCode.digest` of the code on the exam card.
+    let accessCodeDigest: String
     let pin: String
     let failedLogins: Int
     let lockedUntil: Int64?

@@ -41,7 +41,7 @@ extension SQLiteExamTransaction {
         try StoredLogin.fetchAll(
             db,
             sql: """
-                SELECT c.session_id, c.name, c.birth_date, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
+                SELECT c.session_id, c.name, c.access_code_digest, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
                 FROM candidate c JOIN exam_session s ON s.id = c.session_id
                 WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
                 """,
@@ -173,11 +173,11 @@ extension SQLiteExamTransaction {
     func insertCandidate(session: String, _ entry: RosterEntry, allowedMilliseconds: Int64, paper: String, fingerprint: String) throws {
         try db.execute(
             sql: """
-                INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, fingerprint)
+                INSERT INTO candidate (session_id, participant_number, name, formation_type, access_code_digest, accommodations, allowed_ms, fingerprint)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                session, entry.participantNumber, entry.name, entry.formationType.rawValue, entry.birthDate,
+                session, entry.participantNumber, entry.name, entry.formationType.rawValue, entry.accessCodeDigest,
                 entry.accommodations.joined(separator: ";"), allowedMilliseconds, fingerprint,
             ]
         )
@@ -319,7 +319,7 @@ extension StoredLogin: FetchableRecord {
         self.init(
             session: row["session_id"],
             name: row["name"],
-            birthDate: row["birth_date"],
+            accessCodeDigest: row["access_code_digest"],
             pin: row["pin"],
             failedLogins: row["failed_logins"],
             lockedUntil: row["locked_until"],

@@ -194,6 +194,12 @@ extension SQLiteExamStore {
                     """
             )
         }
+        // Candidates sign in with the access code from their exam card: the node keeps only
+        // its digest, and no birth date (those of earlier sessions are wiped, not converted).
+        migrator.registerMigration("v5-access-codes") { db in
+            try db.execute(sql: "ALTER TABLE candidate RENAME COLUMN birth_date TO access_code_digest")
+            try db.execute(sql: "UPDATE candidate SET access_code_digest = ''")
+        }
         return migrator
     }
 }

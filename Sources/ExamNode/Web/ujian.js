@@ -80,7 +80,7 @@ $("login-form").addEventListener("submit", async (event) => {
   try {
     const login = await api("POST", "/api/exam/login", {
       participantNumber: form.get("participantNumber").trim(), pin: form.get("pin").trim(),
-      birthDate: form.get("birthDate"), device: deviceId(),
+      accessCode: form.get("accessCode"), device: deviceId(),
     });
     token = login.token;
     owner = login.sessionID + "/" + login.participantNumber;

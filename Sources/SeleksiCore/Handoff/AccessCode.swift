@@ -28,6 +28,11 @@ public enum AccessCode {
         String(typed.uppercased().filter { !$0.isWhitespace && $0 != "-" })
     }
 
+    /// Whether a normalized text has the code's length and alphabet.
+    public static func isWellFormed(_ normalized: String) -> Bool {
+        normalized.count == length && normalized.allSatisfy { alphabet.contains($0) }
+    }
+
     /// What a roster carries and a node keeps: the SHA-256 (hex) of the normalized code.
     public static func digest(_ code: String) -> String { Hex.encode(SHA256.hash(data: Data(normalized(code).utf8))) }
 }
