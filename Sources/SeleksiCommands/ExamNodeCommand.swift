@@ -40,7 +40,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self, Assign.self, Key.self],
+        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self],
         defaultSubcommand: Run.self
     )
 
@@ -96,6 +96,33 @@ struct ExamNodeCommand: AsyncParsableCommand {
         func run() async throws {
             let node = try await ExamNodeRunner.open(try options.configuration())
             print("\(node.signingKey.publicKey.text)  (id \(node.signingKey.publicKey.id))")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Memuat paket daftar peserta bertanda tangan portal (seleksi handoff export) dari berkas, untuk tempat ujian tanpa jaringan."
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Argument(help: "Berkas paket.") var file: String
+
+        func run() async throws {
+            let node = try await ExamNodeRunner.open(try options.configuration())
+            guard let data = FileManager.default.contents(atPath: file) else {
+                print("\(file): berkas tidak dapat dibaca")
+                throw ExitCode(2)
+            }
+            do {
+                let result = try await node.service.importRosterPackage(data, actor: "sistem")
+                print(
+                    "Paket versi \(result.version): dibuat \(result.created.joined(separator: ", ")), diganti \(result.replaced.joined(separator: ", ")), tetap \(result.unchanged.joined(separator: ", "))"
+                )
+            } catch let error as ExamNodeError {
+                print(error.message)
+                throw ExitCode(2)
+            }
         }
     }
 

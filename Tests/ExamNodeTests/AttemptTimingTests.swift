@@ -160,7 +160,7 @@ struct ConfigurationTests {
         #expect(try load("data: /srv/node\nhttps_port: 9443").dataDirectory == "/srv/node")
         #expect(throws: ConfigurationError.self) { try load("portal_public_key: bukan-kunci") }
         let key = String(repeating: "ab", count: 32)
-        if PublicSigningKey(text: key) != nil { #expect(try load("portal_public_key: \(key)").portalPublicKey?.text == key) }
+        if PublicSigningKey(text: key) != nil { #expect(try load("portal_public_key: \(key)").settings.portalPublicKey?.text == key) }
     }
 
     @Test("a node makes its signing key on first start (mode 600) and keeps it across restarts")

@@ -62,6 +62,12 @@ struct ProctorController {
         signedIn.get("sessions") { _, context -> [SessionSummary] in
             try await service.sessions(visibleTo: try context.requireProctor())
         }
+        // The portal's signed roster package (`seleksi handoff export`), uploaded as a file.
+        signedIn.post("packages") { request, context -> RosterImportResult in
+            let proctor = try context.requireProctor()
+            let buffer = try await request.body.collect(upTo: service.settings.maxPackageBytes + 1)
+            return try await service.importRosterPackage(Data(buffer.readableBytesView), actor: proctor)
+        }
         signedIn.post("sessions") { request, context -> SessionSummary in
             let body = try await request.decode(as: CreateBody.self, context: context)
             return try await service.createSession(
@@ -133,3 +139,5 @@ struct ProctorAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+extension RosterImportResult: ResponseEncodable {}

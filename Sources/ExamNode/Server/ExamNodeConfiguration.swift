@@ -18,8 +18,6 @@ public struct ExamNodeConfiguration: Sendable {
     public var rulesDirectory = "Config/rules"
     public var bankDirectory = "QuestionBanks"
     public var settings = ExamSettings()
-    /// The portal's key (`seleksi portal key`): the node imports only rosters it signed.
-    public var portalPublicKey: PublicSigningKey?
 
     public init() {}
 
@@ -54,7 +52,7 @@ public struct ExamNodeConfiguration: Sendable {
             guard let key = PublicSigningKey(text: text) else {
                 throw ConfigurationError(message: "\(file): 'portal_public_key' harus kunci publik Ed25519, 64 angka heksadesimal (seleksi portal key)")
             }
-            configuration.portalPublicKey = key
+            configuration.settings.portalPublicKey = key
         }
         if let port = try value("https_port", Int.self) { configuration.httpsPort = port }
         if let port = try value("http_port", Int.self) { configuration.httpPort = port }

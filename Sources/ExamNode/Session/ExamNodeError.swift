@@ -17,7 +17,7 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
 
     // MARK: - Candidates
 
-    public static let wrongCredentials = ExamNodeError("wrong-credentials", kind: .unauthenticated, "Nomor peserta, PIN sesi, atau tanggal lahir salah.")
+    public static let wrongCredentials = ExamNodeError("wrong-credentials", kind: .unauthenticated, "Nomor peserta, PIN sesi, atau kode akses salah.")
     public static func lockedOut(seconds: Int64) -> ExamNodeError {
         ExamNodeError("too-many-attempts", kind: .tooMany, "Terlalu banyak percobaan masuk. Coba lagi dalam \(max(1, seconds)) detik atau hubungi pengawas.")
     }

@@ -1,3 +1,5 @@
+public import SeleksiCore
+
 /// The node's time and safety rules, from configuration; tests pass their own.
 public struct ExamSettings: Sendable {
     /// Answers arriving this long after the deadline are still accepted (network in flight).
@@ -21,6 +23,11 @@ public struct ExamSettings: Sendable {
     public var trustedProxies: [String] = []
     /// Proctor sign-ins last this long.
     public var proctorTokenMilliseconds: Int64 = 12 * 3_600_000
+    /// The portal's key (`seleksi portal key`, `portal_public_key`): only roster packages it
+    /// signed are imported. Nil: none can be.
+    public var portalPublicKey: PublicSigningKey?
+    /// A roster package larger than this is refused before it is read.
+    public var maxPackageBytes = 32 * 1_048_576
 
     public init() {}
 }

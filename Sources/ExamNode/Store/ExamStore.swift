@@ -49,6 +49,9 @@ protocol ExamStoreReading {
     // MARK: - Rosters and attempts
 
     func candidateCount(session: String) throws -> Int
+    /// The roster package version and digest behind a session's roster; nil for a session
+    /// whose roster was loaded by hand.
+    func rosterVersion(session: String) throws -> (version: Int, digest: String)?
     /// The roster as the proctor's list shows it, by participant number.
     func candidates(session: String) throws -> [StoredCandidate]
     /// The attempt a token belongs to, if the token is live on the device it was issued to.
@@ -109,6 +112,8 @@ protocol ExamStoreTransaction: ExamStoreReading {
     /// changes to them (every save reads them).
     func sessionClock(_ id: String) throws -> SessionClock?
     func insertSession(id: String, venue: String, ruleSetID: String, scheduledStart: Int64, pin: String, createdAt: Int64) throws
+    /// A session not yet opened takes a new plan from a newer roster package.
+    func replanSession(id: String, venue: String, ruleSetID: String, scheduledStart: Int64) throws
     func markSessionOpen(_ id: String, at now: Int64) throws
     func markSessionClosed(_ id: String, at now: Int64) throws
     func startPause(session: String, at now: Int64) throws
@@ -121,6 +126,10 @@ protocol ExamStoreTransaction: ExamStoreReading {
 
     /// One roster line with its time and paper (JSON, encoded before the transaction).
     func insertCandidate(session: String, _ entry: RosterEntry, allowedMilliseconds: Int64, paper: String, fingerprint: String) throws
+    /// Removes a session's roster (only before it opens: nobody has answered).
+    func deleteCandidates(session: String) throws
+    /// Records which roster package version set the session's roster, and its digest.
+    func setRosterVersion(session: String, version: Int, digest: String) throws
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws
     func recordFailedLogin(session: String, participant: String, failedLogins: Int, lockedUntil: Int64?) throws
     /// Binds the candidate to `device` and clears their failed logins.

@@ -187,6 +187,23 @@ extension SQLiteExamTransaction {
         )
     }
 
+    func deleteCandidates(session: String) throws {
+        for table in ["candidate_token", "candidate_paper", "current_answer", "candidate"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE session_id = ?", arguments: [session])
+        }
+    }
+
+    func setRosterVersion(session: String, version: Int, digest: String) throws {
+        try db.execute(sql: "UPDATE exam_session SET roster_version = ?, roster_digest = ? WHERE id = ?", arguments: [version, digest, session])
+    }
+
+    func rosterVersion(session: String) throws -> (version: Int, digest: String)? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT roster_version, roster_digest FROM exam_session WHERE id = ?", arguments: [session]),
+            let version = row["roster_version"] as Int?, let digest = row["roster_digest"] as String?
+        else { return nil }
+        return (version, digest)
+    }
+
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws {
         try db.execute(
             sql: "UPDATE candidate SET extension_ms = extension_ms + ? WHERE session_id = ? AND participant_number = ?",

@@ -200,6 +200,12 @@ extension SQLiteExamStore {
             try db.execute(sql: "ALTER TABLE candidate RENAME COLUMN birth_date TO access_code_digest")
             try db.execute(sql: "UPDATE candidate SET access_code_digest = ''")
         }
+        // Sessions from the portal's signed roster packages: which version of the package
+        // last set a session's roster, and a digest of that roster.
+        migrator.registerMigration("v6-roster-packages") { db in
+            try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_version INTEGER")
+            try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_digest TEXT")
+        }
         return migrator
     }
 }

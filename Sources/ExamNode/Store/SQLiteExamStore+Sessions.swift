@@ -81,6 +81,13 @@ extension SQLiteExamTransaction {
         )
     }
 
+    func replanSession(id: String, venue: String, ruleSetID: String, scheduledStart: Int64) throws {
+        try db.execute(
+            sql: "UPDATE exam_session SET venue = ?, rule_set_id = ?, scheduled_start = ? WHERE id = ? AND state = 'created'",
+            arguments: [venue, ruleSetID, scheduledStart, id]
+        )
+    }
+
     func markSessionOpen(_ id: String, at now: Int64) throws {
         try db.execute(sql: "UPDATE exam_session SET state = 'open', opened_at = ? WHERE id = ?", arguments: [now, id])
     }

@@ -1,0 +1,164 @@
+import ExamEngine
+import Foundation
+import HTTPTypes
+import SeleksiCore
+import Testing
+
+@testable import ExamNode
+
+/// The node's half of the handoff: the portal's signed roster package, imported.
+@Suite("Roster packages: verified, versioned, one session per participant")
+struct RosterImportTests {
+    /// The portal's key, and a node configured to trust it.
+    static func node(maxPackageBytes: Int = 32 * 1_048_576, trust: Bool = true) async throws -> (TestNode, SigningKey) {
+        let folder = NSTemporaryDirectory() + "seleksi-portal-key-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let portal = try SigningKey.loadOrCreate(path: folder + "/portal.key")
+        var settings = ExamSettings()
+        settings.portalPublicKey = trust ? portal.publicKey : nil
+        settings.maxPackageBytes = maxPackageBytes
+        return (try await TestNode(settings: settings), portal)
+    }
+
+    static func participant(_ number: String, _ code: String, type: FormationType = .general) -> RosterPackage.Participant {
+        RosterPackage.Participant(
+            participantNumber: number,
+            name: "Peserta \(number)",
+            formationType: type,
+            accommodations: [],
+            accessCodeDigest: AccessCode.digest(code)
+        )
+    }
+
+    static func package(version: Int, _ sessions: [(String, [RosterPackage.Participant])], start: Int64) -> RosterPackage {
+        RosterPackage(
+            periodID: "casn-uji",
+            nodeID: "node-aula",
+            version: version,
+            createdAt: start,
+            sessions: sessions.map { id, people in
+                RosterPackage.Session(
+                    id: id,
+                    venue: "Aula",
+                    timeZone: .wita,
+                    ruleSetID: "skd-2024",
+                    scheduledStart: start,
+                    scheduledEnd: start + 100 * 60_000,
+                    participants: people
+                )
+            }
+        )
+    }
+
+    static func sealed(_ package: RosterPackage, _ key: SigningKey) -> String {
+        String(decoding: SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: key).encoded(), as: UTF8.self)
+    }
+
+    @Test("imported once, again unchanged, replaced by a newer version until the session opens; a candidate signs in with the card's code")
+    func versions() async throws {
+        let (node, portal) = try await Self.node()
+        let start = node.clock.nowMilliseconds()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let a = Self.participant("2600000001", "ANJX-4242")
+            let b = Self.participant("2600000002", "BUDX-5353", type: .disability)
+            let first = Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [b])], start: start)
+            let imported: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(first, portal))
+            #expect(imported.created == ["kpg-1", "kpg-2"] && imported.replaced.isEmpty && imported.version == 1)
+            let again: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(first, portal))
+            #expect(again.created.isEmpty && again.replaced.isEmpty && again.unchanged == ["kpg-1", "kpg-2"])
+            // Version 2 moves b to kpg-1 before either opens.
+            let second = Self.package(version: 2, [("kpg-1", [a, b]), ("kpg-2", [])], start: start)
+            let moved: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(second, portal))
+            #expect(moved.replaced == ["kpg-1", "kpg-2"])
+            #expect(try await node.service.candidates("kpg-1").map(\.participantNumber) == ["2600000001", "2600000002"])
+            #expect(try await node.service.candidates("kpg-2").isEmpty)
+            // The session runs from the package: open it, and a candidate signs in with the code on the card.
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
+            let pin = try await node.service.session("kpg-1").pin
+            let refused = try await client.refusal(
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2600000001", "pin": pin, "accessCode": "ANJX-4243", "device": "d"]
+            )
+            #expect(refused.status == 401 && refused.code == "wrong-credentials")
+            _ = try await client.login("2600000001", pin: pin, code: "anjx 4242", device: "pc-1")
+            // Open: a newer roster for it is refused, whole (kpg-2's change is not applied either).
+            let third = Self.package(version: 3, [("kpg-1", [a]), ("kpg-2", [b])], start: start)
+            let late = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(third, portal))
+            #expect(late.status == 409 && late.code == "session-already-open", "\(late)")
+            #expect(try await node.service.candidates("kpg-2").isEmpty)
+            // The same content under a newer version is accepted as unchanged.
+            let fourth = Self.package(version: 4, [("kpg-1", [a, b]), ("kpg-2", [])], start: start)
+            let same: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(fourth, portal))
+            #expect(same.unchanged == ["kpg-1", "kpg-2"])
+            let stale = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(second, portal))
+            #expect(stale.status == 409 && stale.code == "stale-package")
+            let audit = try await node.service.audit(session: "kpg-1")
+            #expect(audit.filter { $0.action == "roster-import" }.count == 2)
+        }
+    }
+
+    @Test("refused: a changed byte, a foreign key, a cut or oversized file, no portal key, a participant twice or already in another session")
+    func refusals() async throws {
+        let (node, portal) = try await Self.node(maxPackageBytes: 64 * 1024)
+        let start = node.clock.nowMilliseconds()
+        let folder = NSTemporaryDirectory() + "seleksi-other-key-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let stranger = try SigningKey.loadOrCreate(path: folder + "/other.key")
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let a = Self.participant("2600000001", "ANJX-4242")
+            let good = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start), portal)
+            // One byte of the signed payload changed, the signature kept.
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(good.utf8)) as? [String: Any])
+            let payload = try #require(object["payload"] as? String)
+            var bytes = [UInt8](try #require(Data(base64Encoded: payload)))
+            bytes[bytes.count / 2] ^= 0x01
+            object["payload"] = Data(bytes).base64EncodedString()
+            let changed = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            let foreign = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start), stranger)
+            for (label, body) in [("changed", changed), ("foreign", foreign), ("cut", String(good.prefix(good.count / 2)))] {
+                let refusal = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: body)
+                #expect(refusal.status == 422 && refusal.code == "invalid-package", "\(label): \(refusal)")
+            }
+            let many = (0..<2_000).map { Self.participant(String(format: "27%08d", $0), "ANJX-4242") }
+            let oversized = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: Self.sealed(Self.package(version: 1, [("kpg-9", many)], start: start), portal)
+            )
+            #expect(oversized.status == 413)
+            let twice = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [a])], start: start), portal)
+            )
+            #expect(twice.status == 422 && twice.code == "participant-twice")
+            // A participant a proctor already put in a session by hand.
+            let hand = try await node.service.createSession(venue: "Aula", ruleSetID: "skd-2024", scheduledStart: start, actor: "pengawas")
+            _ = try await node.service.loadRoster(
+                sessionID: hand.id,
+                text: "participant_number,name,formation_type,access_code\n2600000001,Ani,general,ANJX-4242\n",
+                actor: "pengawas"
+            )
+            let other = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: good)
+            #expect(other.status == 409 && other.code == "participant-in-other-session", "\(other)")
+            #expect(try await node.service.sessions().map(\.id) == [hand.id])
+        }
+        let (untrusting, key) = try await Self.node(trust: false)
+        try await untrusting.test { client in
+            let proctor = try await client.proctorToken()
+            let refusal = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [])], start: 0), key)
+            )
+            #expect(refusal.status == 409 && refusal.code == "no-portal-key")
+            #expect(try await client.refusal(.post, "/api/proctor/packages", raw: "{}").status == 401)
+        }
+    }
+}
