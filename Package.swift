@@ -245,7 +245,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SeleksiCommandsTests",
-            dependencies: ["SeleksiCommands", "ExamEngine", "SeleksiCore", "Registration", "Portal"],
+            dependencies: [
+                "SeleksiCommands", "ExamEngine", "SeleksiCore", "Registration", "Portal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

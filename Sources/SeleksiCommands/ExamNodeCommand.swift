@@ -167,10 +167,12 @@ struct ServeCommand: AsyncParsableCommand {
     var demo = false
 
     func run() async throws {
-        let configuration = try options.configuration()
+        var configuration = try options.configuration()
         // One data folder holds both stores as separate files: the node's at its root, the portal's under portal/.
         let portalData = options.data.map { $0 + "/portal" }
         let settings = try portalOptions.settings(httpsPort: portalHTTPSPort, httpPort: portalHTTPPort, data: portalData)
+        // On one machine the node trusts this portal's rosters (the same packages as between machines).
+        if configuration.settings.portalPublicKey == nil { configuration.settings.portalPublicKey = try settings.signingKey().publicKey }
         let node = try await ExamNodeRunner.open(configuration)
         let portal = try PortalServer.openService(settings: settings)
         if demo {

@@ -6,7 +6,8 @@ public struct SeleksiCommand: AsyncParsableCommand {
         commandName: "seleksi",
         abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
         subcommands: [
-            ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, SelectionCommand.self, BenchCommand.self,
+            ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, SelectionCommand.self, HandoffCommand.self,
+            BenchCommand.self,
         ]
     )
 

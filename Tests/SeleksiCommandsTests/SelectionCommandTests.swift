@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Testing
 
@@ -65,5 +66,18 @@ struct SelectionCommandTests {
         let result = Self.run(formations, scores, json: false)
         #expect(result.status == 2)
         #expect(result.text.contains("nilai.csv: baris 2, kolom tiu: '1000' harus bilangan bulat 0-175"), "\(result.text)")
+    }
+}
+
+@Suite("Command line: the handoff commands are reachable")
+struct HandoffCommandTests {
+    @Test("handoff export, exam-node key and import, portal key and selection skd parse")
+    func parse() throws {
+        for arguments in [
+            ["handoff", "export", "--node", "node-jkt"], ["exam-node", "key"], ["exam-node", "import", "paket.json"], ["portal", "key"],
+            ["selection", "skd", "--formations", "f.csv", "--scores", "s.csv"],
+        ] {
+            #expect(throws: Never.self, "\(arguments)") { _ = try SeleksiCommand.parseAsRoot(arguments) }
+        }
     }
 }
