@@ -30,10 +30,11 @@ struct RosterImportTests {
         )
     }
 
-    static func package(version: Int, _ sessions: [(String, [RosterPackage.Participant])], start: Int64) -> RosterPackage {
+    static func package(version: Int, _ sessions: [(String, [RosterPackage.Participant])], start: Int64, for node: TestNode) -> RosterPackage {
         RosterPackage(
             periodID: "casn-uji",
             nodeID: "node-aula",
+            nodeKeyID: node.node.signingKey.publicKey.id,
             version: version,
             createdAt: start,
             sessions: sessions.map { id, people in
@@ -62,13 +63,13 @@ struct RosterImportTests {
             let proctor = try await client.proctorToken()
             let a = Self.participant("2600000001", "ANJX-4242")
             let b = Self.participant("2600000002", "BUDX-5353", type: .disability)
-            let first = Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [b])], start: start)
+            let first = Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [b])], start: start, for: node)
             let imported: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(first, portal))
             #expect(imported.created == ["kpg-1", "kpg-2"] && imported.replaced.isEmpty && imported.version == 1)
             let again: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(first, portal))
             #expect(again.created.isEmpty && again.replaced.isEmpty && again.unchanged == ["kpg-1", "kpg-2"])
             // Version 2 moves b to kpg-1 before either opens.
-            let second = Self.package(version: 2, [("kpg-1", [a, b]), ("kpg-2", [])], start: start)
+            let second = Self.package(version: 2, [("kpg-1", [a, b]), ("kpg-2", [])], start: start, for: node)
             let moved: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(second, portal))
             #expect(moved.replaced == ["kpg-1", "kpg-2"])
             #expect(try await node.service.candidates("kpg-1").map(\.participantNumber) == ["2600000001", "2600000002"])
@@ -84,12 +85,12 @@ struct RosterImportTests {
             #expect(refused.status == 401 && refused.code == "wrong-credentials")
             _ = try await client.login("2600000001", pin: pin, code: "anjx 4242", device: "pc-1")
             // Open: a newer roster for it is refused, whole (kpg-2's change is not applied either).
-            let third = Self.package(version: 3, [("kpg-1", [a]), ("kpg-2", [b])], start: start)
+            let third = Self.package(version: 3, [("kpg-1", [a]), ("kpg-2", [b])], start: start, for: node)
             let late = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(third, portal))
             #expect(late.status == 409 && late.code == "session-already-open", "\(late)")
             #expect(try await node.service.candidates("kpg-2").isEmpty)
             // The same content under a newer version is accepted as unchanged.
-            let fourth = Self.package(version: 4, [("kpg-1", [a, b]), ("kpg-2", [])], start: start)
+            let fourth = Self.package(version: 4, [("kpg-1", [a, b]), ("kpg-2", [])], start: start, for: node)
             let same: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(fourth, portal))
             #expect(same.unchanged == ["kpg-1", "kpg-2"])
             let stale = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(second, portal))
@@ -109,7 +110,7 @@ struct RosterImportTests {
         try await node.test { client in
             let proctor = try await client.proctorToken()
             let a = Self.participant("2600000001", "ANJX-4242")
-            let good = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start), portal)
+            let good = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start, for: node), portal)
             // One byte of the signed payload changed, the signature kept.
             var object = try #require(try JSONSerialization.jsonObject(with: Data(good.utf8)) as? [String: Any])
             let payload = try #require(object["payload"] as? String)
@@ -117,7 +118,7 @@ struct RosterImportTests {
             bytes[bytes.count / 2] ^= 0x01
             object["payload"] = Data(bytes).base64EncodedString()
             let changed = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-            let foreign = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start), stranger)
+            let foreign = Self.sealed(Self.package(version: 1, [("kpg-1", [a])], start: start, for: node), stranger)
             for (label, body) in [("changed", changed), ("foreign", foreign), ("cut", String(good.prefix(good.count / 2)))] {
                 let refusal = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: body)
                 #expect(refusal.status == 422 && refusal.code == "invalid-package", "\(label): \(refusal)")
@@ -127,14 +128,26 @@ struct RosterImportTests {
                 .post,
                 "/api/proctor/packages",
                 token: proctor,
-                raw: Self.sealed(Self.package(version: 1, [("kpg-9", many)], start: start), portal)
+                raw: Self.sealed(Self.package(version: 1, [("kpg-9", many)], start: start, for: node), portal)
             )
             #expect(oversized.status == 413)
+            // A package the portal made for another node.
+            let elsewhere = Self.package(version: 1, [("kpg-1", [a])], start: start, for: node)
+            let otherNode = RosterPackage(
+                periodID: elsewhere.periodID,
+                nodeID: "node-lain",
+                nodeKeyID: "0123456789abcdef",
+                version: 1,
+                createdAt: start,
+                sessions: elsewhere.sessions
+            )
+            let wrong = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(otherNode, portal))
+            #expect(wrong.status == 409 && wrong.code == "wrong-node", "\(wrong)")
             let twice = try await client.refusal(
                 .post,
                 "/api/proctor/packages",
                 token: proctor,
-                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [a])], start: start), portal)
+                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [a])], start: start, for: node), portal)
             )
             #expect(twice.status == 422 && twice.code == "participant-twice")
             // A participant a proctor already put in a session by hand.
@@ -155,7 +168,7 @@ struct RosterImportTests {
                 .post,
                 "/api/proctor/packages",
                 token: proctor,
-                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [])], start: 0), key)
+                raw: Self.sealed(Self.package(version: 1, [("kpg-1", [])], start: 0, for: untrusting), key)
             )
             #expect(refusal.status == 409 && refusal.code == "no-portal-key")
             #expect(try await client.refusal(.post, "/api/proctor/packages", raw: "{}").status == 401)

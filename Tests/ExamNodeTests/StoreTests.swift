@@ -244,3 +244,33 @@ struct RosterAccessCodeTests {
         #expect((try? old.get()) == nil)
     }
 }
+
+@Suite("A node keeps no birth date")
+struct NoBirthDateTests {
+    @Test("a store from before access codes is migrated, and its birth dates are gone from the file and its WAL")
+    func wiped() throws {
+        let folder = NSTemporaryDirectory() + "seleksi-birth-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/exam.sqlite"
+        let old = try DatabasePool(path: path)
+        let store = SQLiteExamStore(writer: old)
+        try store.migrator.migrate(old, upTo: "v4-proctor-scope")
+        try old.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO exam_session (id, venue, rule_set_id, scheduled_start, pin, state, created_at) VALUES ('S1', 'Aula', 'skd', 0, '1234', 'closed', 0);
+                    INSERT INTO candidate (session_id, participant_number, name, formation_type, birth_date, accommodations, allowed_ms, fingerprint)
+                        VALUES ('S1', '0001', 'Ani', 'general', '1987-06-05', '', 6000000, 'f1');
+                    INSERT INTO candidate_paper (session_id, participant_number, paper) VALUES ('S1', '0001', '{}');
+                    """
+            )
+        }
+        try old.close()
+        _ = try SQLiteExamStore.open(path: path)
+        for file in [path, path + "-wal"] {
+            let bytes = FileManager.default.contents(atPath: file) ?? Data()
+            #expect(bytes.range(of: Data("1987-06-05".utf8)) == nil, "\(file) still holds the birth date")
+        }
+    }
+}

@@ -37,6 +37,12 @@ struct NodeRegistryTests {
             copy["id"] = "node-kpg-2"
             reply = try await client.send(.post, "/api/admin/nodes", token: admin, json: copy)
             #expect(reply.status == 409 && reply.code == "node-key-in-use")
+            // Another node for the same venue: both would get its sessions.
+            var sameVenue = body
+            sameVenue["id"] = "node-kpg-3"
+            sameVenue["publicKey"] = try Self.key()
+            reply = try await client.send(.post, "/api/admin/nodes", token: admin, json: sameVenue)
+            #expect(reply.status == 409 && reply.code == "venue-taken", "\(reply.text)")
             // The same node with a new key (the node's data folder was lost): replaced.
             var rotated = body
             rotated["publicKey"] = second.uppercased()

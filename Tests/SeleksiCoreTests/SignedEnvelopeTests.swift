@@ -48,10 +48,10 @@ struct SignedEnvelopeTests {
         #expect(PublicSigningKey(text: first.publicKey.text) == first.publicKey && first.publicKey.id.count == 16)
         #expect(PublicSigningKey(text: "abc") == nil)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
-        #expect(throws: SigningKeyError.self) { try SigningKey.loadOrCreate(path: path) }
+        #expect(throws: SecretKeyFileError.self) { try SigningKey.loadOrCreate(path: path) }
         try Data("bukan kunci".utf8).write(to: URL(fileURLWithPath: folder + "/other.key"))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: folder + "/other.key")
-        #expect(throws: SigningKeyError.self) { try SigningKey.loadOrCreate(path: folder + "/other.key") }
+        #expect(throws: SecretKeyFileError.self) { try SigningKey.loadOrCreate(path: folder + "/other.key") }
         #expect(FileManager.default.contents(atPath: folder + "/other.key") == Data("bukan kunci".utf8))
     }
 }

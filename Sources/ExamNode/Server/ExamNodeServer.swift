@@ -60,12 +60,14 @@ public func buildExamNode(_ configuration: ExamNodeConfiguration, clock: any Ser
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let catalog = try catalog ?? ExamCatalog.load(rulesDirectory: configuration.rulesDirectory, bankDirectory: configuration.bankDirectory)
     let store = try SQLiteExamStore.open(path: configuration.dataDirectory + "/exam.sqlite")
-    let service = ExamService(store: store, clock: clock, catalog: catalog, settings: configuration.settings)
     let key: SigningKey
     do {
         key = try SigningKey.loadOrCreate(path: configuration.dataDirectory + "/node-signing.key")
     } catch {
         throw ConfigurationError(message: error.message)
     }
+    var settings = configuration.settings
+    settings.ownKeyID = key.publicKey.id
+    let service = ExamService(store: store, clock: clock, catalog: catalog, settings: settings)
     return ExamNode(configuration: configuration, service: service, store: store, signingKey: key)
 }

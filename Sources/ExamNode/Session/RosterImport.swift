@@ -33,6 +33,13 @@ extension ExamService {
         } catch {
             throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: isinya bukan daftar peserta yang dikenal node ini.")
         }
+        guard package.nodeKeyID == settings.ownKeyID else {
+            throw ExamNodeError(
+                "wrong-node",
+                kind: .conflict,
+                "Paket ini dibuat untuk node \(EnvelopeError.shown(package.nodeID)), bukan node ini (kunci \(settings.ownKeyID ?? "-")); muat paket node ini."
+            )
+        }
         guard package.version >= 1, !package.sessions.isEmpty, Set(package.sessions.map(\.id)).count == package.sessions.count else {
             throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: versi atau daftar sesinya tidak sah.")
         }
@@ -53,10 +60,8 @@ extension ExamService {
             try package.sessions.map { session in (state: try tx.sessionState(session.id), roster: try tx.rosterVersion(session: session.id)) }
         }
         // What to do with each session, decided once here and checked again in the transaction.
-        var load: [(RosterPackage.Session, [(RosterEntry, Int64, String, Paper)])] = []
+        var load: [(RosterPackage.Session, [PreparedCandidate])] = []
         var unchanged: [String] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         for (session, existing) in zip(package.sessions, current) {
             let digest = Self.rosterDigest(session)
             if let roster = existing.roster {
@@ -91,21 +96,14 @@ extension ExamService {
                     accommodations: $0.accommodations
                 )
             }
-            let papers = entry.assembler.session(seeds: roster.map { Self.seed(session: session.id, participant: $0.participantNumber) }).papers
-            var rows: [(RosterEntry, Int64, String, Paper)] = []
-            for (candidate, paper) in zip(roster, papers) {
-                let minutes: Int
-                do {
-                    minutes = try entry.ruleSet.durationMinutes(for: candidate.formationType, accommodations: candidate.accommodations)
-                } catch {
-                    throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: peserta \(candidate.participantNumber): \(error).")
-                }
-                rows.append((candidate, Int64(minutes) * 60_000, String(decoding: try encoder.encode(paper), as: UTF8.self), paper))
+            do {
+                load.append((session, try Self.prepare(roster, session: session.id, entry)))
+            } catch let error as ExamNodeError {
+                throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: \(error.message)")
             }
-            load.append((session, rows))
         }
         let now = clock.nowMilliseconds()
-        let toLoad = load.map { ($0.0, $0.1.map { ($0.0, $0.1, $0.2, $0.3.fingerprint) }) }
+        let toLoad = load.map { ($0.0, $0.1.map { ($0.entry, $0.allowedMilliseconds, $0.paperJSON, $0.paper.fingerprint) }) }
         let version = package.version
         let sessions = package.sessions
         let (created, replaced) = try await store.write { [toLoad, unchanged] tx in
@@ -117,10 +115,20 @@ extension ExamService {
             }
             var created: [String] = []
             var replaced: [String] = []
+            // Checked again here: another import may have committed since the read above.
+            for session in sessions {
+                if let roster = try tx.rosterVersion(session: session.id), roster.version > version {
+                    throw ExamNodeError(
+                        "stale-package",
+                        kind: .conflict,
+                        "Paket versi \(version) lebih lama dari versi \(roster.version) yang sudah dimuat untuk sesi \(session.id)."
+                    )
+                }
+            }
             for (session, rows) in toLoad {
                 // One session per participant on this node, unless this package moves them.
                 for (candidate, _, _, _) in rows {
-                    if let other = try tx.logins(participant: candidate.participantNumber).map(\.session).first(where: { !incoming.contains($0) }) {
+                    if let other = try tx.sessions(ofParticipant: candidate.participantNumber).first(where: { !incoming.contains($0) }) {
                         throw ExamNodeError(
                             "participant-in-other-session",
                             kind: .conflict,
@@ -161,9 +169,9 @@ extension ExamService {
             return (created, replaced)
         }
         for (session, rows) in load {
-            for (candidate, _, _, paper) in rows {
-                self.papers.set(session: session.id, participant: candidate.participantNumber, paper)
-                paperItems.set(session: session.id, participant: candidate.participantNumber, Set(paper.items.map(\.itemID)))
+            for row in rows {
+                self.papers.set(session: session.id, participant: row.entry.participantNumber, row.paper)
+                paperItems.set(session: session.id, participant: row.entry.participantNumber, Set(row.paper.items.map(\.itemID)))
             }
         }
         return RosterImportResult(version: version, created: created, replaced: replaced, unchanged: unchanged)

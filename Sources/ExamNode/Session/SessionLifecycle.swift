@@ -43,16 +43,9 @@ extension ExamService {
         let summary = try await session(sessionID)
         let entry = try catalog.entry(summary.ruleSet)
         let roster = try RosterParser.parse(text, ruleSet: entry.ruleSet).get()
-        // Seeds from the session and the participant: reproducible, and different per candidate.
-        let seeds = roster.map { Self.seed(session: sessionID, participant: $0.participantNumber) }
-        let papers = entry.assembler.session(seeds: seeds).papers
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        var rows: [(RosterEntry, Int64, String, String)] = []
-        for (candidate, paper) in zip(roster, papers) {
-            let minutes = try entry.ruleSet.durationMinutes(for: candidate.formationType, accommodations: candidate.accommodations)
-            rows.append((candidate, Int64(minutes) * 60_000, String(decoding: try encoder.encode(paper), as: UTF8.self), paper.fingerprint))
-        }
+        let prepared = try Self.prepare(roster, session: sessionID, entry)
+        let rows = prepared.map { ($0.entry, $0.allowedMilliseconds, $0.paperJSON, $0.paper.fingerprint) }
+        let papers = prepared.map(\.paper)
         let now = clock.nowMilliseconds()
         try await store.write { [rows] tx in
             // Only before the session opens: after that a roster would change who may sit.
@@ -68,6 +61,29 @@ extension ExamService {
             paperItems.set(session: sessionID, participant: candidate.participantNumber, Set(paper.items.map(\.itemID)))
         }
         return rows.count
+    }
+
+    /// A roster's candidates made ready before the writer is entered: each one's paper
+    /// (seeded by the session and the participant: reproducible, different per candidate),
+    /// its stored form, and the working time their formation type and accommodations give.
+    static func prepare(_ roster: [RosterEntry], session: String, _ entry: ExamCatalog.Entry) throws -> [PreparedCandidate] {
+        let papers = entry.assembler.session(seeds: roster.map { seed(session: session, participant: $0.participantNumber) }).papers
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try zip(roster, papers).map { candidate, paper in
+            let minutes: Int
+            do {
+                minutes = try entry.ruleSet.durationMinutes(for: candidate.formationType, accommodations: candidate.accommodations)
+            } catch {
+                throw ExamNodeError.invalid("Peserta \(candidate.participantNumber): \(error).")
+            }
+            return PreparedCandidate(
+                entry: candidate,
+                allowedMilliseconds: Int64(minutes) * 60_000,
+                paperJSON: String(decoding: try encoder.encode(paper), as: UTF8.self),
+                paper: paper
+            )
+        }
     }
 
     public func openSession(_ id: String, actor: String) async throws {
@@ -186,4 +202,12 @@ extension ExamService {
     public func audit(session: String?) async throws -> [AuditEntry] {
         try await store.read { tx in try tx.auditEntries(session: session) }
     }
+}
+
+/// A candidate ready to be inserted with the roster.
+struct PreparedCandidate: Sendable {
+    let entry: RosterEntry
+    let allowedMilliseconds: Int64
+    let paperJSON: String
+    let paper: Paper
 }

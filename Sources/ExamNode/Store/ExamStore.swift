@@ -58,6 +58,8 @@ protocol ExamStoreReading {
     func attempt(tokenHash: String) throws -> StoredAttempt?
     /// A participant's rows in every session not yet closed, earliest first.
     func logins(participant: String) throws -> [StoredLogin]
+    /// Every session the participant is in, closed ones included (one attempt per stage).
+    func sessions(ofParticipant participant: String) throws -> [String]
     /// What scoring an attempt needs beyond its answers.
     func scoringBasis(session: String, participant: String) throws -> (ruleSetID: String, formationType: String)?
     /// A candidate's paper as stored (JSON): the one large value of a candidate, read only when needed.

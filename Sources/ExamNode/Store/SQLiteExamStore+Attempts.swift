@@ -49,6 +49,10 @@ extension SQLiteExamTransaction {
         )
     }
 
+    func sessions(ofParticipant participant: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT session_id FROM candidate WHERE participant_number = ?", arguments: [participant])
+    }
+
     func scoringBasis(session: String, participant: String) throws -> (ruleSetID: String, formationType: String)? {
         try Row.fetchOne(
             db,

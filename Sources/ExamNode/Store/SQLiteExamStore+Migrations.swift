@@ -198,6 +198,8 @@ extension SQLiteExamStore {
         // its digest, and no birth date (those of earlier sessions are wiped, not converted).
         migrator.registerMigration("v5-access-codes") { db in
             try db.execute(sql: "ALTER TABLE candidate RENAME COLUMN birth_date TO access_code_digest")
+            // secure_delete: the space the dates held is overwritten, not just freed.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "UPDATE candidate SET access_code_digest = ''")
         }
         // Sessions from the portal's signed roster packages: which version of the package

@@ -57,7 +57,16 @@ public struct SQLiteExamStore: ExamStore {
         configuration.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: configuration)
         let store = SQLiteExamStore(writer: pool)
+        let applied = try pool.read { db in try store.migrator.appliedIdentifiers(db) }
         try store.migrator.migrate(pool)
+        // The birth dates v5 wiped must not linger in free pages or the WAL either.
+        if !applied.isEmpty, !applied.contains("v5-access-codes") {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
         return store
     }
 

@@ -92,7 +92,7 @@ public enum FormationTable {
             let location = field["lokasi"] ?? ""
             let code =
                 field["kode"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? derivedCode(agency: agency.id, position: position, unit: unit, location: location, type: type)
+                ?? derivedCode(period: periodID, agency: agency.id, position: position, unit: unit, location: location, type: type)
             let formation = Formation(
                 id: code,
                 periodID: periodID,
@@ -122,9 +122,11 @@ public enum FormationTable {
 
     /// `kemenkes-3f9a0c1d`: the agency's code and the first 8 hex digits of the SHA-256 of
     /// what makes the line the same formation (position, unit, location and type).
-    public static func derivedCode(agency: String, position: String, unit: String, location: String, type: FormationType) -> String {
-        let key = [position, unit, location, type.rawValue].map(normalizedText).joined(separator: "\u{1F}")
-        return "\(agency)-" + SHA256.hash(data: Data(key.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+    public static func derivedCode(period: String, agency: String, position: String, unit: String, location: String, type: FormationType) -> String {
+        // The period is in the digest: next year's same table makes next year's formations,
+        // never edits (or is refused by) last year's. The agency part is cut so the code fits.
+        let key = [period, position, unit, location, type.rawValue].map(normalizedText).joined(separator: "\u{1F}")
+        return "\(agency.prefix(31))-" + SHA256.hash(data: Data(key.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
     }
 
     static func formationType(_ text: String) -> FormationType? {

@@ -22,6 +22,10 @@ public enum NodeRegistrationRule {
         return .invalid("invalid-node", "Node tidak dapat didaftarkan: " + problems.joined(separator: "; ") + ".")
     }
 
+    public static func venueTaken(_ venue: String, by node: String) -> RegistrationError {
+        RegistrationError("venue-taken", kind: .conflict, "Tempat ujian \(venue) sudah dijalankan node \(node): satu tempat, satu node.")
+    }
+
     public static let keyInUse = RegistrationError(
         "node-key-in-use",
         kind: .conflict,

@@ -54,13 +54,26 @@ extension RegistrationService {
         // Each claim's scans have names of their own (a nonce beside the digest): a refused
         // claim removes its files, which must never be another claim's with the same content.
         let nonce = String(SecretToken.generate().text.prefix(12))
-        for (requirement, bytes) in files {
-            let sha = Hex.encode(SHA256.hash(data: bytes))
-            let path = documentDirectory + "/klaim/\(sha.prefix(2))/\(requirement.kind)-\(sha.prefix(16))-\(nonce).\(requirement.type.fileExtension)"
-            try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeContentAddressed(bytes, to: path) }
-            documents.append(
-                StoredDocument(kind: requirement.kind, contentType: requirement.type.contentType, size: bytes.count, sha256: sha, path: path, uploadedAt: now)
-            )
+        do {
+            for (requirement, bytes) in files {
+                let sha = Hex.encode(SHA256.hash(data: bytes))
+                let path = documentDirectory + "/klaim/\(sha.prefix(2))/\(requirement.kind)-\(sha.prefix(16))-\(nonce).\(requirement.type.fileExtension)"
+                // Listed before it is written: a failed write is removed with the others.
+                documents.append(
+                    StoredDocument(
+                        kind: requirement.kind,
+                        contentType: requirement.type.contentType,
+                        size: bytes.count,
+                        sha256: sha,
+                        path: path,
+                        uploadedAt: now
+                    )
+                )
+                try await DocumentFiles.pool.runIfActive { try DocumentFiles.writeContentAddressed(bytes, to: path) }
+            }
+        } catch {
+            for document in documents { try? FileManager.default.removeItem(atPath: document.path) }
+            throw error
         }
         let claim = NIKClaim(
             id: 0,

@@ -52,7 +52,14 @@ extension RegistrationService {
             throw RegistrationError("no-sessions", kind: .conflict, "Belum ada sesi ujian di tempat node \(nodeID) (\(node.venues.joined(separator: ", "))).")
         }
         let latest = try await store.latestRosterPackage(periodID: period.id, nodeID: nodeID)
-        let draft = RosterPackage(periodID: period.id, nodeID: nodeID, version: (latest?.version ?? 0) + 1, createdAt: now, sessions: sessions)
+        let draft = RosterPackage(
+            periodID: period.id,
+            nodeID: nodeID,
+            nodeKeyID: PublicSigningKey(text: node.publicKey)?.id ?? "",
+            version: (latest?.version ?? 0) + 1,
+            createdAt: now,
+            sessions: sessions
+        )
         if let latest, latest.contentDigest == draft.contentDigest { return latest }
         let envelope = SignedEnvelope.seal(kind: RosterPackage.kind, payload: draft.encoded(), key: try settings.signingKey())
         let stored = StoredRosterPackage(nodeID: nodeID, version: draft.version, contentDigest: draft.contentDigest, envelope: envelope.encoded(), builtAt: now)

@@ -190,7 +190,8 @@ extension SQLiteRegistrationStore {
                     db,
                     sql: """
                         SELECT s.account_id, s.csrf, s.expires_at, t.id AS staff_id, t.username, t.role, t.agency_id
-                        FROM auth_session s LEFT JOIN staff t ON t.id = s.staff_id WHERE s.token_hash = ? AND s.expires_at > ?
+                        FROM auth_session s LEFT JOIN staff t ON t.id = s.staff_id LEFT JOIN account a ON a.id = s.account_id
+                        WHERE s.token_hash = ? AND s.expires_at > ? AND a.frozen_at IS NULL
                         """,
                     arguments: [tokenHash, now]
                 )

@@ -136,7 +136,8 @@ extension SQLiteRegistrationStore {
                 sql: """
                     CREATE TABLE exam_node (
                         id TEXT NOT NULL, period_id TEXT NOT NULL REFERENCES period(id), venues TEXT NOT NULL, url TEXT NOT NULL,
-                        public_key TEXT NOT NULL UNIQUE, registered_at INTEGER NOT NULL, registered_by TEXT NOT NULL, PRIMARY KEY (period_id, id));
+                        public_key TEXT NOT NULL, registered_at INTEGER NOT NULL, registered_by TEXT NOT NULL, PRIMARY KEY (period_id, id),
+                        UNIQUE (period_id, public_key));
                     """
             )
         }

@@ -7,8 +7,17 @@ import SeleksiStorage
 extension SQLiteRegistrationStore {
     public func saveNode(_ node: RegisteredNode, periodID: String, audit: AuditEntry) async throws {
         try await grouped.write { db in
-            let holder = try String.fetchOne(db, sql: "SELECT id FROM exam_node WHERE public_key = ?", arguments: [node.publicKey])
+            let holder = try String.fetchOne(
+                db,
+                sql: "SELECT id FROM exam_node WHERE period_id = ? AND public_key = ?",
+                arguments: [periodID, node.publicKey]
+            )
             if let holder, holder != node.id { throw NodeRegistrationRule.keyInUse }
+            // One node per venue: two would both get its sessions and participants.
+            for row in try Row.fetchAll(db, sql: "SELECT id, venues FROM exam_node WHERE period_id = ? AND id != ?", arguments: [periodID, node.id]) {
+                let venues = try Self.decoder.decode([String].self, from: Data((row["venues"] as String).utf8))
+                if let shared = venues.first(where: node.venues.contains) { throw NodeRegistrationRule.venueTaken(shared, by: row["id"]) }
+            }
             try db.execute(
                 sql: """
                     INSERT INTO exam_node (id, period_id, venues, url, public_key, registered_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?)

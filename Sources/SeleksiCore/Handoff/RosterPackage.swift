@@ -57,13 +57,17 @@ public struct RosterPackage: Sendable, Hashable, Codable {
 
     public let periodID: String
     public let nodeID: String
+    /// The id of the target node's own key (`PublicSigningKey.id`): a node imports only
+    /// packages made for it, so no proctor can load another venue's roster.
+    public let nodeKeyID: String
     public let version: Int
     public let createdAt: Int64
     public let sessions: [Session]
 
-    public init(periodID: String, nodeID: String, version: Int, createdAt: Int64, sessions: [Session]) {
+    public init(periodID: String, nodeID: String, nodeKeyID: String, version: Int, createdAt: Int64, sessions: [Session]) {
         self.periodID = periodID
         self.nodeID = nodeID
+        self.nodeKeyID = nodeKeyID
         self.version = version
         self.createdAt = createdAt
         self.sessions = sessions
@@ -81,7 +85,7 @@ public struct RosterPackage: Sendable, Hashable, Codable {
     public var contentDigest: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let body = (try? encoder.encode([periodID, nodeID])) ?? Data()
+        let body = (try? encoder.encode([periodID, nodeID, nodeKeyID])) ?? Data()
         return Hex.encode(SHA256.hash(data: body + ((try? encoder.encode(sessions)) ?? Data())))
     }
 }

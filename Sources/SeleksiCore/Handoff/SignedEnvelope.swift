@@ -50,12 +50,18 @@ public enum EnvelopeError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownSigner(String)
     case badSignature
 
+    /// What an unverified envelope says about itself is shown only if it looks like an id
+    /// or a kind: never a stranger's text in the node's own message.
+    public static func shown(_ text: String) -> String {
+        text.count <= 32 && text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) ? text : "(tidak dikenal)"
+    }
+
     public var description: String {
         switch self {
         case .malformed: "paket tidak dapat dibaca (terpotong atau bukan amplop bertanda tangan)"
         case .tooLarge(let maximum): "paket lebih besar dari \(maximum / 1_048_576) MB"
-        case .wrongKind(let expected, let found): "paket berisi \(found), bukan \(expected)"
-        case .unknownSigner(let id): "paket ditandatangani kunci \(id) yang tidak terdaftar"
+        case .wrongKind(let expected, let found): "paket berisi \(Self.shown(found)), bukan \(expected)"
+        case .unknownSigner(let id): "paket ditandatangani kunci \(Self.shown(id)) yang tidak terdaftar"
         case .badSignature: "tanda tangan paket tidak cocok dengan isinya (paket diubah setelah ditandatangani)"
         }
     }

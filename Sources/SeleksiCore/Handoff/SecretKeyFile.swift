@@ -1,11 +1,18 @@
 import Foundation
 
-/// A 32-byte secret a service keeps in its data folder (the form-token key, the access-code
-/// key), made on first start, readable only by the service's user. An existing file that is
-/// not such a key is refused, never replaced: a new key would void what the old one made.
+/// A 32-byte secret a service keeps in its data folder (a signing key, the form-token key,
+/// the access-code key), made on first start, readable only by the service's user. An
+/// existing file that others may read, or that is not such a key, is refused and never
+/// replaced: a new key would void what the old one made or signed.
 public enum SecretKeyFile {
     public static func loadOrCreate(path: String) throws(SecretKeyFileError) -> [UInt8] {
-        if let data = FileManager.default.contents(atPath: path) {
+        if FileManager.default.fileExists(atPath: path) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let mode = attributes[.posixPermissions] as? Int,
+                let data = FileManager.default.contents(atPath: path)
+            else { throw SecretKeyFileError(message: "berkas kunci \(path) tidak dapat dibaca") }
+            guard mode & 0o077 == 0 else {
+                throw SecretKeyFileError(message: "berkas kunci \(path) dapat dibaca pengguna lain (mode \(String(mode, radix: 8))); jalankan chmod 600")
+            }
             guard data.count == 32 else { throw SecretKeyFileError(message: "berkas kunci \(path) rusak (bukan 32 byte); pulihkan dari cadangan") }
             return [UInt8](data)
         }
