@@ -22,7 +22,7 @@ extension EndToEndTests {
             ["-s", "-o", "/dev/null", "-H", "Host: evil.example", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(node.httpPort)/masuk?x=1"])
         #expect(forged == "308 https://127.0.0.1:\(node.httpsPort)/masuk?x=1")
         let portalForged = try runCurl(
-            ["-s", "-o", "/dev/null", "-H", "Host: evil.example", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(node.httpsPort + 2)/"])
+            ["-s", "-o", "/dev/null", "-H", "Host: evil.example", "-w", "%{http_code} %{redirect_url}", "http://127.0.0.1:\(node.portalHTTPPort)/"])
         #expect(portalForged == "308 https://127.0.0.1:\(node.portalHTTPSPort)/")
         // Only AEAD suites on TLS 1.2: a CBC-only client finds nothing to agree on.
         let cbc = try runCurl(

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 let repositoryRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }
@@ -31,15 +35,18 @@ final class NodeProcess: @unchecked Sendable {
     let data: String
     let httpsPort: Int
     let httpPort: Int
-    /// `serve` runs the portal too, on the next ports.
-    var portalHTTPSPort: Int { httpsPort + 3 }
+    /// `serve` runs the portal too, on ports of its own.
+    let portalHTTPSPort: Int
+    let portalHTTPPort: Int
     private var process: Process?
     private var log: String { data + ".log" }
 
     init() {
         data = NSTemporaryDirectory() + "seleksi-e2e-" + UUID().uuidString
-        httpsPort = Int.random(in: 20_000..<40_000)
-        httpPort = httpsPort + 1
+        // Ports the kernel has just handed out as free: random ones collided now and then
+        // with another test's server or an outgoing connection's ephemeral port.
+        let ports = Self.freePorts(4)
+        (httpsPort, httpPort, portalHTTPSPort, portalHTTPPort) = (ports[0], ports[1], ports[2], ports[3])
     }
 
     deinit {
@@ -49,6 +56,29 @@ final class NodeProcess: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(atPath: data)
         try? FileManager.default.removeItem(atPath: log)
+    }
+
+    /// `count` distinct ports free on 127.0.0.1 now (bound to port 0, then released).
+    static func freePorts(_ count: Int) -> [Int] {
+        var descriptors: [Int32] = []
+        var ports: [Int] = []
+        defer { for descriptor in descriptors { close(descriptor) } }
+        while ports.count < count {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            descriptors.append(descriptor)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = 0
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                    bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+                }
+            }
+            if bound { ports.append(Int(UInt16(bigEndian: address.sin_port))) }
+        }
+        return ports
     }
 
     /// What the node printed. Files, not pipes: a pipe inherited by another child
@@ -71,7 +101,7 @@ final class NodeProcess: @unchecked Sendable {
         process.arguments =
             [
                 "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
-                "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(httpsPort + 2),
+                "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(portalHTTPPort),
             ] + (demo ? ["--demo"] : []) + extra
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
