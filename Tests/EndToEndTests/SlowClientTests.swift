@@ -9,30 +9,13 @@ extension EndToEndTests {
     @Test("a client that sends its headers a byte at a time is dropped within the idle timeout; connections past the maximum are closed as they arrive")
     func slowClients() throws {
         guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
-        let config = NSTemporaryDirectory() + "seleksi-slow-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: config) }
-        let base = try String(contentsOfFile: repositoryRoot + "/Config/exam-node.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "idle_timeout_seconds: 30", with: "idle_timeout_seconds: 2")
-            .replacingOccurrences(of: "max_connections: 16384", with: "max_connections: 6")
-        try base.write(toFile: config, atomically: true, encoding: .utf8)
-        let node = NodeProcess()
-        try node.start(demo: true, arguments: ["--config", config])
+        let node = try Self.impatientNode()
 
         // One byte of a request line every 400 ms: never a whole header, so dropped.
-        let slow = try RawConnection(port: node.httpPort)
-        let began = Date()
-        var dropped = false
-        for byte in Array("GET /pengawas HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40) {
-            guard slow.send([byte]) else {
-                dropped = true
-                break
-            }
-            if slow.closedByPeer(waitingMilliseconds: 400) {
-                dropped = true
-                break
-            }
-        }
-        let elapsed = Date().timeIntervalSince(began)
+        let (dropped, elapsed) = try Self.trickle(
+            Array("GET /pengawas HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 40),
+            to: node.httpPort
+        )
         #expect(dropped, "the slow client was still connected after \(elapsed) s")
         #expect(elapsed < 6, "dropped only after \(elapsed) s")
 
@@ -58,31 +41,14 @@ extension EndToEndTests {
     @Test("on the HTTPS port: a ClientHello trickled a byte at a time is dropped within the idle timeout; every TCP connection counts, before TLS")
     func slowHandshakes() throws {
         guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
-        let config = NSTemporaryDirectory() + "seleksi-slow-tls-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: config) }
-        let base = try String(contentsOfFile: repositoryRoot + "/Config/exam-node.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "idle_timeout_seconds: 30", with: "idle_timeout_seconds: 2")
-            .replacingOccurrences(of: "max_connections: 16384", with: "max_connections: 6")
-        try base.write(toFile: config, atomically: true, encoding: .utf8)
-        let node = NodeProcess()
-        try node.start(demo: true, arguments: ["--config", config])
+        let node = try Self.impatientNode()
 
         // A TLS record header and the start of a ClientHello, one byte every 400 ms: the
         // handshake never completes, so the deadline closes it.
-        let slow = try RawConnection(port: node.httpsPort)
-        let began = Date()
-        var dropped = false
-        for byte in [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03] + Array(repeating: 0x2A, count: 40) as [UInt8] {
-            guard slow.send([byte]) else {
-                dropped = true
-                break
-            }
-            if slow.closedByPeer(waitingMilliseconds: 400) {
-                dropped = true
-                break
-            }
-        }
-        let elapsed = Date().timeIntervalSince(began)
+        let (dropped, elapsed) = try Self.trickle(
+            [0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xFC, 0x03, 0x03] + Array(repeating: 0x2A, count: 40) as [UInt8],
+            to: node.httpsPort
+        )
         #expect(dropped, "the slow handshake was still open after \(elapsed) s")
         #expect(elapsed < 6, "dropped only after \(elapsed) s")
 
@@ -99,6 +65,31 @@ extension EndToEndTests {
             if served == "200" { break }
         }
         #expect(served == "200")
+    }
+}
+
+extension EndToEndTests {
+    /// A demo node that drops idle connections after 2 s and holds at most 6.
+    static func impatientNode() throws -> NodeProcess {
+        let config = NSTemporaryDirectory() + "seleksi-slow-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let base = try String(contentsOfFile: repositoryRoot + "/Config/exam-node.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "idle_timeout_seconds: 30", with: "idle_timeout_seconds: 2")
+            .replacingOccurrences(of: "max_connections: 16384", with: "max_connections: 6")
+        try base.write(toFile: config, atomically: true, encoding: .utf8)
+        let node = NodeProcess()
+        try node.start(demo: true, arguments: ["--config", config])
+        return node
+    }
+
+    /// Sends `bytes` one every 400 ms; whether the server dropped the connection, and after how long.
+    static func trickle(_ bytes: [UInt8], to port: Int) throws -> (dropped: Bool, seconds: Double) {
+        let slow = try RawConnection(port: port)
+        let began = Date()
+        for byte in bytes {
+            guard slow.send([byte]), !slow.closedByPeer(waitingMilliseconds: 400) else { return (true, Date().timeIntervalSince(began)) }
+        }
+        return (false, Date().timeIntervalSince(began))
     }
 }
 

@@ -65,13 +65,7 @@ extension ExamService {
         for (session, existing) in zip(package.sessions, current) {
             let digest = Self.rosterDigest(session)
             if let roster = existing.roster {
-                if package.version < roster.version {
-                    throw ExamNodeError(
-                        "stale-package",
-                        kind: .conflict,
-                        "Paket versi \(package.version) lebih lama dari versi \(roster.version) yang sudah dimuat untuk sesi \(session.id)."
-                    )
-                }
+                if package.version < roster.version { throw Self.stale(package.version, loaded: roster.version, session: session.id) }
                 if roster.digest == digest {
                     unchanged.append(session.id)
                     continue
@@ -118,11 +112,7 @@ extension ExamService {
             // Checked again here: another import may have committed since the read above.
             for session in sessions {
                 if let roster = try tx.rosterVersion(session: session.id), roster.version > version {
-                    throw ExamNodeError(
-                        "stale-package",
-                        kind: .conflict,
-                        "Paket versi \(version) lebih lama dari versi \(roster.version) yang sudah dimuat untuk sesi \(session.id)."
-                    )
+                    throw Self.stale(version, loaded: roster.version, session: session.id)
                 }
             }
             for (session, rows) in toLoad {
@@ -175,6 +165,10 @@ extension ExamService {
             }
         }
         return RosterImportResult(version: version, created: created, replaced: replaced, unchanged: unchanged)
+    }
+
+    static func stale(_ version: Int, loaded: Int, session: String) -> ExamNodeError {
+        ExamNodeError("stale-package", kind: .conflict, "Paket versi \(version) lebih lama dari versi \(loaded) yang sudah dimuat untuk sesi \(session).")
     }
 
     /// What a session's roster is, for telling an unchanged one from a changed one.

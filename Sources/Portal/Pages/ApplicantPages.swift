@@ -163,10 +163,7 @@ struct ApplicantPages {
         _ context: PortalRequestContext,
         status: HTTPResponse.Status = .ok
     ) -> Response {
-        let token = PageHelpers.formToken(request, pages.formTokens)
-        var values = values
-        values["csrf"] = token.value
-        return PageHelpers.withFormCookie(pages.render(template, values, context: context, status: status), token)
+        pages.renderAnonymous(template, values, request, context, status: status)
     }
 
     func signUp(_ request: Request, _ context: PortalRequestContext) async throws -> Response {

@@ -65,11 +65,9 @@ struct ClaimPages {
     }
 
     func form(_ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        let token = PageHelpers.formToken(request, pages.formTokens)
         var values = values
-        values["csrf"] = token.value
         values["scans"] = service.claimDocuments.map { ["kind": $0.kind, "label": $0.label, "type": $0.type.label, "maxKB": $0.maxKB] }
-        return PageHelpers.withFormCookie(pages.render("klaim-nik", values, context: context, status: status), token)
+        return pages.renderAnonymous("klaim-nik", values, request, context, status: status)
     }
 
     func file(_ request: Request, _ context: PortalRequestContext) async throws -> Response {

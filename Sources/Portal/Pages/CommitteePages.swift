@@ -116,7 +116,7 @@ struct CommitteePages {
     {
         _ = try admin(context)
         let period = try? await service.period()
-        func field(_ name: String, _ stored: String?) -> String { form.map { $0[name] } ?? stored ?? "" }
+        func field(_ name: String, _ stored: String?) -> String { FormFields.shown(form, name, stored) }
         let windows = Self.windows.map { key, label -> [String: Any] in
             let window: Window? =
                 switch key {
@@ -175,7 +175,7 @@ struct CommitteePages {
         let edited = editing.flatMap { code in agencies.first { $0.id == code } }
         let values: [String: Any] = [
             "agencies": agencies.map { ["id": $0.id, "name": $0.name] },
-            "id": form?["id"] ?? edited?.id ?? "", "name": form?["name"] ?? edited?.name ?? "",
+            "id": FormFields.shown(form, "id", edited?.id), "name": FormFields.shown(form, "name", edited?.name),
             "editing": edited != nil,
         ]
         return render("staf-instansi", values, extra, context, status)
@@ -214,7 +214,7 @@ struct CommitteePages {
     ) async throws -> Response {
         _ = try admin(context)
         let stored = try await editing.asyncMap { try? await service.formation(id: $0) } ?? nil
-        func field(_ name: String, _ value: String?) -> String { form.map { $0[name] } ?? value ?? "" }
+        func field(_ name: String, _ value: String?) -> String { FormFields.shown(form, name, value) }
         let agency = field("agencyID", stored?.agencyID)
         let level = field("educationLevel", stored?.educationLevel.rawValue)
         let type = field("type", stored?.type.rawValue ?? FormationType.general.rawValue)
@@ -339,7 +339,7 @@ struct CommitteePages {
     ) async throws -> Response {
         _ = try admin(context)
         let stored = try await editing.asyncMap { code in try await service.slots().first { $0.id == code } } ?? nil
-        func field(_ name: String, _ value: String?) -> String { form.map { $0[name] } ?? value ?? "" }
+        func field(_ name: String, _ value: String?) -> String { FormFields.shown(form, name, value) }
         let zone = field("timeZone", stored?.timeZone.rawValue ?? IndonesianTimeZone.wib.rawValue)
         let values: [String: Any] = [
             "editing": stored != nil || form?["editing"] == "1",

@@ -58,6 +58,23 @@ struct PageRenderer: Sendable {
     }
 }
 
+extension PageRenderer {
+    /// A page whose form is sent before login: it carries the signed anonymous form token,
+    /// set as a cookie too when the visitor has none yet.
+    func renderAnonymous(
+        _ template: String,
+        _ values: [String: Any],
+        _ request: Request,
+        _ context: PortalRequestContext,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let token = PageHelpers.formToken(request, formTokens)
+        var values = values
+        values["csrf"] = token.value
+        return PageHelpers.withFormCookie(render(template, values, context: context, status: status), token)
+    }
+}
+
 /// A form's fields, from `application/x-www-form-urlencoded` or `multipart/form-data`.
 struct FormFields: Sendable {
     var values: [String: String]
@@ -65,6 +82,10 @@ struct FormFields: Sendable {
     var files: [String: [UInt8]] = [:]
 
     subscript(_ key: String) -> String { values[key]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+
+    /// What a form shows in a field: what was typed when it is shown again after a
+    /// refusal (`form`), else the stored value.
+    static func shown(_ form: FormFields?, _ name: String, _ stored: String?) -> String { form.map { $0[name] } ?? stored ?? "" }
 
     static func read(_ request: Request, context: PortalRequestContext, limit: Int? = nil) async throws -> FormFields {
         let contentType = request.headers[.contentType] ?? ""

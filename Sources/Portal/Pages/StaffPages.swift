@@ -90,10 +90,7 @@ struct StaffPages {
     }
 
     func anonymousForm(_ values: [String: Any], _ request: Request, _ context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        let token = PageHelpers.formToken(request, pages.formTokens)
-        var values = values
-        values["csrf"] = token.value
-        return PageHelpers.withFormCookie(pages.render("staf-masuk", values, context: context, status: status), token)
+        pages.renderAnonymous("staf-masuk", values, request, context, status: status)
     }
 
     func detail(_ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -67,14 +67,7 @@ extension RegistrationService {
         try await store.appendRosterPackage(
             stored,
             periodID: period.id,
-            audit: AuditEntry(
-                at: now,
-                actor: staff?.username ?? "sistem",
-                role: staff?.role.rawValue ?? "system",
-                action: "roster.export",
-                subject: "node:\(nodeID)",
-                detail: "versi \(draft.version): \(sessions.count) sesi, \(participants) peserta"
-            )
+            audit: audit(staff, "roster.export", "node:\(nodeID)", "versi \(draft.version): \(sessions.count) sesi, \(participants) peserta")
         )
         return stored
     }

@@ -122,14 +122,7 @@ extension RegistrationService {
         }
         try await store.savePeriod(
             period,
-            audit: AuditEntry(
-                at: now,
-                actor: staff?.username ?? "sistem",
-                role: staff?.role.rawValue ?? "system",
-                action: "period.save",
-                subject: period.id,
-                detail: "pendaftaran \(period.registration.indonesian)"
-            )
+            audit: audit(staff, "period.save", period.id, "pendaftaran \(period.registration.indonesian)")
         )
     }
 
@@ -140,14 +133,7 @@ extension RegistrationService {
         }
         try await store.saveAgency(
             agency,
-            audit: AuditEntry(
-                at: now,
-                actor: staff?.username ?? "sistem",
-                role: staff?.role.rawValue ?? "system",
-                action: "agency.save",
-                subject: agency.id,
-                detail: agency.name
-            )
+            audit: audit(staff, "agency.save", agency.id, agency.name)
         )
     }
 
@@ -158,14 +144,7 @@ extension RegistrationService {
         if let refusal = FormationRule.refusal(formation) { throw refusal }
         try await store.saveFormation(
             formation,
-            audit: AuditEntry(
-                at: now,
-                actor: staff?.username ?? "sistem",
-                role: staff?.role.rawValue ?? "system",
-                action: "formation.save",
-                subject: formation.id,
-                detail: formation.position
-            )
+            audit: audit(staff, "formation.save", formation.id, formation.position)
         )
     }
 
@@ -202,14 +181,7 @@ extension RegistrationService {
         defer { locationCache.clear() }
         try await store.saveSlot(
             slot,
-            audit: AuditEntry(
-                at: now,
-                actor: staff?.username ?? "sistem",
-                role: staff?.role.rawValue ?? "system",
-                action: "slot.save",
-                subject: slot.id,
-                detail: slot.venue
-            )
+            audit: audit(staff, "slot.save", slot.id, slot.venue)
         )
     }
 

@@ -482,7 +482,8 @@ public struct RegistrationService: Sendable {
         return (OneTimeCode(purpose: purpose, codeHash: SecretToken.digest(plain), expiresAt: now + Int64(settings.codeMinutes) * 60_000), plain)
     }
 
-    func audit(_ staff: StaffAccount, _ action: String, _ subject: String, _ detail: String = "") -> AuditEntry {
-        AuditEntry(at: now, actor: staff.username, role: staff.role.rawValue, action: action, subject: subject, detail: detail)
+    /// An audit line by `staff`; nil is the system itself (set-up, the demo, the command line on the server).
+    func audit(_ staff: StaffAccount?, _ action: String, _ subject: String, _ detail: String = "") -> AuditEntry {
+        AuditEntry(at: now, actor: staff?.username ?? "sistem", role: staff?.role.rawValue ?? "system", action: action, subject: subject, detail: detail)
     }
 }
