@@ -86,10 +86,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Pure selection rules: SKD ranking into the SKB shortlist, result codes, the tables they read.
+        // Pure selection rules: SKD ranking into the SKB shortlist, result codes, the tables they
+        // read, and announcements (versioned snapshots with chained digests).
         .target(
             name: "Selection",
-            dependencies: ["ExamEngine", "SeleksiCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ExamEngine", "SeleksiCore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The exam service a venue runs: its store, sessions, clock, answers, HTTP routes and pages.
@@ -117,6 +118,7 @@ let package = Package(
             name: "Registration",
             dependencies: [
                 "ExamEngine",
+                "Selection",
                 "SeleksiAuth",
                 "SeleksiCore",
                 "SeleksiStorage",
@@ -134,6 +136,7 @@ let package = Package(
             name: "Portal",
             dependencies: [
                 "Registration",
+                "Selection",
                 "SeleksiAuth",
                 "SeleksiStorage",
                 "SeleksiCore",

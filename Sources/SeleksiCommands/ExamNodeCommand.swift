@@ -40,7 +40,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self],
+        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self, Results.self],
         defaultSubcommand: Run.self
     )
 
@@ -119,6 +119,33 @@ struct ExamNodeCommand: AsyncParsableCommand {
                 print(
                     "Paket versi \(result.version): dibuat \(result.created.joined(separator: ", ")), diganti \(result.replaced.joined(separator: ", ")), tetap \(result.unchanged.joined(separator: ", "))"
                 )
+            } catch let error as ExamNodeError {
+                print(error.message)
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "results",
+            abstract: "Menulis paket hasil bertanda tangan node dari sesi yang sudah ditutup, untuk dibawa ke portal (seleksi handoff import-results)."
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Option(help: "Nomor sesi ujian.") var session: String
+        @Option(help: "Berkas tujuan (bawaan: hasil-SESI.json).") var out: String?
+
+        func run() async throws {
+            let node = try await ExamNodeRunner.open(try options.configuration())
+            do {
+                let envelope = try await node.service.resultsPackage(session: session)
+                let path = out ?? "hasil-\(session).json"
+                guard FileManager.default.createFile(atPath: path, contents: envelope) else {
+                    print("\(path): berkas tidak dapat ditulis")
+                    throw ExitCode(2)
+                }
+                print("Paket hasil sesi \(session) ditulis ke \(path) (\(envelope.count) byte).")
             } catch let error as ExamNodeError {
                 print(error.message)
                 throw ExitCode(2)

@@ -7,6 +7,7 @@ public struct SeleksiCommand: AsyncParsableCommand {
         abstract: "Seleksi: pendaftaran dan ujian CAT seleksi ASN.",
         subcommands: [
             ServeCommand.self, PortalCommand.self, ExamNodeCommand.self, BankCommand.self, PaperCommand.self, SelectionCommand.self, HandoffCommand.self,
+            VerifyAnnouncementCommand.self,
             BenchCommand.self,
         ]
     )

@@ -8,7 +8,7 @@ import Testing
 @Suite("Roster packages: signed, versioned, nothing personal")
 struct RosterPackageTests {
     /// Ani applies for KEU-1 (Jakarta), is found MS and gets a seat; the Jakarta node is registered.
-    static func seated(_ client: PortalClient, _ portal: TestPortal) async throws -> (ani: String, admin: String, application: Int64) {
+    static func seated(_ client: PortalClient, _ portal: TestPortal, nodeKey: String? = nil) async throws -> (ani: String, admin: String, application: Int64) {
         let ani = try await client.applicant()
         let application = try await client.submittedApplication(ani)
         let keu = try await client.staff("verif-keu")
@@ -17,7 +17,7 @@ struct RosterPackageTests {
         let admin = try await client.staff("admin")
         #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
         #expect(try await client.send(.post, "/api/admin/assign-seats", token: admin)["assigned"] as? Int == 1)
-        let key = try NodeRegistryTests.key()
+        let key = try nodeKey ?? NodeRegistryTests.key()
         let node: [String: Any] = ["id": "node-jkt", "venues": ["Kanreg V Jakarta"], "url": "https://ujian-jkt.example.go.id", "publicKey": key]
         #expect(try await client.send(.post, "/api/admin/nodes", token: admin, json: node).status == 201)
         return (ani, admin, application)

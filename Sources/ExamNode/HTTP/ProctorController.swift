@@ -29,6 +29,10 @@ struct ProctorController {
         let minutes: Int
     }
 
+    struct ReasonBody: Decodable {
+        let reason: String
+    }
+
     struct Done: ResponseEncodable {
         let ok: Bool
     }
@@ -112,6 +116,21 @@ struct ProctorController {
             let (actor, id) = try await scoped(context)
             try await service.resetDevice(id, participant: try context.parameters.require("number"), actor: actor)
             return Done(ok: true)
+        }
+        signedIn.post("sessions/:id/candidates/:number/disqualify") { request, context -> Done in
+            let (actor, id) = try await scoped(context)
+            let body = try await request.decode(as: ReasonBody.self, context: context)
+            try await service.disqualify(id, participant: try context.parameters.require("number"), reason: body.reason, actor: actor)
+            return Done(ok: true)
+        }
+        // The closed session's signed results package, as a file for the portal (`seleksi handoff import-results`).
+        signedIn.get("sessions/:id/results") { _, context -> Response in
+            let (_, id) = try await scoped(context)
+            let envelope = try await service.resultsPackage(session: id)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            headers[.contentDisposition] = "attachment; filename=\"hasil-\(id).json\""
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: envelope)))
         }
         signedIn.get("sessions/:id/audit") { _, context -> Audit in
             let (_, id) = try await scoped(context)

@@ -67,7 +67,7 @@ public func buildExamNode(_ configuration: ExamNodeConfiguration, clock: any Ser
         throw ConfigurationError(message: error.message)
     }
     var settings = configuration.settings
-    settings.ownKeyID = key.publicKey.id
+    settings.signingKey = key
     let service = ExamService(store: store, clock: clock, catalog: catalog, settings: settings)
     return ExamNode(configuration: configuration, service: service, store: store, signingKey: key)
 }

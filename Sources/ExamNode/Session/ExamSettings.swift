@@ -26,8 +26,10 @@ public struct ExamSettings: Sendable {
     /// The portal's key (`seleksi portal key`, `portal_public_key`): only roster packages it
     /// signed are imported. Nil: none can be.
     public var portalPublicKey: PublicSigningKey?
-    /// The id of this node's own signing key: a roster package names the node it is for.
-    public var ownKeyID: String?
+    /// This node's own key (`DATA/node-signing.key`): it signs the results packages.
+    public var signingKey: SigningKey?
+    /// The id of this node's own key: a roster package names the node it is for.
+    public var ownKeyID: String? { signingKey?.publicKey.id }
     /// A roster package larger than this is refused before it is read.
     public var maxPackageBytes = 32 * 1_048_576
 

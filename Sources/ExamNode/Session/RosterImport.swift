@@ -100,6 +100,7 @@ extension ExamService {
         let toLoad = load.map { ($0.0, $0.1.map { ($0.entry, $0.allowedMilliseconds, $0.paperJSON, $0.paper.fingerprint) }) }
         let version = package.version
         let sessions = package.sessions
+        let (period, nodeID) = (package.periodID, package.nodeID)
         let (created, replaced) = try await store.write { [toLoad, unchanged] tx in
             let incoming = Set(sessions.map(\.id))
             // A proctor set to a venue imports that venue's sessions only; an importing proctor watches what they created.
@@ -149,12 +150,12 @@ extension ExamService {
                 for (candidate, allowed, paper, fingerprint) in rows {
                     try tx.insertCandidate(session: session.id, candidate, allowedMilliseconds: allowed, paper: paper, fingerprint: fingerprint)
                 }
-                try tx.setRosterVersion(session: session.id, version: version, digest: Self.rosterDigest(session))
+                try tx.setRosterVersion(session: session.id, version: version, digest: Self.rosterDigest(session), periodID: period, nodeID: nodeID)
                 try Self.audit(tx, now, actor: actor, "roster-import", session: session.id, details: "versi \(version), \(rows.count) peserta")
             }
             for id in unchanged {
                 let digest = try tx.rosterVersion(session: id)?.digest ?? ""
-                try tx.setRosterVersion(session: id, version: version, digest: digest)
+                try tx.setRosterVersion(session: id, version: version, digest: digest, periodID: period, nodeID: nodeID)
             }
             return (created, replaced)
         }

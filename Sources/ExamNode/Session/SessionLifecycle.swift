@@ -128,6 +128,26 @@ extension ExamService {
         paperItems.drop(session: id)
         papers.drop(session: id)
         tokenOwners.drop(session: id)
+        // Made now for the portal; a session whose roster was typed by hand has none, and
+        // one left unfinished gets it once the rest finishes (`resultsPackage` makes it then).
+        _ = try? await resultsPackage(session: id)
+    }
+
+    /// Ends a candidate's attempt for cheating or misconduct: what they answered is scored
+    /// and kept, the result reported is DIS with the reason, and their device is signed out.
+    public func disqualify(_ id: String, participant: String, reason: String, actor: String) async throws {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (3...500).contains(reason.count) else { throw ExamNodeError.invalid("Tuliskan alasan diskualifikasi (3 sampai 500 karakter).") }
+        let service = self
+        try await transition(id, actor: actor, action: "candidate-disqualify", participant: participant, details: reason) { tx, state, now in
+            guard state == "open" else { throw ExamNodeError.wrongState }
+            guard try tx.extensionGiven(session: id, participant: participant) != nil else { throw ExamNodeError.unknownCandidate }
+            if try tx.unfinishedParticipants(session: id, started: true).contains(participant) {
+                try service.finish(tx, session: id, participant: participant, reason: "disqualified", now: now)
+            }
+            try tx.disqualify(session: id, participant: participant, at: now, reason: reason)
+            try tx.endCandidateTokens(session: id, participant: participant)
+        }
     }
 
     public func extendSession(_ id: String, minutes: Int, actor: String) async throws {

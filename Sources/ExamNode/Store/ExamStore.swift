@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SeleksiCore
 import ServiceLifecycle
@@ -90,6 +91,19 @@ protocol ExamStoreReading {
     func answeredCount(session: String, participant: String) throws -> Int
     func lastSequence(session: String, participant: String) throws -> Int64
 
+    // MARK: - Results
+
+    /// What a session's results package says about the session; nil for an unknown one.
+    func resultsBasis(session: String) throws -> ResultsBasis?
+    /// Every candidate of the session as their attempt ended, by participant number.
+    func results(session: String) throws -> [StoredResult]
+    /// The session's whole answer log (every kind), per participant in their order.
+    func answerLogs(session: String) throws -> [String: [ResultsPackage.LogLine]]
+    /// The signed results package made when the session closed (the envelope as sent).
+    func resultsPackage(session: String) throws -> Data?
+    /// Results packages the portal has not yet acknowledged, oldest first.
+    func undeliveredResults() throws -> [(session: String, envelope: Data)]
+
     // MARK: - Proctors
 
     func proctor(username: String) throws -> StoredProctor?
@@ -130,8 +144,8 @@ protocol ExamStoreTransaction: ExamStoreReading {
     func insertCandidate(session: String, _ entry: RosterEntry, allowedMilliseconds: Int64, paper: String, fingerprint: String) throws
     /// Removes a session's roster (only before it opens: nobody has answered).
     func deleteCandidates(session: String) throws
-    /// Records which roster package version set the session's roster, and its digest.
-    func setRosterVersion(session: String, version: Int, digest: String) throws
+    /// Records which roster package (period, node, version) set the session's roster, and its digest.
+    func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String) throws
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws
     func recordFailedLogin(session: String, participant: String, failedLogins: Int, lockedUntil: Int64?) throws
     /// Binds the candidate to `device` and clears their failed logins.
@@ -145,6 +159,8 @@ protocol ExamStoreTransaction: ExamStoreReading {
     func finishAttempt(session: String, participant: String, at now: Int64, reason: String, score: ScoreSheet) throws
     /// Finishes the attempt of one who never started: no score.
     func markAbsent(session: String, participant: String, at now: Int64) throws
+    /// Ends the attempt as disqualified with the proctor's reason (a finished one keeps its score).
+    func disqualify(session: String, participant: String, at now: Int64, reason: String) throws
     /// Records why the attempt could not be finished; false if that problem was already recorded.
     func recordFinishProblem(session: String, participant: String, problem: String) throws -> Bool
 
@@ -155,6 +171,12 @@ protocol ExamStoreTransaction: ExamStoreReading {
     /// Sets the item's current answer (`answer`/`clear`) or doubtful mark (`doubt`/`undoubt`),
     /// unless a newer one (a higher sequence number) is there; false if it was.
     func applyCurrent(session: String, participant: String, change: LoggedAnswer) throws -> Bool
+
+    // MARK: - Results
+
+    /// Keeps the session's signed results package; false (nothing changed) if one is kept already.
+    func insertResultsPackage(session: String, digest: String, envelope: Data, at now: Int64) throws -> Bool
+    func markResultsDelivered(session: String, at now: Int64) throws
 
     // MARK: - Proctors
 
@@ -232,6 +254,28 @@ struct StoredLogin: Sendable {
     let lockedUntil: Int64?
     let finishedAt: Int64?
     let device: String?
+}
+
+/// A session as its results package describes it.
+struct ResultsBasis: Sendable {
+    let session: StoredSession
+    let closedAt: Int64?
+    /// From the roster package that set the session's roster; nil for a roster loaded by hand.
+    let rosterVersion: Int?
+    let periodID: String?
+    let nodeID: String?
+}
+
+/// How one candidate's attempt ended.
+struct StoredResult: Sendable {
+    let participant: String
+    let startedAt: Int64?
+    let finishedAt: Int64?
+    /// `candidate`, `time`, `proctor-close`, `absent` or `disqualified`; nil while running.
+    let finishReason: String?
+    let disqualifiedReason: String?
+    let score: ScoreSheet?
+    let fingerprint: String
 }
 
 /// A proctor account.

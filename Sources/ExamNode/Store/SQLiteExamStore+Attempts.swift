@@ -197,10 +197,6 @@ extension SQLiteExamTransaction {
         }
     }
 
-    func setRosterVersion(session: String, version: Int, digest: String) throws {
-        try db.execute(sql: "UPDATE exam_session SET roster_version = ?, roster_digest = ? WHERE id = ?", arguments: [version, digest, session])
-    }
-
     func rosterVersion(session: String) throws -> (version: Int, digest: String)? {
         guard let row = try Row.fetchOne(db, sql: "SELECT roster_version, roster_digest FROM exam_session WHERE id = ?", arguments: [session]),
             let version = row["roster_version"] as Int?, let digest = row["roster_digest"] as String?

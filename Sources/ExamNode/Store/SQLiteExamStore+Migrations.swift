@@ -208,6 +208,29 @@ extension SQLiteExamStore {
             try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_version INTEGER")
             try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_digest TEXT")
         }
+        // Results back to the portal: the roster package's period and node (which the
+        // results package names), a disqualification's reason, and the signed package of
+        // each closed session, kept as made (only its acknowledgement is ever set).
+        migrator.registerMigration("v7-results-packages") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE exam_session ADD COLUMN roster_period TEXT;
+                    ALTER TABLE exam_session ADD COLUMN roster_node TEXT;
+                    ALTER TABLE candidate ADD COLUMN disqualified_reason TEXT;
+                    CREATE TABLE results_package (
+                        session_id TEXT PRIMARY KEY REFERENCES exam_session(id),
+                        digest TEXT NOT NULL,
+                        envelope BLOB NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        delivered_at INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER results_package_kept BEFORE UPDATE OF session_id, digest, envelope, created_at ON results_package
+                        BEGIN SELECT RAISE(ABORT, 'results_package is kept as made'); END;
+                    CREATE TRIGGER results_package_not_deleted BEFORE DELETE ON results_package
+                        BEGIN SELECT RAISE(ABORT, 'results_package is kept as made'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Registration
+import Selection
 import SeleksiCore
 
 /// One route of the JSON API, as the OpenAPI document must list it.
@@ -60,6 +61,10 @@ struct PortalAPI {
         let answer: String
     }
     struct MoveBody: Decodable { let slotID: String }
+    struct PublishBody: Decodable {
+        /// From when the public sees it (milliseconds since 1970); absent: now.
+        let publishAt: Int64?
+    }
 
     func register(on router: Router<PortalRequestContext>, table: RouteTable) {
         let api = router.group("api")
@@ -236,6 +241,36 @@ struct PortalAPI {
             return try created(JSONBody(node), request, context)
         }
         table.add(api, .get, "admin/nodes") { _, context in NodeList(items: try await service.nodes(staff: try requireAdmin(context))) }
+        table.add(api, .post, "admin/results") { request, context in
+            let staff = try requireAdmin(context)
+            return JSONBody(try await service.importResults(try await packageBody(request), staff: staff))
+        }
+        table.add(api, .get, "admin/announcements/skd/preview") { request, context in
+            let staff = try requireAdmin(context)
+            let at = try request.uri.queryParameters["publishAt"].map { text -> Int64 in
+                guard let value = Int64(String(text)) else { throw RegistrationError.invalid("invalid-request", "publishAt harus milidetik sejak 1970.") }
+                return value
+            }
+            return JSONBody(PublishedAnnouncement(try await service.skdAnnouncementDraft(staff: staff, publishAt: at)))
+        }
+        table.add(api, .post, "admin/announcements/skd") { request, context -> Response in
+            let body = try await request.decode(as: PublishBody.self, context: context)
+            let stored = try await service.publishSKD(staff: try requireAdmin(context), publishAt: body.publishAt)
+            return try created(JSONBody(stored), request, context)
+        }
+        // MARK: Exam nodes (the node's signature is its credential)
+        table.add(api, .post, "node/roster") { request, _ in
+            let body = try await request.body.collect(upTo: 64 * 1024)
+            let package = try await service.rosterForNode(Data(body.readableBytesView))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: package.envelope))
+            )
+        }
+        table.add(api, .post, "node/results") { request, _ in
+            JSONBody(try await service.importResults(try await packageBody(request), staff: nil))
+        }
         table.add(api, .get, "admin/audit") { request, context in
             let query = request.uri.queryParameters
             let filter = AuditFilter(
@@ -249,6 +284,15 @@ struct PortalAPI {
     }
 
     // MARK: - Helpers
+
+    /// A signed package as uploaded, refused past the configured size before it is all read.
+    func packageBody(_ request: Request) async throws -> Data {
+        let limit = service.settings.maxPackageMB * 1_048_576
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw RegistrationError("invalid-package", kind: .tooLarge, "Paket lebih besar dari \(service.settings.maxPackageMB) MB.")
+        }
+        return Data(try await request.body.collect(upTo: limit).readableBytesView)
+    }
 
     func periodView() async throws -> PeriodView {
         let period = try await service.period()

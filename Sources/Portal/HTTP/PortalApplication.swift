@@ -28,6 +28,8 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
     CommitteePages(service: service, pages: pages, publicCache: publicCache).register(on: router)
+    AnnouncementPages(service: service, pages: pages).register(on: router)
+    BoardPages(service: service, pages: pages).register(on: router)
     ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour

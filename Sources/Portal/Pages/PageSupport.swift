@@ -22,7 +22,7 @@ struct PageRenderer: Sendable {
         "kartu-ujian": "Kartu ujian", "staf-masuk": "Masuk staf", "staf-daftar": "Verifikasi", "staf-lamaran": "Lamaran", "staf-panitia": "Panitia",
         "staf-jadwal": "Jadwal periode", "staf-instansi": "Instansi", "staf-formasi": "Formasi (panitia)", "staf-formasi-ubah": "Formasi",
         "staf-sesi": "Sesi ujian", "staf-sesi-ubah": "Sesi ujian", "klaim-nik": "Klaim NIK", "staf-node": "Node ujian", "staf-klaim-daftar": "Klaim NIK",
-        "staf-klaim": "Klaim NIK",
+        "staf-klaim": "Klaim NIK", "staf-hasil": "Hasil dan pengumuman", "hasil": "Hasil SKD",
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {
@@ -59,6 +59,14 @@ struct PageRenderer: Sendable {
 }
 
 extension PageRenderer {
+    /// A public page that is the same for every visitor (the results board), so that a
+    /// shared cache may keep it: rendered as for someone signed out, whoever asks.
+    func renderShared(_ template: String, _ values: [String: Any], context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        var anonymous = context
+        anonymous.session = nil
+        return render(template, values, context: anonymous, status: status)
+    }
+
     /// A page whose form is sent before login: it carries the signed anonymous form token,
     /// set as a cookie too when the visitor has none yet.
     func renderAnonymous(

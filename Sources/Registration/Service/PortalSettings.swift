@@ -39,6 +39,10 @@ public struct PortalSettings: Sendable, Decodable {
     public var claimsPerAddress = 20
     /// The rule set of the exam the rosters are for (its id and duration go into each session).
     public var examRules = "Config/rules/skd-2024.yaml"
+    /// The result codes and labels an announcement prints (P/L, P, TL, TH, DIS).
+    public var resultCodes = "Config/result-codes.yaml"
+    /// A results package (with its answer logs) larger than this is refused before it is read.
+    public var maxPackageMB = 64
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -67,6 +71,8 @@ public struct PortalSettings: Sendable, Decodable {
         case claimsPerAddress = "claims_per_address"
         case examRules = "exam_rules"
         case codeMinutes = "code_minutes"
+        case resultCodes = "result_codes"
+        case maxPackageMB = "max_package_mb"
         case mailCommand = "mail_command"
         case minimumAge = "minimum_age"
         case cumlaudeMinimumGPA = "cumlaude_min_gpa"
@@ -114,6 +120,8 @@ public struct PortalSettings: Sendable, Decodable {
         claimsPerAddress = try c.decodeIfPresent(Int.self, forKey: .claimsPerAddress) ?? d.claimsPerAddress
         examRules = try c.decodeIfPresent(String.self, forKey: .examRules) ?? d.examRules
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
+        resultCodes = try c.decodeIfPresent(String.self, forKey: .resultCodes) ?? d.resultCodes
+        maxPackageMB = try c.decodeIfPresent(Int.self, forKey: .maxPackageMB) ?? d.maxPackageMB
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
         cumlaudeMinimumGPA = try c.decodeIfPresent(Double.self, forKey: .cumlaudeMinimumGPA) ?? d.cumlaudeMinimumGPA
@@ -166,6 +174,7 @@ public struct PortalSettings: Sendable, Decodable {
         for document in documents where document.kind.range(of: "^[a-z0-9-]{1,30}$", options: .regularExpression) == nil || document.maxKB <= 0 {
             throw fail("documents: '\(document.kind)' harus huruf kecil/angka/tanda hubung dan max_kb > 0")
         }
+        guard (1...1_024).contains(maxPackageMB) else { throw fail("max_package_mb harus 1..1024") }
         guard !rejectionReasons.isEmpty else { throw fail("rejection_reasons tidak boleh kosong") }
     }
 }

@@ -20,12 +20,7 @@ extension RegistrationService {
         guard let node = try await store.nodes(periodID: period.id).first(where: { $0.id == nodeID }) else {
             throw RegistrationError("unknown-node", kind: .notFound, "Node \(nodeID) belum didaftarkan untuk periode ini.")
         }
-        let ruleSet: RuleSet
-        do {
-            ruleSet = try RuleSetLoader.load(file: settings.examRules)
-        } catch {
-            throw RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)")
-        }
+        let ruleSet = try examRuleSet()
         let venues = Set(node.venues)
         let seated = Dictionary(grouping: try await store.seatedParticipants(periodID: period.id), by: \.slotID)
         let sessions = try await slots().filter { venues.contains($0.venue) }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }.map { slot in

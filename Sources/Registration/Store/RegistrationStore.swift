@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 public import ServiceLifecycle
 
@@ -166,6 +167,32 @@ public protocol RegistrationStore: Sendable {
     func latestRosterPackage(periodID: String, nodeID: String) async throws -> StoredRosterPackage?
     /// Adds the next version; throws `conflict` if that version was built meanwhile.
     func appendRosterPackage(_ package: StoredRosterPackage, periodID: String, audit: AuditEntry) async throws
+
+    /// One version of a node's roster package, as signed.
+    func rosterPackage(periodID: String, nodeID: String, version: Int) async throws -> StoredRosterPackage?
+
+    // MARK: - Results
+
+    /// Keeps a node's results package as received beside the results taken from it, all
+    /// or nothing; false (nothing changed) if this very package is kept already. Throws
+    /// `ResultsRule.alreadyImported` for another package of the same session and
+    /// `ResultsRule.resultElsewhere` for a participant with a result from another session.
+    func saveResults(_ package: StoredResultsPackage, _ results: [ExamResult], periodID: String, audit: AuditEntry) async throws -> Bool
+    func resultsPackages(periodID: String) async throws -> [StoredResultsPackage]
+    func resultsPackage(periodID: String, sessionID: String) async throws -> StoredResultsPackage?
+    func examResults(periodID: String) async throws -> [ExamResult]
+    /// Everyone given a participant number (accounts not frozen), with their formation.
+    func rankedApplicants(periodID: String) async throws -> [RankedApplicant]
+
+    // MARK: - Announcements
+
+    /// A stage's announcements in version order: those published by `visibleAt`, or all (nil).
+    func announcements(periodID: String, stage: String, visibleAt: Int64?) async throws -> [StoredAnnouncement]
+    /// The file of one version (`PublishedAnnouncement`), if published by `visibleAt` (nil: at all).
+    func announcementFile(periodID: String, stage: String, version: Int, visibleAt: Int64?) async throws -> Data?
+    /// Appends the next version; refuses one whose version or previous digest is not the
+    /// latest's successor (another admin published first).
+    func appendAnnouncement(_ announcement: StoredAnnouncement, file: Data, periodID: String, audit: AuditEntry) async throws
 
     // MARK: - NIK claims
 

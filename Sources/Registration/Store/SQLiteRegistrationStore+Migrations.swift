@@ -152,6 +152,49 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // The nodes' results packages exactly as received, and one result per participant
+        // taken from them (the key refuses a second attempt); neither is ever changed.
+        migrator.registerMigration("v7-results") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE results_package (
+                        period_id TEXT NOT NULL REFERENCES period(id), session_id TEXT NOT NULL, node_id TEXT NOT NULL, digest TEXT NOT NULL,
+                        envelope BLOB NOT NULL, candidates INTEGER NOT NULL, imported_at INTEGER NOT NULL, imported_by TEXT NOT NULL,
+                        PRIMARY KEY (period_id, session_id));
+                    CREATE TABLE exam_result (
+                        period_id TEXT NOT NULL, participant_number TEXT NOT NULL, session_id TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('finished', 'absent', 'disqualified')), reason TEXT, scores TEXT NOT NULL,
+                        total INTEGER, passed INTEGER, started_at INTEGER, finished_at INTEGER, paper_fingerprint TEXT NOT NULL,
+                        answer_log_digest TEXT NOT NULL, PRIMARY KEY (period_id, participant_number),
+                        FOREIGN KEY (period_id, session_id) REFERENCES results_package(period_id, session_id));
+                    CREATE TRIGGER results_package_kept BEFORE UPDATE ON results_package
+                        BEGIN SELECT RAISE(ABORT, 'results_package is kept as received'); END;
+                    CREATE TRIGGER results_package_not_deleted BEFORE DELETE ON results_package
+                        BEGIN SELECT RAISE(ABORT, 'results_package is kept as received'); END;
+                    CREATE TRIGGER exam_result_kept BEFORE UPDATE ON exam_result
+                        BEGIN SELECT RAISE(ABORT, 'exam_result is kept as received'); END;
+                    CREATE TRIGGER exam_result_not_deleted BEFORE DELETE ON exam_result
+                        BEGIN SELECT RAISE(ABORT, 'exam_result is kept as received'); END;
+                    """
+            )
+        }
+        // Announcements of a stage's results: versioned, chained by digest, never changed;
+        // each kept as the file the public downloads.
+        migrator.registerMigration("v8-announcements") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE announcement (
+                        period_id TEXT NOT NULL REFERENCES period(id), stage TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1),
+                        digest TEXT NOT NULL UNIQUE, previous_digest TEXT, content_digest TEXT NOT NULL, published_at INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL, created_by TEXT NOT NULL, row_count INTEGER NOT NULL, file BLOB NOT NULL,
+                        PRIMARY KEY (period_id, stage, version));
+                    CREATE TRIGGER announcement_kept BEFORE UPDATE ON announcement
+                        BEGIN SELECT RAISE(ABORT, 'announcement is never changed'); END;
+                    CREATE TRIGGER announcement_not_deleted BEFORE DELETE ON announcement
+                        BEGIN SELECT RAISE(ABORT, 'announcement is never changed'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

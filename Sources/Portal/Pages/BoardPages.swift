@@ -1,0 +1,253 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Registration
+import Selection
+import SeleksiCore
+
+/// The public results board, no login: each published version of the SKD announcement,
+/// per agency and formation, searchable by participant number or name, with its digest
+/// and version, as a page and as JSON and CSV downloads. Only what an announcement shows
+/// (number, name, formation, scores, code). Every answer carries an `ETag` and a
+/// `Cache-Control` a proxy or CDN may act on, and `If-None-Match` is answered with 304;
+/// nothing is shown before its publication time.
+struct BoardPages {
+    let service: RegistrationService
+    let pages: PageRenderer
+    /// The versions visible now, for a second: results day is read far more than written.
+    let versions: TTLCache<[StoredAnnouncement]>
+    /// Published versions, decoded once (they never change), by digest.
+    let snapshots: TTLCache<BoardSnapshot>
+
+    static let subtests = ["TWK", "TIU", "TKP"]
+    static let pageSize = 50
+    static let cacheControl = "public, max-age=60, stale-while-revalidate=600"
+
+    init(service: RegistrationService, pages: PageRenderer) {
+        self.service = service
+        self.pages = pages
+        versions = TTLCache(clock: service.clock, lifetimeMilliseconds: 1_000)
+        snapshots = TTLCache(clock: service.clock, lifetimeMilliseconds: 3_600_000, capacity: 8)
+    }
+
+    func register(on router: Router<PortalRequestContext>) {
+        router.get("/hasil") { request, context in try await board(request, context, version: nil) }
+        router.get("/hasil/skd/:version") { request, context in
+            try await board(request, context, version: try Self.version(context))
+        }
+        router.get("/hasil/skd/:version/pengumuman.json") { request, context in
+            let snapshot = try await snapshot(try Self.version(context))
+            return Self.download(
+                request,
+                snapshot.file,
+                type: "application/json",
+                name: "pengumuman-skd-v\(snapshot.announcement.version).json",
+                digest: snapshot.digest
+            )
+        }
+        router.get("/hasil/skd/:version/pengumuman.csv") { request, context in
+            let snapshot = try await snapshot(try Self.version(context))
+            return Self.download(
+                request,
+                snapshot.csv(),
+                type: "text/csv; charset=utf-8",
+                name: "pengumuman-skd-v\(snapshot.announcement.version).csv",
+                digest: snapshot.digest
+            )
+        }
+    }
+
+    static func version(_ context: PortalRequestContext) throws -> Int {
+        guard let version = Int(try context.parameters.require("version")), version >= 1 else { throw RegistrationError.notFound }
+        return version
+    }
+
+    func visible() async throws -> [StoredAnnouncement] {
+        try await versions.value(RegistrationService.skdStage) { try await service.publishedAnnouncements(stage: RegistrationService.skdStage) }
+    }
+
+    /// A version visible now, decoded; "not found" before its time, as for one that does not exist.
+    func snapshot(_ version: Int) async throws -> BoardSnapshot {
+        guard let stored = try await visible().first(where: { $0.version == version }) else {
+            throw RegistrationError("no-announcement", kind: .notFound, "Pengumuman versi \(version) tidak ada atau belum tayang.")
+        }
+        return try await snapshots.value(stored.digest) {
+            guard let file = try await service.announcementFile(stage: RegistrationService.skdStage, version: version),
+                let published = try? JSONDecoder().decode(PublishedAnnouncement.self, from: file)
+            else { throw RegistrationError("announcement-unreadable", kind: .internal, "Pengumuman versi \(version) tidak dapat dibaca.") }
+            return BoardSnapshot(published, file: file)
+        }
+    }
+
+    func board(_ request: Request, _ context: PortalRequestContext, version: Int?) async throws -> Response {
+        let all = try await visible()
+        let query = request.uri.queryParameters
+        func text(_ key: String) -> String { String(query[Substring(key)] ?? "").trimmingCharacters(in: .whitespaces) }
+        let (q, agency, formation) = (String(text("q").prefix(100)), text("instansi"), text("formasi"))
+        let pageText = text("halaman")
+        // What the page is made of: the versions shown, the one chosen and the query.
+        let chosen = version ?? all.last?.version
+        let etag = Self.etag(all.map(\.digest).joined(separator: ",") + "|\(chosen ?? 0)|\(q)|\(agency)|\(formation)|\(pageText)")
+        if let notModified = Self.notModified(request, etag: etag) { return notModified }
+        var values: [String: Any] = [
+            "title": "Hasil SKD", "q": q,
+            "versions": all.reversed().map { item -> [String: Any] in
+                ["version": item.version, "digest": item.digest, "at": IndonesianDate.dateTime(item.publishedAt), "current": item.version == chosen]
+            },
+        ]
+        var status = HTTPResponse.Status.ok
+        if let chosen {
+            let snapshot = try await snapshot(chosen)
+            var page = 1
+            if !pageText.isEmpty {
+                if let number = Int(pageText), number >= 1 {
+                    page = number
+                } else {
+                    values["error"] = "Halaman '\(String(pageText.prefix(20)))' bukan nomor halaman; halaman 1 ditampilkan."
+                    status = .badRequest
+                }
+            }
+            let found = snapshot.search(q, agency: agency.isEmpty ? nil : agency, formation: formation.isEmpty ? nil : formation)
+            let pages = max(1, (found.count + Self.pageSize - 1) / Self.pageSize)
+            page = min(page, pages)
+            let shown = found.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+            func link(_ target: Int) -> String {
+                var parts = URLComponents()
+                parts.path = "/hasil/skd/\(chosen)"
+                parts.queryItems =
+                    [("q", q), ("instansi", agency), ("formasi", formation)].filter { !$0.1.isEmpty }.map { URLQueryItem(name: $0.0, value: $0.1) }
+                    + [URLQueryItem(name: "halaman", value: String(target))]
+                return parts.string ?? "/hasil"
+            }
+            values["announcement"] = [
+                "version": chosen, "digest": snapshot.digest, "at": IndonesianDate.dateTime(snapshot.announcement.publishedAt),
+                "previous": snapshot.announcement.previousDigest ?? "", "hasPrevious": snapshot.announcement.previousDigest != nil,
+                "latest": chosen == all.last?.version, "total": snapshot.announcement.rows.count, "found": found.count,
+                "rows": shown.map(Self.row), "none": found.isEmpty, "page": page, "pages": pages,
+                "previousPage": page > 1 ? link(page - 1) : "", "nextPage": page < pages ? link(page + 1) : "",
+                "agencies": snapshot.agencies.map { ["id": $0.id, "name": $0.name, "selected": $0.id == agency] },
+                "formations": snapshot.formations.filter { agency.isEmpty || $0.agency == agency }.map {
+                    ["id": $0.id, "name": $0.name, "selected": $0.id == formation]
+                },
+                "subtests": Self.subtests,
+                "json": "/hasil/skd/\(chosen)/pengumuman.json", "csv": "/hasil/skd/\(chosen)/pengumuman.csv",
+            ]
+        } else if version != nil {
+            throw RegistrationError("no-announcement", kind: .notFound, "Pengumuman itu tidak ada atau belum tayang.")
+        }
+        var response = pages.renderShared("hasil", values, context: context, status: status)
+        if status == .ok {
+            response.headers[.cacheControl] = Self.cacheControl
+            response.headers[.eTag] = etag
+        }
+        return response
+    }
+
+    /// A row as the page and the committee's preview show it.
+    static func row(_ row: Announcement.Row) -> [String: Any] {
+        [
+            "number": row.participantNumber, "name": row.name, "formation": row.formationName, "agency": row.agencyName,
+            "scores": subtests.map { subtest in row.scores?[subtest].map(String.init) ?? "–" }, "total": row.total.map(String.init) ?? "–",
+            "rank": row.rank.map(String.init) ?? "–", "code": row.code, "label": row.label, "reason": row.reason ?? "",
+        ]
+    }
+
+    static func etag(_ basis: String) -> String { "\"" + Hex.encode(SHA256.hash(data: Data(basis.utf8)).prefix(12)) + "\"" }
+
+    /// 304 when the client (or a proxy) already holds this version of the answer.
+    static func notModified(_ request: Request, etag: String) -> Response? {
+        guard let held = request.headers[.ifNoneMatch] else { return nil }
+        let tags = held.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
+        guard tags.contains(etag) || tags.contains("*") else { return nil }
+        return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
+    }
+
+    static func download(_ request: Request, _ bytes: Data, type: String, name: String, digest: String) -> Response {
+        let etag = "\"\(digest)\""
+        if let notModified = notModified(request, etag: etag) { return notModified }
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        // A published version never changes.
+        headers[.cacheControl] = "public, max-age=86400, immutable"
+        headers[.eTag] = etag
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// One published version as the board serves it: decoded once, with what its filters
+/// and searches need.
+final class BoardSnapshot: Sendable {
+    struct Choice: Sendable {
+        let id: String
+        let name: String
+        let agency: String
+    }
+
+    let announcement: Announcement
+    let digest: String
+    /// The download, byte for byte as stored.
+    let file: Data
+    let agencies: [Choice]
+    let formations: [Choice]
+    /// Each row's name folded for search (case and accents ignored).
+    private let folded: [String]
+
+    init(_ published: PublishedAnnouncement, file: Data) {
+        announcement = published.announcement
+        digest = published.digest
+        self.file = file
+        folded = published.announcement.rows.map { Self.fold($0.name) }
+        var agencies: [String: Choice] = [:]
+        var formations: [String: Choice] = [:]
+        for row in published.announcement.rows {
+            agencies[row.agencyID] = Choice(id: row.agencyID, name: row.agencyName, agency: row.agencyID)
+            formations[row.formationID] = Choice(id: row.formationID, name: row.formationName, agency: row.agencyID)
+        }
+        self.agencies = agencies.values.sorted { $0.name < $1.name }
+        self.formations = formations.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    static func fold(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+
+    /// Rows of the agency and formation (when given) whose participant number starts with
+    /// `query` (digits) or whose name contains it.
+    func search(_ query: String, agency: String?, formation: String?) -> [Announcement.Row] {
+        let rows = announcement.rows
+        let digits = !query.isEmpty && query.allSatisfy(\.isNumber)
+        let needle = Self.fold(query)
+        return rows.indices.compactMap { index in
+            let row = rows[index]
+            if let agency, row.agencyID != agency { return nil }
+            if let formation, row.formationID != formation { return nil }
+            if !query.isEmpty {
+                if digits ? !row.participantNumber.hasPrefix(query) : !folded[index].contains(needle) { return nil }
+            }
+            return row
+        }
+    }
+
+    /// The whole announcement as CSV (one row per participant, the digest in every row).
+    func csv() -> Data {
+        var lines = ["version,digest,participant_number,name,agency,formation_id,formation,twk,tiu,tkp,total,rank,code,label,reason"]
+        lines.reserveCapacity(announcement.rows.count + 1)
+        for row in announcement.rows {
+            let fields: [String] =
+                [
+                    String(announcement.version), digest, row.participantNumber, row.name, row.agencyName, row.formationID, row.formationName,
+                ] + BoardPages.subtests.map { row.scores?[$0].map(String.init) ?? "" } + [
+                    row.total.map(String.init) ?? "", row.rank.map(String.init) ?? "", row.code, row.label, row.reason ?? "",
+                ]
+            lines.append(fields.map(Self.csvField).joined(separator: ","))
+        }
+        return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    /// Quoted where needed; a value a spreadsheet would run as a formula is prefixed with '.
+    static func csvField(_ value: String) -> String {
+        var value = value
+        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,117 @@
+public import Foundation
+public import SeleksiCore
+
+/// One participant's exam result as the node's signed results package reported it.
+public struct ExamResult: Sendable, Hashable, Codable {
+    public let participantNumber: String
+    public let sessionID: String
+    public let status: ResultsPackage.Status
+    /// Why the proctor disqualified them.
+    public let reason: String?
+    /// The score per subtest code (`TWK`, `TIU`, `TKP`); empty for the absent.
+    public let scores: [String: Int]
+    public let total: Int?
+    /// The rule set's pass decision as the node made it; nil for the absent.
+    public let passed: Bool?
+    public let startedAt: Int64?
+    public let finishedAt: Int64?
+    public let paperFingerprint: String
+    public let answerLogDigest: String
+
+    public init(_ candidate: ResultsPackage.Candidate, session: String) {
+        participantNumber = candidate.participantNumber
+        sessionID = session
+        status = candidate.status
+        reason = candidate.reason
+        scores = Dictionary((candidate.score?.subtests ?? []).map { ($0.subtest, $0.score) }, uniquingKeysWith: { first, _ in first })
+        total = candidate.score?.total
+        passed = candidate.score?.decision.passed
+        startedAt = candidate.startedAt
+        finishedAt = candidate.finishedAt
+        paperFingerprint = candidate.paperFingerprint
+        answerLogDigest = candidate.answerLogDigest
+    }
+
+    public init(
+        participantNumber: String,
+        sessionID: String,
+        status: ResultsPackage.Status,
+        reason: String?,
+        scores: [String: Int],
+        total: Int?,
+        passed: Bool?,
+        startedAt: Int64?,
+        finishedAt: Int64?,
+        paperFingerprint: String,
+        answerLogDigest: String
+    ) {
+        self.participantNumber = participantNumber
+        self.sessionID = sessionID
+        self.status = status
+        self.reason = reason
+        self.scores = scores
+        self.total = total
+        self.passed = passed
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.paperFingerprint = paperFingerprint
+        self.answerLogDigest = answerLogDigest
+    }
+}
+
+/// A node's results package as the portal received it, beside what was taken from it.
+public struct StoredResultsPackage: Sendable, Hashable {
+    public let sessionID: String
+    public let nodeID: String
+    /// `ResultsPackage.digest(payload:)`: SHA-256 of the payload as signed.
+    public let digest: String
+    /// The `SignedEnvelope`'s bytes exactly as received.
+    public let envelope: Data
+    public let candidates: Int
+    public let importedAt: Int64
+    public let importedBy: String
+
+    public init(sessionID: String, nodeID: String, digest: String, envelope: Data, candidates: Int, importedAt: Int64, importedBy: String) {
+        self.sessionID = sessionID
+        self.nodeID = nodeID
+        self.digest = digest
+        self.envelope = envelope
+        self.candidates = candidates
+        self.importedAt = importedAt
+        self.importedBy = importedBy
+    }
+}
+
+/// What importing a results package did.
+public struct ResultsImport: Sendable, Hashable, Codable {
+    public let sessionID: String
+    public let nodeID: String
+    public let candidates: Int
+    public let digest: String
+    /// The same package was imported before: nothing changed.
+    public let unchanged: Bool
+
+    public init(sessionID: String, nodeID: String, candidates: Int, digest: String, unchanged: Bool) {
+        self.sessionID = sessionID
+        self.nodeID = nodeID
+        self.candidates = candidates
+        self.digest = digest
+        self.unchanged = unchanged
+    }
+}
+
+/// A participant of the period as the ranking needs them.
+public struct RankedApplicant: Sendable, Hashable {
+    public let participantNumber: String
+    public let name: String
+    public let formationID: String
+    /// The exam slot they were seated in; nil for one never seated.
+    public let slotID: String?
+
+    public init(participantNumber: String, name: String, formationID: String, slotID: String?) {
+        self.participantNumber = participantNumber
+        self.name = name
+        self.formationID = formationID
+        self.slotID = slotID
+    }
+}

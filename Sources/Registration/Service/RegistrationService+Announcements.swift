@@ -1,0 +1,180 @@
+import ExamEngine
+public import Foundation
+public import Selection
+import SeleksiCore
+
+/// The SKD announcement: ranked from the nodes' results, previewed by a committee admin
+/// exactly as it will be public, published as an immutable version chained to the last,
+/// and read by anyone once its publication time has come.
+extension RegistrationService {
+    public static let skdStage = "skd"
+
+    /// What publishing now (or at `publishAt`) would make public: the next version, with
+    /// the rows, sources and chain it would have. Nothing is stored.
+    public func skdAnnouncementDraft(staff: StaffAccount, publishAt: Int64? = nil) async throws -> Announcement {
+        try requireAdmin(staff)
+        return try await skdDraft(period: try await period(), publishAt: publishAt)
+    }
+
+    /// Publishes the next version of the SKD announcement. Refused while results are
+    /// missing, when nothing changed since the last version, or for a time in the past.
+    /// Audited as `announcement.publish`.
+    public func publishSKD(staff: StaffAccount, publishAt: Int64?) async throws -> StoredAnnouncement {
+        try requireAdmin(staff)
+        let period = try await period()
+        let draft = try await skdDraft(period: period, publishAt: publishAt)
+        if let latest = try await store.announcements(periodID: period.id, stage: Self.skdStage, visibleAt: nil).last,
+            latest.contentDigest == draft.contentDigest
+        {
+            throw RegistrationError(
+                "announcement-unchanged",
+                kind: .conflict,
+                "Hasil tidak berubah sejak pengumuman versi \(latest.version); versi baru tidak diterbitkan."
+            )
+        }
+        let file = PublishedAnnouncement(draft)
+        let stored = StoredAnnouncement(
+            stage: Self.skdStage,
+            version: draft.version,
+            digest: file.digest,
+            previousDigest: draft.previousDigest,
+            contentDigest: draft.contentDigest,
+            publishedAt: draft.publishedAt,
+            createdAt: now,
+            createdBy: staff.username,
+            rows: draft.rows.count
+        )
+        try await store.appendAnnouncement(
+            stored,
+            file: file.encoded(),
+            periodID: period.id,
+            audit: audit(
+                staff,
+                "announcement.publish",
+                "announcement:\(Self.skdStage)/\(draft.version)",
+                "\(draft.rows.count) peserta, tampil \(IndonesianDate.dateTime(draft.publishedAt)), digest \(file.digest)"
+            )
+        )
+        return stored
+    }
+
+    /// Every version, scheduled ones included, for the committee.
+    public func allAnnouncements(staff: StaffAccount, stage: String) async throws -> [StoredAnnouncement] {
+        try requireAdmin(staff)
+        return try await store.announcements(periodID: try await period().id, stage: stage, visibleAt: nil)
+    }
+
+    /// The versions the public may see now, oldest first.
+    public func publishedAnnouncements(stage: String) async throws -> [StoredAnnouncement] {
+        try await store.announcements(periodID: try await period().id, stage: stage, visibleAt: now)
+    }
+
+    /// One published version's file (`PublishedAnnouncement` JSON); nil before its time or for none.
+    public func announcementFile(stage: String, version: Int) async throws -> Data? {
+        try await store.announcementFile(periodID: try await period().id, stage: stage, version: version, visibleAt: now)
+    }
+
+    /// By formation, then rank (the unranked last), then participant number.
+    static func announcementOrder(_ a: Announcement.Row, _ b: Announcement.Row) -> Bool {
+        if a.formationID != b.formationID { return a.formationID < b.formationID }
+        let (left, right) = (a.rank ?? Int.max, b.rank ?? Int.max)
+        if left != right { return left < right }
+        return a.participantNumber < b.participantNumber
+    }
+
+    /// The rule set of the exam the rosters were for.
+    func examRuleSet() throws -> RuleSet {
+        do {
+            return try RuleSetLoader.load(file: settings.examRules)
+        } catch {
+            throw RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)")
+        }
+    }
+
+    func skdDraft(period: SelectionPeriod, publishAt: Int64?) async throws -> Announcement {
+        let publishedAt = publishAt ?? now
+        guard publishedAt >= now - 60_000 else {
+            throw RegistrationError(
+                "publish-time-past",
+                kind: .invalid,
+                "Waktu tayang \(IndonesianDate.dateTime(publishedAt)) sudah lewat; pilih sekarang atau nanti."
+            )
+        }
+        let ruleSet = try examRuleSet()
+        let codes: ResultCodes
+        do {
+            codes = try ResultCodes.parse(try String(contentsOfFile: settings.resultCodes, encoding: .utf8), file: settings.resultCodes)
+        } catch {
+            throw RegistrationError("result-codes", kind: .internal, "Kode hasil \(settings.resultCodes) tidak dapat dibaca: \(error)")
+        }
+        let applicants = try await store.rankedApplicants(periodID: period.id)
+        guard !applicants.isEmpty else {
+            throw RegistrationError(
+                "nothing-to-announce",
+                kind: .conflict,
+                "Belum ada peserta ujian (nomor peserta) di periode ini; tidak ada hasil untuk diumumkan."
+            )
+        }
+        let results = Dictionary(try await store.examResults(periodID: period.id).map { ($0.participantNumber, $0) }, uniquingKeysWith: { first, _ in first })
+        // Whoever was seated waits for their session's results; whoever never was is absent.
+        let waiting = Set(applicants.filter { results[$0.participantNumber] == nil }.compactMap(\.slotID)).sorted()
+        if !waiting.isEmpty {
+            throw RegistrationError(
+                "results-missing",
+                kind: .conflict,
+                "Paket hasil \(waiting.count) sesi belum diterima (\(waiting.prefix(5).joined(separator: ", "))\(waiting.count > 5 ? ", …" : "")); pengumuman menunggu semuanya."
+            )
+        }
+        let formations = try await store.formations(periodID: period.id, filter: FormationFilter(page: 1, pageSize: 1_000_000)).items
+        let byFormation = Dictionary(formations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let candidates = applicants.map { applicant in
+            let attendance: SKDCandidate.Attendance =
+                switch results[applicant.participantNumber] {
+                case let result? where result.status == .finished: .present(scores: result.scores)
+                case let result? where result.status == .disqualified: .disqualified(reason: result.reason ?? "")
+                default: .absent
+                }
+            return SKDCandidate(participantNumber: applicant.participantNumber, formationID: applicant.formationID, attendance: attendance)
+        }
+        let ranked: [SKDResult]
+        do {
+            ranked = try SKDRanking.rank(candidates, formations: formations.map { SKDFormation(id: $0.id, type: $0.type, quota: $0.quota) }, ruleSet: ruleSet)
+        } catch {
+            throw RegistrationError("ranking", kind: .conflict, "Peringkat tidak dapat dihitung: \(error).")
+        }
+        let names = Dictionary(applicants.map { ($0.participantNumber, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let rows = ranked.map { result in
+            let formation = byFormation[result.formationID]
+            let code = codes.skd(result.standing)
+            return Announcement.Row(
+                participantNumber: result.participantNumber,
+                name: names[result.participantNumber] ?? "",
+                agencyID: formation?.agencyID ?? "",
+                agencyName: formation?.agencyName ?? "",
+                formationID: result.formationID,
+                formationName: formation.map { "\($0.position), \($0.unit) (\($0.location))" } ?? result.formationID,
+                scores: result.scores,
+                total: result.total,
+                rank: result.rank,
+                code: code.code,
+                label: code.label,
+                reason: result.reason
+            )
+        }
+        .sorted(by: Self.announcementOrder)
+        let sources = try await store.resultsPackages(periodID: period.id).map {
+            Announcement.Source(sessionID: $0.sessionID, nodeID: $0.nodeID, digest: $0.digest)
+        }
+        let latest = try await store.announcements(periodID: period.id, stage: Self.skdStage, visibleAt: nil).last
+        return Announcement(
+            periodID: period.id,
+            stage: Self.skdStage,
+            version: (latest?.version ?? 0) + 1,
+            previousDigest: latest?.digest,
+            publishedAt: publishedAt,
+            ruleSetID: ruleSet.id,
+            sources: sources,
+            rows: rows
+        )
+    }
+}

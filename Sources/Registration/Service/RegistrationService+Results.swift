@@ -1,0 +1,104 @@
+public import Foundation
+public import SeleksiCore
+
+/// The portal's side of results: a node's signed results package, accepted only from the
+/// node registered for that session's venue, checked against the roster it ran, and kept
+/// exactly as received beside the results taken from it.
+extension RegistrationService {
+    /// The results packages received this period, by session.
+    public func resultsPackages(staff: StaffAccount) async throws -> [StoredResultsPackage] {
+        try requireAdmin(staff)
+        return try await store.resultsPackages(periodID: try await period().id)
+    }
+
+    /// Imports a results package (a `SignedEnvelope` of kind `results`). The same package
+    /// again changes nothing; anything else about it that is wrong refuses all of it.
+    /// Audited as `results.import`.
+    /// - Parameter staff: the admin uploading it; nil when the node sends it itself (the
+    ///   signature is then its only credential) or from the command line on the server.
+    public func importResults(_ data: Data, staff: StaffAccount?) async throws -> ResultsImport {
+        if let staff { try requireAdmin(staff) }
+        let period = try await period()
+        let envelope: SignedEnvelope
+        do {
+            envelope = try SignedEnvelope.decode(data, maximumBytes: settings.maxPackageMB * 1_048_576)
+        } catch {
+            throw RegistrationError(
+                "invalid-package",
+                kind: error == .tooLarge(settings.maxPackageMB * 1_048_576) ? .tooLarge : .invalid,
+                "Paket ditolak: \(error)."
+            )
+        }
+        // The signer must be a node registered for this period: the key id picks which.
+        let nodes = try await store.nodes(periodID: period.id)
+        guard let node = nodes.first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
+            let key = PublicSigningKey(text: node.publicKey)
+        else {
+            throw RegistrationError(
+                "unknown-signer",
+                kind: .forbidden,
+                "Paket ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
+            )
+        }
+        let package: ResultsPackage
+        do {
+            let payload = try envelope.open(kind: ResultsPackage.kind, trusted: [key])
+            package = try JSONDecoder().decode(ResultsPackage.self, from: payload)
+        } catch let error as EnvelopeError {
+            throw RegistrationError("invalid-package", kind: .invalid, "Paket ditolak: \(error).")
+        } catch {
+            throw RegistrationError("invalid-package", kind: .invalid, "Paket ditolak: isinya bukan paket hasil yang dikenal portal.")
+        }
+        guard package.periodID == period.id else {
+            throw RegistrationError(
+                "wrong-period",
+                kind: .conflict,
+                "Paket hasil ini untuk periode \(EnvelopeError.shown(package.periodID)), bukan \(period.id)."
+            )
+        }
+        guard package.nodeID == node.id else {
+            throw RegistrationError(
+                "wrong-node",
+                kind: .forbidden,
+                "Paket atas nama node \(EnvelopeError.shown(package.nodeID)) ditandatangani kunci node \(node.id); ditolak."
+            )
+        }
+        guard let slot = try await slots().first(where: { $0.id == package.sessionID }) else {
+            throw RegistrationError("unknown-session", kind: .notFound, "Sesi \(EnvelopeError.shown(package.sessionID)) tidak dikenal di periode ini.")
+        }
+        guard node.venues.contains(slot.venue) else {
+            throw RegistrationError("wrong-node", kind: .forbidden, "Sesi \(slot.id) di \(slot.venue) bukan sesi node \(node.id); ditolak.")
+        }
+        // The roster the session ran: the version the node names, as the portal signed it.
+        guard let stored = try await store.rosterPackage(periodID: period.id, nodeID: node.id, version: package.rosterVersion),
+            let roster = try? JSONDecoder().decode(RosterPackage.self, from: SignedEnvelope.decode(stored.envelope, maximumBytes: .max).payload),
+            let session = roster.sessions.first(where: { $0.id == slot.id })
+        else {
+            throw RegistrationError(
+                "unknown-roster",
+                kind: .conflict,
+                "Sesi \(slot.id) tidak ada di daftar peserta versi \(package.rosterVersion) yang dikirim portal ke node \(node.id)."
+            )
+        }
+        if let refusal = ResultsRule.refusal(package, roster: session) { throw refusal }
+        let digest = ResultsPackage.digest(payload: envelope.payload)
+        let results = package.candidates.map { ExamResult($0, session: slot.id) }
+        let kept = StoredResultsPackage(
+            sessionID: slot.id,
+            nodeID: node.id,
+            digest: digest,
+            envelope: data,
+            candidates: results.count,
+            importedAt: now,
+            importedBy: staff?.username ?? "node:\(node.id)"
+        )
+        let finished = results.filter { $0.status == .finished }.count
+        let saved = try await store.saveResults(
+            kept,
+            results,
+            periodID: period.id,
+            audit: audit(staff, "results.import", "session:\(slot.id)", "node \(node.id), \(results.count) peserta (\(finished) selesai), digest \(digest)")
+        )
+        return ResultsImport(sessionID: slot.id, nodeID: node.id, candidates: results.count, digest: digest, unchanged: !saved)
+    }
+}

@@ -1,0 +1,71 @@
+public import Foundation
+import GRDB
+import SeleksiCore
+import SeleksiStorage
+
+/// Published announcements: append-only, each kept as the file the public downloads.
+extension SQLiteRegistrationStore {
+    public func announcements(periodID: String, stage: String, visibleAt: Int64?) async throws -> [StoredAnnouncement] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT stage, version, digest, previous_digest, content_digest, published_at, created_at, created_by, row_count FROM announcement
+                    WHERE period_id = ? AND stage = ? AND published_at <= ? ORDER BY version
+                    """,
+                arguments: [periodID, stage, visibleAt ?? Int64.max]
+            ).map { row in
+                StoredAnnouncement(
+                    stage: row["stage"],
+                    version: row["version"],
+                    digest: row["digest"],
+                    previousDigest: row["previous_digest"],
+                    contentDigest: row["content_digest"],
+                    publishedAt: row["published_at"],
+                    createdAt: row["created_at"],
+                    createdBy: row["created_by"],
+                    rows: row["row_count"]
+                )
+            }
+        }
+    }
+
+    public func announcementFile(periodID: String, stage: String, version: Int, visibleAt: Int64?) async throws -> Data? {
+        try await writer.read { db in
+            try Data.fetchOne(
+                db,
+                sql: "SELECT file FROM announcement WHERE period_id = ? AND stage = ? AND version = ? AND published_at <= ?",
+                arguments: [periodID, stage, version, visibleAt ?? Int64.max]
+            )
+        }
+    }
+
+    public func appendAnnouncement(_ announcement: StoredAnnouncement, file: Data, periodID: String, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            let latest =
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT version, digest FROM announcement WHERE period_id = ? AND stage = ? ORDER BY version DESC LIMIT 1",
+                    arguments: [periodID, announcement.stage]
+                )
+            guard announcement.version == (latest?["version"] ?? 0) + 1, announcement.previousDigest == latest?["digest"] else {
+                throw RegistrationError(
+                    "announcement-version-taken",
+                    kind: .conflict,
+                    "Versi \(announcement.version) pengumuman baru saja diterbitkan oleh orang lain; periksa pratinjaunya lagi."
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO announcement (period_id, stage, version, digest, previous_digest, content_digest, published_at, created_at, created_by, row_count, file)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    periodID, announcement.stage, announcement.version, announcement.digest, announcement.previousDigest, announcement.contentDigest,
+                    announcement.publishedAt, announcement.createdAt, announcement.createdBy, announcement.rows, file,
+                ]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+}
