@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV.git", from: "0.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Value types both services share: formation types, subtests, score sheets.
@@ -108,6 +109,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+                // The node's link to the portal (rosters in, results out), over HTTPS.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Web"), .copy("openapi.json")],
             swiftSettings: swiftSettings
@@ -222,7 +227,13 @@ let package = Package(
         // Tests that start the real `seleksi` process (and a browser where one is installed).
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ExamNode", "SeleksiAuth", "SeleksiCore"],
+            dependencies: [
+                "ExamNode", "Portal", "Registration", "SeleksiAuth", "SeleksiCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,7 +7,9 @@ import SeleksiCore
 /// digest: a correction is a new version, the old one stays as it was, and a silent
 /// rewrite of any version breaks the chain after it.
 public struct Announcement: Sendable, Hashable, Codable {
-    /// One participant as the announcement may show them: never a NIK, a birth date or a document.
+    /// One participant as the announcement may show them: never a NIK, a birth date or a
+    /// document, nor a proctor's free-text reason for a disqualification (the code says DIS;
+    /// the reason stays in the portal with the node's results package).
     public struct Row: Sendable, Hashable, Codable {
         public let participantNumber: String
         public let name: String
@@ -21,8 +23,6 @@ public struct Announcement: Sendable, Hashable, Codable {
         public let rank: Int?
         public let code: String
         public let label: String
-        /// A disqualification's reason.
-        public let reason: String?
 
         public init(
             participantNumber: String,
@@ -35,8 +35,7 @@ public struct Announcement: Sendable, Hashable, Codable {
             total: Int?,
             rank: Int?,
             code: String,
-            label: String,
-            reason: String?
+            label: String
         ) {
             self.participantNumber = participantNumber
             self.name = name
@@ -49,7 +48,6 @@ public struct Announcement: Sendable, Hashable, Codable {
             self.rank = rank
             self.code = code
             self.label = label
-            self.reason = reason
         }
     }
 

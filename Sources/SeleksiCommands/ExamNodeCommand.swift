@@ -40,7 +40,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self, Results.self],
+        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self, Results.self, Sync.self],
         defaultSubcommand: Run.self
     )
 
@@ -150,6 +150,39 @@ struct ExamNodeCommand: AsyncParsableCommand {
                 print(error.message)
                 throw ExitCode(2)
             }
+        }
+    }
+
+    struct Sync: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sync",
+            abstract:
+                "Mengambil daftar peserta dari portal dan mengirim paket hasil yang menunggu (portal.url di konfigurasi); mengulang dengan jeda bila jaringan putus."
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Flag(help: "Satu putaran saja, lalu selesai (kode keluar 1 bila portal tidak terjangkau).") var once = false
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            guard let settings = configuration.portalLink else {
+                print("\(options.config): 'portal' (url, node_id) belum diisi; node ini tidak punya tautan ke portal.")
+                throw ExitCode(2)
+            }
+            let node = try await ExamNodeRunner.open(configuration)
+            var logger = Logger(label: "seleksi.exam-node.sync")
+            logger.logLevel = .info
+            let link = PortalLink(service: node.service, settings: settings, logger: logger)
+            if once {
+                do {
+                    print(try await link.syncOnce())
+                } catch {
+                    print("Portal \(settings.url) tidak terjangkau: \(error)")
+                    throw ExitCode(1)
+                }
+                return
+            }
+            try await ServiceGroup(services: [link], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         }
     }
 

@@ -93,16 +93,44 @@ final class NodeProcess: @unchecked Sendable {
         return String(match.output[1].substring ?? "")
     }
 
-    /// Starts the node and waits until it answers over HTTPS.
+    /// Starts `seleksi serve` (node and portal) and waits until the node answers over HTTPS.
     func start(demo: Bool, arguments extra: [String] = []) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: seleksiBinary!)
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.arguments =
+        try launch(
             [
                 "serve", "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort),
                 "--portal-https-port", String(portalHTTPSPort), "--portal-http-port", String(portalHTTPPort),
             ] + (demo ? ["--demo"] : []) + extra
+        )
+    }
+
+    /// The node's own command line with its data folder and ports (`exam-node key`, `exam-node proctor`…), run to its end.
+    func command(_ arguments: [String], config: String) throws -> String {
+        let output = NSTemporaryDirectory() + "seleksi-command-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        FileManager.default.createFile(atPath: output, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: seleksiBinary!)
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.arguments = arguments + ["--config", config, "--data", data]
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+
+    /// Starts `seleksi exam-node run` alone, with `config`, and waits until it answers over HTTPS.
+    func startNode(config: String) throws {
+        try launch(["exam-node", "run", "--config", config, "--data", data, "--https-port", String(httpsPort), "--http-port", String(httpPort)])
+    }
+
+    private func launch(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: seleksiBinary!)
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.arguments = arguments
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()

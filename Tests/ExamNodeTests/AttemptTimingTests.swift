@@ -161,6 +161,31 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try load("portal_public_key: bukan-kunci") }
         let key = String(repeating: "ab", count: 32)
         if PublicSigningKey(text: key) != nil { #expect(try load("portal_public_key: \(key)").settings.portalPublicKey?.text == key) }
+        #expect(shipped.portalLink == nil)
+        let link = try load("portal: {url: https://sscasn.example.go.id, node_id: node-kupang-1, ca: /etc/ca.pem, sync_seconds: 10}").portalLink
+        #expect(
+            link
+                == PortalLinkSettings(
+                    url: "https://sscasn.example.go.id",
+                    nodeID: "node-kupang-1",
+                    certificateAuthority: "/etc/ca.pem",
+                    intervalMilliseconds: 10_000
+                )
+        )
+        for wrong in [
+            "portal: {url: http://sscasn.example.go.id, node_id: a1}", "portal: {url: https://x.id}", "portal: {url: https://x.id, node_id: Node Satu}",
+            "portal: {url: https://x.id, node_id: a1, sync_seconds: 0}", "portal: {url: https://x.id, node_id: a1, proxy: y}", "portal: https://x.id",
+        ] {
+            #expect(throws: ConfigurationError.self, "\(wrong)") { try load(wrong) }
+        }
+    }
+
+    @Test("the link to the portal waits its interval while it works, and after failures 1 s, 2 s, 4 s… up to the interval (at most 5 minutes)")
+    func backoff() {
+        #expect(SyncBackoff.delay(afterFailures: 0, intervalMilliseconds: 30_000) == 30_000)
+        #expect((1...7).map { SyncBackoff.delay(afterFailures: $0, intervalMilliseconds: 30_000) } == [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000])
+        #expect(SyncBackoff.delay(afterFailures: 50, intervalMilliseconds: 3_600_000) == 300_000)
+        #expect(SyncBackoff.delay(afterFailures: 3, intervalMilliseconds: 500) == 1_000)
     }
 
     @Test("a node makes its signing key on first start (mode 600) and keeps it across restarts")

@@ -138,7 +138,10 @@ struct ResultsBoardTests {
             #expect(json.status == 200 && json.headers[.eTag] == "\"\(digest)\"")
             let file = try JSONDecoder().decode(PublishedAnnouncement.self, from: json.body)
             #expect(file.digest == digest && AnnouncementCheck.verify([file]).allSatisfy { $0.problem == nil })
-            for secret in [PortalClient.nik, "1999-01-01", "ani@contoh.id", "3201010101100001"] { #expect(!json.text.contains(secret), "\(secret)") }
+            let pages = [json.text, board.text, try await client.send(.get, "/hasil/skd/1/pengumuman.csv").text]
+            for secret in [PortalClient.nik, "1999-01-01", "ani@contoh.id", "3201010101100001"] {
+                #expect(pages.allSatisfy { !$0.contains(secret) }, "\(secret)")
+            }
             #expect(try await client.send(.get, "/hasil/skd/1/pengumuman.json", headers: [.ifNoneMatch: "\"\(digest)\""]).status == 304)
             let csv = try await client.send(.get, "/hasil/skd/1/pengumuman.csv")
             #expect(csv.text.contains("\(number),Ani Lestari,Kementerian Keuangan,KEU-1") && csv.text.contains(",100,110,180,390,1,P/L,"), "\(csv.text)")
@@ -230,6 +233,117 @@ struct ResultsBoardTests {
         }
     }
 
+    /// One result of the given status for `number`, as a node reports someone absent or disqualified.
+    static func ended(_ number: String, _ status: ResultsPackage.Status, reason: String? = nil) -> ResultsPackage.Candidate {
+        ResultsPackage.Candidate(
+            participantNumber: number,
+            status: status,
+            reason: reason,
+            startedAt: status == .absent ? nil : 1,
+            finishedAt: 2,
+            score: nil,
+            paperFingerprint: String(repeating: "b", count: 64),
+            answerLog: []
+        )
+    }
+
+    @Test("DIS is shown by its code, never the proctor's reason; a node registered for another venue may not report for this one")
+    func partial() async throws {
+        let portal = try await TestPortal()
+        let (key, other) = try Self.keys()
+        try await portal.test { client in
+            let (_, admin, _) = try await RosterPackageTests.seated(client, portal, nodeKey: key.publicKey.text)
+            let staff = try #require(try await portal.service.store.staffCredentials(username: "admin")?.staff)
+            let applicants = try await portal.service.store.rankedApplicants(periodID: "casn-test")
+            #expect(applicants.count == 1)
+            let aniNumber = applicants[0].participantNumber
+            #expect(try await portal.service.rosterPackage(staff: staff, nodeID: "node-jkt").version == 1)
+            // Another node, at another venue, signs a package for a Jakarta session.
+            let surabaya: [String: Any] = [
+                "id": "node-sby", "venues": ["Kanreg II Surabaya"], "url": "https://ujian-sby.example.go.id", "publicKey": other.publicKey.text,
+            ]
+            #expect(try await client.send(.post, "/api/admin/nodes", token: admin, json: surabaya).status == 201)
+            let foreignVenue = try await client.send(
+                .post,
+                "/api/node/results",
+                bytes: Self.sealed(Self.results("jkt-1", [Self.finished(aniNumber, twk: 100, tiu: 100, tkp: 170)], node: "node-sby"), other)
+            )
+            #expect(foreignVenue.status == 403 && foreignVenue.code == "wrong-node", "\(foreignVenue.text)")
+            // Disqualified: kept with its reason at the portal, shown as DIS only.
+            let reason = "membawa ponsel milik peserta lain"
+            let disqualified = try await client.send(
+                .post,
+                "/api/node/results",
+                bytes: Self.sealed(Self.results("jkt-1", [Self.ended(aniNumber, .disqualified, reason: reason)]), key)
+            )
+            #expect(disqualified.status == 200, "\(disqualified.text)")
+            #expect(try await portal.service.store.examResults(periodID: "casn-test").first?.reason == reason)
+            let preview = try JSONDecoder().decode(
+                PublishedAnnouncement.self,
+                from: try await client.send(.get, "/api/admin/announcements/skd/preview", token: admin).body
+            )
+            #expect(preview.announcement.rows.map(\.code) == ["DIS"] && preview.announcement.rows[0].scores == nil)
+            #expect(!String(decoding: preview.encoded(), as: UTF8.self).contains("ponsel"))
+            // Published, on the board and in the CSV without the reason.
+            #expect(
+                try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: ["contentDigest": preview.announcement.contentDigest]).status
+                    == 201
+            )
+            for path in ["/hasil", "/hasil/skd/1/pengumuman.csv", "/hasil/skd/1/pengumuman.json"] {
+                let text = try await client.send(.get, path).text
+                #expect(text.contains("DIS") && !text.contains("ponsel"), "\(path)")
+            }
+        }
+    }
+
+    @Test(
+        "absent from a session one was moved out of is not an attempt: the re-sit's result counts, as version 2 chained to version 1; versions go public in order"
+    )
+    func resit() async throws {
+        let portal = try await TestPortal()
+        let (key, _) = try Self.keys()
+        try await portal.test { client in
+            let (_, admin, number, application) = try await Self.examined(client, portal, key)
+            #expect(
+                try await client.send(.post, "/api/node/results", bytes: Self.sealed(Self.results("jkt-1", [Self.ended(number, .absent)]), key)).status == 200
+            )
+            let first = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]())
+            #expect(first.status == 201, "\(first.text)")
+            let v1 = try #require(first["digest"] as? String)
+            #expect(try await client.send(.get, "/hasil").text.contains("TH"))
+            let etag = try #require(try await client.send(.get, "/hasil").headers[.eTag])
+            // The committee lets her sit again in the afternoon (an incident in the morning room).
+            #expect(try await client.send(.post, "/api/admin/applications/\(application)/seat", token: admin, json: ["slotID": "jkt-2"]).status == 200)
+            let staff = try #require(try await portal.service.store.staffCredentials(username: "admin")?.staff)
+            #expect(try await portal.service.rosterPackage(staff: staff, nodeID: "node-jkt").version == 2)
+            let waiting = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]())
+            #expect(waiting.status == 409 && waiting.code == "results-missing", "\(waiting.text)")
+            let resat = try await client.send(
+                .post,
+                "/api/node/results",
+                bytes: Self.sealed(Self.results("jkt-2", [Self.finished(number, twk: 90, tiu: 95, tkp: 170)], version: 2), key)
+            )
+            #expect(resat.status == 200, "\(resat.text)")
+            // Not before version 1's time.
+            let early = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: ["publishAt": portal.clock.nowMilliseconds() - 30_000])
+            #expect(early.status == 409 && early.code == "publish-before-previous", "\(early.text)")
+            let stalePreview = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: ["contentDigest": "0"])
+            #expect(stalePreview.status == 409 && stalePreview.code == "preview-changed")
+            portal.clock.advance(seconds: 2)
+            let second = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]())
+            #expect(second.status == 201 && second["previousDigest"] as? String == v1, "\(second.text)")
+            let board = try await client.send(.get, "/hasil")
+            #expect(board.headers[.eTag] != etag && board.text.contains("355") && board.text.contains("P/L"))
+            #expect(try await client.send(.get, "/hasil", headers: [.ifNoneMatch: etag]).status == 200)
+            // Version 1 stays readable as it was; both files chain.
+            #expect(try await client.send(.get, "/hasil/skd/1").text.contains("TH"))
+            let files = try await [1, 2].asyncMap { version in
+                try JSONDecoder().decode(PublishedAnnouncement.self, from: try await client.send(.get, "/hasil/skd/\(version)/pengumuman.json").body)
+            }
+            #expect(AnnouncementCheck.verify(files).allSatisfy { $0.problem == nil })
+        }
+    }
+
     @Test("a node fetches its roster with a request signed by its key; a stale or foreign request is refused")
     func nodeLink() async throws {
         let portal = try await TestPortal()
@@ -286,8 +400,7 @@ struct ResultsBoardTests {
             total: 1,
             rank: nil,
             code: "TL",
-            label: "Tidak",
-            reason: nil
+            label: "Tidak"
         )
         let second = Announcement(
             periodID: "p",
@@ -317,5 +430,13 @@ struct ResultsBoardTests {
         let text = String(decoding: PublishedAnnouncement(second).encoded(), as: UTF8.self).replacingOccurrences(of: "\"TWK\":1", with: "\"TWK\":9")
         let tampered = try JSONDecoder().decode(PublishedAnnouncement.self, from: Data(text.utf8))
         #expect(AnnouncementCheck.verify([tampered])[0].problem?.contains("diubah") == true)
+    }
+}
+
+extension Array {
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var mapped: [T] = []
+        for element in self { mapped.append(try await transform(element)) }
+        return mapped
     }
 }

@@ -18,6 +18,9 @@ public struct ExamNodeConfiguration: Sendable {
     public var rulesDirectory = "Config/rules"
     public var bankDirectory = "QuestionBanks"
     public var settings = ExamSettings()
+    /// The portal this node fetches its roster from and sends its results to; nil: packages
+    /// travel as files only.
+    public var portalLink: PortalLinkSettings?
 
     public init() {}
 
@@ -31,7 +34,7 @@ public struct ExamNodeConfiguration: Sendable {
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
             "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
-            "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies", "portal_public_key",
+            "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies", "portal_public_key", "portal",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError(message: "\(file): kunci '\(unknown)' tidak dikenal")
@@ -103,6 +106,26 @@ public struct ExamNodeConfiguration: Sendable {
         }
         for port in [configuration.httpsPort, configuration.httpPort] where !(1...65_535).contains(port) {
             throw ConfigurationError(message: "\(file): port \(port) di luar 1..65535")
+        }
+        if let raw = root["portal"] {
+            guard let portal = raw as? [String: Any] else { throw ConfigurationError(message: "\(file): 'portal' harus berisi url dan node_id") }
+            if let unknown = portal.keys.sorted().first(where: { !["url", "node_id", "ca", "sync_seconds"].contains($0) }) {
+                throw ConfigurationError(message: "\(file): kunci 'portal.\(unknown)' tidak dikenal")
+            }
+            guard let url = portal["url"] as? String, url.hasPrefix("https://"), URL(string: url)?.host != nil else {
+                throw ConfigurationError(message: "\(file): 'portal.url' harus alamat https://… portal")
+            }
+            guard let id = portal["node_id"] as? String, id.range(of: "^[a-z0-9][a-z0-9-]{1,39}$", options: .regularExpression) != nil else {
+                throw ConfigurationError(message: "\(file): 'portal.node_id' harus kode node seperti terdaftar di portal (huruf kecil, angka, tanda hubung)")
+            }
+            var link = PortalLinkSettings(url: url, nodeID: id, certificateAuthority: portal["ca"] as? String)
+            if let raw = portal["sync_seconds"] {
+                guard let seconds = raw as? Int, (1...3_600).contains(seconds) else {
+                    throw ConfigurationError(message: "\(file): 'portal.sync_seconds' harus 1..3600")
+                }
+                link.intervalMilliseconds = Int64(seconds) * 1000
+            }
+            configuration.portalLink = link
         }
         if let raw = root["tls"] {
             guard let tls = raw as? [String: Any] else { throw ConfigurationError(message: "\(file): 'tls' harus berisi certificate dan key") }

@@ -20,8 +20,9 @@ public struct ExamNode: Sendable {
     /// The node's routes (the candidate and proctor APIs, the pages).
     public func router() -> Router<ExamRequestContext> { buildExamRouter(service: service) }
 
-    /// What runs: HTTPS for candidates and proctors, HTTP redirecting to it, the sweeper and
-    /// the checkpointer, after crediting the downtime the heartbeat proves.
+    /// What runs: HTTPS for candidates and proctors, HTTP redirecting to it, the sweeper, the
+    /// link to the portal (when `portal.url` is set) and the checkpointer, after crediting
+    /// the downtime the heartbeat proves.
     public func services(logger: Logger) async throws -> [any Service] {
         let credited = try await service.creditDowntime()
         if credited > 0 {
@@ -46,7 +47,8 @@ public struct ExamNode: Sendable {
             configHint: "Config/exam-node.yaml",
             logger: logger
         )
-        return applications + [Sweeper(service: service, logger: logger)] + store.maintenance(logger: logger)
+        let link: [any Service] = configuration.portalLink.map { [PortalLink(service: service, settings: $0, logger: logger)] } ?? []
+        return applications + [Sweeper(service: service, logger: logger)] + link + store.maintenance(logger: logger)
     }
 }
 

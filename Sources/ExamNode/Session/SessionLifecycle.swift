@@ -142,8 +142,9 @@ extension ExamService {
         try await transition(id, actor: actor, action: "candidate-disqualify", participant: participant, details: reason) { tx, state, now in
             guard state == "open" else { throw ExamNodeError.wrongState }
             guard try tx.extensionGiven(session: id, participant: participant) != nil else { throw ExamNodeError.unknownCandidate }
+            // Scored if it can be (one that cannot is disqualified all the same, without a score).
             if try tx.unfinishedParticipants(session: id, started: true).contains(participant) {
-                try service.finish(tx, session: id, participant: participant, reason: "disqualified", now: now)
+                _ = try service.finishIsolated(tx, session: id, participant: participant, reason: "disqualified", now: now)
             }
             try tx.disqualify(session: id, participant: participant, at: now, reason: reason)
             try tx.endCandidateTokens(session: id, participant: participant)

@@ -4,6 +4,7 @@ import NIOCore
 import Registration
 import Selection
 import SeleksiCore
+import Synchronization
 
 /// One route of the JSON API, as the OpenAPI document must list it.
 public struct APIRoute: Sendable, Hashable {
@@ -20,6 +21,8 @@ struct PortalAPI {
     /// Rendered answers of the public, read-heavy routes (the formation list, the
     /// timetable), kept for a few seconds: millions read the same few pages at a deadline.
     let cache: TTLCache<ByteBuffer>
+    /// Results packages being read from senders not signed in.
+    let nodeUploads = InFlightLimit(4)
 
     struct NodeBody: Decodable {
         let id: String
@@ -64,6 +67,8 @@ struct PortalAPI {
     struct PublishBody: Decodable {
         /// From when the public sees it (milliseconds since 1970); absent: now.
         let publishAt: Int64?
+        /// The preview's `contentDigest`: refused if the results changed since.
+        let contentDigest: String?
     }
 
     func register(on router: Router<PortalRequestContext>, table: RouteTable) {
@@ -255,7 +260,7 @@ struct PortalAPI {
         }
         table.add(api, .post, "admin/announcements/skd") { request, context -> Response in
             let body = try await request.decode(as: PublishBody.self, context: context)
-            let stored = try await service.publishSKD(staff: try requireAdmin(context), publishAt: body.publishAt)
+            let stored = try await service.publishSKD(staff: try requireAdmin(context), publishAt: body.publishAt, expectedContent: body.contentDigest)
             return try created(JSONBody(stored), request, context)
         }
         // MARK: Exam nodes (the node's signature is its credential)
@@ -269,7 +274,10 @@ struct PortalAPI {
             )
         }
         table.add(api, .post, "node/results") { request, _ in
-            JSONBody(try await service.importResults(try await packageBody(request), staff: nil))
+            // Anyone may send one (the signature is checked after reading): a few at a time.
+            try await nodeUploads.admit {
+                JSONBody(try await service.importResults(try await packageBody(request), staff: nil))
+            }
         }
         table.add(api, .get, "admin/audit") { request, context in
             let query = request.uri.queryParameters
@@ -435,5 +443,27 @@ final class RouteTable: @unchecked Sendable {
         let hummingbirdPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
         group.on(RouterPath(hummingbirdPath), method: method, use: handler)
         routes.append(APIRoute(method: method.rawValue.lowercased(), path: "/api/" + path))
+    }
+}
+
+/// At most `limit` of something at once (reading an anonymous upload into memory); the
+/// rest are told to come back (503), which a node's link retries with backoff.
+final class InFlightLimit: Sendable {
+    private let count = Mutex(0)
+    let limit: Int
+
+    init(_ limit: Int) { self.limit = limit }
+
+    func admit<T>(_ body: () async throws -> T) async throws -> T {
+        let admitted = count.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            throw RegistrationError("busy", kind: .unavailable, "Portal sedang menerima paket lain; coba lagi sebentar lagi.")
+        }
+        defer { count.withLock { $0 -= 1 } }
+        return try await body()
     }
 }

@@ -49,17 +49,8 @@ struct AnnouncementPages {
             let form = try await FormFields.read(request, context: context)
             try PageHelpers.checkSessionToken(context, form)
             do {
-                let at = try Self.publishTime(form)
-                // What the admin saw: a preview of other results is not published by this form.
-                let draft = try await service.skdAnnouncementDraft(staff: staff, publishAt: at)
-                guard draft.contentDigest == form["content"] else {
-                    throw RegistrationError(
-                        "preview-changed",
-                        kind: .conflict,
-                        "Hasil berubah sejak pratinjau dibuka; periksa pratinjau yang baru, lalu terbitkan."
-                    )
-                }
-                _ = try await service.publishSKD(staff: staff, publishAt: at)
+                // What the admin saw: results that changed since the preview are not published by this form.
+                _ = try await service.publishSKD(staff: staff, publishAt: try Self.publishTime(form), expectedContent: form["content"])
                 return PageHelpers.redirect("/staf/panitia/hasil?selesai=terbit")
             } catch let error as RegistrationError where error.code != "forbidden" {
                 return try await page(context, values: PageHelpers.error(error), status: PageHelpers.status(error))

@@ -42,17 +42,17 @@ struct BoardPages {
                 snapshot.file,
                 type: "application/json",
                 name: "pengumuman-skd-v\(snapshot.announcement.version).json",
-                digest: snapshot.digest
+                tag: snapshot.digest
             )
         }
         router.get("/hasil/skd/:version/pengumuman.csv") { request, context in
             let snapshot = try await snapshot(try Self.version(context))
             return Self.download(
                 request,
-                snapshot.csv(),
+                snapshot.csv,
                 type: "text/csv; charset=utf-8",
                 name: "pengumuman-skd-v\(snapshot.announcement.version).csv",
-                digest: snapshot.digest
+                tag: snapshot.digest + "-csv\(BoardSnapshot.csvFormat)"
             )
         }
     }
@@ -148,7 +148,7 @@ struct BoardPages {
         [
             "number": row.participantNumber, "name": row.name, "formation": row.formationName, "agency": row.agencyName,
             "scores": subtests.map { subtest in row.scores?[subtest].map(String.init) ?? "–" }, "total": row.total.map(String.init) ?? "–",
-            "rank": row.rank.map(String.init) ?? "–", "code": row.code, "label": row.label, "reason": row.reason ?? "",
+            "rank": row.rank.map(String.init) ?? "–", "code": row.code, "label": row.label,
         ]
     }
 
@@ -162,8 +162,8 @@ struct BoardPages {
         return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
     }
 
-    static func download(_ request: Request, _ bytes: Data, type: String, name: String, digest: String) -> Response {
-        let etag = "\"\(digest)\""
+    static func download(_ request: Request, _ bytes: Data, type: String, name: String, tag: String) -> Response {
+        let etag = "\"\(tag)\""
         if let notModified = notModified(request, etag: etag) { return notModified }
         var headers = HTTPFields()
         headers[.contentType] = type
@@ -188,6 +188,10 @@ final class BoardSnapshot: Sendable {
     let digest: String
     /// The download, byte for byte as stored.
     let file: Data
+    /// The CSV download, made once (results day asks for it many times).
+    let csv: Data
+    /// Raised when the CSV's columns change, so that its `ETag` does too.
+    static let csvFormat = 1
     let agencies: [Choice]
     let formations: [Choice]
     /// Each row's name folded for search (case and accents ignored).
@@ -206,6 +210,7 @@ final class BoardSnapshot: Sendable {
         }
         self.agencies = agencies.values.sorted { $0.name < $1.name }
         self.formations = formations.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        csv = Self.csv(published.announcement, digest: published.digest)
     }
 
     static func fold(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
@@ -228,15 +233,15 @@ final class BoardSnapshot: Sendable {
     }
 
     /// The whole announcement as CSV (one row per participant, the digest in every row).
-    func csv() -> Data {
-        var lines = ["version,digest,participant_number,name,agency,formation_id,formation,twk,tiu,tkp,total,rank,code,label,reason"]
+    static func csv(_ announcement: Announcement, digest: String) -> Data {
+        var lines = ["version,digest,participant_number,name,agency,formation_id,formation,twk,tiu,tkp,total,rank,code,label"]
         lines.reserveCapacity(announcement.rows.count + 1)
         for row in announcement.rows {
             let fields: [String] =
                 [
                     String(announcement.version), digest, row.participantNumber, row.name, row.agencyName, row.formationID, row.formationName,
                 ] + BoardPages.subtests.map { row.scores?[$0].map(String.init) ?? "" } + [
-                    row.total.map(String.init) ?? "", row.rank.map(String.init) ?? "", row.code, row.label, row.reason ?? "",
+                    row.total.map(String.init) ?? "", row.rank.map(String.init) ?? "", row.code, row.label,
                 ]
             lines.append(fields.map(Self.csvField).joined(separator: ","))
         }
@@ -246,7 +251,7 @@ final class BoardSnapshot: Sendable {
     /// Quoted where needed; a value a spreadsheet would run as a formula is prefixed with '.
     static func csvField(_ value: String) -> String {
         var value = value
-        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -4,8 +4,9 @@ public import SeleksiCore
 /// What a node's results package must agree with before any of it is kept: the session
 /// of the roster version it ran, exactly its participants, and each answer log's digest.
 public enum ResultsRule {
-    /// The first problem of `package` against the roster session it names, or nil.
-    public static func refusal(_ package: ResultsPackage, roster: RosterPackage.Session) -> RegistrationError? {
+    /// The first problem of `package` against the roster session it names and the rule
+    /// set's subtests (code → highest score), or nil.
+    public static func refusal(_ package: ResultsPackage, roster: RosterPackage.Session, subtests: [String: Int]) -> RegistrationError? {
         if package.ruleSetID != roster.ruleSetID {
             return RegistrationError(
                 "invalid-package",
@@ -30,10 +31,22 @@ public enum ResultsRule {
             if candidate.answerLogDigest != ResultsPackage.digest(of: candidate.answerLog) {
                 return RegistrationError("answer-log-digest", kind: .invalid, "Log jawaban peserta \(number) tidak cocok dengan digestnya.")
             }
+            if let score = candidate.score {
+                let codes = score.subtests.map(\.subtest)
+                guard candidate.status != .absent, Set(codes) == Set(subtests.keys), codes.count == subtests.count,
+                    score.subtests.allSatisfy({ (0...(subtests[$0.subtest] ?? 0)).contains($0.score) })
+                else {
+                    return RegistrationError(
+                        "invalid-scores",
+                        kind: .invalid,
+                        "Nilai peserta \(number) tidak sesuai aturan \(roster.ruleSetID): subtes \(subtests.keys.sorted().joined(separator: ", ")), masing-masing 0 sampai nilai tertingginya."
+                    )
+                }
+            }
             switch candidate.status {
             case .finished where candidate.score == nil:
                 return RegistrationError("invalid-package", kind: .invalid, "Peserta \(number) selesai tetapi tanpa nilai.")
-            case .disqualified where (candidate.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty:
+            case .disqualified where (candidate.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty:
                 return RegistrationError("invalid-package", kind: .invalid, "Peserta \(number) didiskualifikasi tanpa alasan.")
             default: break
             }

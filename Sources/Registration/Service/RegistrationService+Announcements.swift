@@ -17,12 +17,21 @@ extension RegistrationService {
     }
 
     /// Publishes the next version of the SKD announcement. Refused while results are
-    /// missing, when nothing changed since the last version, or for a time in the past.
+    /// missing, when nothing changed since the last version, for a time in the past or
+    /// before the last version's, and, given the previewed `expectedContent`
+    /// (`Announcement.contentDigest`), when the results changed since that preview.
     /// Audited as `announcement.publish`.
-    public func publishSKD(staff: StaffAccount, publishAt: Int64?) async throws -> StoredAnnouncement {
+    public func publishSKD(staff: StaffAccount, publishAt: Int64?, expectedContent: String? = nil) async throws -> StoredAnnouncement {
         try requireAdmin(staff)
         let period = try await period()
         let draft = try await skdDraft(period: period, publishAt: publishAt)
+        if let expectedContent, expectedContent != draft.contentDigest {
+            throw RegistrationError(
+                "preview-changed",
+                kind: .conflict,
+                "Hasil berubah sejak pratinjau dibuka (paket hasil baru masuk); periksa pratinjau yang baru, lalu terbitkan."
+            )
+        }
         if let latest = try await store.announcements(periodID: period.id, stage: Self.skdStage, visibleAt: nil).last,
             latest.contentDigest == draft.contentDigest
         {
@@ -115,9 +124,13 @@ extension RegistrationService {
                 "Belum ada peserta ujian (nomor peserta) di periode ini; tidak ada hasil untuk diumumkan."
             )
         }
-        let results = Dictionary(try await store.examResults(periodID: period.id).map { ($0.participantNumber, $0) }, uniquingKeysWith: { first, _ in first })
-        // Whoever was seated waits for their session's results; whoever never was is absent.
-        let waiting = Set(applicants.filter { results[$0.participantNumber] == nil }.compactMap(\.slotID)).sorted()
+        // A participant's attempt if they sat, else absent (from a session they were moved out of, too).
+        let results = Dictionary(try await store.examResults(periodID: period.id).map { ($0.participantNumber, $0) }) { first, second in
+            first.status == .absent ? second : first
+        }
+        // Every session someone is seated in now waits for its results; whoever never was seated is absent.
+        let received = Set(try await store.resultsPackages(periodID: period.id).map(\.sessionID))
+        let waiting = Set(applicants.compactMap(\.slotID)).subtracting(received).sorted()
         if !waiting.isEmpty {
             throw RegistrationError(
                 "results-missing",
@@ -157,8 +170,7 @@ extension RegistrationService {
                 total: result.total,
                 rank: result.rank,
                 code: code.code,
-                label: code.label,
-                reason: result.reason
+                label: code.label
             )
         }
         .sorted(by: Self.announcementOrder)

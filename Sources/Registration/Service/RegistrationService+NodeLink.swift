@@ -33,7 +33,8 @@ extension RegistrationService {
         guard asked.nodeID == node.id, asked.purpose == "roster" else {
             throw RegistrationError("invalid-request", kind: .invalid, "Permintaan node ditolak: bukan permintaan daftar peserta node \(node.id).")
         }
-        guard abs(asked.at - now) <= NodeRequest.maximumSkewMilliseconds else {
+        let now = self.now
+        guard asked.at >= now - NodeRequest.maximumSkewMilliseconds, asked.at <= now + NodeRequest.maximumSkewMilliseconds else {
             throw RegistrationError(
                 "stale-request",
                 kind: .invalid,

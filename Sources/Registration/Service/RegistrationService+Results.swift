@@ -1,3 +1,4 @@
+import ExamEngine
 public import Foundation
 public import SeleksiCore
 
@@ -80,7 +81,8 @@ extension RegistrationService {
                 "Sesi \(slot.id) tidak ada di daftar peserta versi \(package.rosterVersion) yang dikirim portal ke node \(node.id)."
             )
         }
-        if let refusal = ResultsRule.refusal(package, roster: session) { throw refusal }
+        let subtests = Dictionary(try examRuleSet().subtests.map { ($0.code, $0.maximumScore) }, uniquingKeysWith: { first, _ in first })
+        if let refusal = ResultsRule.refusal(package, roster: session, subtests: subtests) { throw refusal }
         let digest = ResultsPackage.digest(payload: envelope.payload)
         let results = package.candidates.map { ExamResult($0, session: slot.id) }
         let kept = StoredResultsPackage(

@@ -176,7 +176,8 @@ public protocol RegistrationStore: Sendable {
     /// Keeps a node's results package as received beside the results taken from it, all
     /// or nothing; false (nothing changed) if this very package is kept already. Throws
     /// `ResultsRule.alreadyImported` for another package of the same session and
-    /// `ResultsRule.resultElsewhere` for a participant with a result from another session.
+    /// `ResultsRule.resultElsewhere` for a participant who sat in another session (being
+    /// absent from one is not an attempt).
     func saveResults(_ package: StoredResultsPackage, _ results: [ExamResult], periodID: String, audit: AuditEntry) async throws -> Bool
     func resultsPackages(periodID: String) async throws -> [StoredResultsPackage]
     func resultsPackage(periodID: String, sessionID: String) async throws -> StoredResultsPackage?

@@ -45,7 +45,7 @@ extension SQLiteRegistrationStore {
             let latest =
                 try Row.fetchOne(
                     db,
-                    sql: "SELECT version, digest FROM announcement WHERE period_id = ? AND stage = ? ORDER BY version DESC LIMIT 1",
+                    sql: "SELECT version, digest, published_at FROM announcement WHERE period_id = ? AND stage = ? ORDER BY version DESC LIMIT 1",
                     arguments: [periodID, announcement.stage]
                 )
             guard announcement.version == (latest?["version"] ?? 0) + 1, announcement.previousDigest == latest?["digest"] else {
@@ -53,6 +53,14 @@ extension SQLiteRegistrationStore {
                     "announcement-version-taken",
                     kind: .conflict,
                     "Versi \(announcement.version) pengumuman baru saja diterbitkan oleh orang lain; periksa pratinjaunya lagi."
+                )
+            }
+            // Versions go public in order: a later one never shows before the one it corrects.
+            if let shown: Int64 = latest?["published_at"], announcement.publishedAt < shown {
+                throw RegistrationError(
+                    "publish-before-previous",
+                    kind: .conflict,
+                    "Versi \(announcement.version) tidak dapat tayang sebelum versi sebelumnya (\(IndonesianDate.dateTime(shown))); pilih waktu sesudahnya."
                 )
             }
             try db.execute(

@@ -152,8 +152,10 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
-        // The nodes' results packages exactly as received, and one result per participant
-        // taken from them (the key refuses a second attempt); neither is ever changed.
+        // The nodes' results packages exactly as received, and the results taken from them:
+        // one attempt per participant (the partial index refuses a second, whichever
+        // session it comes from; being absent from a session one was moved out of is not an
+        // attempt); neither is ever changed.
         migrator.registerMigration("v7-results") { db in
             try db.execute(
                 sql: """
@@ -165,8 +167,9 @@ extension SQLiteRegistrationStore {
                         period_id TEXT NOT NULL, participant_number TEXT NOT NULL, session_id TEXT NOT NULL,
                         status TEXT NOT NULL CHECK (status IN ('finished', 'absent', 'disqualified')), reason TEXT, scores TEXT NOT NULL,
                         total INTEGER, passed INTEGER, started_at INTEGER, finished_at INTEGER, paper_fingerprint TEXT NOT NULL,
-                        answer_log_digest TEXT NOT NULL, PRIMARY KEY (period_id, participant_number),
+                        answer_log_digest TEXT NOT NULL, PRIMARY KEY (period_id, participant_number, session_id),
                         FOREIGN KEY (period_id, session_id) REFERENCES results_package(period_id, session_id));
+                    CREATE UNIQUE INDEX exam_result_one_attempt ON exam_result(period_id, participant_number) WHERE status != 'absent';
                     CREATE TRIGGER results_package_kept BEFORE UPDATE ON results_package
                         BEGIN SELECT RAISE(ABORT, 'results_package is kept as received'); END;
                     CREATE TRIGGER results_package_not_deleted BEFORE DELETE ON results_package

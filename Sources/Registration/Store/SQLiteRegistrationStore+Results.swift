@@ -42,7 +42,9 @@ extension SQLiteRegistrationStore {
                     periodID, package.sessionID, package.nodeID, package.digest, package.envelope, package.candidates, package.importedAt, package.importedBy,
                 ]
             )
-            let elsewhere = try db.cachedStatement(sql: "SELECT session_id FROM exam_result WHERE period_id = ? AND participant_number = ?")
+            let elsewhere = try db.cachedStatement(
+                sql: "SELECT session_id FROM exam_result WHERE period_id = ? AND participant_number = ? AND status != 'absent'"
+            )
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO exam_result (period_id, participant_number, session_id, status, reason, scores, total, passed, started_at, finished_at,
@@ -50,7 +52,7 @@ extension SQLiteRegistrationStore {
                     """
             )
             for result in results {
-                if let other = try String.fetchOne(elsewhere, arguments: [periodID, result.participantNumber]) {
+                if result.status != .absent, let other = try String.fetchOne(elsewhere, arguments: [periodID, result.participantNumber]) {
                     throw ResultsRule.resultElsewhere(result.participantNumber, session: other)
                 }
                 try insert.execute(arguments: [
