@@ -63,11 +63,13 @@ struct PortalCommand: AsyncParsableCommand {
         @OptionGroup var options: PortalOptions
         @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
         @Option(help: "Nama pengguna.") var username: String
-        @Option(help: "Peran: verifier, admin, proctor, interviewer.") var role: String
+        @Option(help: "Peran: verifier, admin, proctor, interviewer, observer (pengamat periode yang sedang dibuka).") var role: String
         @Option(help: "Kode instansi (wajib untuk verifier).") var agency: String?
 
         func run() async throws {
-            guard let role = StaffRole(rawValue: role) else { throw ValidationError("peran harus salah satu dari: verifier, admin, proctor, interviewer") }
+            guard let role = StaffRole(rawValue: role) else {
+                throw ValidationError("peran harus salah satu dari: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             let service = try PortalServer.openService(settings: try options.settings(httpsPort: nil, httpPort: nil, data: data))
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             print(PortalDemo.describe(username: username, role: role, password: password, secret: secret))

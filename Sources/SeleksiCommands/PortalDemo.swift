@@ -170,7 +170,7 @@ enum PortalDemo {
         ]
         for (username, role, agency) in [
             ("admin", StaffRole.admin, nil), ("verif-kemenkeu", .verifier, "kemenkeu"), ("verif-kupang", .verifier, "pemkot-kupang"),
-            ("verif-bkn", .verifier, "bkn"), ("pengawas", .proctor, nil), ("pewawancara", .interviewer, nil),
+            ("verif-bkn", .verifier, "bkn"), ("pengawas", .proctor, nil), ("pewawancara", .interviewer, nil), ("pengamat", .observer, nil),
         ] as [(String, StaffRole, String?)] {
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             lines.append(describe(username: username, role: role, password: password, secret: secret))

@@ -29,8 +29,8 @@ struct PortalDemoTests {
             #expect(start.hasSuffix(time), "\(id): \(start)")
         }
         let staff = try await service.store.audit(AuditFilter(action: "staff.create"))
-        #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn", "pengawas", "pewawancara"])
+        #expect(Set(staff.map(\.subject)) == ["admin", "verif-kemenkeu", "verif-kupang", "verif-bkn", "pengawas", "pewawancara", "pengamat"])
         try await PortalDemo.fill(service)
-        #expect(try await service.store.audit(AuditFilter(action: "staff.create")).count == 6)
+        #expect(try await service.store.audit(AuditFilter(action: "staff.create")).count == 7)
     }
 }

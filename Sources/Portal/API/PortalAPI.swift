@@ -263,6 +263,17 @@ struct PortalAPI {
             let stored = try await service.publishSKD(staff: try requireAdmin(context), publishAt: body.publishAt, expectedContent: body.contentDigest)
             return try created(JSONBody(stored), request, context)
         }
+        // MARK: Observers (read-only)
+        table.add(api, .get, "observer/progress") { _, context in JSONBody(["items": try await service.examProgress(staff: try context.staff())]) }
+        table.add(api, .get, "observer/audit") { request, context in
+            AuditView(items: try await service.observerAuditLog(staff: try context.staff(), Self.auditFilter(request)))
+        }
+        table.add(api, .get, "observer/sessions/{id}/audit") { _, context in
+            JSONBody(["items": try await service.nodeAudit(staff: try context.staff(), sessionID: try context.parameters.require("id"))])
+        }
+        table.add(api, .get, "observer/scores/{number}") { _, context in
+            JSONBody(try await service.verifyScore(staff: try context.staff(), participantNumber: try context.parameters.require("number")))
+        }
         // MARK: Exam nodes (the node's signature is its credential)
         table.add(api, .post, "node/roster") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)
@@ -280,18 +291,21 @@ struct PortalAPI {
             }
         }
         table.add(api, .get, "admin/audit") { request, context in
-            let query = request.uri.queryParameters
-            let filter = AuditFilter(
-                actor: query["actor"].map(String.init),
-                action: query["action"].map(String.init),
-                subject: query["subject"].map(String.init),
-                limit: query["limit"].flatMap { Int(String($0)) } ?? 200
-            )
-            return AuditView(items: try await service.auditLog(staff: try context.staff(), filter))
+            AuditView(items: try await service.auditLog(staff: try context.staff(), Self.auditFilter(request)))
         }
     }
 
     // MARK: - Helpers
+
+    static func auditFilter(_ request: Request) -> AuditFilter {
+        let query = request.uri.queryParameters
+        return AuditFilter(
+            actor: query["actor"].map(String.init),
+            action: query["action"].map(String.init),
+            subject: query["subject"].map(String.init),
+            limit: query["limit"].flatMap { Int(String($0)) } ?? 200
+        )
+    }
 
     /// A signed package as uploaded, refused past the configured size before it is all read.
     func packageBody(_ request: Request) async throws -> Data {

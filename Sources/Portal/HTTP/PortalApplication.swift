@@ -30,6 +30,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     CommitteePages(service: service, pages: pages, publicCache: publicCache).register(on: router)
     AnnouncementPages(service: service, pages: pages).register(on: router)
     BoardPages(service: service, pages: pages).register(on: router)
+    ObserverPages(service: service, pages: pages).register(on: router)
     ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour

@@ -23,6 +23,7 @@ struct PageRenderer: Sendable {
         "staf-jadwal": "Jadwal periode", "staf-instansi": "Instansi", "staf-formasi": "Formasi (panitia)", "staf-formasi-ubah": "Formasi",
         "staf-sesi": "Sesi ujian", "staf-sesi-ubah": "Sesi ujian", "klaim-nik": "Klaim NIK", "staf-node": "Node ujian", "staf-klaim-daftar": "Klaim NIK",
         "staf-klaim": "Klaim NIK", "staf-hasil": "Hasil dan pengumuman", "hasil": "Hasil SKD",
+        "staf-pengamat": "Pengamatan", "staf-pengamat-sesi": "Log audit node",
     ]
 
     static func load(formTokens: FormTokens) async throws -> PageRenderer {
@@ -43,7 +44,10 @@ struct PageRenderer: Sendable {
         switch context.session?.principal {
         case .applicant: values["applicant"] = true
         case .staff(let staff):
-            values["staff"] = ["username": staff.username, "role": staff.role.rawValue, "admin": staff.role == .admin]
+            values["staff"] = [
+                "username": staff.username, "role": staff.role.rawValue, "admin": staff.role == .admin, "observer": staff.role == .observer,
+                "verifier": [.verifier, .admin].contains(staff.role),
+            ]
         case nil: break
         }
         guard let html = library.render(values, withTemplate: template) else {

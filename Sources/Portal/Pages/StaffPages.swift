@@ -24,7 +24,8 @@ struct StaffPages {
                 )
                 // Proctors and interviewers have no portal pages yet: they land on the home page, signed in.
                 guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
-                var response = PageHelpers.redirect([.verifier, .admin].contains(staff.role) ? "/staf/verifikasi" : "/")
+                let home = [.verifier, .admin].contains(staff.role) ? "/staf/verifikasi" : staff.role == .observer ? "/staf/pengamat" : "/"
+                var response = PageHelpers.redirect(home)
                 response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
                 return response
             } catch let error as RegistrationError {

@@ -81,6 +81,9 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
     case admin
     case proctor
     case interviewer
+    /// Inspectorate, ombudsman, partner agencies: reads progress, audit logs and the signed
+    /// results behind every published score, within one period; changes nothing.
+    case observer
 }
 
 public struct StaffAccount: Sendable, Codable, Hashable {
@@ -89,12 +92,15 @@ public struct StaffAccount: Sendable, Codable, Hashable {
     public var role: StaffRole
     /// The agency a verifier works for; nil for other roles.
     public var agencyID: String?
+    /// The period an observer watches; nil for other roles.
+    public var periodID: String?
 
-    public init(id: Int64, username: String, role: StaffRole, agencyID: String?) {
+    public init(id: Int64, username: String, role: StaffRole, agencyID: String?, periodID: String? = nil) {
         self.id = id
         self.username = username
         self.role = role
         self.agencyID = agencyID
+        self.periodID = periodID
     }
 }
 

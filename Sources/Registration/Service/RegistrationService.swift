@@ -401,12 +401,15 @@ public struct RegistrationService: Sendable {
         if let agencyID, !(try await store.agencies().contains { $0.id == agencyID }) {
             throw RegistrationError.invalid("unknown-agency", "Instansi \(agencyID) tidak dikenal.")
         }
+        // An observer watches the period open now, and no other.
+        let periodID = role == .observer ? try await period().id : nil
         let password = GeneratedPassword.make()
         let secret = GeneratedPassword.make()
         let staff = try await store.saveStaff(
             username: username,
             role: role,
             agencyID: agencyID,
+            periodID: periodID,
             passwordHash: try await hashPassword(password),
             totpSecret: secret
         )

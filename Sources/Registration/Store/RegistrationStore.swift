@@ -130,7 +130,14 @@ public protocol RegistrationStore: Sendable {
     func deleteSession(tokenHash: String) async throws
 
     /// Creates the staff account, or replaces its password and TOTP secret.
-    func saveStaff(username: String, role: StaffRole, agencyID: String?, passwordHash: String, totpSecret: String) async throws -> StaffAccount
+    func saveStaff(
+        username: String,
+        role: StaffRole,
+        agencyID: String?,
+        periodID: String?,
+        passwordHash: String,
+        totpSecret: String
+    ) async throws -> StaffAccount
     func staffCredentials(username: String) async throws -> StaffCredentials?
     /// Records the TOTP step used; false if it was not newer than the last one (a replay).
     func useTOTPStep(staffID: Int64, step: Int64) async throws -> Bool

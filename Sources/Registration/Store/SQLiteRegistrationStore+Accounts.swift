@@ -189,7 +189,7 @@ extension SQLiteRegistrationStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT s.account_id, s.csrf, s.expires_at, t.id AS staff_id, t.username, t.role, t.agency_id
+                        SELECT s.account_id, s.csrf, s.expires_at, t.id AS staff_id, t.username, t.role, t.agency_id, t.period_id AS staff_period_id
                         FROM auth_session s LEFT JOIN staff t ON t.id = s.staff_id LEFT JOIN account a ON a.id = s.account_id
                         WHERE s.token_hash = ? AND s.expires_at > ? AND a.frozen_at IS NULL
                         """,
@@ -201,7 +201,13 @@ extension SQLiteRegistrationStore {
                 principal = .applicant(accountID: account)
             } else {
                 principal = .staff(
-                    StaffAccount(id: row["staff_id"], username: row["username"], role: StaffRole(rawValue: row["role"]) ?? .proctor, agencyID: row["agency_id"])
+                    StaffAccount(
+                        id: row["staff_id"],
+                        username: row["username"],
+                        role: StaffRole(rawValue: row["role"]) ?? .proctor,
+                        agencyID: row["agency_id"],
+                        periodID: row["staff_period_id"]
+                    )
                 )
             }
             return AuthSession(principal: principal, csrf: row["csrf"], expiresAt: row["expires_at"])
@@ -212,19 +218,26 @@ extension SQLiteRegistrationStore {
         try await grouped.write { db in try db.execute(sql: "DELETE FROM auth_session WHERE token_hash = ?", arguments: [tokenHash]) }
     }
 
-    public func saveStaff(username: String, role: StaffRole, agencyID: String?, passwordHash: String, totpSecret: String) async throws -> StaffAccount {
+    public func saveStaff(
+        username: String,
+        role: StaffRole,
+        agencyID: String?,
+        periodID: String?,
+        passwordHash: String,
+        totpSecret: String
+    ) async throws -> StaffAccount {
         try await grouped.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO staff (username, role, agency_id, password_hash, totp_secret) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(username) DO UPDATE SET role = excluded.role, agency_id = excluded.agency_id,
+                    INSERT INTO staff (username, role, agency_id, period_id, password_hash, totp_secret) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(username) DO UPDATE SET role = excluded.role, agency_id = excluded.agency_id, period_id = excluded.period_id,
                       password_hash = excluded.password_hash, totp_secret = excluded.totp_secret, last_totp_step = 0
                     """,
-                arguments: [username, role.rawValue, agencyID, passwordHash, totpSecret]
+                arguments: [username, role.rawValue, agencyID, periodID, passwordHash, totpSecret]
             )
             let id = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM staff WHERE username = ?"), arguments: [username])!
             try db.execute(sql: "DELETE FROM auth_session WHERE staff_id = ?", arguments: [id])
-            return StaffAccount(id: id, username: username, role: role, agencyID: agencyID)
+            return StaffAccount(id: id, username: username, role: role, agencyID: agencyID, periodID: periodID)
         }
     }
 
@@ -232,7 +245,13 @@ extension SQLiteRegistrationStore {
         try await writer.read { db in
             try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM staff WHERE username = ?"), arguments: [username]).map {
                 StaffCredentials(
-                    staff: StaffAccount(id: $0["id"], username: $0["username"], role: StaffRole(rawValue: $0["role"]) ?? .proctor, agencyID: $0["agency_id"]),
+                    staff: StaffAccount(
+                        id: $0["id"],
+                        username: $0["username"],
+                        role: StaffRole(rawValue: $0["role"]) ?? .proctor,
+                        agencyID: $0["agency_id"],
+                        periodID: $0["period_id"]
+                    ),
                     passwordHash: $0["password_hash"],
                     totpSecret: $0["totp_secret"],
                     lastTOTPStep: $0["last_totp_step"]

@@ -198,6 +198,10 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // An observer is scoped to one period.
+        migrator.registerMigration("v9-observers") { db in
+            try db.execute(sql: "ALTER TABLE staff ADD COLUMN period_id TEXT REFERENCES period(id)")
+        }
         return migrator
     }
 }
