@@ -123,6 +123,13 @@ struct HandoffEndToEndTests {
             return (status, String(text[..<split]))
         }
 
+        /// What an event stream sends within a second (curl stops it then).
+        func stream(_ path: String, lastEventID: String? = nil) async throws -> String {
+            let port = httpsPort
+            let header = lastEventID.map { ["-H", "Last-Event-ID: \($0)"] } ?? []
+            return try await offPool { try runCurl(["-skN", "https://127.0.0.1:\(port)\(path)", "--max-time", "1"] + header) }
+        }
+
         func staff(_ username: String) async throws -> StaffAccount {
             try #require(try await service.store.staffCredentials(username: username)?.staff)
         }
@@ -304,6 +311,18 @@ struct HandoffEndToEndTests {
         let result = try #require(try await service.store.examResults(periodID: "casn-e2e").first)
         #expect(result.participantNumber == number && result.status == .finished && result.scores.keys.sorted() == ["TIU", "TKP", "TWK"])
         let total = try #require(result.total)
+
+        // Her score went live too: the venue's screen (no PIN on it) and the portal's event stream, resumable.
+        let screen = try await offPool { try runCurl(["-sk", "https://127.0.0.1:\(node.httpsPort)/layar/kpg-1", "--max-time", "5"]) }
+        #expect(screen.contains("Maria Ndolu") && screen.contains("<strong>\(total)</strong>") && !screen.contains(pin), "\(screen)")
+        var events = ""
+        for _ in 0..<20 where !events.contains("event: nilai") {
+            events = try await portal.stream("/langsung/kpg-1/peristiwa")
+        }
+        #expect(events.contains("id: 1\nevent: nilai") && events.contains("Maria Ndolu") && events.contains("\"total\":\(total)"), "\(events)")
+        let resumed = try await portal.stream("/langsung/kpg-1/peristiwa", lastEventID: "1")
+        #expect(resumed.hasPrefix("retry:") && !resumed.contains("event: nilai"), "\(resumed)")
+        #expect(try await portal.get("/langsung/kpg-1").body.contains("Maria Ndolu"))
 
         // Ranked and announced; the board and the CSV show her score and the digest.
         let announced = try await service.publishSKD(staff: try await portal.staff("admin"), publishAt: nil)

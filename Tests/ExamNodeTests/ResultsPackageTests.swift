@@ -78,6 +78,20 @@ struct ResultsPackageTests {
             #expect(try await node.service.undeliveredResults().map(\.session) == ["kpg-1"])
             try await node.service.markResultsDelivered(session: "kpg-1")
             #expect(try await node.service.undeliveredResults().isEmpty)
+            // Her score goes out live (the disqualified and the absent do not), once.
+            let live = try #require(try await node.service.liveScoreBatch())
+            let scores = try JSONDecoder().decode(
+                LiveScores.self,
+                from: try SignedEnvelope.decode(live.envelope, maximumBytes: 1 << 20).open(kind: LiveScores.kind, trusted: [node.node.signingKey.publicKey])
+            )
+            #expect(scores.nodeID == "node-aula" && scores.entries.map(\.participantNumber) == ["2600000001"] && scores.entries[0].total == a.score?.total)
+            try await node.service.markScoresSent(live.attempts)
+            #expect(try await node.service.liveScoreBatch() == nil)
+            // The venue's screen: her score, never the PIN.
+            let (screenStatus, screen) = try await client.send(.get, "/layar/kpg-1")
+            let page = String(decoding: screen, as: UTF8.self)
+            #expect(screenStatus == 200 && page.contains("Peserta 2600000001") && !page.contains(pin) && !page.contains("Peserta 2600000002"), "\(page)")
+            #expect(try await client.send(.get, "/layar/kpg-9").0 == 404)
             // Disqualifying after the close is refused.
             let late = try await client.refusal(
                 .post,

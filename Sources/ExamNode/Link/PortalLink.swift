@@ -17,6 +17,8 @@ public struct PortalLinkSettings: Sendable, Hashable {
     public var certificateAuthority: String?
     /// How often the node asks for its roster and sends waiting results while the link works.
     public var intervalMilliseconds: Int64 = 30_000
+    /// How often finished candidates' scores go out while the link works (the live page).
+    public var scoreIntervalMilliseconds: Int64 = 1_000
 
     public init(url: String, nodeID: String, certificateAuthority: String? = nil, intervalMilliseconds: Int64 = 30_000) {
         self.url = url
@@ -33,9 +35,12 @@ public struct SyncReport: Sendable, Hashable, CustomStringConvertible {
     /// Results packages the portal now has (sessions), and those it refused with its reason.
     public var delivered: [String] = []
     public var refused: [String: String] = [:]
+    /// Live scores the portal now has.
+    public var scores = 0
 
     public var description: String {
         var lines = ["daftar peserta: \(roster)"]
+        if scores > 0 { lines.append("nilai langsung terkirim: \(scores)") }
         if !delivered.isEmpty { lines.append("paket hasil terkirim: \(delivered.joined(separator: ", "))") }
         for (session, reason) in refused.sorted(by: { $0.key < $1.key }) { lines.append("paket hasil sesi \(session) ditolak portal: \(reason)") }
         return lines.joined(separator: "\n")
@@ -68,16 +73,25 @@ public struct PortalLink: Service {
     public func run() async throws {
         let client = try Self.client(settings)
         var failures = 0
+        // A full round (roster, results) on the interval; live scores in between, every second.
+        var nextRound = Int64.min
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                let report = try await syncOnce(client: client)
-                if failures > 0 { logger.notice("tautan portal pulih", metadata: ["laporan": "\(report)"]) }
+                if service.clock.nowMilliseconds() >= nextRound || failures > 0 {
+                    let report = try await syncOnce(client: client)
+                    if failures > 0 { logger.notice("tautan portal pulih", metadata: ["laporan": "\(report)"]) }
+                    nextRound = service.clock.nowMilliseconds() + settings.intervalMilliseconds
+                } else {
+                    _ = try await pushScores(client)
+                }
                 failures = 0
             } catch {
                 failures += 1
                 logger.warning("tautan portal gagal; dicoba lagi", metadata: ["kegagalan": "\(failures)", "galat": "\(error)"])
             }
-            let wait = SyncBackoff.delay(afterFailures: failures, intervalMilliseconds: settings.intervalMilliseconds)
+            let wait =
+                failures > 0
+                ? SyncBackoff.delay(afterFailures: failures, intervalMilliseconds: settings.intervalMilliseconds) : settings.scoreIntervalMilliseconds
             try? await gracefulShutdown(or: .milliseconds(wait))
         }
         try await client.shutdown()
@@ -118,6 +132,7 @@ public struct PortalLink: Service {
             // The portal's package does not fit this node now (a session already open): kept as it is.
             report.roster = "tidak dimuat: \(error.message)"
         }
+        report.scores = try await pushScores(client)
         for waiting in try await service.undeliveredResults() {
             do {
                 _ = try await post(client, "/api/node/results", waiting.envelope)
@@ -128,6 +143,22 @@ public struct PortalLink: Service {
             }
         }
         return report
+    }
+
+    /// Sends the finished candidates' scores not yet sent, a batch at a time; how many went.
+    func pushScores(_ client: HTTPClient) async throws -> Int {
+        var sent = 0
+        while let batch = try await service.liveScoreBatch() {
+            do {
+                _ = try await post(client, "/api/node/scores", batch.envelope)
+            } catch let refused as Refused where refused.status < 500 {
+                // Provisional only (the results package counts): a refused batch is not sent again.
+                logger.warning("nilai langsung ditolak portal", metadata: ["galat": "\(refused)"])
+            }
+            try await service.markScoresSent(batch.attempts)
+            sent += batch.attempts.count
+        }
+        return sent
     }
 
     /// POSTs `body`; the answer's bytes on 200, `Refused` otherwise.

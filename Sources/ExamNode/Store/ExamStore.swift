@@ -103,6 +103,10 @@ protocol ExamStoreReading {
     func resultsPackage(session: String) throws -> Data?
     /// Results packages the portal has not yet acknowledged, oldest first.
     func undeliveredResults() throws -> [(session: String, envelope: Data)]
+    /// Scored attempts of sessions from the portal's packages not yet sent as live scores, earliest first.
+    func unsentScores(limit: Int) throws -> [UnsentScore]
+    /// A session's scored attempts, latest first (the venue's screen).
+    func finishedScores(session: String) throws -> [(participant: String, name: String, score: ScoreSheet, finishedAt: Int64)]
 
     // MARK: - Proctors
 
@@ -177,6 +181,7 @@ protocol ExamStoreTransaction: ExamStoreReading {
     /// Keeps the session's signed results package; false (nothing changed) if one is kept already.
     func insertResultsPackage(session: String, digest: String, envelope: Data, at now: Int64) throws -> Bool
     func markResultsDelivered(session: String, at now: Int64) throws
+    func markScoresSent(_ attempts: [(session: String, participant: String)], at now: Int64) throws
 
     // MARK: - Proctors
 
@@ -264,6 +269,16 @@ struct ResultsBasis: Sendable {
     let rosterVersion: Int?
     let periodID: String?
     let nodeID: String?
+}
+
+/// A finished attempt whose score the portal has not yet been sent.
+struct UnsentScore: Sendable {
+    let session: String
+    let participant: String
+    let periodID: String
+    let nodeID: String
+    let score: ScoreSheet
+    let finishedAt: Int64
 }
 
 /// How one candidate's attempt ended.

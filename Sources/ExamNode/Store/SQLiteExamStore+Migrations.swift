@@ -231,6 +231,15 @@ extension SQLiteExamStore {
                     """
             )
         }
+        // Scores sent to the portal as candidates finish: when each one went.
+        migrator.registerMigration("v8-live-scores") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE candidate ADD COLUMN live_sent_at INTEGER;
+                    CREATE INDEX candidate_live_unsent ON candidate(finished_at) WHERE finished_at IS NOT NULL AND live_sent_at IS NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

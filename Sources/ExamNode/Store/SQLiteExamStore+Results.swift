@@ -94,3 +94,50 @@ extension SQLiteExamTransaction {
         try db.execute(sql: "UPDATE results_package SET delivered_at = ? WHERE session_id = ? AND delivered_at IS NULL", arguments: [now, session])
     }
 }
+
+/// Scores as candidates finish: for the portal's live page and the venue's screen.
+extension SQLiteExamTransaction {
+    func unsentScores(limit: Int) throws -> [UnsentScore] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.session_id, c.participant_number, c.score, c.finished_at, s.roster_period, s.roster_node
+                FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                WHERE c.finished_at IS NOT NULL AND c.live_sent_at IS NULL AND c.score IS NOT NULL
+                  AND c.finish_reason NOT IN ('absent', 'disqualified') AND s.roster_period IS NOT NULL
+                ORDER BY c.finished_at LIMIT ?
+                """,
+            arguments: [limit]
+        ).compactMap { row in
+            guard let score = (row["score"] as String?).flatMap({ try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }) else { return nil }
+            return UnsentScore(
+                session: row["session_id"],
+                participant: row["participant_number"],
+                periodID: row["roster_period"],
+                nodeID: row["roster_node"],
+                score: score,
+                finishedAt: row["finished_at"]
+            )
+        }
+    }
+
+    func finishedScores(session: String) throws -> [(participant: String, name: String, score: ScoreSheet, finishedAt: Int64)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT participant_number, name, score, finished_at FROM candidate
+                WHERE session_id = ? AND finished_at IS NOT NULL AND score IS NOT NULL AND finish_reason NOT IN ('absent', 'disqualified')
+                ORDER BY finished_at DESC, participant_number
+                """,
+            arguments: [session]
+        ).compactMap { row in
+            guard let score = (row["score"] as String?).flatMap({ try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }) else { return nil }
+            return (row["participant_number"], row["name"], score, row["finished_at"])
+        }
+    }
+
+    func markScoresSent(_ attempts: [(session: String, participant: String)], at now: Int64) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE candidate SET live_sent_at = ? WHERE session_id = ? AND participant_number = ?")
+        for attempt in attempts { try statement.execute(arguments: [now, attempt.session, attempt.participant]) }
+    }
+}

@@ -21,6 +21,8 @@ struct PortalAPI {
     /// Rendered answers of the public, read-heavy routes (the formation list, the
     /// timetable), kept for a few seconds: millions read the same few pages at a deadline.
     let cache: TTLCache<ByteBuffer>
+    /// Where live scores go out to the live pages' watchers.
+    let hub: LiveScoreHub
     /// Results packages being read from senders not signed in.
     let nodeUploads = InFlightLimit(4)
 
@@ -283,6 +285,12 @@ struct PortalAPI {
                 headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: package.envelope))
             )
+        }
+        table.add(api, .post, "node/scores") { request, _ in
+            let body = try await request.body.collect(upTo: 4 * 1_048_576)
+            let (accepted, ignored, sessions) = try await service.importLiveScores(Data(body.readableBytesView))
+            for session in sessions where accepted > 0 { await hub.arrived(session: session) }
+            return JSONBody(["accepted": accepted, "ignored": ignored])
         }
         table.add(api, .post, "node/results") { request, _ in
             // Anyone may send one (the signature is checked after reading): a few at a time.

@@ -23,7 +23,8 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     router.add(middleware: AuthMiddleware(service: service))
     let table = RouteTable()
     let publicCache = TTLCache<ByteBuffer>(clock: service.clock, lifetimeMilliseconds: 5_000)
-    PortalAPI(service: service, cache: publicCache).register(on: router, table: table)
+    let hub = LiveScoreHub(service: service)
+    PortalAPI(service: service, cache: publicCache, hub: hub).register(on: router, table: table)
     let pages = try await PageRenderer.load(formTokens: FormTokens(key: try FormTokens.key(in: service.settings.data), clock: service.clock))
     ApplicantPages(service: service, pages: pages).register(on: router)
     StaffPages(service: service, pages: pages).register(on: router)
@@ -31,6 +32,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     AnnouncementPages(service: service, pages: pages).register(on: router)
     BoardPages(service: service, pages: pages).register(on: router)
     ObserverPages(service: service, pages: pages).register(on: router)
+    LivePages(service: service, pages: pages, hub: hub).register(on: router)
     ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The style sheet through Hummingbird's FileMiddleware, cached by browsers for an hour

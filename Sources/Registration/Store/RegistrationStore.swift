@@ -202,6 +202,13 @@ public protocol RegistrationStore: Sendable {
     /// latest's successor (another admin published first).
     func appendAnnouncement(_ announcement: StoredAnnouncement, file: Data, periodID: String, audit: AuditEntry) async throws
 
+    // MARK: - Live scores
+
+    /// Keeps the scores not kept yet (one per participant and session); how many were new.
+    func saveLiveScores(_ scores: [LiveScore], periodID: String, at now: Int64) async throws -> Int
+    /// A session's live scores after the event id `after`, in order.
+    func liveScores(periodID: String, sessionID: String, after: Int64, limit: Int) async throws -> [LiveScore]
+
     // MARK: - NIK claims
 
     /// Records a claim against the active account holding `claim.nik` (its id is filled

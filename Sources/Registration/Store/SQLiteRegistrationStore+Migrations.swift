@@ -202,6 +202,19 @@ extension SQLiteRegistrationStore {
         migrator.registerMigration("v9-observers") { db in
             try db.execute(sql: "ALTER TABLE staff ADD COLUMN period_id TEXT REFERENCES period(id)")
         }
+        // Scores as the nodes send them while a session runs (provisional; the results
+        // package counts): the id orders the live page's events.
+        migrator.registerMigration("v10-live-scores") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE live_score (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, period_id TEXT NOT NULL REFERENCES period(id), session_id TEXT NOT NULL,
+                        participant_number TEXT NOT NULL, name TEXT NOT NULL, scores TEXT NOT NULL, total INTEGER NOT NULL, passed INTEGER,
+                        finished_at INTEGER NOT NULL, received_at INTEGER NOT NULL, UNIQUE (period_id, session_id, participant_number));
+                    CREATE INDEX live_score_by_session ON live_score(period_id, session_id, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,68 @@
+public import Foundation
+import SeleksiCore
+
+/// Live scores: what the nodes send as candidates finish, and what the live page reads.
+extension RegistrationService {
+    /// Keeps a node's batch of scores (a `SignedEnvelope` of kind `scores`), signed by the
+    /// node registered for each session's venue; an entry for someone not seated in that
+    /// session is left out (the results package is what counts). How many were new.
+    public func importLiveScores(_ data: Data) async throws -> (accepted: Int, ignored: Int, sessions: Set<String>) {
+        let period = try await period()
+        let envelope: SignedEnvelope
+        do {
+            envelope = try SignedEnvelope.decode(data, maximumBytes: 4 * 1_048_576)
+        } catch {
+            throw RegistrationError("invalid-package", kind: error == .tooLarge(4 * 1_048_576) ? .tooLarge : .invalid, "Nilai ditolak: \(error).")
+        }
+        let nodes = try await store.nodes(periodID: period.id)
+        guard let node = nodes.first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
+            let key = PublicSigningKey(text: node.publicKey)
+        else {
+            throw RegistrationError(
+                "unknown-signer",
+                kind: .forbidden,
+                "Nilai ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
+            )
+        }
+        let batch: LiveScores
+        do {
+            batch = try JSONDecoder().decode(LiveScores.self, from: try envelope.open(kind: LiveScores.kind, trusted: [key]))
+        } catch {
+            throw RegistrationError("invalid-package", kind: .invalid, "Nilai ditolak: tanda tangan atau isinya tidak sah.")
+        }
+        guard batch.periodID == period.id, batch.nodeID == node.id else {
+            throw RegistrationError(
+                "wrong-node",
+                kind: .forbidden,
+                "Nilai atas nama node \(EnvelopeError.shown(batch.nodeID)) untuk periode \(EnvelopeError.shown(batch.periodID)) ditolak."
+            )
+        }
+        let venues = Set(node.venues)
+        let slots = Set(try await slots().filter { venues.contains($0.venue) }.map(\.id))
+        let seated = Dictionary(
+            try await store.seatedParticipants(periodID: period.id).filter { slots.contains($0.slotID) }.map {
+                ("\($0.slotID)/\($0.participantNumber)", $0.name)
+            },
+            uniquingKeysWith: { a, _ in a }
+        )
+        let scores = batch.entries.compactMap { entry -> LiveScore? in
+            guard let name = seated["\(entry.sessionID)/\(entry.participantNumber)"] else { return nil }
+            return LiveScore(
+                sessionID: entry.sessionID,
+                participantNumber: entry.participantNumber,
+                name: name,
+                scores: entry.scores,
+                total: entry.total,
+                passed: entry.passed,
+                finishedAt: entry.finishedAt
+            )
+        }
+        let added = try await store.saveLiveScores(scores, periodID: period.id, at: now)
+        return (added, batch.entries.count - scores.count, Set(scores.map(\.sessionID)))
+    }
+
+    /// A session's live scores after the event id `after`.
+    public func liveScores(sessionID: String, after: Int64, limit: Int = 1_000) async throws -> [LiveScore] {
+        try await store.liveScores(periodID: try await period().id, sessionID: sessionID, after: after, limit: limit)
+    }
+}
