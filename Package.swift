@@ -162,6 +162,8 @@ let package = Package(
                 "SeleksiAuth",
                 "ExamNode",
                 "Registration",
+                "Selection",
+                "ExamEngine",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Tolok ukur kinerja (jalankan dengan build release: swift run -c release seleksi bench …).",
-        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self]
+        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self, BoardBenchCommand.self]
     )
 
     struct Papers: ParsableCommand {
@@ -211,6 +211,44 @@ struct PortalBenchCommand: AsyncParsableCommand {
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print(PortalBench.describe(figures))
+        }
+    }
+}
+
+/// `seleksi bench board`: the results board on results day, live scores, and the ranking.
+struct BoardBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "board",
+        abstract:
+            "Papan hasil: halaman, pencarian dan unduhan JSON per detik dan p99 di samping nginx (berkas statis seukuran), waktu nilai langsung sampai ke semua pengamat, dan peringkat 1.000.000 peserta di samping pengurutan biasa."
+    )
+
+    @Option(help: "Peserta dalam pengumuman.") var candidates: Int = 100_000
+    @Option(help: "Pengamat halaman nilai langsung (koneksi SSE).") var subscribers: Int = 10_000
+    @Option(help: "Nilai yang dikirim node satu per satu.") var events: Int = 20
+    @Option(name: .customLong("rank-candidates"), help: "Peserta yang diperingkat.") var rankCandidates: Int = 1_000_000
+    @Option(help: "Lama tiap fase baca, detik.") var seconds: Double = 10
+    @Option(help: "Klien bersamaan (unduhan JSON: seperempatnya).") var concurrency: Int = 32
+    @Option(name: .customLong("https-port"), help: "Port HTTPS portal yang diuji.") var httpsPort: Int = 29_543
+    @Flag(help: "Cetak satu objek JSON.") var json = false
+
+    func run() async throws {
+        guard candidates > 0, subscribers >= 0, events >= 0, rankCandidates > 0, seconds > 0, concurrency > 0 else {
+            throw ValidationError("semua jumlah harus lebih dari 0")
+        }
+        let figures = try await BoardBench(
+            candidates: candidates,
+            subscribers: subscribers,
+            events: events,
+            rankCandidates: rankCandidates,
+            seconds: seconds,
+            concurrency: concurrency,
+            httpsPort: httpsPort
+        ).run()
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(BoardBench.describe(figures))
         }
     }
 }
