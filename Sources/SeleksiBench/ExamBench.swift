@@ -110,8 +110,17 @@ public struct ExamBench: Sendable {
         let probe = try SQLiteExamStore.open(path: data + "/ceiling.sqlite")
         let commitCeiling = try await probe.measureCommitCeiling(commits: 2_000)
 
-        // 2. The node, in its own process, with a proctor account.
-        let proctorOutput = try runProcess(binary, ["exam-node", "proctor", "--username", "bench", "--data", data + "/node"])
+        // 2. The node, in its own process, with a proctor account; it trusts the bench's
+        // portal key (the roster comes as the portal's signed package).
+        let portalKey = try SigningKey.loadOrCreate(path: data + "/portal.key")
+        let nodeKey = try SigningKey.loadOrCreate(path: data + "/node/node-signing.key")
+        let config = data + "/exam-node.yaml"
+        try "rules: Config/rules\nbanks: QuestionBanks\nportal_public_key: \(portalKey.publicKey.text)\n".write(
+            toFile: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        let proctorOutput = try runProcess(binary, ["exam-node", "proctor", "--username", "bench", "--config", config, "--data", data + "/node"])
         guard let credentials = proctorOutput.firstMatch(of: /kata sandi (\S+), rahasia autentikator (\S+)/) else {
             throw Failure(description: "no proctor: \(proctorOutput)")
         }
@@ -119,7 +128,7 @@ public struct ExamBench: Sendable {
         let totp = TOTPCode.current(secret: String(credentials.2), now: SystemClock().nowMilliseconds())
         let node = Process()
         node.executableURL = URL(fileURLWithPath: binary)
-        node.arguments = ["exam-node", "--data", data + "/node", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
+        node.arguments = ["exam-node", "--config", config, "--data", data + "/node", "--https-port", String(httpsPort), "--http-port", String(httpsPort + 1)]
         if let nodeLog { FileManager.default.createFile(atPath: nodeLog, contents: nil) }
         let log = FileHandle(forWritingAtPath: nodeLog ?? "/dev/null")
         node.standardOutput = log
@@ -145,22 +154,41 @@ public struct ExamBench: Sendable {
             try await control.send(.POST, "/api/proctor/login", json: try text(["username": "bench", "password": String(password), "totp": totp]))
         )
         let proctorToken = (proctor["token"] as? String) ?? ""
-        let session = object(
-            try await control.send(
-                .POST,
-                "/api/proctor/sessions",
-                token: proctorToken,
-                json: try text(["venue": "Bench", "ruleSet": "skd-2024", "scheduledStart": 0])
-            )
+        let sessionID = "sesi-bench"
+        let digest = AccessCode.digest(Self.accessCode)
+        let package = RosterPackage(
+            periodID: "bench",
+            nodeID: "node-bench",
+            nodeKeyID: nodeKey.publicKey.id,
+            version: 1,
+            createdAt: 0,
+            sessions: [
+                RosterPackage.Session(
+                    id: sessionID,
+                    venue: "Bench",
+                    timeZone: .wib,
+                    ruleSetID: "skd-2024",
+                    scheduledStart: 0,
+                    scheduledEnd: 100 * 60_000,
+                    participants: (0..<candidates).map {
+                        RosterPackage.Participant(
+                            participantNumber: "B\($0)",
+                            name: "Peserta \($0)",
+                            formationType: .general,
+                            accommodations: [],
+                            accessCodeDigest: digest
+                        )
+                    }
+                )
+            ]
         )
-        let sessionID = (session["id"] as? String) ?? ""
-        let pin = (session["pin"] as? String) ?? ""
-        var roster = "participant_number,name,formation_type,access_code,accommodations\n"
-        for index in 0..<candidates { roster += "B\(index),Peserta \(index),general,\(Self.accessCode),\n" }
+        let envelope = SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: portalKey).encoded()
         let loadStart = ContinuousClock.now
-        let loaded = try await control.send(.POST, "/api/proctor/sessions/\(sessionID)/roster", token: proctorToken, bytes: Array(roster.utf8))
+        let loaded = try await control.send(.POST, "/api/proctor/packages", token: proctorToken, bytes: [UInt8](envelope))
         let rosterSeconds = (ContinuousClock.now - loadStart).seconds
-        try loaded.expect(200, "roster")
+        try loaded.expect(200, "roster package")
+        let session = object(try await control.send(.GET, "/api/proctor/sessions/\(sessionID)", token: proctorToken))["session"] as? [String: Any] ?? [:]
+        let pin = (session["pin"] as? String) ?? ""
         try await control.send(.POST, "/api/proctor/sessions/\(sessionID)/open", token: proctorToken).expect(200, "open")
 
         // 4. The TLS ceiling: full handshakes, one fresh connection per request.

@@ -237,7 +237,7 @@ struct ServeCommand: AsyncParsableCommand {
         let portal = try PortalServer.openService(settings: settings)
         if demo {
             try await PortalDemo.fill(portal)
-            try await ExamNodeRunner.fillDemo(node.service, configuration: configuration)
+            try await ExamNodeRunner.fillDemo(node, configuration: configuration, portalKey: try settings.signingKey())
         }
         var logger = Logger(label: "seleksi")
         logger.logLevel = .info
@@ -278,7 +278,10 @@ enum ExamNodeRunner {
         return services
     }
 
-    static func fillDemo(_ service: ExamService, configuration: ExamNodeConfiguration) async throws {
+    /// A demo session from a roster package signed with this machine's portal key, as a
+    /// portal would send it (the candidates are the demo's own, not the portal's applicants).
+    static func fillDemo(_ node: ExamNode, configuration: ExamNodeConfiguration, portalKey: SigningKey) async throws {
+        let service = node.service
         guard try await service.sessions().isEmpty else {
             print("Data contoh sudah ada di \(configuration.dataDirectory); tidak diisi ulang.")
             return
@@ -286,20 +289,47 @@ enum ExamNodeRunner {
         let password = GeneratedPassword.make()
         let secret = try await service.setProctor(username: "pengawas", password: password)
         let now = SystemClock().nowMilliseconds()
-        let session = try await service.createSession(venue: "Kantor Regional Contoh, Ruang 1", ruleSetID: "skd-2024", scheduledStart: now, actor: "demo")
-        try await service.assignProctor(username: "pengawas", session: session.id, actor: "demo")
         // Access codes as a portal would print them on the exam cards (here from a key of the moment).
         let key = (0..<32).map { _ in UInt8.random(in: 0...255) }
-        let people = [
-            ("2024000001", "Ani Lestari", "general", "", "umum"), ("2024000002", "Budi Santoso", "disability", "tunanetra", "disabilitas, tunanetra"),
-            ("2024000003", "Citra Dewi", "cumlaude", "", "cumlaude"), ("2024000004", "Daniel Wenda", "papua", "", "Papua"),
+        let people: [(String, String, FormationType, [String], String)] = [
+            ("2024000001", "Ani Lestari", .general, [], "umum"), ("2024000002", "Budi Santoso", .disability, ["tunanetra"], "disabilitas, tunanetra"),
+            ("2024000003", "Citra Dewi", .cumlaude, [], "cumlaude"), ("2024000004", "Daniel Wenda", .papua, [], "Papua"),
         ]
         let codes = people.map { AccessCode.derive(participantNumber: $0.0, periodID: "demo", key: key) }
-        let roster =
-            "participant_number,name,formation_type,access_code,accommodations\n"
-            + zip(people, codes).map { person, code in "\(person.0),\(person.1),\(person.2),\(code),\(person.3)" }.joined(separator: "\n")
-        _ = try await service.loadRoster(sessionID: session.id, text: roster, actor: "demo")
-        try await service.openSession(session.id, actor: "demo")
+        let id = "sesi-contoh-1"
+        let package = RosterPackage(
+            periodID: "demo",
+            nodeID: "node-contoh",
+            nodeKeyID: node.signingKey.publicKey.id,
+            version: 1,
+            createdAt: now,
+            sessions: [
+                RosterPackage.Session(
+                    id: id,
+                    venue: "Kantor Regional Contoh, Ruang 1",
+                    timeZone: .wib,
+                    ruleSetID: "skd-2024",
+                    scheduledStart: now,
+                    scheduledEnd: now + 100 * 60_000,
+                    participants: zip(people, codes).map { person, code in
+                        RosterPackage.Participant(
+                            participantNumber: person.0,
+                            name: person.1,
+                            formationType: person.2,
+                            accommodations: person.3,
+                            accessCodeDigest: AccessCode.digest(code)
+                        )
+                    }
+                )
+            ]
+        )
+        _ = try await service.importRosterPackage(
+            SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: portalKey).encoded(),
+            actor: "demo"
+        )
+        try await service.assignProctor(username: "pengawas", session: id, actor: "demo")
+        try await service.openSession(id, actor: "demo")
+        let session = try await service.session(id)
         let message = """
             Data contoh dibuat (dicetak sekali):
               Pengawas   : https://\(configuration.host):\(configuration.httpsPort)/pengawas  pengguna "pengawas", kata sandi \(password), rahasia autentikator \(secret)

@@ -314,147 +314,56 @@ struct CandidateFlowTests {
 
 @Suite("Exam node: sessions and rosters")
 struct RosterTests {
-    @Test("a roster CSV as spreadsheets write it: quoted fields with commas, doubled quotes, CRLF, a missing last column")
-    func quotedRoster() async throws {
+    @Test("papers are assembled at import, one per candidate, all different; an unknown rule set or session is refused")
+    func papersAtImport() async throws {
         let node = try await TestNode()
         try await node.test { client in
             let proctor = try await client.proctorToken()
-            let session: SessionSummary = try await client.json(
+            let people = [
+                RosterPackage.Participant(
+                    participantNumber: "A-1",
+                    name: "Dewi",
+                    formationType: .general,
+                    accommodations: [],
+                    accessCodeDigest: AccessCode.digest("DEWX-2323")
+                ),
+                RosterPackage.Participant(
+                    participantNumber: "A-2",
+                    name: "Eko",
+                    formationType: .papua,
+                    accommodations: [],
+                    accessCodeDigest: AccessCode.digest("EKXX-3232")
+                ),
+            ]
+            let imported: RosterImportResult = try await client.json(
                 .post,
-                "/api/proctor/sessions",
+                "/api/proctor/packages",
                 token: proctor,
-                body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0]
+                raw: node.package(session: "sesi-skb", ruleSet: "skb-pranata-komputer", people: people)
             )
-            let roster =
-                "participant_number,name,formation_type,access_code,accommodations\r\n"
-                + "2024000001,\"Budi \"\"Bud\"\" Santoso, S.Kom.\",disability,BUDX-5353,tunanetra\r\n"
-                + "2024000002,Ani Lestari,general,ANJX-4242\r\n"
-            let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
-            #expect(loaded["candidates"] == 2)
-            let listed: ProctorCandidates = try await client.json(.get, "/api/proctor/sessions/\(session.id)", token: proctor)
-            #expect(listed.candidates.map(\.name) == ["Budi \"Bud\" Santoso, S.Kom.", "Ani Lestari"])
-            // A quote never closed swallows the rest of the file: refused, not half-read.
-            let other: SessionSummary = try await client.json(
-                .post,
-                "/api/proctor/sessions",
-                token: proctor,
-                body: ["venue": "SMKN 1 Kupang", "ruleSet": "skd-2024", "scheduledStart": 0]
-            )
-            let unclosed = try await client.refusal(
-                .post,
-                "/api/proctor/sessions/\(other.id)/roster",
-                token: proctor,
-                raw: "participant_number,name,formation_type,access_code\n2024000003,\"Citra,general,CTRA-6464\n2024000004,Dewi,general,CTRA-6465\n"
-            )
-            #expect(unclosed.code == "invalid-roster", "\(unclosed)")
-        }
-    }
-
-    @Test("a roster with problems is refused line by line, and nothing is saved")
-    func badRoster() async throws {
-        let node = try await TestNode()
-        try await node.test { client in
-            let proctor = try await client.proctorToken()
-            let session: SessionSummary = try await client.json(
-                .post,
-                "/api/proctor/sessions",
-                token: proctor,
-                body: ["venue": "Aula BKN", "ruleSet": "skd-2024", "scheduledStart": 0]
-            )
-            let broken = """
-                participant_number,name,formation_type,access_code,accommodations
-                2024000001,Ani,general,ANJX-4242,
-                2024000001,Ani Lagi,general,ANJX-4242,
-                2024000005,,martian,1999-13-01,jetpack
-                """
-            let refusal = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: broken)
-            #expect((refusal.status, refusal.code) == (422, "invalid-roster"))
-            #expect(refusal.message.contains("baris 3: nomor peserta 2024000001 sudah ada di baris 2"))
-            #expect(refusal.message.contains("baris 4: nama kosong"))
-            #expect(refusal.message.contains("jenis formasi 'martian'"))
-            #expect(refusal.message.contains("akomodasi 'jetpack'"))
-            let misnamed = try await client.refusal(
-                .post,
-                "/api/proctor/sessions/\(session.id)/roster",
-                token: proctor,
-                raw: "participant_number,name,formation_type,access_code,akomodasi\n2024000001,Ani,general,ANJX-4242,\n"
-            )
-            #expect(misnamed.message.contains("kepala kolom"))
-            let after: [SessionSummary] = try await client.json(.get, "/api/proctor/sessions", token: proctor)
-            #expect(after.first?.candidates == 0)
-            let notOpen = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)
-            #expect(notOpen.status == 400)
-        }
-    }
-
-    @Test("a JSON roster loads; papers are assembled at load time, one per candidate, all different")
-    func jsonRoster() async throws {
-        let node = try await TestNode()
-        try await node.test { client in
-            let proctor = try await client.proctorToken()
-            let session: SessionSummary = try await client.json(
-                .post,
-                "/api/proctor/sessions",
-                token: proctor,
-                body: ["venue": "Aula", "ruleSet": "skb-pranata-komputer", "scheduledStart": 0]
-            )
-            let json = """
-                [{"participant_number": "A-1", "name": "Dewi", "formation_type": "general", "access_code": "DEWX-2323"},
-                 {"participant_number": "A-2", "name": "Eko", "formation_type": "papua", "access_code": "EKXX-3232", "accommodations": []}]
-                """
-            let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
-            #expect(loaded["candidates"] == 2)
-            let twice = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: json)
-            #expect(twice.code == "roster-loaded")
+            #expect(imported.created == ["sesi-skb"])
             let stored = try await node.service.store.read { store in
-                try ["A-1", "A-2"].map { try store.paper(session: session.id, participant: $0) }
+                try ["A-1", "A-2"].map { try store.paper(session: "sesi-skb", participant: $0) }
             }
             let fingerprints = try stored.map { try ExamService.decodePaper(try #require($0)).fingerprint }
             #expect(Set(fingerprints).count == 2)
             let unknownRules = try await client.refusal(
                 .post,
-                "/api/proctor/sessions",
+                "/api/proctor/packages",
                 token: proctor,
-                body: ["venue": "Aula", "ruleSet": "skd-1999", "scheduledStart": 0]
+                raw: node.package(session: "sesi-lain", ruleSet: "skd-1999", version: 2, people: [])
             )
-            #expect(unknownRules.status == 400)
+            #expect(unknownRules.status == 400, "\(unknownRules)")
             let notFound = try await client.refusal(.get, "/api/proctor/sessions/sesi-tidak-ada", token: proctor)
             #expect((notFound.status, notFound.code) == (404, "unknown-session"))
-        }
-    }
-}
-
-@Suite("Exam node: pages")
-struct PageTests {
-    @Test("the exam and proctor pages and their scripts are served with security headers; nothing else is")
-    func pages() async throws {
-        let node = try await TestNode()
-        try await node.test { client in
-            let (status, body) = try await client.send(.get, "/")
-            #expect(status == 200)
-            #expect(String(decoding: body, as: UTF8.self).contains("Masuk ujian"))
-            let (proctorStatus, proctorBody) = try await client.send(.get, "/pengawas")
-            #expect(proctorStatus == 200)
-            #expect(String(decoding: proctorBody, as: UTF8.self).contains("Masuk pengawas"))
-            for file in ["ujian.js", "ujian.css", "pengawas.js"] {
-                let (fileStatus, _) = try await client.send(.get, "/static/\(file)")
-                #expect(fileStatus == 200, "\(file)")
-            }
-            let (traversal, leaked) = try await client.send(.get, "/static/..%2FExamNode.swift")
-            #expect([400, 404].contains(traversal) && !String(decoding: leaked, as: UTF8.self).contains("import"))
-            // Scripts are revalidated, never re-sent unchanged: a full room reloading costs 304s.
-            let tag = try await client.client.execute(uri: "/static/ujian.js", method: .get) { response -> String? in
-                #expect(response.headers[.cacheControl] == "no-cache")
-                return response.headers[.eTag]
-            }
-            let etag = try #require(tag)
-            try await client.client.execute(uri: "/static/ujian.js", method: .get, headers: [.ifNoneMatch: etag]) { response in
-                #expect(response.status == .notModified)
-            }
-            try await client.client.execute(uri: "/", method: .get) { response in
-                #expect(response.headers[.init("Content-Security-Policy")!] == "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
-                #expect(response.headers[.init("X-Frame-Options")!] == "DENY")
-            }
+            // An empty session cannot be opened.
+            let _: RosterImportResult = try await client.json(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: node.package(session: "sesi-kosong", version: 3, people: [])
+            )
+            #expect(try await client.refusal(.post, "/api/proctor/sessions/sesi-kosong/open", token: proctor).status == 400)
         }
     }
 }

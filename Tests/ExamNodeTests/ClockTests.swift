@@ -105,7 +105,7 @@ struct ClockTests {
 
             let audit: [String: [AuditEntry]] = try await client.json(.get, "/api/proctor/sessions/\(session.id)/audit", token: proctor)
             let actions = audit["entries"]!.map(\.action)
-            for action in ["session-create", "roster-load", "session-open", "session-pause", "session-resume", "session-extend", "candidate-extend"] {
+            for action in ["roster-import", "session-open", "session-pause", "session-resume", "session-extend", "candidate-extend"] {
                 #expect(actions.contains(action), "\(action)")
             }
             #expect(audit["entries"]!.first { $0.action == "session-pause" }?.actor == "pengawas")

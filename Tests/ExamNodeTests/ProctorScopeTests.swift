@@ -33,13 +33,11 @@ struct ProctorScopeTests {
                 let refusal = try await client.refusal(method, "/api/proctor/sessions/\(session.id)\(path)", token: token, body: body)
                 #expect((refusal.status, refusal.code) == (404, "unknown-session"), "\(method) \(path)")
             }
-            let roster = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: token, raw: "participant_number,name\n")
-            #expect(roster.status == 404)
             // Nothing happened to the session.
             let summary = try await node.service.session(session.id)
             #expect(summary.state == "open" && !summary.paused)
 
-            // The venue's proctor sees it, and creates sessions at their venue only.
+            // The venue's proctor sees it, and imports sessions of their venue only.
             let venue: [String: String] = try await client.json(
                 .post,
                 "/api/proctor/login",
@@ -50,9 +48,9 @@ struct ProctorScopeTests {
             #expect(seen.map(\.id) == [session.id])
             let elsewhere = try await client.refusal(
                 .post,
-                "/api/proctor/sessions",
+                "/api/proctor/packages",
                 token: venueToken,
-                body: ["venue": "SMAN 2 Manokwari", "ruleSet": "skd-2024", "scheduledStart": 0]
+                raw: node.package(session: "sesi-manokwari", version: 2, people: [], venue: "SMAN 2 Manokwari")
             )
             #expect((elsewhere.status, elsewhere.code) == (403, "wrong-venue"))
 

@@ -103,11 +103,16 @@ struct ResultsPackageTests {
         }
     }
 
-    @Test("a session whose roster was typed by hand has no results package")
+    @Test("a session from before roster packages (its roster typed by hand) has no results package")
     func handLoaded() async throws {
         let node = try await TestNode()
         try await node.test { client in
-            let (proctor, session) = try await node.openSession(client)
+            let proctor = try await client.proctorToken()
+            try await node.service.store.write { tx in
+                try tx.insertSession(id: "sesi-lama", venue: "Aula", ruleSetID: "skd-2024", scheduledStart: 0, pin: "123456", createdAt: 0)
+                try tx.assignProctor(username: "pengawas", session: "sesi-lama")
+            }
+            let session = try await node.service.session("sesi-lama")
             #expect(try await client.send(.post, "/api/proctor/sessions/\(session.id)/close", token: proctor).0 == 200)
             let refused = try await client.refusal(.get, "/api/proctor/sessions/\(session.id)/results", token: proctor)
             #expect(refused.status == 409 && refused.code == "not-from-portal", "\(refused)")

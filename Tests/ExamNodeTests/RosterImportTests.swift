@@ -17,7 +17,7 @@ struct RosterImportTests {
         var settings = ExamSettings()
         settings.portalPublicKey = trust ? portal.publicKey : nil
         settings.maxPackageBytes = maxPackageBytes
-        return (try await TestNode(settings: settings), portal)
+        return (try await TestNode(settings: settings, trustPortal: trust), portal)
     }
 
     static func participant(_ number: String, _ code: String, type: FormationType = .general) -> RosterPackage.Participant {
@@ -150,16 +150,28 @@ struct RosterImportTests {
                 raw: Self.sealed(Self.package(version: 1, [("kpg-1", [a]), ("kpg-2", [a])], start: start, for: node), portal)
             )
             #expect(twice.status == 422 && twice.code == "participant-twice")
-            // A participant a proctor already put in a session by hand.
-            let hand = try await node.service.createSession(venue: "Aula", ruleSetID: "skd-2024", scheduledStart: start, actor: "pengawas")
-            _ = try await node.service.loadRoster(
-                sessionID: hand.id,
-                text: "participant_number,name,formation_type,access_code\n2600000001,Ani,general,ANJX-4242\n",
-                actor: "pengawas"
-            )
+            // A participant in a session a proctor made by hand (on a node from before roster packages).
+            try await node.service.store.write { tx in
+                try tx.insertSession(id: "sesi-lama", venue: "Aula", ruleSetID: "skd-2024", scheduledStart: start, pin: "123456", createdAt: start)
+                try tx.insertCandidate(
+                    session: "sesi-lama",
+                    RosterEntry(participantNumber: "2600000001", name: "Ani", formationType: .general, accessCodeDigest: AccessCode.digest("ANJX-4242")),
+                    allowedMilliseconds: 100 * 60_000,
+                    paper: "{}",
+                    fingerprint: "lama"
+                )
+            }
             let other = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: good)
             #expect(other.status == 409 && other.code == "participant-in-other-session", "\(other)")
-            #expect(try await node.service.sessions().map(\.id) == [hand.id])
+            #expect(try await node.service.sessions().map(\.id) == ["sesi-lama"])
+            // Nor may a package take over that session's id.
+            let taken = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: Self.sealed(Self.package(version: 1, [("sesi-lama", [])], start: start, for: node), portal)
+            )
+            #expect(taken.status == 409 && taken.code == "session-exists", "\(taken)")
         }
         let (untrusting, key) = try await Self.node(trust: false)
         try await untrusting.test { client in

@@ -17,8 +17,13 @@ struct SessionStateTests {
             let (proctor, session) = try await node.openSession(client)
             let token = try await client.login(pin: session.pin)
             let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
-            let late = try await client.refusal(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
-            #expect((late.status, late.code) == (409, "wrong-state"))
+            let late = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: node.package(session: session.id, version: 2, people: [roster[0]])
+            )
+            #expect((late.status, late.code) == (409, "session-already-open"))
             return (proctor, session)
         }
         // A paper damaged in the store (after a restart, so none is kept in memory): 500, not "malformed request".

@@ -223,28 +223,6 @@ struct GroupCommitUndoTests {
     }
 }
 
-@Suite("Rosters carry access codes, never birth dates")
-struct RosterAccessCodeTests {
-    @Test("a code is kept as its digest (case, spaces and hyphens do not matter); a malformed one, or a birth-date column, is refused")
-    func codes() throws {
-        let ruleSet = try sharedCatalog.entry("skd-2024").ruleSet
-        let entries = try RosterParser.parse("participant_number,name,formation_type,access_code\n2024000001,Ani,general,anjx 4242\n", ruleSet: ruleSet).get()
-        #expect(entries.first?.accessCodeDigest == AccessCode.digest("ANJX-4242"))
-        guard
-            case .failure(let bad) = RosterParser.parse(
-                "participant_number,name,formation_type,access_code\n2024000001,Ani,general,OLIX-4242\n",
-                ruleSet: ruleSet
-            )
-        else {
-            Issue.record("a code with look-alike letters was accepted")
-            return
-        }
-        #expect(bad.description.contains("kode akses"))
-        let old = RosterParser.parse("participant_number,name,formation_type,birth_date\n2024000001,Ani,general,1999-04-01\n", ruleSet: ruleSet)
-        #expect((try? old.get()) == nil)
-    }
-}
-
 @Suite("A node keeps no birth date")
 struct NoBirthDateTests {
     @Test("a store from before access codes is migrated, and its birth dates are gone from the file and its WAL")

@@ -22,12 +22,11 @@ let sharedCatalog: ExamCatalog = try! ExamCatalog.load(
     bankDirectory: repositoryRoot + "/QuestionBanks"
 )
 
-let roster = """
-    participant_number,name,formation_type,access_code,accommodations
-    2024000001,Ani Lestari,general,ANJX-4242,
-    2024000002,"Budi Santoso, S.Kom.",disability,BUDX-5353,tunanetra
-    2024000003,Citra Dewi,cumlaude,CTRA-6464,
-    """
+/// The tests' three candidates, as a portal's roster package names them (with the codes on their cards).
+let roster: [RosterPackage.Participant] = [
+    ("2024000001", "Ani Lestari", FormationType.general, [String](), "ANJX-4242"),
+    ("2024000002", "Budi Santoso, S.Kom.", .disability, ["tunanetra"], "BUDX-5353"), ("2024000003", "Citra Dewi", .cumlaude, [], "CTRA-6464"),
+].map { RosterPackage.Participant(participantNumber: $0.0, name: $0.1, formationType: $0.2, accommodations: $0.3, accessCodeDigest: AccessCode.digest($0.4)) }
 
 /// A node on a temporary store with a manual clock, a proctor `pengawas`, and helpers
 /// that speak JSON to its routes.
@@ -43,13 +42,20 @@ final class TestNode: @unchecked Sendable {
     var proctorSecret = ""
     /// The proctor's token once signed in (an authenticator code is accepted once).
     let proctorTokens = Mutex<String?>(nil)
+    /// The portal's key as this node trusts it (unless the test configures another): the
+    /// tests' roster packages are signed with it.
+    let portalKey: SigningKey
 
     /// `serviceClock`: the clock the node runs on, when not `clock` itself.
-    init(settings: ExamSettings = ExamSettings(), serviceClock: (any ServerClock)? = nil) async throws {
+    /// `trustPortal`: false for a node configured without the portal's key.
+    init(settings: ExamSettings = ExamSettings(), serviceClock: (any ServerClock)? = nil, trustPortal: Bool = true) async throws {
         folder = NSTemporaryDirectory() + "seleksi-node-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        portalKey = try SigningKey.loadOrCreate(path: folder + "/test-portal.key")
         var configuration = ExamNodeConfiguration()
         configuration.dataDirectory = folder
         configuration.settings = settings
+        if trustPortal, configuration.settings.portalPublicKey == nil { configuration.settings.portalPublicKey = portalKey.publicKey }
         nodeClock = serviceClock ?? clock
         node = try buildExamNode(configuration, clock: nodeClock, catalog: sharedCatalog)
         proctorSecret = try await node.service.setProctor(username: "pengawas", password: Self.password)
@@ -68,19 +74,44 @@ final class TestNode: @unchecked Sendable {
         return try await app.test(.router) { client in try await body(Client(client: client, node: self)) }
     }
 
-    /// Creates an SKD session with the three-candidate roster and opens it.
+    /// A roster package for this node, signed with `portalKey`: one session at SMKN 1 Kupang.
+    func package(
+        session id: String,
+        ruleSet: String = "skd-2024",
+        version: Int = 1,
+        people: [RosterPackage.Participant] = roster,
+        venue: String = "SMKN 1 Kupang"
+    ) -> String {
+        let start = clock.nowMilliseconds()
+        let package = RosterPackage(
+            periodID: "casn-uji",
+            nodeID: "node-kupang",
+            nodeKeyID: node.signingKey.publicKey.id,
+            version: version,
+            createdAt: start,
+            sessions: [
+                RosterPackage.Session(
+                    id: id,
+                    venue: venue,
+                    timeZone: .wita,
+                    ruleSetID: ruleSet,
+                    scheduledStart: start,
+                    scheduledEnd: start + 100 * 60_000,
+                    participants: people
+                )
+            ]
+        )
+        return String(decoding: SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: portalKey).encoded(), as: UTF8.self)
+    }
+
+    /// An SKD session of the three candidates from the portal's package, opened.
     func openSession(_ client: Client, ruleSet: String = "skd-2024") async throws -> (proctor: String, session: SessionSummary) {
         let proctor = try await client.proctorToken()
-        let session: SessionSummary = try await client.json(
-            .post,
-            "/api/proctor/sessions",
-            token: proctor,
-            body: ["venue": "SMKN 1 Kupang", "ruleSet": ruleSet, "scheduledStart": clock.nowMilliseconds()]
-        )
-        let loaded: [String: Int] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/roster", token: proctor, raw: roster)
-        #expect(loaded["candidates"] == 3)
-        let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/open", token: proctor)
-        return (proctor, session)
+        let id = "sesi-" + UUID().uuidString.prefix(8).lowercased()
+        let imported: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: package(session: id, ruleSet: ruleSet))
+        #expect(imported.created == [id])
+        let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(id)/open", token: proctor)
+        return (proctor, try await service.session(id))
     }
 }
 

@@ -18,13 +18,6 @@ struct ProctorController {
         let token: String
     }
 
-    struct CreateBody: Decodable {
-        let venue: String
-        let ruleSet: String
-        /// Milliseconds since 1970.
-        let scheduledStart: Int64
-    }
-
     struct MinutesBody: Decodable {
         let minutes: Int
     }
@@ -35,10 +28,6 @@ struct ProctorController {
 
     struct Done: ResponseEncodable {
         let ok: Bool
-    }
-
-    struct Loaded: ResponseEncodable {
-        let candidates: Int
     }
 
     struct Candidates: ResponseEncodable {
@@ -72,24 +61,9 @@ struct ProctorController {
             let buffer = try await request.body.collect(upTo: service.settings.maxPackageBytes + 1)
             return try await service.importRosterPackage(Data(buffer.readableBytesView), actor: proctor)
         }
-        signedIn.post("sessions") { request, context -> SessionSummary in
-            let body = try await request.decode(as: CreateBody.self, context: context)
-            return try await service.createSession(
-                venue: body.venue,
-                ruleSetID: body.ruleSet,
-                scheduledStart: body.scheduledStart,
-                actor: try context.requireProctor()
-            )
-        }
         signedIn.get("sessions/:id") { _, context -> Candidates in
             let (_, id) = try await scoped(context)
             return Candidates(session: try await service.session(id), candidates: try await service.candidates(id))
-        }
-        signedIn.post("sessions/:id/roster") { request, context -> Loaded in
-            let (actor, id) = try await scoped(context)
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-            return Loaded(candidates: try await service.loadRoster(sessionID: id, text: text, actor: actor))
         }
         for (action, operation) in [
             ("open", service.openSession), ("pause", service.pauseSession), ("resume", service.resumeSession), ("close", service.closeSession),

@@ -59,10 +59,6 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     public static let proctorUnauthorized = ExamNodeError("proctor-unauthorized", kind: .unauthenticated, "Masuk sebagai pengawas diperlukan.")
     public static let unknownSession = ExamNodeError("unknown-session", kind: .notFound, "Sesi ujian tidak ditemukan.")
     public static let unknownCandidate = ExamNodeError("unknown-candidate", kind: .notFound, "Peserta tidak ditemukan dalam sesi ini.")
-    public static let rosterAlreadyLoaded = ExamNodeError("roster-loaded", kind: .conflict, "Daftar peserta sesi ini sudah dimuat.")
-    public static func invalidRoster(_ problems: [String]) -> ExamNodeError {
-        ExamNodeError("invalid-roster", kind: .invalid, "Daftar peserta ditolak; tidak ada yang disimpan:\n" + problems.joined(separator: "\n"))
-    }
     public static func extensionCap(usedMinutes: Int64, capMinutes: Int64) -> ExamNodeError {
         ExamNodeError(
             "extension-cap",

@@ -5,62 +5,17 @@ import SeleksiAuth
 import SeleksiCore
 import Synchronization
 
-/// A session's life as proctors run it: create, load the roster (papers assembled then),
-/// open, pause and resume (a power cut), extend, close (everyone still working is
-/// finished; whoever never started is absent), and what the proctor sees of it.
+/// A session's life as proctors run it, once the portal's roster package has made it
+/// (`RosterImport`): open, pause and resume (a power cut), extend, disqualify, close
+/// (everyone still working is finished; whoever never started is absent), and what the
+/// proctor sees of it.
 extension ExamService {
-    public func createSession(venue: String, ruleSetID: String, scheduledStart: Int64, actor: String) async throws -> SessionSummary {
-        let venue = venue.trimmingCharacters(in: .whitespaces)
-        guard !venue.isEmpty else { throw ExamNodeError.invalid("Nama lokasi ujian wajib diisi.") }
-        _ = try catalog.entry(ruleSetID)
-        let id = "sesi-" + SecretToken.generate().digest.prefix(10)
-        let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
-        let now = clock.nowMilliseconds()
-        try await store.write { tx in
-            // A proctor set to a venue creates sessions there only; the creator watches it.
-            let proctor = try tx.proctor(username: actor)
-            if let own = proctor?.venue, own != venue {
-                throw ExamNodeError("wrong-venue", kind: .forbidden, "Anda pengawas di \(own); sesi di lokasi lain tidak dapat Anda buat.")
-            }
-            try tx.insertSession(id: id, venue: venue, ruleSetID: ruleSetID, scheduledStart: scheduledStart, pin: pin, createdAt: now)
-            if proctor != nil { try tx.assignProctor(username: actor, session: id) }
-            try Self.audit(tx, now, actor: actor, "session-create", session: id, details: "\(venue), \(ruleSetID)")
-        }
-        return try await session(id)
-    }
-
     public func sessions() async throws -> [SessionSummary] {
         try await store.read { tx in try tx.sessionIDs(visibleTo: nil).map { try Self.summary(tx, id: $0) } }
     }
 
     public func session(_ id: String) async throws -> SessionSummary {
         try await store.read { tx in try Self.summary(tx, id: id) }
-    }
-
-    /// Loads the roster and assembles every candidate's paper now, so that a full room
-    /// can start in the same second. All or nothing.
-    public func loadRoster(sessionID: String, text: String, actor: String) async throws -> Int {
-        let summary = try await session(sessionID)
-        let entry = try catalog.entry(summary.ruleSet)
-        let roster = try RosterParser.parse(text, ruleSet: entry.ruleSet).get()
-        let prepared = try Self.prepare(roster, session: sessionID, entry)
-        let rows = prepared.map { ($0.entry, $0.allowedMilliseconds, $0.paperJSON, $0.paper.fingerprint) }
-        let papers = prepared.map(\.paper)
-        let now = clock.nowMilliseconds()
-        try await store.write { [rows] tx in
-            // Only before the session opens: after that a roster would change who may sit.
-            guard try tx.sessionState(sessionID) == "created" else { throw ExamNodeError.wrongState }
-            guard try tx.candidateCount(session: sessionID) == 0 else { throw ExamNodeError.rosterAlreadyLoaded }
-            for (candidate, allowed, paper, fingerprint) in rows {
-                try tx.insertCandidate(session: sessionID, candidate, allowedMilliseconds: allowed, paper: paper, fingerprint: fingerprint)
-            }
-            try Self.audit(tx, now, actor: actor, "roster-load", session: sessionID, details: "\(rows.count) peserta")
-        }
-        for (candidate, paper) in zip(roster, papers) {
-            self.papers.set(session: sessionID, participant: candidate.participantNumber, paper)
-            paperItems.set(session: sessionID, participant: candidate.participantNumber, Set(paper.items.map(\.itemID)))
-        }
-        return rows.count
     }
 
     /// A roster's candidates made ready before the writer is entered: each one's paper

@@ -119,26 +119,12 @@ document.querySelectorAll("[data-action]").forEach((button) => {
 });
 $("extend-all").addEventListener("click", () => act("extend", { minutes: ask() }));
 
-$("create-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  try {
-    const session = await api("POST", "/api/proctor/sessions", {
-      venue: form.get("venue"), ruleSet: form.get("ruleSet"), scheduledStart: new Date(form.get("start")).getTime(),
-    });
-    selected = session.id;
-    say("Sesi dibuat. PIN: " + session.pin);
-    load();
-  } catch (error) {
-    say(error.message);
-  }
-});
-
-$("roster-form").addEventListener("submit", async (event) => {
+$("package-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
-    const result = await api("POST", "/api/proctor/sessions/" + selected + "/roster", undefined, new FormData(event.target).get("roster"));
-    say(result.candidates + " peserta dimuat; naskah mereka sudah disusun.");
+    const file = new FormData(event.target).get("package");
+    const result = await api("POST", "/api/proctor/packages", undefined, await file.text());
+    say("Paket versi " + result.version + " dimuat: " + result.created.length + " sesi baru, " + result.replaced.length + " diganti, " + result.unchanged.length + " tetap.");
     load();
   } catch (error) {
     say(error.message);
