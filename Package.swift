@@ -262,7 +262,8 @@ let package = Package(
         .testTarget(
             name: "SeleksiCommandsTests",
             dependencies: [
-                "SeleksiCommands", "ExamEngine", "SeleksiCore", "Registration", "Portal",
+                "SeleksiCommands", "ExamEngine", "ExamNode", "SeleksiCore", "Registration", "Portal",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -172,11 +172,13 @@ struct ExamNodeCommand: AsyncParsableCommand {
             let node = try await ExamNodeRunner.open(configuration)
             var logger = Logger(label: "seleksi.exam-node.sync")
             logger.logLevel = .info
-            let link = PortalLink(service: node.service, settings: settings, logger: logger)
+            let link = try PortalLink(service: node.service, settings: settings, logger: logger)
             if once {
                 do {
                     print(try await link.syncOnce())
+                    await link.transport.shutdown()
                 } catch {
+                    await link.transport.shutdown()
                     print("Portal \(settings.url) tidak terjangkau: \(error)")
                     throw ExitCode(1)
                 }
@@ -241,9 +243,24 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "seleksi")
         logger.logLevel = .info
+        // The node and the portal exchange the same signed packages as between machines, in the process.
+        let link = PortalLink(
+            service: node.service,
+            settings: PortalLinkSettings(
+                url: "https://\(configuration.host):\(settings.httpsPort)",
+                nodeID: LocalPortalTransport.nodeID,
+                intervalMilliseconds: 2_000
+            ),
+            transport: LocalPortalTransport(
+                portal: portal,
+                nodeKey: node.signingKey.publicKey,
+                nodeURL: "https://\(configuration.host):\(configuration.httpsPort)"
+            ),
+            logger: logger
+        )
         let services =
             try await ExamNodeRunner.services(node, configuration: configuration, logger: logger)
-            + (try await PortalServer.services(service: portal, logger: logger))
+            + (try await PortalServer.services(service: portal, logger: logger)) + [link]
         logger.notice(
             "portal: https://\(settings.host):\(settings.httpsPort)/ (data \(settings.data)); node ujian: https://\(configuration.host):\(configuration.httpsPort)/ (data \(configuration.dataDirectory))"
         )

@@ -47,42 +47,68 @@ public struct SyncReport: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// The node's side of the network handoff. The node always calls the portal (a venue is
-/// often behind NAT): it asks for its roster package with a request signed by its key,
-/// imports it as a proctor's upload would be, and sends each closed session's results
-/// package until the portal has it. The exam never waits for it: a node with its roster
-/// runs with the link cut, and the link retries with backoff until it is back.
+/// How the link reaches the portal: over HTTPS between machines (`HTTPSPortalTransport`),
+/// or in the same process (`seleksi serve`). A refusal throws `PortalRefusal` with the
+/// HTTP status it has (a 5xx, or any other error, means "try again").
+public protocol PortalTransport: Sendable {
+    /// The node's roster package, for a signed `NodeRequest`.
+    func roster(_ request: Data) async throws -> Data
+    /// Hands over a results package.
+    func results(_ envelope: Data) async throws
+    /// Hands over a batch of live scores.
+    func scores(_ envelope: Data) async throws
+    func shutdown() async
+}
+
+/// The portal said no (its status and error code), as opposed to not answering.
+public struct PortalRefusal: Error, CustomStringConvertible {
+    public let status: Int
+    public let code: String
+    public let message: String
+    public var description: String { "\(status) \(code): \(message)" }
+
+    public init(status: Int, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The node's side of the handoff. The node always calls the portal (a venue is often
+/// behind NAT): it asks for its roster package with a request signed by its key, imports
+/// it as a proctor's upload would be, sends each finished candidate's score and each
+/// closed session's results package until the portal has them. The exam never waits for
+/// it: a node with its roster runs with the link cut, and the link retries with backoff.
 public struct PortalLink: Service {
     let service: ExamService
     let settings: PortalLinkSettings
+    public let transport: any PortalTransport
     let logger: Logger
 
-    public init(service: ExamService, settings: PortalLinkSettings, logger: Logger) {
+    /// Over HTTPS to `settings.url`.
+    public init(service: ExamService, settings: PortalLinkSettings, logger: Logger) throws {
+        self.init(service: service, settings: settings, transport: try HTTPSPortalTransport(settings), logger: logger)
+    }
+
+    public init(service: ExamService, settings: PortalLinkSettings, transport: any PortalTransport, logger: Logger) {
         self.service = service
         self.settings = settings
+        self.transport = transport
         self.logger = logger
     }
 
-    struct Refused: Error, CustomStringConvertible {
-        let status: Int
-        let code: String
-        let message: String
-        var description: String { "\(status) \(code): \(message)" }
-    }
-
     public func run() async throws {
-        let client = try Self.client(settings)
         var failures = 0
         // A full round (roster, results) on the interval; live scores in between, every second.
         var nextRound = Int64.min
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if service.clock.nowMilliseconds() >= nextRound || failures > 0 {
-                    let report = try await syncOnce(client: client)
+                    let report = try await syncOnce()
                     if failures > 0 { logger.notice("tautan portal pulih", metadata: ["laporan": "\(report)"]) }
                     nextRound = service.clock.nowMilliseconds() + settings.intervalMilliseconds
                 } else {
-                    _ = try await pushScores(client)
+                    _ = try await pushScores()
                 }
                 failures = 0
             } catch {
@@ -92,53 +118,35 @@ public struct PortalLink: Service {
             let wait =
                 failures > 0
                 ? SyncBackoff.delay(afterFailures: failures, intervalMilliseconds: settings.intervalMilliseconds) : settings.scoreIntervalMilliseconds
-            try? await gracefulShutdown(or: .milliseconds(wait))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(wait)) }
         }
-        try await client.shutdown()
+        await transport.shutdown()
     }
 
-    /// Waits `duration`, or less if the service group is shutting down.
-    private func gracefulShutdown(or duration: Duration) async throws {
-        try await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
-    }
-
-    /// One round, on a client of its own (the command line's `seleksi exam-node sync --once`).
+    /// Roster first (so a session about to start has it), then the live scores and every
+    /// waiting results package. A network failure or a server error throws (the round is
+    /// retried); a refusal of one package is reported and the rest go on.
     public func syncOnce() async throws -> SyncReport {
-        let client = try Self.client(settings)
-        do {
-            let report = try await syncOnce(client: client)
-            try await client.shutdown()
-            return report
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-    }
-
-    /// Roster first (so a session about to start has it), then every waiting results package.
-    /// A network failure or a server error throws (the round is retried); a refusal of one
-    /// package is reported and the rest go on.
-    func syncOnce(client: HTTPClient) async throws -> SyncReport {
-        guard let key = service.settings.signingKey else { throw Refused(status: 0, code: "no-node-key", message: "node tanpa kunci") }
+        guard let key = service.settings.signingKey else { throw PortalRefusal(status: 0, code: "no-node-key", message: "node tanpa kunci") }
         var report = SyncReport(roster: "")
         let request = NodeRequest(nodeID: settings.nodeID, purpose: "roster", at: service.clock.nowMilliseconds()).sealed(with: key)
         do {
-            let package = try await post(client, "/api/node/roster", request)
+            let package = try await transport.roster(request)
             let imported = try await service.importRosterPackage(package, actor: "portal")
             report.roster = "versi \(imported.version) (baru \(imported.created.count), diganti \(imported.replaced.count), tetap \(imported.unchanged.count))"
-        } catch let refused as Refused where refused.status < 500 {
+        } catch let refused as PortalRefusal where refused.status < 500 {
             report.roster = "tidak diambil: \(refused.message)"
         } catch let error as ExamNodeError {
             // The portal's package does not fit this node now (a session already open): kept as it is.
             report.roster = "tidak dimuat: \(error.message)"
         }
-        report.scores = try await pushScores(client)
+        report.scores = try await pushScores()
         for waiting in try await service.undeliveredResults() {
             do {
-                _ = try await post(client, "/api/node/results", waiting.envelope)
+                try await transport.results(waiting.envelope)
                 try await service.markResultsDelivered(session: waiting.session)
                 report.delivered.append(waiting.session)
-            } catch let refused as Refused where refused.status < 500 {
+            } catch let refused as PortalRefusal where refused.status < 500 {
                 report.refused[waiting.session] = refused.message
             }
         }
@@ -146,12 +154,12 @@ public struct PortalLink: Service {
     }
 
     /// Sends the finished candidates' scores not yet sent, a batch at a time; how many went.
-    func pushScores(_ client: HTTPClient) async throws -> Int {
+    func pushScores() async throws -> Int {
         var sent = 0
         while let batch = try await service.liveScoreBatch() {
             do {
-                _ = try await post(client, "/api/node/scores", batch.envelope)
-            } catch let refused as Refused where refused.status < 500 {
+                try await transport.scores(batch.envelope)
+            } catch let refused as PortalRefusal where refused.status < 500 {
                 // Provisional only (the results package counts): a refused batch is not sent again.
                 logger.warning("nilai langsung ditolak portal", metadata: ["galat": "\(refused)"])
             }
@@ -160,28 +168,16 @@ public struct PortalLink: Service {
         }
         return sent
     }
+}
 
-    /// POSTs `body`; the answer's bytes on 200, `Refused` otherwise.
-    func post(_ client: HTTPClient, _ path: String, _ body: Data) async throws -> Data {
-        var request = HTTPClientRequest(url: settings.url.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let answer = Data(try await response.body.collect(upTo: 256 * 1_048_576).readableBytesView)
-        guard response.status == .ok else {
-            let object = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]
-            let error = object?["error"] as? [String: Any]
-            throw Refused(
-                status: Int(response.status.code),
-                code: error?["code"] as? String ?? "",
-                message: error?["message"] as? String ?? "HTTP \(response.status.code)"
-            )
-        }
-        return answer
-    }
+/// The link over HTTPS: one HTTP/1.1 connection (a few large requests a minute), the
+/// portal's certificate checked against the system's roots or `portal.ca`.
+public struct HTTPSPortalTransport: PortalTransport {
+    let url: String
+    let client: HTTPClient
 
-    static func client(_ settings: PortalLinkSettings) throws -> HTTPClient {
+    public init(_ settings: PortalLinkSettings) throws {
+        url = settings.url.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         var tls = TLSConfiguration.makeClientConfiguration()
         if let authority = settings.certificateAuthority {
             do {
@@ -191,9 +187,33 @@ public struct PortalLink: Service {
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        // A few large requests a minute: one HTTP/1.1 connection is all the link needs.
         configuration.httpVersion = .http1Only
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func roster(_ request: Data) async throws -> Data { try await post("/api/node/roster", request) }
+    public func results(_ envelope: Data) async throws { _ = try await post("/api/node/results", envelope) }
+    public func scores(_ envelope: Data) async throws { _ = try await post("/api/node/scores", envelope) }
+    public func shutdown() async { try? await client.shutdown() }
+
+    /// POSTs `body`; the answer's bytes on 200, `PortalRefusal` otherwise.
+    func post(_ path: String, _ body: Data) async throws -> Data {
+        var request = HTTPClientRequest(url: url + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let answer = Data(try await response.body.collect(upTo: 256 * 1_048_576).readableBytesView)
+        guard response.status == .ok else {
+            let object = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]
+            let error = object?["error"] as? [String: Any]
+            throw PortalRefusal(
+                status: Int(response.status.code),
+                code: error?["code"] as? String ?? "",
+                message: error?["message"] as? String ?? "HTTP \(response.status.code)"
+            )
+        }
+        return answer
     }
 }

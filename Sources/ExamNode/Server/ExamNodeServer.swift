@@ -47,7 +47,7 @@ public struct ExamNode: Sendable {
             configHint: "Config/exam-node.yaml",
             logger: logger
         )
-        let link: [any Service] = configuration.portalLink.map { [PortalLink(service: service, settings: $0, logger: logger)] } ?? []
+        let link: [any Service] = try configuration.portalLink.map { [try PortalLink(service: service, settings: $0, logger: logger)] } ?? []
         return applications + [Sweeper(service: service, logger: logger)] + link + store.maintenance(logger: logger)
     }
 }

@@ -210,14 +210,15 @@ extension RegistrationService {
     }
 
     /// Registers an exam node (or changes its venues, address or key), for the period.
-    public func registerNode(staff: StaffAccount, _ node: RegisteredNode) async throws -> RegisteredNode {
-        try requireAdmin(staff)
+    /// - Parameter staff: the admin registering it; nil for `seleksi serve`'s own node.
+    public func registerNode(staff: StaffAccount?, _ node: RegisteredNode) async throws -> RegisteredNode {
+        if let staff { try requireAdmin(staff) }
         var node = node
         node.id = node.id.trimmingCharacters(in: .whitespaces)
         node.venues = node.venues.map { $0.trimmingCharacters(in: .whitespaces) }
         node.publicKey = node.publicKey.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         node.registeredAt = now
-        node.registeredBy = staff.username
+        node.registeredBy = staff?.username ?? "sistem"
         if let refusal = NodeRegistrationRule.refusal(node) { throw refusal }
         let period = try await period()
         try await store.saveNode(
