@@ -131,7 +131,8 @@ public enum SKDRanking {
                     }
                     sheet.append(SubtestScore(subtest: subtest.code, score: score, maximum: subtest.maximumScore, answered: 0, items: subtest.items))
                 }
-                if let extra = Set(scores.keys).subtracting(ruleSet.subtests.map(\.code)).sorted().first {
+                // Every subtest of the rule set is there: a different count means one more.
+                if scores.count != ruleSet.subtests.count, let extra = Set(scores.keys).subtracting(ruleSet.subtests.map(\.code)).sorted().first {
                     throw SKDRankingError(message: "peserta \(candidate.participantNumber): subtes \(extra) tidak ada dalam aturan \(ruleSet.id)")
                 }
                 let total = sheet.reduce(0) { $0 + $1.score }
@@ -173,12 +174,14 @@ public enum SKDRanking {
                 )
             }
         }
-        // One order for every input order: by formation, then rank (the unranked after), then number.
-        return results.sorted { a, b in
-            if a.formationID != b.formationID { return a.formationID < b.formationID }
-            if a.rank != b.rank { return (a.rank ?? .max) < (b.rank ?? .max) }
-            return a.participantNumber < b.participantNumber
+        // One order for every input order: by formation, then rank (the unranked after), then
+        // number. The indices are sorted, not the results (a million large values moved).
+        let formationOrder = Dictionary(uniqueKeysWithValues: byID.keys.sorted().enumerated().map { ($1, $0) })
+        let keys = results.map { (formationOrder[$0.formationID] ?? 0, $0.rank ?? .max) }
+        let order = results.indices.sorted { i, j in
+            keys[i] != keys[j] ? keys[i] < keys[j] : results[i].participantNumber < results[j].participantNumber
         }
+        return order.map { results[$0] }
     }
 
     /// Total first, then the tie-break subtests, larger is better. The first three

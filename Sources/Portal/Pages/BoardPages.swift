@@ -18,6 +18,8 @@ struct BoardPages {
     let versions: TTLCache<[StoredAnnouncement]>
     /// Published versions, decoded once (they never change), by digest.
     let snapshots: TTLCache<BoardSnapshot>
+    /// Pages as rendered, by their `ETag` (a page is what its tag says, whoever asks).
+    let rendered: TTLCache<ByteBuffer>
 
     static let subtests = ["TWK", "TIU", "TKP"]
     static let pageSize = 50
@@ -28,6 +30,7 @@ struct BoardPages {
         self.pages = pages
         versions = TTLCache(clock: service.clock, lifetimeMilliseconds: 1_000)
         snapshots = TTLCache(clock: service.clock, lifetimeMilliseconds: 3_600_000, capacity: 8)
+        rendered = TTLCache(clock: service.clock, lifetimeMilliseconds: 60_000, capacity: 2_000)
     }
 
     func register(on router: Router<PortalRequestContext>) {
@@ -89,6 +92,7 @@ struct BoardPages {
         let chosen = version ?? all.last?.version
         let etag = Self.etag(all.map(\.digest).joined(separator: ",") + "|\(chosen ?? 0)|\(q)|\(agency)|\(formation)|\(pageText)")
         if let notModified = Self.notModified(request, etag: etag) { return notModified }
+        if let page = rendered.get(etag) { return Self.page(page, etag: etag) }
         var values: [String: Any] = [
             "title": "Hasil SKD", "q": q,
             "versions": all.reversed().map { item -> [String: Any] in
@@ -110,7 +114,7 @@ struct BoardPages {
             let found = snapshot.search(q, agency: agency.isEmpty ? nil : agency, formation: formation.isEmpty ? nil : formation)
             let pages = max(1, (found.count + Self.pageSize - 1) / Self.pageSize)
             page = min(page, pages)
-            let shown = found.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+            let shown = found.page((page - 1) * Self.pageSize, Self.pageSize, of: snapshot.announcement.rows)
             func link(_ target: Int) -> String {
                 var parts = URLComponents()
                 parts.path = "/hasil/skd/\(chosen)"
@@ -135,12 +139,18 @@ struct BoardPages {
         } else if version != nil {
             throw RegistrationError("no-announcement", kind: .notFound, "Pengumuman itu tidak ada atau belum tayang.")
         }
-        var response = pages.renderShared("hasil", values, context: context, status: status)
-        if status == .ok {
-            response.headers[.cacheControl] = Self.cacheControl
-            response.headers[.eTag] = etag
-        }
-        return response
+        guard status == .ok, let html = pages.sharedHTML("hasil", values) else { return pages.renderShared("hasil", values, context: context, status: status) }
+        let page = ByteBuffer(string: html)
+        rendered.set(etag, page)
+        return Self.page(page, etag: etag)
+    }
+
+    static func page(_ html: ByteBuffer, etag: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: cacheControl, .eTag: etag],
+            body: .init(byteBuffer: html)
+        )
     }
 
     /// A row as the page and the committee's preview show it.
@@ -194,14 +204,24 @@ final class BoardSnapshot: Sendable {
     static let csvFormat = 1
     let agencies: [Choice]
     let formations: [Choice]
-    /// Each row's name folded for search (case and accents ignored).
-    private let folded: [String]
+    /// Sorted indexes for search: participant numbers, and each word of each name folded
+    /// (case and accents ignored); rows by agency and by formation.
+    private let numbers: [(key: String, row: Int)]
+    private let nameWords: [(key: String, row: Int)]
+    private let byAgency: [String: [Int]]
+    private let byFormation: [String: [Int]]
 
     init(_ published: PublishedAnnouncement, file: Data) {
         announcement = published.announcement
         digest = published.digest
         self.file = file
-        folded = published.announcement.rows.map { Self.fold($0.name) }
+        let rows = published.announcement.rows
+        numbers = rows.enumerated().map { (key: $1.participantNumber, row: $0) }.sorted { $0.key < $1.key }
+        nameWords = rows.enumerated().flatMap { index, row in
+            Self.fold(row.name).split(whereSeparator: \.isWhitespace).map { (key: String($0), row: index) }
+        }.sorted { ($0.key, $0.row) < ($1.key, $1.row) }
+        byAgency = Dictionary(grouping: rows.indices, by: { rows[$0].agencyID })
+        byFormation = Dictionary(grouping: rows.indices, by: { rows[$0].formationID })
         var agencies: [String: Choice] = [:]
         var formations: [String: Choice] = [:]
         for row in published.announcement.rows {
@@ -215,21 +235,69 @@ final class BoardSnapshot: Sendable {
 
     static func fold(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
 
-    /// Rows of the agency and formation (when given) whose participant number starts with
-    /// `query` (digits) or whose name contains it.
-    func search(_ query: String, agency: String?, formation: String?) -> [Announcement.Row] {
-        let rows = announcement.rows
-        let digits = !query.isEmpty && query.allSatisfy(\.isNumber)
-        let needle = Self.fold(query)
-        return rows.indices.compactMap { index in
-            let row = rows[index]
-            if let agency, row.agencyID != agency { return nil }
-            if let formation, row.formationID != formation { return nil }
-            if !query.isEmpty {
-                if digits ? !row.participantNumber.hasPrefix(query) : !folded[index].contains(needle) { return nil }
-            }
-            return row
+    /// What a search found: every row, or these (in the announcement's order).
+    struct Matches {
+        let all: Int?
+        let indices: [Int]
+        var count: Int { all ?? indices.count }
+        var isEmpty: Bool { count == 0 }
+        /// The rows of one page.
+        func page(_ offset: Int, _ size: Int, of rows: [Announcement.Row]) -> [Announcement.Row] {
+            if let all { return Array(rows[min(offset, all)..<min(offset + size, all)]) }
+            return indices.dropFirst(offset).prefix(size).map { rows[$0] }
         }
+    }
+
+    /// Rows of the agency and formation (when given) whose participant number starts with
+    /// `query` (digits), or each of whose words of `query` begins a word of the name (case
+    /// and accents ignored). From sorted indexes: no request reads every row.
+    func search(_ query: String, agency: String?, formation: String?) -> Matches {
+        var found: [Int]?
+        let words = Self.fold(query).split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "." }).map(String.init)
+        if !words.isEmpty {
+            if words.count == 1, words[0].allSatisfy(\.isNumber) {
+                found = Self.prefixed(words[0], in: numbers)
+            } else {
+                for word in words {
+                    let hits = Set(Self.prefixed(word, in: nameWords))
+                    found = (found ?? Array(hits)).filter(hits.contains)
+                }
+            }
+        }
+        if let formation {
+            let own = byFormation[formation] ?? []
+            found =
+                found.map { list in
+                    let set = Set(own)
+                    return list.filter(set.contains)
+                } ?? own
+        } else if let agency {
+            let own = byAgency[agency] ?? []
+            found =
+                found.map { list in
+                    let set = Set(own)
+                    return list.filter(set.contains)
+                } ?? own
+        }
+        if let agency, formation != nil { found = found?.filter { announcement.rows[$0].agencyID == agency } }
+        guard let found else { return Matches(all: announcement.rows.count, indices: []) }
+        return Matches(all: nil, indices: found.sorted())
+    }
+
+    /// The row indices whose key (in `index`, sorted by key) starts with `prefix`.
+    static func prefixed(_ prefix: String, in index: [(key: String, row: Int)]) -> [Int] {
+        var low = 0
+        var high = index.count
+        while low < high {
+            let middle = (low + high) / 2
+            if index[middle].key < prefix { low = middle + 1 } else { high = middle }
+        }
+        var rows: [Int] = []
+        while low < index.count, index[low].key.hasPrefix(prefix) {
+            rows.append(index[low].row)
+            low += 1
+        }
+        return rows
     }
 
     /// The whole announcement as CSV (one row per participant, the digest in every row).

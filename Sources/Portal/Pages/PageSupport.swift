@@ -71,6 +71,13 @@ extension PageRenderer {
         return render(template, values, context: anonymous, status: status)
     }
 
+    /// A shared page's HTML, rendered as for someone signed out (to be cached by its `ETag`).
+    func sharedHTML(_ template: String, _ values: [String: Any]) -> String? {
+        var values = values
+        values["title"] = values["title"] ?? Self.titles[template] ?? "Seleksi"
+        return library.render(values, withTemplate: template)
+    }
+
     /// A page whose form is sent before login: it carries the signed anonymous form token,
     /// set as a cookie too when the visitor has none yet.
     func renderAnonymous(
