@@ -159,8 +159,10 @@ public struct PortalLink: Service {
         while let batch = try await service.liveScoreBatch() {
             do {
                 try await transport.scores(batch.envelope)
-            } catch let refused as PortalRefusal where refused.status < 500 {
-                // Provisional only (the results package counts): a refused batch is not sent again.
+            } catch let refused as PortalRefusal where refused.status == 422 {
+                // Provisional only (the results package counts): a batch refused for what it
+                // says is not sent again; any other refusal (a key not yet registered, a
+                // proxy's limit) is tried again with the round.
                 logger.warning("nilai langsung ditolak portal", metadata: ["galat": "\(refused)"])
             }
             try await service.markScoresSent(batch.attempts)

@@ -287,10 +287,12 @@ struct PortalAPI {
             )
         }
         table.add(api, .post, "node/scores") { request, _ in
-            let body = try await request.body.collect(upTo: 4 * 1_048_576)
-            let (accepted, ignored, sessions) = try await service.importLiveScores(Data(body.readableBytesView))
-            for session in sessions where accepted > 0 { await hub.arrived(session: session) }
-            return JSONBody(["accepted": accepted, "ignored": ignored])
+            try await nodeUploads.admit {
+                let body = try await request.body.collect(upTo: 4 * 1_048_576)
+                let (accepted, ignored, sessions) = try await service.importLiveScores(Data(body.readableBytesView))
+                for session in sessions where accepted > 0 { await hub.arrived(session: session) }
+                return JSONBody(["accepted": accepted, "ignored": ignored])
+            }
         }
         table.add(api, .post, "node/results") { request, _ in
             // Anyone may send one (the signature is checked after reading): a few at a time.

@@ -25,9 +25,11 @@ actor LiveScoreHub {
     /// keeps the connection open. The stream ends when the watcher leaves.
     func watch(session: String, after: Int64) -> AsyncStream<[LiveScore]> {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<[LiveScore]>.makeStream(bufferingPolicy: .bufferingNewest(64))
+        let (stream, continuation) = AsyncStream<[LiveScore]>.makeStream(bufferingPolicy: .bufferingNewest(1_024))
         continuation.onTermination = { _ in Task { await self.leave(session: session, id: id) } }
-        var feed = feeds[session] ?? Feed(last: after)
+        // A new feed reads from the start of the session (each watcher skips what it has):
+        // never from a client's `after`, which could put everyone else past every score.
+        var feed = feeds[session] ?? Feed(last: 0)
         feed.watchers[id] = continuation
         if feed.reader == nil {
             feed.reader = Task { await self.read(session: session) }

@@ -87,7 +87,8 @@ struct BoardPages {
         let query = request.uri.queryParameters
         func text(_ key: String) -> String { String(query[Substring(key)] ?? "").trimmingCharacters(in: .whitespaces) }
         let (q, agency, formation) = (String(text("q").prefix(100)), text("instansi"), text("formasi"))
-        let pageText = text("halaman")
+        // The page as a number (`01` is page 1), so that one page has one ETag.
+        let pageText = Int(text("halaman")).map { String(max($0, 0)) } ?? text("halaman")
         // What the page is made of: the versions shown, the one chosen and the query.
         let chosen = version ?? all.last?.version
         let etag = Self.etag(all.map(\.digest).joined(separator: ",") + "|\(chosen ?? 0)|\(q)|\(agency)|\(formation)|\(pageText)")
@@ -218,7 +219,7 @@ final class BoardSnapshot: Sendable {
         let rows = published.announcement.rows
         numbers = rows.enumerated().map { (key: $1.participantNumber, row: $0) }.sorted { $0.key < $1.key }
         nameWords = rows.enumerated().flatMap { index, row in
-            Self.fold(row.name).split(whereSeparator: \.isWhitespace).map { (key: String($0), row: index) }
+            Self.words(row.name).map { (key: $0, row: index) }
         }.sorted { ($0.key, $0.row) < ($1.key, $1.row) }
         byAgency = Dictionary(grouping: rows.indices, by: { rows[$0].agencyID })
         byFormation = Dictionary(grouping: rows.indices, by: { rows[$0].formationID })
@@ -234,6 +235,11 @@ final class BoardSnapshot: Sendable {
     }
 
     static func fold(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+
+    /// The words of a name or a query, folded, as the index and the search both split them.
+    static func words(_ text: String) -> [String] {
+        fold(text).split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "." }).map(String.init)
+    }
 
     /// What a search found: every row, or these (in the announcement's order).
     struct Matches {
@@ -253,15 +259,17 @@ final class BoardSnapshot: Sendable {
     /// and accents ignored). From sorted indexes: no request reads every row.
     func search(_ query: String, agency: String?, formation: String?) -> Matches {
         var found: [Int]?
-        let words = Self.fold(query).split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "." }).map(String.init)
-        if !words.isEmpty {
-            if words.count == 1, words[0].allSatisfy(\.isNumber) {
-                found = Self.prefixed(words[0], in: numbers)
+        // At most five different words, the one with fewest rows first: a query is never
+        // dearer than a few index ranges.
+        let words = Array(Set(Self.words(query))).sorted().prefix(5)
+        if let first = words.first {
+            if words.count == 1, first.allSatisfy(\.isNumber) {
+                found = Self.prefixed(first, in: numbers)
             } else {
-                for word in words {
-                    let hits = Set(Self.prefixed(word, in: nameWords))
-                    found = (found ?? Array(hits)).filter(hits.contains)
-                }
+                let lists = words.map { Self.prefixed($0, in: nameWords) }.sorted { $0.count < $1.count }
+                var rows = Set(lists[0])
+                for list in lists.dropFirst() where !rows.isEmpty { rows.formIntersection(list) }
+                found = Array(rows)
             }
         }
         if let formation {

@@ -51,9 +51,15 @@ struct LivePages {
                 body: ResponseBody { writer in
                     var sent = after
                     // What was missed while away, then what comes.
-                    let missed = try await service.liveScores(sessionID: slot.id, after: after)
-                    try await writer.write(ByteBuffer(string: "retry: 3000\n\n" + missed.map(Self.event).joined()))
-                    sent = missed.last?.id ?? sent
+                    try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+                    // Everything missed, a thousand at a time.
+                    while true {
+                        let missed = try await service.liveScores(sessionID: slot.id, after: sent)
+                        guard !missed.isEmpty else { break }
+                        try await writer.write(ByteBuffer(string: missed.map(Self.event).joined()))
+                        sent = missed.last?.id ?? sent
+                        if missed.count < 1_000 { break }
+                    }
                     for await batch in stream {
                         let fresh = batch.filter { $0.id > sent }
                         try await writer.write(ByteBuffer(string: batch.isEmpty ? ": tetap tersambung\n\n" : fresh.map(Self.event).joined()))
