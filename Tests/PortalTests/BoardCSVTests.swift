@@ -41,7 +41,16 @@ struct BoardSearchTests {
             Self.row("2600000001", "Siti Aminah, S.Pd."), Self.row("2600000002", "Ani Lestari", formation: "F2"),
             Self.row("2700000003", "André Ndolu", formation: "F2", agency: "a2"),
         ]
-        let announcement = Announcement(periodID: "p", stage: "skd", version: 1, previousDigest: nil, publishedAt: 0, ruleSetID: "skd-2024", sources: [], rows: rows)
+        let announcement = Announcement(
+            periodID: "p",
+            stage: "skd",
+            version: 1,
+            previousDigest: nil,
+            publishedAt: 0,
+            ruleSetID: "skd-2024",
+            sources: [],
+            rows: rows
+        )
         let board = BoardSnapshot(PublishedAnnouncement(announcement), file: Data())
         func numbers(_ query: String, agency: String? = nil, formation: String? = nil) -> [String] {
             let found = board.search(query, agency: agency, formation: formation)
