@@ -8,28 +8,15 @@ extension RegistrationService {
     /// session is left out (the results package is what counts). How many were new.
     public func importLiveScores(_ data: Data) async throws -> (accepted: Int, ignored: Int, sessions: Set<String>) {
         let period = try await period()
-        let envelope: SignedEnvelope
-        do {
-            envelope = try SignedEnvelope.decode(data, maximumBytes: 4 * 1_048_576)
-        } catch {
-            throw RegistrationError("invalid-package", kind: error == .tooLarge(4 * 1_048_576) ? .tooLarge : .invalid, "Nilai ditolak: \(error).")
-        }
-        let nodes = try await store.nodes(periodID: period.id)
-        guard let node = nodes.first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
-            let key = PublicSigningKey(text: node.publicKey)
-        else {
-            throw RegistrationError(
-                "unknown-signer",
-                kind: .forbidden,
-                "Nilai ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
-            )
-        }
-        let batch: LiveScores
-        do {
-            batch = try JSONDecoder().decode(LiveScores.self, from: try envelope.open(kind: LiveScores.kind, trusted: [key]))
-        } catch {
-            throw RegistrationError("invalid-package", kind: .invalid, "Nilai ditolak: tanda tangan atau isinya tidak sah.")
-        }
+        let (node, batch, _) = try await fromNode(
+            data,
+            as: LiveScores.self,
+            kind: LiveScores.kind,
+            periodID: period.id,
+            maximumBytes: 4 * 1_048_576,
+            code: "invalid-package",
+            what: "Nilai"
+        )
         guard batch.periodID == period.id, batch.nodeID == node.id else {
             throw RegistrationError(
                 "wrong-node",

@@ -2,34 +2,21 @@ public import Foundation
 import SeleksiCore
 
 /// What a node asks of the portal over the network, with its own key as its credential:
-/// its roster package (its results it sends as their own signed package, `importResults`).
+/// its roster package; and the one check of everything a node sends (`fromNode`).
 extension RegistrationService {
     /// The node's current roster package (a new version if its venues' seats changed),
     /// for a `NodeRequest` of purpose `roster` signed by a node registered this period.
     public func rosterForNode(_ request: Data) async throws -> StoredRosterPackage {
         let period = try await period()
-        let envelope: SignedEnvelope
-        do {
-            envelope = try SignedEnvelope.decode(request, maximumBytes: 64 * 1024)
-        } catch {
-            throw RegistrationError("invalid-request", kind: .invalid, "Permintaan node ditolak: \(error).")
-        }
-        let nodes = try await store.nodes(periodID: period.id)
-        guard let node = nodes.first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
-            let key = PublicSigningKey(text: node.publicKey)
-        else {
-            throw RegistrationError(
-                "unknown-signer",
-                kind: .forbidden,
-                "Permintaan ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
-            )
-        }
-        let asked: NodeRequest
-        do {
-            asked = try JSONDecoder().decode(NodeRequest.self, from: try envelope.open(kind: NodeRequest.kind, trusted: [key]))
-        } catch {
-            throw RegistrationError("invalid-request", kind: .invalid, "Permintaan node ditolak: tanda tangan atau isinya tidak sah.")
-        }
+        let (node, asked, _) = try await fromNode(
+            request,
+            as: NodeRequest.self,
+            kind: NodeRequest.kind,
+            periodID: period.id,
+            maximumBytes: 64 * 1024,
+            code: "invalid-request",
+            what: "Permintaan node"
+        )
         guard asked.nodeID == node.id, asked.purpose == "roster" else {
             throw RegistrationError("invalid-request", kind: .invalid, "Permintaan node ditolak: bukan permintaan daftar peserta node \(node.id).")
         }
@@ -42,5 +29,43 @@ extension RegistrationService {
             )
         }
         return try await rosterPackage(staff: nil, nodeID: node.id)
+    }
+
+    /// What a node sent, opened: a `SignedEnvelope` of at most `maximumBytes`, of `kind`,
+    /// signed by a node registered this period (its key id picks which), decoded as `T`.
+    /// The node, the value and the envelope (its payload as signed). Refused as `code`
+    /// (unreadable, oversized, not of `kind`, a bad signature or content) or
+    /// `unknown-signer`; `what` names the thing in the message.
+    func fromNode<T: Decodable>(
+        _ data: Data,
+        as type: T.Type,
+        kind: String,
+        periodID: String,
+        maximumBytes: Int,
+        code: String,
+        what: String
+    ) async throws -> (node: RegisteredNode, value: T, envelope: SignedEnvelope) {
+        let envelope: SignedEnvelope
+        do {
+            envelope = try SignedEnvelope.decode(data, maximumBytes: maximumBytes)
+        } catch {
+            throw RegistrationError(code, kind: error == .tooLarge(maximumBytes) ? .tooLarge : .invalid, "\(what) ditolak: \(error).")
+        }
+        guard let node = try await store.nodes(periodID: periodID).first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
+            let key = PublicSigningKey(text: node.publicKey)
+        else {
+            throw RegistrationError(
+                "unknown-signer",
+                kind: .forbidden,
+                "\(what) ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
+            )
+        }
+        do {
+            return (node, try JSONDecoder().decode(T.self, from: try envelope.open(kind: kind, trusted: [key])), envelope)
+        } catch let error as EnvelopeError {
+            throw RegistrationError(code, kind: .invalid, "\(what) ditolak: \(error).")
+        } catch {
+            throw RegistrationError(code, kind: .invalid, "\(what) ditolak: isinya bukan yang dikenal portal.")
+        }
     }
 }

@@ -20,36 +20,16 @@ extension RegistrationService {
     public func importResults(_ data: Data, staff: StaffAccount?) async throws -> ResultsImport {
         if let staff { try requireAdmin(staff) }
         let period = try await period()
-        let envelope: SignedEnvelope
-        do {
-            envelope = try SignedEnvelope.decode(data, maximumBytes: settings.maxPackageMB * 1_048_576)
-        } catch {
-            throw RegistrationError(
-                "invalid-package",
-                kind: error == .tooLarge(settings.maxPackageMB * 1_048_576) ? .tooLarge : .invalid,
-                "Paket ditolak: \(error)."
-            )
-        }
         // The signer must be a node registered for this period: the key id picks which.
-        let nodes = try await store.nodes(periodID: period.id)
-        guard let node = nodes.first(where: { PublicSigningKey(text: $0.publicKey)?.id == envelope.keyID }),
-            let key = PublicSigningKey(text: node.publicKey)
-        else {
-            throw RegistrationError(
-                "unknown-signer",
-                kind: .forbidden,
-                "Paket ditandatangani kunci \(EnvelopeError.shown(envelope.keyID)) yang bukan kunci node terdaftar periode ini."
-            )
-        }
-        let package: ResultsPackage
-        do {
-            let payload = try envelope.open(kind: ResultsPackage.kind, trusted: [key])
-            package = try JSONDecoder().decode(ResultsPackage.self, from: payload)
-        } catch let error as EnvelopeError {
-            throw RegistrationError("invalid-package", kind: .invalid, "Paket ditolak: \(error).")
-        } catch {
-            throw RegistrationError("invalid-package", kind: .invalid, "Paket ditolak: isinya bukan paket hasil yang dikenal portal.")
-        }
+        let (node, package, envelope) = try await fromNode(
+            data,
+            as: ResultsPackage.self,
+            kind: ResultsPackage.kind,
+            periodID: period.id,
+            maximumBytes: settings.maxPackageMB * 1_048_576,
+            code: "invalid-package",
+            what: "Paket"
+        )
         guard package.periodID == period.id else {
             throw RegistrationError(
                 "wrong-period",
