@@ -53,6 +53,15 @@ final class Samples: @unchecked Sendable {
         }
     }
 
+    /// The `p` percentile of the values due in whole seconds `range` of the phase.
+    func percentile(_ p: Double, seconds range: ClosedRange<Int>) -> Double {
+        lock.withLock {
+            let sorted = seconds.filter { range.contains($0.key) }.values.flatMap { $0 }.sorted()
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+    }
+
     func percentile(_ p: Double) -> Double {
         lock.withLock {
             guard !values.isEmpty else { return 0 }
@@ -73,6 +82,8 @@ public struct ExamBench: Sendable {
     let saveRate: Double
     let saveConnections: Int
     let capacitySeconds: Double
+    /// Candidates in the second session's roster, imported while the first session saves.
+    let importCandidates: Int
     let httpsPort: Int
     let nodeLog: String?
 
@@ -83,6 +94,7 @@ public struct ExamBench: Sendable {
         saveRate: Double,
         saveConnections: Int,
         capacitySeconds: Double,
+        importCandidates: Int,
         httpsPort: Int,
         nodeLog: String?
     ) {
@@ -92,6 +104,7 @@ public struct ExamBench: Sendable {
         self.saveRate = saveRate
         self.saveConnections = saveConnections
         self.capacitySeconds = capacitySeconds
+        self.importCandidates = importCandidates
         self.httpsPort = httpsPort
         self.nodeLog = nodeLog
     }
@@ -156,33 +169,37 @@ public struct ExamBench: Sendable {
         let proctorToken = (proctor["token"] as? String) ?? ""
         let sessionID = "sesi-bench"
         let digest = AccessCode.digest(Self.accessCode)
-        let package = RosterPackage(
-            periodID: "bench",
-            nodeID: "node-bench",
-            nodeKeyID: nodeKey.publicKey.id,
-            version: 1,
-            createdAt: 0,
-            sessions: [
-                RosterPackage.Session(
-                    id: sessionID,
-                    venue: "Bench",
-                    timeZone: .wib,
-                    ruleSetID: "skd-2024",
-                    scheduledStart: 0,
-                    scheduledEnd: 100 * 60_000,
-                    participants: (0..<candidates).map {
-                        RosterPackage.Participant(
-                            participantNumber: "B\($0)",
-                            name: "Peserta \($0)",
-                            formationType: .general,
-                            accommodations: [],
-                            accessCodeDigest: digest
-                        )
-                    }
-                )
-            ]
-        )
-        let envelope = SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: portalKey).encoded()
+        /// Version `version` of the roster: session `id` of `count` candidates numbered `prefix`0, `prefix`1…
+        func package(version: Int, _ id: String, count: Int, prefix: String) -> Data {
+            let package = RosterPackage(
+                periodID: "bench",
+                nodeID: "node-bench",
+                nodeKeyID: nodeKey.publicKey.id,
+                version: version,
+                createdAt: 0,
+                sessions: [
+                    RosterPackage.Session(
+                        id: id,
+                        venue: "Bench",
+                        timeZone: .wib,
+                        ruleSetID: "skd-2024",
+                        scheduledStart: 0,
+                        scheduledEnd: 100 * 60_000,
+                        participants: (0..<count).map {
+                            RosterPackage.Participant(
+                                participantNumber: "\(prefix)\($0)",
+                                name: "Peserta \($0)",
+                                formationType: .general,
+                                accommodations: [],
+                                accessCodeDigest: digest
+                            )
+                        }
+                    )
+                ]
+            )
+            return SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: portalKey).encoded()
+        }
+        let envelope = package(version: 1, sessionID, count: candidates, prefix: "B")
         let loadStart = ContinuousClock.now
         let loaded = try await control.send(.POST, "/api/proctor/packages", token: proctorToken, bytes: [UInt8](envelope))
         let rosterSeconds = (ContinuousClock.now - loadStart).seconds
@@ -255,7 +272,7 @@ public struct ExamBench: Sendable {
         var done: [EventLoopFuture<Void>] = []
         for (position, seat) in seated.enumerated() {
             let first = pacedStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
-            done.append(seat.savePaced(from: first, every: period, until: pacedEnd, phaseStart: pacedStart, samples: paced))
+            done.append(seat.savePaced(from: first, every: period, until: { pacedEnd }, phaseStart: pacedStart, samples: paced))
         }
         for future in done { try? await future.get() }
         let pacedWall = Double((pacedEnd - pacedStart).nanoseconds) / 1e9
@@ -263,7 +280,32 @@ public struct ExamBench: Sendable {
         var saveCPU: Double?
         if let before = cpuBefore, let after = processCPUSeconds(node.processIdentifier) { saveCPU = (after - before) * 1000 / Double(max(1, paced.count)) }
 
-        // 7. Capacity: `saveConnections` connections saving back to back, as fast as the node answers.
+        // 7. A second roster arrives while the room saves: the same paced saves go on while
+        // a package of `importCandidates` is imported, and one second after it is in.
+        let memoryBefore = processResidentMegabytes(node.processIdentifier)
+        let during = Samples()
+        let duringStart = NIODeadline.now() + .milliseconds(200)
+        let duringEnd = PhaseEnd()
+        let second = package(version: 1, "sesi-bench-2", count: importCandidates, prefix: "C")
+        let importCPUBefore = processCPUSeconds(node.processIdentifier)
+        done = []
+        for (position, seat) in seated.enumerated() {
+            let first = duringStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
+            done.append(seat.savePaced(from: first, every: period, until: { duringEnd.deadline }, phaseStart: duringStart, samples: during))
+        }
+        try await Task.sleep(until: .now + .seconds(1))
+        let importStart = NIODeadline.now()
+        let imported = try await control.send(.POST, "/api/proctor/packages", token: proctorToken, bytes: [UInt8](second))
+        let importEnd = NIODeadline.now()
+        duringEnd.deadline = importEnd + .seconds(1)
+        try imported.expect(200, "second roster package")
+        for future in done { try? await future.get() }
+        let importCPU = importCPUBefore.flatMap { before in processCPUSeconds(node.processIdentifier).map { $0 - before } }
+        let importSeconds = Double((importEnd - importStart).nanoseconds) / 1e9
+        let importWindow = Int((importStart - duringStart).nanoseconds / 1_000_000_000)...Int((importEnd - duringStart).nanoseconds / 1_000_000_000)
+        let memoryAfterImport = processResidentMegabytes(node.processIdentifier)
+
+        // 8. Capacity: `saveConnections` connections saving back to back, as fast as the node answers.
         let flat = Samples()
         let flatStart = NIODeadline.now()
         let flatEnd = flatStart + .milliseconds(Int64(capacitySeconds * 1000))
@@ -275,6 +317,12 @@ public struct ExamBench: Sendable {
         for future in done { try? await future.get() }
         let flatPerSecond = Double(flat.count) / (Double((NIODeadline.now() - flatStart).nanoseconds) / 1e9)
         for seat in seated { seat.connection.close() }
+
+        // 9. Both sessions close: the papers kept for them are let go.
+        for id in ["sesi-bench-2", sessionID] {
+            try await control.send(.POST, "/api/proctor/sessions/\(id)/close", token: proctorToken).expect(200, "close \(id)")
+        }
+        let memoryAfterClose = processResidentMegabytes(node.processIdentifier)
         control.close()
 
         return [
@@ -287,10 +335,19 @@ public struct ExamBench: Sendable {
             "saves": paced.count, "save_errors": paced.errors, "save_server_cpu_ms": saveCPU ?? 0, "save_p99_ms_by_second": paced.p99BySecond,
             "capacity_saves_per_second": flatPerSecond, "capacity_save_p50_ms": flat.percentile(0.5), "capacity_save_p99_ms": flat.percentile(0.99),
             "capacity_save_errors": flat.errors,
-            "error_reasons": [starts, paced, flat].flatMap(\.failureReasons),
+            "import_candidates": importCandidates, "import_seconds": importSeconds, "import_server_cpu_seconds": importCPU ?? 0,
+            "save_p50_ms_during_import": during.percentile(0.5, seconds: importWindow),
+            "save_p99_ms_during_import": during.percentile(0.99, seconds: importWindow),
+            "save_p99_during_import_to_quiet_ratio": during.percentile(0.99, seconds: importWindow) / max(0.001, paced.percentile(0.99)),
+            "saves_during_import_phase": during.count, "save_errors_during_import": during.errors,
+            "save_p99_ms_by_second_during_import": during.p99BySecond,
+            "memory_mb_before_import": memoryBefore ?? 0, "memory_mb_after_import": memoryAfterImport ?? 0,
+            "memory_mb_after_close": memoryAfterClose ?? 0,
+            "error_reasons": [starts, paced, during, flat].flatMap(\.failureReasons),
             "tls_handshakes_per_second_ceiling": handshakeCeiling, "durable_commits_per_second_ceiling": commitCeiling,
             "saves_to_commit_ceiling_ratio": flatPerSecond / commitCeiling,
-            "goals": "start p99 < 1000 ms for 5000 in 10 s; >= 5000 saves/s with p99 < 25 ms; 0 errors",
+            "goals":
+                "start p99 < 1000 ms for 5000 in 10 s; >= 5000 saves/s with p99 < 25 ms, also while a 10,000-candidate roster loads; memory falls after close; 0 errors",
         ]
     }
 
@@ -303,6 +360,9 @@ public struct ExamBench: Sendable {
                   start (login + naskah): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
                   simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms); CPU node %.3f ms per simpan
                   p99 simpan per detik (ms): {p99-per-detik}
+                  paket kedua %d peserta dimuat sambil menyimpan: %.2f s (CPU node %.2f s); simpan selama itu p50 %.2f ms, p99 %.2f ms (%.2f × p99 tenang); %d galat
+                  p99 simpan per detik saat memuat (ms): {p99-saat-memuat}
+                  memori node: %.0f MB sebelum paket kedua, %.0f MB sesudahnya, %.0f MB setelah kedua sesi ditutup
                   kapasitas (simpan tanpa jeda lewat %d koneksi): %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat
                   batas fisik mesin ini: %.0f jabat tangan TLS penuh/s; %.0f commit tahan-mati/s (1 baris, synchronous=FULL)
                   rasio kapasitas simpan/commit tunggal: %.2f (di atas 1 berkat commit berkelompok)
@@ -321,6 +381,16 @@ public struct ExamBench: Sendable {
             n("save_p99_ms"),
             Int(n("save_errors")),
             n("save_server_cpu_ms"),
+            Int(n("import_candidates")),
+            n("import_seconds"),
+            n("import_server_cpu_seconds"),
+            n("save_p50_ms_during_import"),
+            n("save_p99_ms_during_import"),
+            n("save_p99_during_import_to_quiet_ratio"),
+            Int(n("save_errors_during_import")),
+            n("memory_mb_before_import"),
+            n("memory_mb_after_import"),
+            n("memory_mb_after_close"),
             Int(n("save_connections")),
             n("capacity_saves_per_second"),
             n("capacity_save_p50_ms"),
@@ -333,6 +403,10 @@ public struct ExamBench: Sendable {
         .replacingOccurrences(
             of: "{p99-per-detik}",
             with: ((f["save_p99_ms_by_second"] as? [Double]) ?? []).map { String(format: "%.0f", $0) }.joined(separator: " ")
+        )
+        .replacingOccurrences(
+            of: "{p99-saat-memuat}",
+            with: ((f["save_p99_ms_by_second_during_import"] as? [Double]) ?? []).map { String(format: "%.0f", $0) }.joined(separator: " ")
         )
             + ((f["error_reasons"] as? [String]) ?? []).map { "\n  galat: " + $0 }.joined()
     }
@@ -379,14 +453,14 @@ final class Seat: @unchecked Sendable {
     func savePaced(
         from first: NIODeadline,
         every period: TimeAmount,
-        until end: NIODeadline,
+        until end: @escaping @Sendable () -> NIODeadline,
         phaseStart: NIODeadline,
         samples: Samples
     ) -> EventLoopFuture<Void> {
         let loop = connection.channel.eventLoop
         let finished = loop.makePromise(of: Void.self)
         @Sendable func step(_ due: NIODeadline) {
-            guard due < end else { return finished.succeed(()) }
+            guard due < end() else { return finished.succeed(()) }
             loop.scheduleTask(deadline: due) {
                 guard let save = self.nextSave() else { return finished.succeed(()) }
                 self.connection.send(.PUT, save.path, token: self.token, device: self.device, json: save.body).whenComplete { result in
@@ -459,4 +533,24 @@ func runProcess(_ binary: String, _ arguments: [String]) throws -> String {
     try handle.close()
     process.waitUntilExit()
     return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+}
+
+/// When a timed phase ends, once it is known (it runs until an import is in, and a second more).
+final class PhaseEnd: @unchecked Sendable {
+    private let lock = NSLock()
+    private var end = NIODeadline.distantFuture
+
+    var deadline: NIODeadline {
+        get { lock.withLock { end } }
+        set { lock.withLock { end = newValue } }
+    }
+}
+
+/// A process's resident memory (VmRSS), in MB.
+func processResidentMegabytes(_ pid: Int32) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) })
+    else { return nil }
+    return kilobytes / 1024
 }

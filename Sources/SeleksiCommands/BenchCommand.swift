@@ -144,6 +144,9 @@ struct ExamBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("capacity-seconds"), help: "Lama fase kapasitas.")
     var capacitySeconds: Double = 5
 
+    @Option(name: .customLong("import-candidates"), help: "Peserta paket kedua yang dimuat sambil peserta menyimpan jawaban.")
+    var importCandidates: Int = 10_000
+
     @Option(name: .customLong("node-log"), help: "Simpan log node yang diuji ke berkas ini (bawaan: dibuang).")
     var nodeLog: String?
 
@@ -154,7 +157,7 @@ struct ExamBenchCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveRate > 0, saveConnections > 0, capacitySeconds > 0 else {
+        guard candidates > 0, arrivalSeconds > 0, saveSeconds > 0, saveRate > 0, saveConnections > 0, capacitySeconds > 0, importCandidates > 0 else {
             throw ValidationError("semua angka harus lebih dari 0")
         }
         let bench = ExamBench(
@@ -164,6 +167,7 @@ struct ExamBenchCommand: AsyncParsableCommand {
             saveRate: saveRate,
             saveConnections: saveConnections,
             capacitySeconds: capacitySeconds,
+            importCandidates: importCandidates,
             httpsPort: httpsPort,
             nodeLog: nodeLog
         )

@@ -84,6 +84,17 @@ struct PaperAssemblerTests {
         #expect(session.exposure.ratio < random)
     }
 
+    @Test("a session assembled a batch at a time (as a large roster loads) gives the same papers as all at once")
+    func batches() {
+        let seeds = (1...300).map(UInt64.init)
+        let whole = assembler.session(seeds: seeds).papers.map(\.fingerprint)
+        for size in [1, 7, 128, 300] {
+            var run = PaperAssembler.SessionRun(assembler)
+            let batched = stride(from: 0, to: seeds.count, by: size).flatMap { run.papers(seeds: seeds[$0..<min($0 + size, seeds.count)]) }
+            #expect(batched.map(\.fingerprint) == whole, "batch of \(size)")
+        }
+    }
+
     @Test("a rule set its bank cannot supply is refused with the shortfall")
     func shortfall() throws {
         let fewer = QuestionBank(manifest: bank.manifest, items: bank.items.filter { $0.topic != "pancasila" }, directory: "x")

@@ -158,6 +158,9 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try load("tls: {certificate: /a.pem}") }
         #expect(throws: ConfigurationError.self) { try load("http_port: 70000") }
         #expect(try load("data: /srv/node\nhttps_port: 9443").dataDirectory == "/srv/node")
+        #expect(shipped.settings.maxPackageBytes == 32 * 1_048_576)
+        #expect(try load("max_package_mb: 2").settings.maxPackageBytes == 2 * 1_048_576)
+        #expect(throws: ConfigurationError.self) { try load("max_package_mb: 0") }
         #expect(throws: ConfigurationError.self) { try load("portal_public_key: bukan-kunci") }
         let key = String(repeating: "ab", count: 32)
         if PublicSigningKey(text: key) != nil { #expect(try load("portal_public_key: \(key)").settings.portalPublicKey?.text == key) }

@@ -1,5 +1,6 @@
 import ExamEngine
 import Foundation
+import GRDB
 import HTTPTypes
 import SeleksiCore
 import Testing
@@ -97,6 +98,48 @@ struct RosterImportTests {
             #expect(stale.status == 409 && stale.code == "stale-package")
             let audit = try await node.service.audit(session: "kpg-1")
             #expect(audit.filter { $0.action == "roster-import" }.count == 2)
+        }
+    }
+
+    @Test("a roster loads in batches; one cut short leaves its session loading (it cannot open, nobody signs in) until the package is imported again")
+    func batchedLoad() async throws {
+        var settings = ExamSettings()
+        settings.rosterBatch = 2
+        let node = try await TestNode(settings: settings)
+        let people = (1...5).map { Self.participant(String(format: "26000000%02d", $0), "ANJX-4242") }
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let package = node.package(session: "kpg-besar", people: people)
+            let imported: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: package)
+            #expect(imported.created == ["kpg-besar"])
+            #expect(try await node.service.candidates("kpg-besar").count == 5)
+            #expect(try await node.service.session("kpg-besar").state == "created")
+            // A power cut after the first batch: the session is still marked loading, with part of its roster.
+            let database = try DatabaseQueue(path: node.folder + "/exam.sqlite")
+            try await database.write { db in
+                try db.execute(sql: "UPDATE exam_session SET roster_loading = 1 WHERE id = 'kpg-besar'")
+                for table in ["candidate_paper", "candidate"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE session_id = 'kpg-besar' AND participant_number > '2600000002'")
+                }
+            }
+            #expect(try await node.service.session("kpg-besar").state == "loading")
+            let open = try await client.refusal(.post, "/api/proctor/sessions/kpg-besar/open", token: proctor)
+            #expect(open.status == 409 && open.code == "roster-loading", "\(open)")
+            let close = try await client.refusal(.post, "/api/proctor/sessions/kpg-besar/close", token: proctor)
+            #expect(close.status == 409 && close.code == "roster-loading")
+            let pin = try await node.service.session("kpg-besar").pin
+            let login = try await client.refusal(
+                .post,
+                "/api/exam/login",
+                body: ["participantNumber": "2600000001", "pin": pin, "accessCode": "ANJX-4242", "device": "d"]
+            )
+            #expect(login.status == 409 && login.code == "roster-loading", "\(login)")
+            // The same package again completes it (not "unchanged": its roster was cut short).
+            let again: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: package)
+            #expect(again.replaced == ["kpg-besar"] && again.unchanged.isEmpty)
+            #expect(try await node.service.candidates("kpg-besar").count == 5)
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-besar/open", token: proctor).0 == 200)
+            _ = try await client.login("2600000005", pin: pin, code: "ANJX-4242", device: "pc-5")
         }
     }
 

@@ -105,11 +105,29 @@ public struct PaperAssembler: Sendable {
     /// A whole session's papers, assembled in order so that each paper prefers the items
     /// the earlier papers used least. The same seeds in the same order give the same papers.
     public func session(seeds: [UInt64]) -> (papers: [Paper], exposure: ExposureReport) {
-        var usage = [Int32](repeating: 0, count: bank.items.count)
-        var papers: [Paper] = []
-        papers.reserveCapacity(seeds.count)
-        for seed in seeds { papers.append(assemble(seed: seed, usage: &usage)) }
-        return (papers, exposure(usage: usage, papers: seeds.count))
+        var run = SessionRun(self)
+        let papers = run.papers(seeds: seeds)
+        return (papers, exposure(usage: run.usage, papers: seeds.count))
+    }
+
+    /// A session's papers a batch at a time, so that a large roster can be assembled
+    /// between other work: the exposure history carries from batch to batch, so the
+    /// papers are the same as `session(seeds:)` gives for all the seeds at once.
+    public struct SessionRun: Sendable {
+        let assembler: PaperAssembler
+        var usage: [Int32]
+
+        public init(_ assembler: PaperAssembler) {
+            self.assembler = assembler
+            self.usage = [Int32](repeating: 0, count: assembler.bank.items.count)
+        }
+
+        public mutating func papers(seeds: some Collection<UInt64>) -> [Paper] {
+            var papers: [Paper] = []
+            papers.reserveCapacity(seeds.count)
+            for seed in seeds { papers.append(assembler.assemble(seed: seed, usage: &usage)) }
+            return papers
+        }
     }
 
     private func exposure(usage: [Int32], papers: Int) -> ExposureReport {
@@ -129,7 +147,7 @@ public struct PaperAssembler: Sendable {
 
     // MARK: - Assembly
 
-    private func assemble(seed: UInt64, usage: inout [Int32]) -> Paper {
+    fileprivate func assemble(seed: UInt64, usage: inout [Int32]) -> Paper {
         var random = SeededGenerator(seed: seed)
         var canonical = canonicalHeader
         canonical.reserveCapacity(canonicalHeader.count + 40 * ruleSet.itemCount)

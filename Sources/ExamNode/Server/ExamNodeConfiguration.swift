@@ -33,7 +33,7 @@ public struct ExamNodeConfiguration: Sendable {
         }
         let known: Set<String> = [
             "host", "https_port", "http_port", "data", "tls", "rules", "banks", "grace_seconds", "login_failures_per_address", "public_url",
-            "idle_timeout_seconds", "max_connections", "max_extension_minutes", "proctor_login_failures_per_address",
+            "idle_timeout_seconds", "max_connections", "max_extension_minutes", "max_package_mb", "proctor_login_failures_per_address",
             "late_start_minutes", "late_start_shortens_attempt", "trusted_proxies", "portal_public_key", "portal",
         ]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
@@ -85,6 +85,10 @@ public struct ExamNodeConfiguration: Sendable {
         if let minutes = try value("max_extension_minutes", Int.self) {
             guard (0...600).contains(minutes) else { throw ConfigurationError(message: "\(file): 'max_extension_minutes' harus 0..600") }
             configuration.settings.maxExtensionMilliseconds = Int64(minutes) * 60_000
+        }
+        if let megabytes = try value("max_package_mb", Int.self) {
+            guard (1...1_024).contains(megabytes) else { throw ConfigurationError(message: "\(file): 'max_package_mb' harus 1..1024") }
+            configuration.settings.maxPackageBytes = megabytes * 1_048_576
         }
         if let limit = try value("proctor_login_failures_per_address", Int.self) {
             guard (1...10_000).contains(limit) else { throw ConfigurationError(message: "\(file): 'proctor_login_failures_per_address' harus 1..10000") }

@@ -59,6 +59,7 @@ extension ExamService {
                 return .failure(lock == nil ? .wrongCredentials : .lockedOut(seconds: settings.lockoutMilliseconds / 1000))
             }
             if row.finishedAt != nil { return .failure(.alreadyFinished) }
+            if row.rosterLoading { return .failure(.rosterLoading) }
             if let bound = row.device, bound != device { return .failure(.otherDevice) }
             try tx.bindDevice(session: session, participant: participant, device: device)
             // A second login from the same device (the page reloaded, the browser restarted)

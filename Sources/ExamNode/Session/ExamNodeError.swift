@@ -67,5 +67,10 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
         )
     }
     public static func invalid(_ detail: String) -> ExamNodeError { ExamNodeError("invalid-request", kind: .malformed, detail) }
+    public static let rosterLoading = ExamNodeError(
+        "roster-loading",
+        kind: .conflict,
+        "Daftar peserta sesi ini belum selesai dimuat; tunggu pemuatannya, atau muat paketnya lagi bila terputus."
+    )
     public static let wrongState = ExamNodeError("wrong-state", kind: .conflict, "Tindakan ini tidak dapat dilakukan pada keadaan sesi sekarang.")
 }

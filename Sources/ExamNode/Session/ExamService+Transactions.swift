@@ -134,6 +134,7 @@ extension ExamService {
         let now = clock.nowMilliseconds()
         try await store.write { tx in
             guard let state = try tx.sessionState(id) else { throw ExamNodeError.unknownSession }
+            guard state != "loading" else { throw ExamNodeError.rosterLoading }
             try body(tx, state, now)
             try Self.audit(tx, now, actor: actor, action, session: id, participant: participant, details: details)
         }

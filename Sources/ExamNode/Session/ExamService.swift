@@ -26,6 +26,8 @@ public struct ExamService: Sendable {
     let addressFailures = AddressFailures()
     /// Recent wrong proctor sign-ins, per address and per name.
     let proctorFailures = AddressFailures()
+    /// One roster import at a time.
+    let importing = RosterImportGate()
 
     init(store: any ExamStore, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.store = store

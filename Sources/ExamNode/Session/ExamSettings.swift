@@ -32,6 +32,9 @@ public struct ExamSettings: Sendable {
     public var ownKeyID: String? { signingKey?.publicKey.id }
     /// A roster package larger than this is refused before it is read.
     public var maxPackageBytes = 32 * 1_048_576
+    /// Candidates written per transaction when a roster loads: a running session's saves
+    /// wait for one batch at most.
+    public var rosterBatch = 250
 
     public init() {}
 }

@@ -18,29 +18,6 @@ extension ExamService {
         try await store.read { tx in try Self.summary(tx, id: id) }
     }
 
-    /// A roster's candidates made ready before the writer is entered: each one's paper
-    /// (seeded by the session and the participant: reproducible, different per candidate),
-    /// its stored form, and the working time their formation type and accommodations give.
-    static func prepare(_ roster: [RosterEntry], session: String, _ entry: ExamCatalog.Entry) throws -> [PreparedCandidate] {
-        let papers = entry.assembler.session(seeds: roster.map { seed(session: session, participant: $0.participantNumber) }).papers
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return try zip(roster, papers).map { candidate, paper in
-            let minutes: Int
-            do {
-                minutes = try entry.ruleSet.durationMinutes(for: candidate.formationType, accommodations: candidate.accommodations)
-            } catch {
-                throw ExamNodeError.invalid("Peserta \(candidate.participantNumber): \(error).")
-            }
-            return PreparedCandidate(
-                entry: candidate,
-                allowedMilliseconds: Int64(minutes) * 60_000,
-                paperJSON: String(decoding: try encoder.encode(paper), as: UTF8.self),
-                paper: paper
-            )
-        }
-    }
-
     public func openSession(_ id: String, actor: String) async throws {
         try await transition(id, actor: actor, action: "session-open") { tx, state, now in
             guard state == "created" else { throw ExamNodeError.wrongState }
@@ -82,6 +59,7 @@ extension ExamService {
         }
         paperItems.drop(session: id)
         papers.drop(session: id)
+        MemoryRelease.returnFreedPages()
         tokenOwners.drop(session: id)
         // Made now for the portal; a session whose roster was typed by hand has none, and
         // one left unfinished gets it once the rest finishes (`resultsPackage` makes it then).
@@ -178,12 +156,4 @@ extension ExamService {
     public func audit(session: String?) async throws -> [AuditEntry] {
         try await store.read { tx in try tx.auditEntries(session: session) }
     }
-}
-
-/// A candidate ready to be inserted with the roster.
-struct PreparedCandidate: Sendable {
-    let entry: RosterEntry
-    let allowedMilliseconds: Int64
-    let paperJSON: String
-    let paper: Paper
 }

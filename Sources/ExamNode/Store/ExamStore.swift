@@ -30,7 +30,7 @@ protocol ExamStoreReading {
     // MARK: - Sessions
 
     func session(_ id: String) throws -> StoredSession?
-    /// `created`, `open` or `closed`; nil for an unknown session.
+    /// `created`, `loading` (its roster is being loaded), `open` or `closed`; nil for an unknown session.
     func sessionState(_ id: String) throws -> String?
     /// Every session, or those `proctor` may reach (assigned to them, or at the venue they
     /// are set to), in timetable order.
@@ -53,6 +53,8 @@ protocol ExamStoreReading {
     /// The roster package version and digest behind a session's roster; nil for a session
     /// whose roster was loaded by hand.
     func rosterVersion(session: String) throws -> (version: Int, digest: String)?
+    /// The package version whose roster is being loaded into the session; nil once loaded.
+    func rosterLoading(session: String) throws -> Int?
     /// The roster as the proctor's list shows it, by participant number.
     func candidates(session: String) throws -> [StoredCandidate]
     /// The attempt a token belongs to, if the token is live on the device it was issued to.
@@ -148,7 +150,10 @@ protocol ExamStoreTransaction: ExamStoreReading {
     func insertCandidate(session: String, _ entry: RosterEntry, allowedMilliseconds: Int64, paper: String, fingerprint: String) throws
     /// Removes a session's roster (only before it opens: nobody has answered).
     func deleteCandidates(session: String) throws
-    /// Records which roster package (period, node, version) set the session's roster, and its digest.
+    /// Marks the session's roster as being loaded from package `version`: it cannot open.
+    func markRosterLoading(session: String, version: Int) throws
+    /// Records which roster package (period, node, version) set the session's roster, and
+    /// its digest: the roster is complete.
     func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String) throws
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws
     func recordFailedLogin(session: String, participant: String, failedLogins: Int, lockedUntil: Int64?) throws
@@ -209,7 +214,7 @@ struct StoredSession: Sendable {
     let ruleSetID: String
     let scheduledStart: Int64
     let pin: String
-    /// `created`, `open` or `closed`.
+    /// `created`, `loading` (its roster is being loaded), `open` or `closed`.
     let state: String
     let openedAt: Int64?
     /// Added to every candidate's time.
@@ -259,6 +264,8 @@ struct StoredLogin: Sendable {
     let lockedUntil: Int64?
     let finishedAt: Int64?
     let device: String?
+    /// The session's roster is still loading: nobody signs in yet.
+    let rosterLoading: Bool
 }
 
 /// A session as its results package describes it.

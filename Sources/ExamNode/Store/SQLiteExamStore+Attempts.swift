@@ -41,7 +41,8 @@ extension SQLiteExamTransaction {
         try StoredLogin.fetchAll(
             db,
             sql: """
-                SELECT c.session_id, c.name, c.access_code_digest, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state
+                SELECT c.session_id, c.name, c.access_code_digest, c.failed_logins, c.locked_until, c.finished_at, c.device, s.pin, s.state,
+                    s.roster_loading IS NOT NULL AS loading
                 FROM candidate c JOIN exam_session s ON s.id = c.session_id
                 WHERE c.participant_number = ? AND s.state != 'closed' ORDER BY s.scheduled_start
                 """,
@@ -341,7 +342,8 @@ extension StoredLogin: FetchableRecord {
             failedLogins: row["failed_logins"],
             lockedUntil: row["locked_until"],
             finishedAt: row["finished_at"],
-            device: row["device"]
+            device: row["device"],
+            rosterLoading: row["loading"]
         )
     }
 }

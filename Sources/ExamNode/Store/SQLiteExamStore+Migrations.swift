@@ -240,6 +240,10 @@ extension SQLiteExamStore {
                     """
             )
         }
+        // A roster loaded in batches: the package version still loading, until the last batch is in.
+        migrator.registerMigration("v9-roster-loading") { db in
+            try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_loading INTEGER")
+        }
         return migrator
     }
 }

@@ -65,9 +65,17 @@ extension SQLiteExamTransaction {
         }
     }
 
+    func markRosterLoading(session: String, version: Int) throws {
+        try db.execute(sql: "UPDATE exam_session SET roster_loading = ? WHERE id = ?", arguments: [version, session])
+    }
+
+    func rosterLoading(session: String) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT roster_loading FROM exam_session WHERE id = ?", arguments: [session]) ?? nil
+    }
+
     func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String) throws {
         try db.execute(
-            sql: "UPDATE exam_session SET roster_version = ?, roster_digest = ?, roster_period = ?, roster_node = ? WHERE id = ?",
+            sql: "UPDATE exam_session SET roster_version = ?, roster_digest = ?, roster_period = ?, roster_node = ?, roster_loading = NULL WHERE id = ?",
             arguments: [version, digest, periodID, nodeID, session]
         )
     }

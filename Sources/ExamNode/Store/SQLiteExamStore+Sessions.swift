@@ -9,7 +9,11 @@ extension SQLiteExamTransaction {
     }
 
     func sessionState(_ id: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT state FROM exam_session WHERE id = ?", arguments: [id])
+        try String.fetchOne(
+            db,
+            sql: "SELECT CASE WHEN roster_loading IS NULL THEN state ELSE 'loading' END FROM exam_session WHERE id = ?",
+            arguments: [id]
+        )
     }
 
     func sessionIDs(visibleTo proctor: String?) throws -> [String] {
@@ -125,7 +129,7 @@ extension StoredSession: FetchableRecord {
             ruleSetID: row["rule_set_id"],
             scheduledStart: row["scheduled_start"],
             pin: row["pin"],
-            state: row["state"],
+            state: row["roster_loading"] as Int? == nil ? row["state"] : "loading",
             openedAt: row["opened_at"],
             extensionMilliseconds: row["extension_ms"]
         )
