@@ -135,7 +135,19 @@ struct HandoffEndToEndTests {
         }
     }
 
-    @Test("sign-up → MS → seat → roster to the node → exam with the card's access code → results back → ranking → board and CSV")
+    /// Headless Chromium (started off the cooperative pool), or nil (with the reason
+    /// printed) where it is not installed; under CI it must be.
+    static func browser() async throws -> WebDriver? {
+        guard let chromium = which("chromium"), let chromedriver = which("chromedriver") else {
+            _ = requireTools(["chromium": which("chromium"), "chromedriver": which("chromedriver")])
+            return nil
+        }
+        return try await offPool { try WebDriver(chromium: chromium, chromedriver: chromedriver) }
+    }
+
+    @Test(
+        "sign-up → MS → seat → roster to the node → exam with the card's access code → results back → ranking → board and CSV; the live page and the board in a browser"
+    )
     func examDay() async throws {
         guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
         let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
@@ -269,7 +281,17 @@ struct HandoffEndToEndTests {
             if !arrived { try await Task.sleep(for: .milliseconds(200)) }
         }
         #expect(arrived, "the roster never reached the node:\n\(node.printed)")
-        // The link goes down for the rest of the exam: the room does not notice.
+        // Someone follows the session's live page in a browser: nobody has finished yet.
+        let site = "https://127.0.0.1:\(portal.httpsPort)"
+        let browser = try await Self.browser()
+        if let browser {
+            try await offPool {
+                try browser.open(site + "/langsung/kpg-1")
+                try browser.wait("document.getElementById('status').textContent.startsWith('0 peserta selesai')")
+            }
+        }
+        // The link goes down for the rest of the exam: the room does not notice (the portal
+        // stops though the browser's event stream is open: it ends, and the browser retries).
         await portal.stop()
         #expect(try await node.send("POST", "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
         let (_, detail) = try await node.send("GET", "/api/proctor/sessions/kpg-1", token: proctor)
@@ -323,6 +345,17 @@ struct HandoffEndToEndTests {
         let resumed = try await portal.stream("/langsung/kpg-1/peristiwa", lastEventID: "1")
         #expect(resumed.hasPrefix("retry:") && !resumed.contains("event: nilai"), "\(resumed)")
         #expect(try await portal.get("/langsung/kpg-1").body.contains("Maria Ndolu"))
+        // The browser reconnected by itself and shows her score as it came, without a reload.
+        if let browser {
+            let navigations = try await offPool {
+                try browser.wait(
+                    "(() => { const rows = document.getElementById('nilai').tBodies[0].rows; return rows.length === 1 && rows[0].textContent.includes('Maria Ndolu') && rows[0].textContent.includes('\(total)'); })()",
+                    seconds: 30
+                )
+                return try browser.script("return performance.getEntriesByType('navigation')[0].type;") as? String
+            }
+            #expect(navigations == "navigate", "the page was reloaded")
+        }
 
         // Ranked and announced; the board and the CSV show her score and the digest.
         let announced = try await service.publishSKD(staff: try await portal.staff("admin"), publishAt: nil)
@@ -330,6 +363,17 @@ struct HandoffEndToEndTests {
         let board = try await portal.get("/hasil?q=\(number)")
         #expect(board.status == 200)
         for shown in ["Maria Ndolu", number, String(total), announced.digest] { #expect(board.body.contains(shown), "\(shown) is not on the board") }
+        // In the browser: the board with its digest, and the search form finds her (a plain GET form: no script needed).
+        if let browser {
+            let digest = announced.digest
+            try await offPool {
+                try browser.open(site + "/hasil")
+                try browser.wait("document.body.textContent.includes('\(digest)')")
+                try browser.script("document.querySelector('form.filters input[name=q]').value = '\(number)';")
+                try browser.click("form.filters button")
+                try browser.wait("location.search.includes('q=\(number)') && document.querySelector('table tbody').textContent.includes('Maria Ndolu')")
+            }
+        }
         let csv = try await portal.get("/hasil/skd/1/pengumuman.csv")
         #expect(csv.status == 200 && csv.body.contains("\(announced.digest),\(number),Maria Ndolu,Badan Kepegawaian Negara,BKN-KPG-1"), "\(csv.body)")
         #expect(csv.body.contains(",\(total),"))

@@ -143,6 +143,48 @@ struct RosterImportTests {
         }
     }
 
+    @Test("a re-sit: the participant may be in a second session only as a committee's re-sit of the first, and only once the first attempt can no longer go on")
+    func resit() async throws {
+        let (node, portal) = try await Self.node()
+        let start = node.clock.nowMilliseconds()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let a = Self.participant("2600000001", "ANJX-4242")
+            let again = RosterPackage.Participant(
+                participantNumber: a.participantNumber,
+                name: a.name,
+                formationType: a.formationType,
+                accommodations: [],
+                accessCodeDigest: a.accessCodeDigest,
+                resitOf: "kpg-1"
+            )
+            let first = Self.package(version: 1, [("kpg-1", [a])], start: start, for: node)
+            let _: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(first, portal))
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
+            let pin = try await node.service.session("kpg-1").pin
+            _ = try await client.login("2600000001", pin: pin, device: "pc-1")
+            // Without the decision: a participant twice.
+            let twice = try await client.refusal(
+                .post,
+                "/api/proctor/packages",
+                token: proctor,
+                raw: Self.sealed(Self.package(version: 2, [("kpg-1", [a]), ("kpg-2", [a])], start: start, for: node), portal)
+            )
+            #expect(twice.status == 422 && twice.code == "participant-twice", "\(twice)")
+            // With it, while the first attempt can still go on: refused.
+            let resit = Self.package(version: 2, [("kpg-1", [a]), ("kpg-2", [again])], start: start, for: node)
+            let early = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(resit, portal))
+            #expect(early.status == 409 && early.code == "resit-attempt-running", "\(early)")
+            // The incident: the session is closed. Now the re-sit loads, and the participant signs in to it.
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/close", token: proctor).0 == 200)
+            let loaded: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(resit, portal))
+            #expect(loaded.created == ["kpg-2"] && loaded.unchanged == ["kpg-1"])
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-2/open", token: proctor).0 == 200)
+            let second = try await node.service.session("kpg-2").pin
+            _ = try await client.login("2600000001", pin: second, device: "pc-2")
+        }
+    }
+
     @Test("refused: a changed byte, a foreign key, a cut or oversized file, no portal key, a participant twice or already in another session")
     func refusals() async throws {
         let (node, portal) = try await Self.node(maxPackageBytes: 64 * 1024)

@@ -142,15 +142,16 @@ struct PageFlowTests {
             page = try await browser.request(.get, "/lamaran?formasi=KEU-1")
             #expect(page.status == 200 && page.text.contains("value=\"KEU-1\""))
             csrf = try Browser.csrf(page)
-            reply = try await browser.request(
-                .post,
-                "/lamaran",
-                form: [
-                    ("csrf", csrf), ("formationID", "KEU-1"), ("level", "S1"), ("major", "Teknik Informatika"), ("diplomaNumber", "UI/2021/00123"),
-                    ("gpa", "3,40"),
-                    ("graduationYear", "2021"), ("testLocation", "Jakarta"),
-                ]
-            )
+            // The rule set's accommodations are offered; one not meant for this formation's type is refused on the form.
+            #expect(page.text.contains(#"<input type="checkbox" name="accommodation-tunanetra" value="1">"#), "\(page.text)")
+            let form: [(String, String)] = [
+                ("csrf", csrf), ("formationID", "KEU-1"), ("level", "S1"), ("major", "Teknik Informatika"), ("diplomaNumber", "UI/2021/00123"),
+                ("gpa", "3,40"),
+                ("graduationYear", "2021"), ("testLocation", "Jakarta"),
+            ]
+            reply = try await browser.request(.post, "/lamaran", form: form + [("accommodation-tunanetra", "1")])
+            #expect(reply.status == 422 && reply.text.contains("hanya untuk formasi Penyandang Disabilitas"), "\(reply.status) \(reply.text)")
+            reply = try await browser.request(.post, "/lamaran", form: form)
             #expect(reply.status == 303, "\(reply.text)")
             let wrongType = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", "foto")], Files.png, "foto.jpg"))
             #expect(wrongType.status == 415 && wrongType.text.contains("bukan JPG"))

@@ -344,6 +344,64 @@ struct ResultsBoardTests {
         }
     }
 
+    @Test("a re-sit after an incident is an admin's audited decision: the roster carries it to the node, and its result replaces the first attempt's")
+    func resitDecision() async throws {
+        let portal = try await TestPortal()
+        let (key, _) = try Self.keys()
+        try await portal.test { client in
+            let (_, _, number, application) = try await Self.examined(client, portal, key)
+            // Half an hour into jkt-1 the power fails; jkt-2 (two hours later) is not yet fixed.
+            let jkt1 = try #require(try await portal.service.slots().first { $0.id == "jkt-1" })
+            portal.clock.set(jkt1.startsAt + 30 * 60_000)
+            let admin = try await client.staff("admin")
+            let moved = try await client.send(.post, "/api/admin/applications/\(application)/seat", token: admin, json: ["slotID": "jkt-2"])
+            #expect(moved.status == 409 && moved.code == "session-roster-fixed", "\(moved.text)")
+            let path = "/api/admin/applications/\(application)/resit"
+            let short = try await client.send(.post, path, token: admin, json: ["slotID": "jkt-2", "reason": "mati"])
+            #expect(short.status == 422 && short.code == "invalid-reason")
+            let same = try await client.send(.post, path, token: admin, json: ["slotID": "jkt-1", "reason": "Listrik padam di ruang 1 pukul 08.30"])
+            #expect(same.status == 409 && same.code == "session-roster-fixed")
+            let verifier = try await client.staff("verif-keu")
+            #expect(
+                try await client.send(.post, path, token: verifier, json: ["slotID": "jkt-2", "reason": "Listrik padam di ruang 1 pukul 08.30"]).status == 403
+            )
+            let granted = try await client.send(.post, path, token: admin, json: ["slotID": "jkt-2", "reason": "Listrik padam di ruang 1 pukul 08.30"])
+            #expect(granted.status == 200, "\(granted.text)")
+            let twice = try await client.send(.post, path, token: admin, json: ["slotID": "jkt-2", "reason": "Listrik padam di ruang 1 pukul 08.30"])
+            #expect(twice.status == 409, "\(twice.text)")
+            let audit = try await portal.service.store.audit(AuditFilter(action: "seats.resit", limit: 5))
+            #expect(audit.count == 1 && audit[0].actor == "admin" && audit[0].detail.contains("Listrik padam"))
+            // Version 2: jkt-1 as it was sent (she stays in its roster), jkt-2 with her as a re-sit of it.
+            let staff = try #require(try await portal.service.store.staffCredentials(username: "admin")?.staff)
+            let stored = try await portal.service.rosterPackage(staff: staff, nodeID: "node-jkt")
+            let package = try JSONDecoder().decode(
+                RosterPackage.self,
+                from: try SignedEnvelope.decode(stored.envelope, maximumBytes: 1 << 24).open(
+                    kind: RosterPackage.kind,
+                    trusted: [try portal.service.settings.signingKey().publicKey]
+                )
+            )
+            #expect(stored.version == 2)
+            #expect(package.sessions.map { $0.participants.map(\.participantNumber) } == [[number], [number]])
+            #expect(package.sessions.map { $0.participants.map(\.resitOf) } == [[nil], ["jkt-1"]])
+            // Both attempts are kept; the re-sit's counts, whichever package comes first.
+            let resat = try await client.send(
+                .post,
+                "/api/node/results",
+                bytes: Self.sealed(Self.results("jkt-2", [Self.finished(number, twk: 90, tiu: 95, tkp: 170)], version: 2), key)
+            )
+            #expect(resat.status == 200, "\(resat.text)")
+            let cut = try await client.send(
+                .post,
+                "/api/node/results",
+                bytes: Self.sealed(Self.results("jkt-1", [Self.finished(number, twk: 10, tiu: 10, tkp: 40)]), key)
+            )
+            #expect(cut.status == 200, "\(cut.text)")
+            let preview = try await client.send(.get, "/api/admin/announcements/skd/preview", token: admin)
+            #expect(preview.status == 200 && preview.text.contains("355") && !preview.text.contains("\"total\":60"), "\(preview.text)")
+        }
+    }
+
     @Test("a node fetches its roster with a request signed by its key; a stale or foreign request is refused")
     func nodeLink() async throws {
         let portal = try await TestPortal()

@@ -76,6 +76,88 @@ struct RosterPackageTests {
             )
             #expect(second.sessions[0].participants.isEmpty && second.sessions[1].participants.map(\.participantNumber) == [number])
             #expect(try await portal.service.store.audit(AuditFilter(action: "roster.export", limit: 10)).count == 2)
+
+            // From an hour before a session starts its roster is fixed (the venue may open it): no seat moves in or out.
+            let jkt2 = try #require(try await portal.service.slots().first { $0.id == "jkt-2" })
+            portal.clock.set(jkt2.startsAt - 59 * 60_000)
+            let later = try await client.staff("admin")
+            let fixed = try await client.send(.post, "/api/admin/applications/\(application)/seat", token: later, json: ["slotID": "jkt-1"])
+            #expect(fixed.status == 409 && fixed.code == "session-roster-fixed", "\(fixed.text)")
+            // A change that reaches the store anyway (here, past the rule) does not reach a fixed session's roster: both go as last sent.
+            try await portal.service.store.moveSeat(
+                applicationID: application,
+                slotID: "jkt-1",
+                now: 0,
+                freezeMilliseconds: 0,
+                audit: AuditEntry(at: 0, actor: "uji", role: "admin", action: "seats.move", subject: "lamaran:\(application)", detail: "jkt-1")
+            )
+            let frozen = try await portal.service.rosterPackage(staff: staff, nodeID: "node-jkt")
+            #expect(frozen.version == 2 && frozen.envelope == moved.envelope)
+        }
+    }
+
+    @Test(
+        "an accommodation on the application (a blind applicant in a disability formation) travels in the roster; one the rule set does not offer for the formation is refused"
+    )
+    func accommodations() async throws {
+        let portal = try await TestPortal()
+        try await portal.service.addFormation(
+            staff: nil,
+            Formation(
+                id: "KEU-D1",
+                periodID: "",
+                agencyID: "kemenkeu",
+                position: "Pranata Komputer Ahli Pertama",
+                unit: "DJP",
+                location: "Jakarta",
+                educationLevel: .s1,
+                majors: ["Teknik Informatika"],
+                quota: 1,
+                type: .disability
+            )
+        )
+        try await portal.test { client in
+            let ani = try await client.applicant()
+            for (formation, names, why) in [
+                ("KEU-1", ["tunanetra"], "only for disability formations"), ("KEU-D1", ["kursi-roda"], "not offered"),
+                ("KEU-D1", ["tunanetra", "tunanetra"], "twice"),
+            ] {
+                var draft = PortalClient.draft(formation: formation)
+                draft["disability"] = formation == "KEU-D1"
+                draft["accommodations"] = names
+                let refused = try await client.send(.post, "/api/application", token: ani, json: draft)
+                #expect(refused.status == 422 && refused.code == "invalid-accommodation", "\(why): \(refused.text)")
+            }
+            var draft = PortalClient.draft(formation: "KEU-D1")
+            draft["disability"] = true
+            draft["accommodations"] = ["tunanetra"]
+            let created = try await client.send(.post, "/api/application", token: ani, json: draft)
+            #expect(created.status == 201, "\(created.text)")
+            #expect((created["draft"] as? [String: Any])?["accommodations"] as? [String] == ["tunanetra"])
+            for (kind, bytes) in [
+                ("foto", Files.jpeg()), ("swafoto", Files.jpeg()), ("ktp", Files.jpeg()), ("ijazah", Files.pdf()), ("transkrip", Files.pdf()),
+            ] {
+                #expect(try await client.send(.put, "/api/application/documents/\(kind)", token: ani, bytes: bytes).status == 200)
+            }
+            #expect(try await client.send(.post, "/api/application/submit", token: ani).status == 200)
+            let application = try #require((created["id"] as? NSNumber)?.int64Value)
+            let keu = try await client.staff("verif-keu")
+            #expect(try await client.send(.post, "/api/verifier/applications/\(application)/decision", token: keu, json: ["result": "MS"]).status == 200)
+            try await portal.closeRegistration()
+            let admin = try await client.staff("admin")
+            #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
+            #expect(try await client.send(.post, "/api/admin/assign-seats", token: admin)["assigned"] as? Int == 1)
+            let node: [String: Any] = [
+                "id": "node-jkt", "venues": ["Kanreg V Jakarta"], "url": "https://ujian-jkt.example.go.id", "publicKey": try NodeRegistryTests.key(),
+            ]
+            #expect(try await client.send(.post, "/api/admin/nodes", token: admin, json: node).status == 201)
+            let stored = try await portal.service.rosterPackage(staff: nil, nodeID: "node-jkt")
+            let payload = try SignedEnvelope.decode(stored.envelope, maximumBytes: 1 << 24).open(
+                kind: RosterPackage.kind,
+                trusted: [try portal.service.settings.signingKey().publicKey]
+            )
+            let seated = try JSONDecoder().decode(RosterPackage.self, from: payload).sessions.flatMap(\.participants)
+            #expect(seated.map(\.accommodations) == [["tunanetra"]] && seated.map(\.formationType) == [.disability])
         }
     }
 

@@ -258,7 +258,9 @@ struct StoreContractTests {
         let numbers = try await ids.asyncMap { try await store.application(id: $0)?.assignment?.participantNumber }
         #expect(numbers == [ParticipantNumber.make(prefix: "26", serial: 1), ParticipantNumber.make(prefix: "26", serial: 2)])
         // The full slot refuses a move; its capacity cannot drop below who is seated.
-        await #expect(throws: RegistrationError.slotFull) { try await store.moveSeat(applicationID: ids[1], slotID: "kpg-1", audit: Self.audit) }
+        await #expect(throws: RegistrationError.slotFull) {
+            try await store.moveSeat(applicationID: ids[1], slotID: "kpg-1", now: 0, freezeMilliseconds: 0, audit: Self.audit)
+        }
         var shrunk = try #require(slots.first { $0.id == "kpg-2" })
         shrunk.capacity = 0
         await #expect(throws: RegistrationError.self) { try await store.saveSlot(shrunk, audit: nil) }

@@ -50,17 +50,23 @@ extension ExamService {
         guard package.version >= 1, !package.sessions.isEmpty, Set(package.sessions.map(\.id)).count == package.sessions.count else {
             throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: versi atau daftar sesinya tidak sah.")
         }
-        var seen: [String: String] = [:]
+        // A participant is in one session of the package, or in several only as re-sits,
+        // each replacing another of their sessions.
+        var places: [String: [(session: String, resitOf: String?)]] = [:]
         for session in package.sessions {
-            for participant in session.participants {
-                if let other = seen[participant.participantNumber] {
-                    throw ExamNodeError(
-                        "participant-twice",
-                        kind: .invalid,
-                        "Paket ditolak: peserta \(participant.participantNumber) ada di sesi \(other) dan \(session.id)."
-                    )
-                }
-                seen[participant.participantNumber] = session.id
+            for participant in session.participants { places[participant.participantNumber, default: []].append((session.id, participant.resitOf)) }
+        }
+        for (number, entries) in places.sorted(by: { $0.key < $1.key }) where entries.count > 1 {
+            let sessions = Set(entries.map(\.session))
+            let resits = entries.compactMap(\.resitOf)
+            guard sessions.count == entries.count, resits.count == entries.count - 1, Set(resits).count == resits.count,
+                resits.allSatisfy(sessions.contains)
+            else {
+                throw ExamNodeError(
+                    "participant-twice",
+                    kind: .invalid,
+                    "Paket ditolak: peserta \(number) ada di sesi \(entries.map(\.session).joined(separator: " dan ")) tanpa keputusan ujian ulang."
+                )
             }
         }
         // Read beside the writer (saves go on): each session's state and roster, and
@@ -70,9 +76,16 @@ extension ExamService {
         let current = try await store.read { tx in
             try package.sessions.map { session in
                 let elsewhere = try session.participants.lazy.compactMap { participant in
-                    try tx.sessions(ofParticipant: participant.participantNumber).first { !incoming.contains($0) }.map { (participant.participantNumber, $0) }
+                    try tx.sessions(ofParticipant: participant.participantNumber).first { !incoming.contains($0) && $0 != participant.resitOf }
+                        .map { (participant.participantNumber, $0) }
                 }.first
-                return (state: try tx.sessionState(session.id), roster: try tx.rosterVersion(session: session.id), elsewhere: elsewhere)
+                // A re-sit waits until the attempt it replaces can no longer go on.
+                let running = try session.participants.first { participant in
+                    try participant.resitOf.map { try tx.attemptCanContinue(session: $0, participant: participant.participantNumber) } ?? false
+                }.map { ($0.participantNumber, $0.resitOf ?? "") }
+                return (
+                    state: try tx.sessionState(session.id), roster: try tx.rosterVersion(session: session.id), elsewhere: elsewhere, running: running
+                )
             }
         }
         // What to do with each session, decided here; the state is checked again as each one is written.
@@ -94,6 +107,13 @@ extension ExamService {
                     "session-already-open",
                     kind: .conflict,
                     "Sesi \(session.id) sudah dibuka: daftar pesertanya tidak dapat diganti lagi (paket versi \(package.version) ditolak seluruhnya)."
+                )
+            }
+            if let (participant, other) = existing.running {
+                throw ExamNodeError(
+                    "resit-attempt-running",
+                    kind: .conflict,
+                    "Peserta \(participant) masih dapat mengerjakan ujian di sesi \(other); ujian ulangnya baru dapat dimuat setelah sesi itu ditutup atau ujiannya selesai."
                 )
             }
             if let (participant, other) = existing.elsewhere {

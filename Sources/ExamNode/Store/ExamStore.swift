@@ -61,6 +61,8 @@ protocol ExamStoreReading {
     func attempt(tokenHash: String) throws -> StoredAttempt?
     /// A participant's rows in every session not yet closed, earliest first.
     func logins(participant: String) throws -> [StoredLogin]
+    /// Whether the participant may still work in the session: it is not closed and their attempt has not ended.
+    func attemptCanContinue(session: String, participant: String) throws -> Bool
     /// Every session the participant is in, closed ones included (one attempt per stage).
     func sessions(ofParticipant participant: String) throws -> [String]
     /// What scoring an attempt needs beyond its answers.

@@ -50,6 +50,17 @@ extension SQLiteExamTransaction {
         )
     }
 
+    func attemptCanContinue(session: String, participant: String) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM candidate c JOIN exam_session s ON s.id = c.session_id
+                WHERE c.session_id = ? AND c.participant_number = ? AND s.state != 'closed' AND c.finished_at IS NULL)
+                """,
+            arguments: [session, participant]
+        ) ?? false
+    }
+
     func sessions(ofParticipant participant: String) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT session_id FROM candidate WHERE participant_number = ?", arguments: [participant])
     }

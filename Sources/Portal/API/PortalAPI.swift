@@ -66,6 +66,10 @@ struct PortalAPI {
         let answer: String
     }
     struct MoveBody: Decodable { let slotID: String }
+    struct ResitBody: Decodable {
+        let slotID: String
+        let reason: String
+    }
     struct PublishBody: Decodable {
         /// From when the public sees it (milliseconds since 1970); absent: now.
         let publishAt: Int64?
@@ -238,6 +242,11 @@ struct PortalAPI {
             let body = try await request.decode(as: MoveBody.self, context: context)
             try await service.moveSeat(staff: try requireAdmin(context), applicationID: try applicationID(context), slotID: body.slotID)
             return Accepted(ok: true, message: "Peserta dipindahkan.")
+        }
+        table.add(api, .post, "admin/applications/{id}/resit") { request, context in
+            let body = try await request.decode(as: ResitBody.self, context: context)
+            try await service.grantResit(staff: try requireAdmin(context), applicationID: try applicationID(context), slotID: body.slotID, reason: body.reason)
+            return Accepted(ok: true, message: "Ujian ulang diberikan; paket daftar peserta berikutnya membawanya ke node.")
         }
         table.add(api, .post, "admin/nodes") { request, context -> Response in
             let body = try await request.decode(as: NodeBody.self, context: context)

@@ -267,12 +267,21 @@ struct ApplicantPages {
         let draft = application?.draft
         let chosenFormation = request.uri.queryParameters["formasi"].map(String.init) ?? draft?.formationID ?? ""
         let locations = try await service.testLocations()
+        let offered = service.accommodationOffers()
         values["form"] =
             [
                 "formationID": chosenFormation, "level": draft?.education.level.rawValue ?? "", "major": draft?.education.major ?? "",
                 "diplomaNumber": draft?.education.diplomaNumber ?? "", "gpa": draft.map { String(format: "%.2f", $0.education.gpa) } ?? "",
                 "graduationYear": draft.map { String($0.education.graduationYear) } ?? "", "disability": draft?.disability ?? false,
                 "residesAbroad": draft?.residesAbroad ?? false,
+                "offersAccommodations": !offered.isEmpty,
+                "accommodations": offered.map { offer in
+                    [
+                        "name": offer.name, "label": offer.name.capitalized, "minutes": offer.extraMinutes,
+                        "types": offer.formationTypes.map { $0.map(\.displayName).joined(separator: ", ") } ?? "",
+                        "checked": draft?.accommodations.contains(offer.name) ?? false,
+                    ] as [String: Any]
+                },
                 "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": draft?.education.level == $0] },
                 "locations": locations.map { ["value": $0, "selected": draft?.testLocation == $0] },
             ] as [String: Any]
@@ -328,7 +337,9 @@ struct ApplicantPages {
             education: Education(level: level, major: form["major"], diplomaNumber: form["diplomaNumber"], gpa: gpa, graduationYear: year),
             testLocation: form["testLocation"],
             disability: form["disability"] == "1",
-            residesAbroad: form["residesAbroad"] == "1"
+            residesAbroad: form["residesAbroad"] == "1",
+            accommodations: form.values.keys.filter { $0.hasPrefix("accommodation-") && form[$0] == "1" }.map { String($0.dropFirst("accommodation-".count)) }
+                .sorted()
         )
     }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Registration
 import SeleksiCore
+import ServiceLifecycle
 
 /// The public live page of a session (`/langsung/SESSION`): each candidate's score as they
 /// finish, as CAT venues show them on a screen. Server-rendered; with JavaScript the page
@@ -60,7 +61,8 @@ struct LivePages {
                         sent = missed.last?.id ?? sent
                         if missed.count < 1_000 { break }
                     }
-                    for await batch in stream {
+                    // Until the portal stops: then the stream ends, and the browser reconnects to whichever portal answers.
+                    for await batch in stream.cancelOnGracefulShutdown() {
                         let fresh = batch.filter { $0.id > sent }
                         try await writer.write(ByteBuffer(string: batch.isEmpty ? ": tetap tersambung\n\n" : fresh.map(Self.event).joined()))
                         sent = fresh.last?.id ?? sent

@@ -1,3 +1,5 @@
+public import SeleksiCore
+
 /// The applicant's education as entered on the application.
 public struct Education: Sendable, Codable, Hashable {
     public var level: EducationLevel
@@ -26,14 +28,51 @@ public struct ApplicationDraft: Sendable, Codable, Hashable {
     public var disability: Bool
     /// Declared for the diaspora formation type.
     public var residesAbroad: Bool
+    /// What the applicant needs at the exam, by the exam rule set's names (`tunanetra`: a
+    /// blind applicant in a disability formation works 130 minutes, not 100); it travels
+    /// in the roster package to the exam node.
+    public var accommodations: [String]
 
-    public init(formationID: String, education: Education, testLocation: String, disability: Bool = false, residesAbroad: Bool = false) {
+    public init(
+        formationID: String,
+        education: Education,
+        testLocation: String,
+        disability: Bool = false,
+        residesAbroad: Bool = false,
+        accommodations: [String] = []
+    ) {
         self.formationID = formationID
         self.education = education
         self.testLocation = testLocation
         self.disability = disability
         self.residesAbroad = residesAbroad
+        self.accommodations = accommodations
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case formationID, education, testLocation, disability, residesAbroad, accommodations
+    }
+
+    /// Drafts saved before accommodations were asked for have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            formationID: try c.decode(String.self, forKey: .formationID),
+            education: try c.decode(Education.self, forKey: .education),
+            testLocation: try c.decode(String.self, forKey: .testLocation),
+            disability: try c.decode(Bool.self, forKey: .disability),
+            residesAbroad: try c.decode(Bool.self, forKey: .residesAbroad),
+            accommodations: try c.decodeIfPresent([String].self, forKey: .accommodations) ?? []
+        )
+    }
+}
+
+/// An accommodation the exam offers (`ApplicationDraft.accommodations`): its extra minutes,
+/// and the formation types it is for (nil: all).
+public struct AccommodationOffer: Sendable, Hashable {
+    public let name: String
+    public let extraMinutes: Int
+    public let formationTypes: [FormationType]?
 }
 
 public enum ApplicationStatus: String, Sendable, Codable {

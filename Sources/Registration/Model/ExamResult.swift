@@ -17,6 +17,8 @@ public struct ExamResult: Sendable, Hashable, Codable {
     public let finishedAt: Int64?
     public let paperFingerprint: String
     public let answerLogDigest: String
+    /// For a re-sit's result: the session whose result it replaces (`ResitRule.counting`).
+    public let resitOf: String?
 
     public init(_ candidate: ResultsPackage.Candidate, session: String) {
         participantNumber = candidate.participantNumber
@@ -30,6 +32,7 @@ public struct ExamResult: Sendable, Hashable, Codable {
         finishedAt = candidate.finishedAt
         paperFingerprint = candidate.paperFingerprint
         answerLogDigest = candidate.answerLogDigest
+        resitOf = nil
     }
 
     public init(
@@ -43,7 +46,8 @@ public struct ExamResult: Sendable, Hashable, Codable {
         startedAt: Int64?,
         finishedAt: Int64?,
         paperFingerprint: String,
-        answerLogDigest: String
+        answerLogDigest: String,
+        resitOf: String? = nil
     ) {
         self.participantNumber = participantNumber
         self.sessionID = sessionID
@@ -56,6 +60,7 @@ public struct ExamResult: Sendable, Hashable, Codable {
         self.finishedAt = finishedAt
         self.paperFingerprint = paperFingerprint
         self.answerLogDigest = answerLogDigest
+        self.resitOf = resitOf
     }
 }
 

@@ -30,12 +30,25 @@ public struct SeatedParticipant: Sendable, Hashable {
     public let participantNumber: String
     public let name: String
     public let formationType: FormationType
+    /// From the application (`ApplicationDraft.accommodations`).
+    public let accommodations: [String]
+    /// The session this seat is a granted re-sit of (`ResitRule`), if it is one.
+    public let resitOf: String?
 
-    public init(slotID: String, participantNumber: String, name: String, formationType: FormationType) {
+    public init(
+        slotID: String,
+        participantNumber: String,
+        name: String,
+        formationType: FormationType,
+        accommodations: [String] = [],
+        resitOf: String? = nil
+    ) {
         self.slotID = slotID
         self.participantNumber = participantNumber
         self.name = name
         self.formationType = formationType
+        self.accommodations = accommodations
+        self.resitOf = resitOf
     }
 }
 

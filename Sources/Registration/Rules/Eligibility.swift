@@ -1,3 +1,4 @@
+public import ExamEngine
 import Foundation
 public import SeleksiCore
 
@@ -63,6 +64,26 @@ public struct Eligibility: Sendable {
             if !draft.residesAbroad { reasons.append("formasi diaspora hanya untuk WNI yang berdomisili di luar negeri") }
         }
         return reasons
+    }
+
+    /// The accommodations asked for: each one the exam rule set offers, for this
+    /// formation's type, once.
+    public static func checkAccommodations(_ names: [String], formationType: FormationType, offered: [String: Accommodation]) -> RegistrationError? {
+        guard Set(names).count == names.count, names.count <= offered.count else {
+            return .invalid("invalid-accommodation", "Setiap kebutuhan khusus dipilih sekali saja.")
+        }
+        for name in names {
+            guard let accommodation = offered[name] else {
+                return .invalid("invalid-accommodation", "Kebutuhan khusus '\(String(name.prefix(40)))' tidak dikenal; pilih dari daftar pada formulir.")
+            }
+            if let types = accommodation.formationTypes, !types.contains(formationType) {
+                return .invalid(
+                    "invalid-accommodation",
+                    "Kebutuhan khusus '\(name)' hanya untuk formasi \(types.map(\.displayName).sorted().joined(separator: ", ")), bukan formasi \(formationType.displayName)."
+                )
+            }
+        }
+        return nil
     }
 
     /// Checks the form fields themselves, before eligibility.

@@ -79,9 +79,23 @@ public enum SeatAssigner {
         return outcome
     }
 
-    /// Why an applicant may not be moved to `target` (another period, full), or nil.
-    public static func moveRefusal(to target: ExamSlot, periodID: String) -> RegistrationError? {
+    /// Whether a session's roster is fixed: from `freezeMilliseconds` before its start (a
+    /// venue may open early, and an exam node refuses to change an open session's roster).
+    public static func isRosterFixed(_ slot: ExamSlot, now: Int64, freezeMilliseconds: Int64) -> Bool {
+        now >= slot.startsAt - freezeMilliseconds
+    }
+
+    /// Why an applicant may not be moved from `old` to `target` (another period, full, or
+    /// either session's roster already fixed), or nil.
+    public static func moveRefusal(from old: ExamSlot, to target: ExamSlot, periodID: String, now: Int64, freezeMilliseconds: Int64) -> RegistrationError? {
         guard target.periodID == periodID else { return .notFound }
+        for slot in [old, target] where isRosterFixed(slot, now: now, freezeMilliseconds: freezeMilliseconds) {
+            return RegistrationError(
+                "session-roster-fixed",
+                kind: .conflict,
+                "Sesi \(slot.id) dimulai \(slot.localStart); daftar pesertanya sudah tetap sejak \(freezeMilliseconds / 60_000) menit sebelumnya, jadi kursi tidak dapat dipindah dari atau ke sesi itu."
+            )
+        }
         guard target.assigned < target.capacity else { return .slotFull }
         return nil
     }

@@ -43,6 +43,10 @@ public struct PortalSettings: Sendable, Decodable {
     public var resultCodes = "Config/result-codes.yaml"
     /// A results package (with its answer logs) larger than this is refused before it is read.
     public var maxPackageMB = 64
+    /// A session's roster is fixed this long before its scheduled start (a venue may open
+    /// early, and a node refuses to change an open session's roster): seats no longer move
+    /// into or out of it, and later roster packages carry it as it was sent.
+    public var rosterFreezeMinutes = 60
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -73,6 +77,7 @@ public struct PortalSettings: Sendable, Decodable {
         case codeMinutes = "code_minutes"
         case resultCodes = "result_codes"
         case maxPackageMB = "max_package_mb"
+        case rosterFreezeMinutes = "roster_freeze_minutes"
         case mailCommand = "mail_command"
         case minimumAge = "minimum_age"
         case cumlaudeMinimumGPA = "cumlaude_min_gpa"
@@ -122,6 +127,7 @@ public struct PortalSettings: Sendable, Decodable {
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
         resultCodes = try c.decodeIfPresent(String.self, forKey: .resultCodes) ?? d.resultCodes
         maxPackageMB = try c.decodeIfPresent(Int.self, forKey: .maxPackageMB) ?? d.maxPackageMB
+        rosterFreezeMinutes = try c.decodeIfPresent(Int.self, forKey: .rosterFreezeMinutes) ?? d.rosterFreezeMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
         cumlaudeMinimumGPA = try c.decodeIfPresent(Double.self, forKey: .cumlaudeMinimumGPA) ?? d.cumlaudeMinimumGPA
@@ -175,6 +181,7 @@ public struct PortalSettings: Sendable, Decodable {
             throw fail("documents: '\(document.kind)' harus huruf kecil/angka/tanda hubung dan max_kb > 0")
         }
         guard (1...1_024).contains(maxPackageMB) else { throw fail("max_package_mb harus 1..1024") }
+        guard (0...1_440).contains(rosterFreezeMinutes) else { throw fail("roster_freeze_minutes harus 0..1440") }
         guard !rejectionReasons.isEmpty else { throw fail("rejection_reasons tidak boleh kosong") }
     }
 }

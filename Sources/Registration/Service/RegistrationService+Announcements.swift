@@ -124,10 +124,8 @@ extension RegistrationService {
                 "Belum ada peserta ujian (nomor peserta) di periode ini; tidak ada hasil untuk diumumkan."
             )
         }
-        // A participant's attempt if they sat, else absent (from a session they were moved out of, too).
-        let results = Dictionary(try await store.examResults(periodID: period.id).map { ($0.participantNumber, $0) }) { first, second in
-            first.status == .absent ? second : first
-        }
+        // The result that counts: a re-sit's over the attempt it replaced; an attempt over an absence.
+        let results = Dictionary(grouping: try await store.examResults(periodID: period.id), by: \.participantNumber).compactMapValues(ResitRule.counting)
         // Every session someone is seated in now waits for its results; whoever never was seated is absent.
         let received = Set(try await store.resultsPackages(periodID: period.id).map(\.sessionID))
         let waiting = Set(applicants.compactMap(\.slotID)).subtracting(received).sorted()

@@ -1,4 +1,5 @@
 import Crypto
+import ExamEngine
 public import Foundation
 import NIOPosix
 import SeleksiCore
@@ -39,6 +40,21 @@ extension RegistrationService {
             closingDay: (closing.year, closing.month, closing.day)
         )
         guard reasons.isEmpty else { throw RegistrationError.ineligible(reasons) }
+        if !draft.accommodations.isEmpty {
+            let offered = try examRuleSet().accommodations
+            if let problem = Eligibility.checkAccommodations(draft.accommodations, formationType: formation.type, offered: offered) { throw problem }
+        }
+    }
+
+    /// What an applicant may ask for at the exam (the exam rule set's accommodations), by name.
+    public func accommodationOffers() -> [AccommodationOffer] {
+        ((try? examRuleSet().accommodations) ?? [:]).sorted { $0.key < $1.key }.map { name, accommodation in
+            AccommodationOffer(
+                name: name,
+                extraMinutes: accommodation.extraMinutes,
+                formationTypes: accommodation.formationTypes.map { $0.sorted { $0.rawValue < $1.rawValue } }
+            )
+        }
     }
 
     /// Starts the one application of this period.

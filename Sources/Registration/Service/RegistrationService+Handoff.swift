@@ -23,8 +23,14 @@ extension RegistrationService {
         let ruleSet = try examRuleSet()
         let venues = Set(node.venues)
         let seated = Dictionary(grouping: try await store.seatedParticipants(periodID: period.id), by: \.slotID)
+        let latest = try await store.latestRosterPackage(periodID: period.id, nodeID: nodeID)
+        // A session whose roster is fixed (it may be open at the venue) goes as it was last sent:
+        // the node refuses a package that changes an open session.
+        let sent = try latest.map { try Self.sessions(of: $0) } ?? [:]
+        let freeze = Int64(settings.rosterFreezeMinutes) * 60_000
         let sessions = try await slots().filter { venues.contains($0.venue) }.sorted { ($0.startsAt, $0.id) < ($1.startsAt, $1.id) }.map { slot in
-            RosterPackage.Session(
+            if SeatAssigner.isRosterFixed(slot, now: now, freezeMilliseconds: freeze), let fixed = sent[slot.id] { return fixed }
+            return RosterPackage.Session(
                 id: slot.id,
                 venue: slot.venue,
                 timeZone: slot.timeZone,
@@ -36,9 +42,9 @@ extension RegistrationService {
                         participantNumber: seat.participantNumber,
                         name: seat.name,
                         formationType: seat.formationType,
-                        // Not yet recorded on the application (the form has no accommodation field).
-                        accommodations: [],
-                        accessCodeDigest: AccessCode.digest(accessCode(participantNumber: seat.participantNumber, periodID: period.id))
+                        accommodations: seat.accommodations,
+                        accessCodeDigest: AccessCode.digest(accessCode(participantNumber: seat.participantNumber, periodID: period.id)),
+                        resitOf: seat.resitOf
                     )
                 }
             )
@@ -46,7 +52,6 @@ extension RegistrationService {
         guard !sessions.isEmpty else {
             throw RegistrationError("no-sessions", kind: .conflict, "Belum ada sesi ujian di tempat node \(nodeID) (\(node.venues.joined(separator: ", "))).")
         }
-        let latest = try await store.latestRosterPackage(periodID: period.id, nodeID: nodeID)
         let draft = RosterPackage(
             periodID: period.id,
             nodeID: nodeID,
@@ -65,5 +70,11 @@ extension RegistrationService {
             audit: audit(staff, "roster.export", "node:\(nodeID)", "versi \(draft.version): \(sessions.count) sesi, \(participants) peserta")
         )
         return stored
+    }
+
+    /// The sessions of a package this portal signed, by id.
+    static func sessions(of stored: StoredRosterPackage) throws -> [String: RosterPackage.Session] {
+        let payload = try SignedEnvelope.decode(stored.envelope, maximumBytes: Int.max).payload
+        return Dictionary(uniqueKeysWithValues: try JSONDecoder().decode(RosterPackage.self, from: payload).sessions.map { ($0.id, $0) })
     }
 }

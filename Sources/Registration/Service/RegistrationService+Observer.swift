@@ -88,8 +88,8 @@ extension RegistrationService {
             )
         }
         let results = try await store.examResults(periodID: period.id).filter { $0.participantNumber == participantNumber }
-        // The attempt if there was one, else the session they were absent from.
-        guard let result = results.first(where: { $0.status != .absent }) ?? results.first else {
+        // The result that counts (`ResitRule.counting`).
+        guard let result = ResitRule.counting(results) else {
             return ScoreCheck(
                 row,
                 version: latest.version,

@@ -206,7 +206,33 @@ extension RegistrationService {
 
     public func moveSeat(staff: StaffAccount, applicationID: Int64, slotID: String) async throws {
         try requireAdmin(staff)
-        try await store.moveSeat(applicationID: applicationID, slotID: slotID, audit: audit(staff, "seats.move", "lamaran:\(applicationID)", slotID))
+        try await store.moveSeat(
+            applicationID: applicationID,
+            slotID: slotID,
+            now: now,
+            freezeMilliseconds: Int64(settings.rosterFreezeMinutes) * 60_000,
+            audit: audit(staff, "seats.move", "lamaran:\(applicationID)", slotID)
+        )
+    }
+
+    /// A re-sit after an incident (`ResitRule`): audited as `seats.resit` with its reason;
+    /// the next roster package carries it to the node.
+    public func grantResit(staff: StaffAccount, applicationID: Int64, slotID: String, reason: String) async throws {
+        try requireAdmin(staff)
+        try await store.grantResit(
+            applicationID: applicationID,
+            slotID: slotID,
+            reason: reason,
+            by: staff.username,
+            now: now,
+            freezeMilliseconds: Int64(settings.rosterFreezeMinutes) * 60_000,
+            audit: audit(
+                staff,
+                "seats.resit",
+                "lamaran:\(applicationID)",
+                "ke \(slotID): \(reason.trimmingCharacters(in: .whitespacesAndNewlines).prefix(500))"
+            )
+        )
     }
 
     /// Registers an exam node (or changes its venues, address or key), for the period.

@@ -226,7 +226,11 @@ public protocol RegistrationStore: Sendable {
     /// Gives every MS applicant without a seat a participant number and a seat at a
     /// slot of their test location with room left; returns (assigned, left without a seat).
     func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int)
-    func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws
+    /// Grants a re-sit unless `ResitRule.refusal` refuses it (checked in the transaction):
+    /// the seat moves to `slotID` and the grant is kept beside the audit entry.
+    func grantResit(applicationID: Int64, slotID: String, reason: String, by: String, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws
+    /// Moves a seat unless `SeatAssigner.moveRefusal` refuses it (checked in the transaction).
+    func moveSeat(applicationID: Int64, slotID: String, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws
 
     // MARK: - Audit and outbox
 

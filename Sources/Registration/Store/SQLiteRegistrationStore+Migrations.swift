@@ -215,6 +215,24 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // Re-sits a committee admin granted after an incident; a re-sit's result names the
+        // session whose result it replaces, so each attempt stays on record.
+        migrator.registerMigration("v11-resits") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE resit (
+                        period_id TEXT NOT NULL REFERENCES period(id), participant_number TEXT NOT NULL, from_session TEXT NOT NULL,
+                        to_session TEXT NOT NULL, reason TEXT NOT NULL, granted_by TEXT NOT NULL, granted_at INTEGER NOT NULL,
+                        PRIMARY KEY (period_id, participant_number, from_session));
+                    CREATE UNIQUE INDEX resit_to ON resit(period_id, participant_number, to_session);
+                    CREATE TRIGGER resit_kept BEFORE UPDATE ON resit BEGIN SELECT RAISE(ABORT, 'resit is kept as granted'); END;
+                    CREATE TRIGGER resit_not_deleted BEFORE DELETE ON resit BEGIN SELECT RAISE(ABORT, 'resit is kept as granted'); END;
+                    ALTER TABLE exam_result ADD COLUMN resit_of TEXT;
+                    DROP INDEX exam_result_one_attempt;
+                    CREATE UNIQUE INDEX exam_result_one_attempt ON exam_result(period_id, participant_number, COALESCE(resit_of, '')) WHERE status != 'absent';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -50,7 +50,10 @@ extension SQLiteRegistrationStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.slot_id, p.participant_number, c.name, f.type FROM application p
+                    SELECT p.slot_id, p.participant_number, c.name, f.type, json_extract(p.draft, '$.accommodations') AS accommodations,
+                      (SELECT r.from_session FROM resit r WHERE r.period_id = p.period_id AND r.participant_number = p.participant_number
+                        AND r.to_session = p.slot_id) AS resit_of
+                    FROM application p
                     JOIN account c ON c.id = p.account_id JOIN formation f ON f.id = p.formation_id
                     WHERE p.period_id = ? AND p.slot_id IS NOT NULL AND p.participant_number IS NOT NULL AND c.frozen_at IS NULL
                     ORDER BY p.slot_id, p.participant_number
@@ -61,7 +64,9 @@ extension SQLiteRegistrationStore {
                     slotID: row["slot_id"],
                     participantNumber: row["participant_number"],
                     name: row["name"],
-                    formationType: FormationType(rawValue: row["type"]) ?? .general
+                    formationType: FormationType(rawValue: row["type"]) ?? .general,
+                    accommodations: (row["accommodations"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
+                    resitOf: row["resit_of"]
                 )
             }
         }

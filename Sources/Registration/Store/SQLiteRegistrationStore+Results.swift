@@ -43,21 +43,29 @@ extension SQLiteRegistrationStore {
                 ]
             )
             let elsewhere = try db.cachedStatement(
-                sql: "SELECT session_id FROM exam_result WHERE period_id = ? AND participant_number = ? AND status != 'absent'"
+                sql: "SELECT session_id, resit_of FROM exam_result WHERE period_id = ? AND participant_number = ? AND status != 'absent'"
             )
+            let resit = try db.cachedStatement(sql: "SELECT from_session FROM resit WHERE period_id = ? AND participant_number = ? AND to_session = ?")
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO exam_result (period_id, participant_number, session_id, status, reason, scores, total, passed, started_at, finished_at,
-                      paper_fingerprint, answer_log_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      paper_fingerprint, answer_log_digest, resit_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             )
             for result in results {
-                if result.status != .absent, let other = try String.fetchOne(elsewhere, arguments: [periodID, result.participantNumber]) {
-                    throw ResultsRule.resultElsewhere(result.participantNumber, session: other)
+                // A re-sit the committee granted replaces the attempt of the session it names.
+                let replaces = try String.fetchOne(resit, arguments: [periodID, result.participantNumber, result.sessionID])
+                if result.status != .absent {
+                    for other in try Row.fetchAll(elsewhere, arguments: [periodID, result.participantNumber]) {
+                        let session: String = other["session_id"]
+                        guard replaces == session || (other["resit_of"] as String?) == result.sessionID else {
+                            throw ResultsRule.resultElsewhere(result.participantNumber, session: session)
+                        }
+                    }
                 }
                 try insert.execute(arguments: [
                     periodID, result.participantNumber, result.sessionID, result.status.rawValue, result.reason, try Self.json(result.scores), result.total,
-                    result.passed, result.startedAt, result.finishedAt, result.paperFingerprint, result.answerLogDigest,
+                    result.passed, result.startedAt, result.finishedAt, result.paperFingerprint, result.answerLogDigest, replaces,
                 ])
             }
             try Self.insertAudit(db, audit)
@@ -92,7 +100,8 @@ extension SQLiteRegistrationStore {
                     startedAt: row["started_at"],
                     finishedAt: row["finished_at"],
                     paperFingerprint: row["paper_fingerprint"],
-                    answerLogDigest: row["answer_log_digest"]
+                    answerLogDigest: row["answer_log_digest"],
+                    resitOf: row["resit_of"]
                 )
             }
         }

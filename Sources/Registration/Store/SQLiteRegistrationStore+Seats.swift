@@ -50,7 +50,7 @@ extension SQLiteRegistrationStore {
         }
     }
 
-    public func moveSeat(applicationID: Int64, slotID: String, audit: AuditEntry) async throws {
+    public func moveSeat(applicationID: Int64, slotID: String, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws {
         try await grouped.write { db in
             guard
                 let current = try Row.fetchOne(
@@ -64,7 +64,62 @@ extension SQLiteRegistrationStore {
             guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot)
             else { throw RegistrationError.notFound }
             if old == slotID, target.periodID == current["period_id"] { return }
-            if let refusal = SeatAssigner.moveRefusal(to: target, periodID: current["period_id"]) { throw refusal }
+            guard let from = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [old]).map(Self.slot)
+            else { throw RegistrationError.notFound }
+            if let refusal = SeatAssigner.moveRefusal(from: from, to: target, periodID: current["period_id"], now: now, freezeMilliseconds: freezeMilliseconds)
+            {
+                throw refusal
+            }
+            try db.execute(sql: "UPDATE exam_slot SET assigned = assigned - 1 WHERE id = ?", arguments: [old])
+            try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [slotID])
+            try db.execute(sql: "UPDATE application SET slot_id = ? WHERE id = ?", arguments: [slotID, applicationID])
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func grantResit(
+        applicationID: Int64,
+        slotID: String,
+        reason: String,
+        by: String,
+        now: Int64,
+        freezeMilliseconds: Int64,
+        audit: AuditEntry
+    )
+        async throws
+    {
+        try await grouped.write { db in
+            guard
+                let current = try Row.fetchOne(
+                    db,
+                    sql: "SELECT slot_id, period_id, participant_number FROM application WHERE id = ?",
+                    arguments: [applicationID]
+                )
+            else { throw RegistrationError.notFound }
+            guard let old: String = current["slot_id"], let participant: String = current["participant_number"] else {
+                throw RegistrationError.notEligibleForCard
+            }
+            let slots = try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?")
+            guard let from = try Row.fetchOne(slots, arguments: [old]).map(Self.slot), let target = try Row.fetchOne(slots, arguments: [slotID]).map(Self.slot)
+            else { throw RegistrationError.notFound }
+            let period: String = current["period_id"]
+            if let refusal = ResitRule.refusal(from: from, to: target, periodID: period, reason: reason, now: now, freezeMilliseconds: freezeMilliseconds) {
+                throw refusal
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO resit (period_id, participant_number, from_session, to_session, reason, granted_by, granted_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """,
+                arguments: [period, participant, old, slotID, reason.trimmingCharacters(in: .whitespacesAndNewlines), by, now]
+            )
+            guard db.changesCount == 1 else {
+                throw RegistrationError(
+                    "resit-granted",
+                    kind: .conflict,
+                    "Peserta \(participant) sudah mendapat ujian ulang dari sesi \(old) atau ke sesi \(slotID)."
+                )
+            }
             try db.execute(sql: "UPDATE exam_slot SET assigned = assigned - 1 WHERE id = ?", arguments: [old])
             try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [slotID])
             try db.execute(sql: "UPDATE application SET slot_id = ? WHERE id = ?", arguments: [slotID, applicationID])

@@ -16,13 +16,24 @@ public struct RosterPackage: Sendable, Hashable, Codable {
         public let accommodations: [String]
         /// `AccessCode.digest` of the code on the exam card.
         public let accessCodeDigest: String
+        /// For a re-sit a committee admin granted after an incident: the session whose
+        /// attempt this one replaces (the participant may stay in its roster). Absent otherwise.
+        public let resitOf: String?
 
-        public init(participantNumber: String, name: String, formationType: FormationType, accommodations: [String], accessCodeDigest: String) {
+        public init(
+            participantNumber: String,
+            name: String,
+            formationType: FormationType,
+            accommodations: [String],
+            accessCodeDigest: String,
+            resitOf: String? = nil
+        ) {
             self.participantNumber = participantNumber
             self.name = name
             self.formationType = formationType
             self.accommodations = accommodations
             self.accessCodeDigest = accessCodeDigest
+            self.resitOf = resitOf
         }
     }
 
