@@ -293,9 +293,11 @@ public struct ExamBench: Sendable {
             let first = duringStart + .nanoseconds(period.nanoseconds * Int64(position) / Int64(max(1, seated.count)))
             done.append(seat.savePaced(from: first, every: period, until: { duringEnd.deadline }, phaseStart: duringStart, samples: during))
         }
+        // A fresh connection: the control one has been idle longer than the node keeps one.
+        let importer = try await connect()
         try await Task.sleep(until: .now + .seconds(1))
         let importStart = NIODeadline.now()
-        let imported = try await control.send(.POST, "/api/proctor/packages", token: proctorToken, bytes: [UInt8](second))
+        let imported = try await importer.send(.POST, "/api/proctor/packages", token: proctorToken, bytes: [UInt8](second))
         let importEnd = NIODeadline.now()
         duringEnd.deadline = importEnd + .seconds(1)
         try imported.expect(200, "second roster package")
@@ -320,9 +322,10 @@ public struct ExamBench: Sendable {
 
         // 9. Both sessions close: the papers kept for them are let go.
         for id in ["sesi-bench-2", sessionID] {
-            try await control.send(.POST, "/api/proctor/sessions/\(id)/close", token: proctorToken).expect(200, "close \(id)")
+            try await importer.send(.POST, "/api/proctor/sessions/\(id)/close", token: proctorToken).expect(200, "close \(id)")
         }
         let memoryAfterClose = processResidentMegabytes(node.processIdentifier)
+        importer.close()
         control.close()
 
         return [

@@ -95,6 +95,28 @@ struct PaperAssemblerTests {
         }
     }
 
+    @Test("a paper's stored JSON is the bytes JSONEncoder (sorted keys) writes, for any seed and for text that needs escaping")
+    func storedJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for paper in assembler.session(seeds: (1...50).map(UInt64.init)).papers {
+            #expect(paper.sortedJSON == String(decoding: try encoder.encode(paper), as: UTF8.self))
+        }
+        let odd = Paper(
+            ruleSetID: "a/b \"c\" \\ \n\t\r\u{08}\u{0C}\u{01}\u{1F}",
+            bankID: "bank-é-ü-日本",
+            bankVersion: "2024.1",
+            seed: UInt64.max,
+            sections: [
+                PaperSection(subtest: "TWK", items: [PaperItem(itemID: "x/1", itemVersion: 3, optionOrder: [4, 0, 2])]),
+                PaperSection(subtest: "TIU", items: []),
+            ],
+            fingerprint: "ab"
+        )
+        #expect(odd.sortedJSON == String(decoding: try encoder.encode(odd), as: UTF8.self))
+        #expect(try JSONDecoder().decode(Paper.self, from: Data(odd.sortedJSON.utf8)) == odd)
+    }
+
     @Test("a rule set its bank cannot supply is refused with the shortfall")
     func shortfall() throws {
         let fewer = QuestionBank(manifest: bank.manifest, items: bank.items.filter { $0.topic != "pancasila" }, directory: "x")

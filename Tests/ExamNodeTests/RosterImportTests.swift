@@ -94,6 +94,14 @@ struct RosterImportTests {
             let fourth = Self.package(version: 4, [("kpg-1", [a, b]), ("kpg-2", [])], start: start, for: node)
             let same: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(fourth, portal))
             #expect(same.unchanged == ["kpg-1", "kpg-2"])
+            // A package that changes the open session and brings a new one: the new one loads,
+            // the open one keeps its roster and is named.
+            let c = Self.participant("2600000003", "CTRA-6464")
+            let fifth = Self.package(version: 5, [("kpg-1", [a]), ("kpg-2", []), ("kpg-3", [c])], start: start, for: node)
+            let mixed: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(fifth, portal))
+            #expect(mixed.created == ["kpg-3"] && mixed.unchanged == ["kpg-2"] && mixed.refused["kpg-1"]?.code == "session-already-open", "\(mixed)")
+            #expect(try await node.service.candidates("kpg-1").count == 2)
+            #expect(try await node.service.audit(session: "kpg-1").contains { $0.action == "roster-import-refused" })
             let stale = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(second, portal))
             #expect(stale.status == 409 && stale.code == "stale-package")
             let audit = try await node.service.audit(session: "kpg-1")

@@ -251,7 +251,7 @@ struct StoreContractTests {
         #expect(announced.resultsAnnouncedAt == Self.now)
         let again = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
         #expect(again?.code == "already-announced")
-        let seats = try await store.assignSeats(period: announced, audit: Self.audit)
+        let seats = try await store.assignSeats(period: announced, now: 0, freezeMilliseconds: 0, audit: Self.audit)
         #expect(seats == (2, 0))
         let slots = try await store.slots(periodID: "p1")
         #expect(slots.map(\.assigned) == [1, 1])

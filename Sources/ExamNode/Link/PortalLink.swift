@@ -133,7 +133,9 @@ public struct PortalLink: Service {
         do {
             let package = try await transport.roster(request)
             let imported = try await service.importRosterPackage(package, actor: "portal")
-            report.roster = "versi \(imported.version) (baru \(imported.created.count), diganti \(imported.replaced.count), tetap \(imported.unchanged.count))"
+            report.roster =
+                "versi \(imported.version) (baru \(imported.created.count), diganti \(imported.replaced.count), tetap \(imported.unchanged.count))"
+                + imported.refused.sorted { $0.key < $1.key }.map { "; \($0.value.message)" }.joined()
         } catch let refused as PortalRefusal where refused.status < 500 {
             report.roster = "tidak diambil: \(refused.message)"
         } catch let error as ExamNodeError {

@@ -35,6 +35,9 @@ public struct ExamSettings: Sendable {
     /// Candidates written per transaction when a roster loads: a running session's saves
     /// wait for one batch at most.
     public var rosterBatch = 250
+    /// While a session is open, a roster load rests this many times as long as each batch
+    /// took (2: it works at most a third of the time), so the room's saves keep their pace.
+    public var rosterLoadRest = 2.0
 
     public init() {}
 }

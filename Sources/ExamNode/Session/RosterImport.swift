@@ -9,14 +9,31 @@ public struct RosterImportResult: Sendable, Hashable, Codable {
     public let created: [String]
     public let replaced: [String]
     public let unchanged: [String]
+    /// Sessions the package could not change (already open, a participant in another
+    /// session, a re-sit whose first attempt can still go on): each keeps what it had.
+    public let refused: [String: SessionRefusal]
+}
+
+/// Why one session of a package was not loaded.
+public struct SessionRefusal: Sendable, Hashable, Codable {
+    public let code: String
+    public let message: String
+
+    init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
 }
 
 /// Importing the portal's signed roster package: the sessions it names are created, or
 /// their roster replaced until they open; the same version again changes nothing. A
 /// participant sits in one session of the node only. Everything is checked before
-/// anything is written; then each session is loaded in batches beside the running
-/// sessions' saves, and cannot be opened until its last batch is in (a load cut short
-/// leaves it loading: importing the package again completes it). One import at a time.
+/// anything is written: a package that is not the portal's, not for this node, older than
+/// what is loaded or malformed is refused whole; a session it cannot change (already
+/// open, a conflict) keeps what it has and is named in `refused`, and the others load.
+/// Each is loaded in batches beside the running sessions' saves, and cannot be opened
+/// until its last batch is in (a load cut short leaves it loading: importing the package
+/// again completes it). One import at a time.
 extension ExamService {
     public func importRosterPackage(_ data: Data, actor: String) async throws -> RosterImportResult {
         guard importing.begin() else {
@@ -73,55 +90,56 @@ extension ExamService {
         // whether a participant already sits in a session this package does not name.
         // Only imports place participants, and one runs at a time, so this stays true.
         let incoming = Set(package.sessions.map(\.id))
-        let current = try await store.read { tx in
-            try package.sessions.map { session in
-                let elsewhere = try session.participants.lazy.compactMap { participant in
-                    try tx.sessions(ofParticipant: participant.participantNumber).first { !incoming.contains($0) && $0 != participant.resitOf }
-                        .map { (participant.participantNumber, $0) }
-                }.first
-                // A re-sit waits until the attempt it replaces can no longer go on.
+        let (current, memberships) = try await store.read { tx in
+            // The sessions of this node each participant is in now.
+            var memberships: [String: [String]] = [:]
+            for session in package.sessions {
+                for participant in session.participants {
+                    memberships[participant.participantNumber] = try tx.sessions(ofParticipant: participant.participantNumber)
+                }
+            }
+            let current = try package.sessions.map { session in
+                // A re-sit waits until the attempt it replaces can no longer go on: that
+                // session is closed here or their attempt in it ended; one this package
+                // brings in has not even begun.
                 let running = try session.participants.first { participant in
-                    try participant.resitOf.map { try tx.attemptCanContinue(session: $0, participant: participant.participantNumber) } ?? false
+                    guard let replaced = participant.resitOf else { return false }
+                    guard try tx.sessionState(replaced) != nil else { return incoming.contains(replaced) }
+                    return try tx.attemptCanContinue(session: replaced, participant: participant.participantNumber)
                 }.map { ($0.participantNumber, $0.resitOf ?? "") }
                 return (
-                    state: try tx.sessionState(session.id), roster: try tx.rosterVersion(session: session.id), elsewhere: elsewhere, running: running
+                    state: try tx.sessionState(session.id), roster: try tx.rosterVersion(session: session.id),
+                    loading: try tx.rosterLoading(session: session.id), running: running
                 )
             }
+            return (current, memberships)
         }
-        // What to do with each session, decided here; the state is checked again as each one is written.
+        // What to do with each session. A session this package cannot change (open, or a
+        // conflict) keeps what it has, named with the reason; the others still load.
         var load: [(session: RosterPackage.Session, entry: ExamCatalog.Entry, minutes: [Int])] = []
         var unchanged: [String] = []
+        var refused: [String: SessionRefusal] = [:]
         for (session, existing) in zip(package.sessions, current) {
-            let digest = Self.rosterDigest(session)
-            if let roster = existing.roster {
-                if package.version < roster.version { throw Self.stale(package.version, loaded: roster.version, session: session.id) }
-                if roster.digest == digest, existing.state != "loading" {
-                    unchanged.append(session.id)
-                    continue
-                }
-            } else if existing.state != nil, existing.state != "loading" {
-                throw ExamNodeError("session-exists", kind: .conflict, "Sesi \(session.id) sudah ada di node ini dan tidak berasal dari paket portal.")
+            let loaded = max(existing.roster?.version ?? 0, existing.loading ?? 0)
+            if package.version < loaded { throw Self.stale(package.version, loaded: loaded, session: session.id) }
+            if let roster = existing.roster, roster.digest == Self.rosterDigest(session), existing.state != "loading" {
+                unchanged.append(session.id)
+                continue
+            }
+            if existing.roster == nil, let state = existing.state, state != "loading" {
+                refused[session.id] = SessionRefusal("session-exists", "Sesi \(session.id) sudah ada di node ini dan tidak berasal dari paket portal.")
+                continue
             }
             if let state = existing.state, state != "created", state != "loading" {
-                throw ExamNodeError(
-                    "session-already-open",
-                    kind: .conflict,
-                    "Sesi \(session.id) sudah dibuka: daftar pesertanya tidak dapat diganti lagi (paket versi \(package.version) ditolak seluruhnya)."
-                )
+                refused[session.id] = Self.alreadyOpen(session.id, version: package.version, loaded: existing.roster?.version)
+                continue
             }
             if let (participant, other) = existing.running {
-                throw ExamNodeError(
+                refused[session.id] = SessionRefusal(
                     "resit-attempt-running",
-                    kind: .conflict,
-                    "Peserta \(participant) masih dapat mengerjakan ujian di sesi \(other); ujian ulangnya baru dapat dimuat setelah sesi itu ditutup atau ujiannya selesai."
+                    "Peserta \(participant) masih dapat mengerjakan ujian di sesi \(other); sesi \(session.id) dengan ujian ulangnya dimuat setelah sesi itu ditutup atau ujiannya selesai."
                 )
-            }
-            if let (participant, other) = existing.elsewhere {
-                throw ExamNodeError(
-                    "participant-in-other-session",
-                    kind: .conflict,
-                    "Peserta \(participant) sudah terdaftar di sesi \(other) di node ini; satu peserta hanya di satu sesi."
-                )
+                continue
             }
             let entry = try catalog.entry(session.ruleSetID)
             let minutes = try session.participants.map { participant in
@@ -133,6 +151,25 @@ extension ExamService {
             }
             load.append((session, entry, minutes))
         }
+        // One session per participant: a session that would seat someone who stays in
+        // another one (not in this package, or kept as it is) is kept too, until none does.
+        var settled = false
+        while !settled {
+            settled = true
+            for (session, _, _) in load where refused[session.id] == nil {
+                let kept = { (other: String) in other != session.id && (!incoming.contains(other) || refused[other] != nil) }
+                for participant in session.participants {
+                    guard let other = memberships[participant.participantNumber]?.first(where: { kept($0) && $0 != participant.resitOf }) else { continue }
+                    refused[session.id] = SessionRefusal(
+                        "participant-in-other-session",
+                        "Peserta \(participant.participantNumber) sudah terdaftar di sesi \(other) di node ini; satu peserta hanya di satu sesi, jadi sesi \(session.id) tidak dimuat."
+                    )
+                    settled = false
+                    break
+                }
+            }
+        }
+        load.removeAll { refused[$0.session.id] != nil }
         let version = package.version
         let (period, nodeID) = (package.periodID, package.nodeID)
         let proctor = try await store.read { tx in try tx.proctor(username: actor) }
@@ -140,14 +177,10 @@ extension ExamService {
         if let own = proctor?.venue, let other = package.sessions.first(where: { $0.venue != own }) {
             throw ExamNodeError("wrong-venue", kind: .forbidden, "Anda pengawas di \(own); paket ini memuat sesi di \(other.venue).")
         }
-        var created: [String] = []
-        var replaced: [String] = []
-        for (session, entry, minutes) in load {
-            if try await begin(session, version: version, actor: proctor == nil ? nil : actor) {
-                created.append(session.id)
-            } else {
-                replaced.append(session.id)
-            }
+        // Every session to load is marked loading at once, before the first batch: none of them opens meanwhile.
+        let begun = try await begin(load.map(\.session), version: version, actor: proctor == nil ? nil : actor)
+        for (id, refusal) in begun.refused { refused[id] = refusal }
+        for (session, entry, minutes) in load where begun.refused[session.id] == nil {
             try await loadCandidates(session, entry, minutes: minutes, version: version)
             let digest = Self.rosterDigest(session)
             let now = clock.nowMilliseconds()
@@ -156,62 +189,96 @@ extension ExamService {
                 try Self.audit(tx, now, actor: actor, "roster-import", session: session.id, details: "versi \(version), \(session.participants.count) peserta")
             }
         }
-        if !unchanged.isEmpty {
-            try await store.write { [unchanged] tx in
-                for id in unchanged {
-                    let digest = try tx.rosterVersion(session: id)?.digest ?? ""
-                    try tx.setRosterVersion(session: id, version: version, digest: digest, periodID: period, nodeID: nodeID)
-                }
+        let now = clock.nowMilliseconds()
+        try await store.write { [unchanged, refused] tx in
+            for id in unchanged {
+                let digest = try tx.rosterVersion(session: id)?.digest ?? ""
+                try tx.setRosterVersion(session: id, version: version, digest: digest, periodID: period, nodeID: nodeID)
+            }
+            for (id, refusal) in refused.sorted(by: { $0.key < $1.key }) where try tx.sessionState(id) != nil {
+                try Self.audit(tx, now, actor: actor, "roster-import-refused", session: id, details: "versi \(version): \(refusal.code)")
             }
         }
         MemoryRelease.returnFreedPages()
-        return RosterImportResult(version: version, created: created, replaced: replaced, unchanged: unchanged)
+        let loaded = load.map(\.session.id).filter { begun.refused[$0] == nil }
+        // Nothing it brings could be loaded: the package is refused, with the first reason.
+        if loaded.isEmpty, let (id, first) = refused.min(by: { $0.key < $1.key }) {
+            let others = refused.count > 1 ? " (dan \(refused.count - 1) sesi lain)" : ""
+            _ = id
+            throw ExamNodeError(first.code, kind: .conflict, first.message + others)
+        }
+        return RosterImportResult(
+            version: version,
+            created: loaded.filter(begun.created.contains),
+            replaced: loaded.filter { !begun.created.contains($0) },
+            unchanged: unchanged,
+            refused: refused
+        )
     }
 
-    /// Makes the session (or empties its roster, before it opens) and marks its roster as
-    /// loading: it cannot be opened until the last batch is in. True for a new session.
-    private func begin(_ session: RosterPackage.Session, version: Int, actor proctor: String?) async throws -> Bool {
-        papers.drop(session: session.id)
-        paperItems.drop(session: session.id)
+    static func alreadyOpen(_ id: String, version: Int, loaded: Int?) -> SessionRefusal {
+        SessionRefusal(
+            "session-already-open",
+            "Sesi \(id) sudah dibuka: daftar pesertanya tetap seperti dimuat\(loaded.map { " (versi \($0))" } ?? ""); perubahan versi \(version) untuk sesi ini tidak dimuat."
+        )
+    }
+
+    /// Makes each session (or empties its roster, before it opens) and marks its roster as
+    /// loading, all in one transaction: none can be opened until its last batch is in. A
+    /// session opened since the checks is left as it is, and named.
+    private func begin(
+        _ sessions: [RosterPackage.Session],
+        version: Int,
+        actor proctor: String?
+    ) async throws -> (
+        created: Set<String>, refused: [String: SessionRefusal]
+    ) {
+        for session in sessions {
+            papers.drop(session: session.id)
+            paperItems.drop(session: session.id)
+        }
         let now = clock.nowMilliseconds()
         return try await store.write { tx in
-            if let roster = try tx.rosterVersion(session: session.id), roster.version > version {
-                throw Self.stale(version, loaded: roster.version, session: session.id)
-            }
-            switch try tx.sessionState(session.id) {
-            case nil:
-                let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
-                try tx.insertSession(
-                    id: session.id,
-                    venue: session.venue,
-                    ruleSetID: session.ruleSetID,
-                    scheduledStart: session.scheduledStart,
-                    pin: pin,
-                    createdAt: now
-                )
-                if let proctor { try tx.assignProctor(username: proctor, session: session.id) }
+            var created: Set<String> = []
+            var refused: [String: SessionRefusal] = [:]
+            for session in sessions {
+                switch try tx.sessionState(session.id) {
+                case nil:
+                    let pin = String(format: "%06d", Int.random(in: 0..<1_000_000))
+                    try tx.insertSession(
+                        id: session.id,
+                        venue: session.venue,
+                        ruleSetID: session.ruleSetID,
+                        scheduledStart: session.scheduledStart,
+                        pin: pin,
+                        createdAt: now
+                    )
+                    if let proctor { try tx.assignProctor(username: proctor, session: session.id) }
+                    created.insert(session.id)
+                case "created", "loading":
+                    try tx.replanSession(id: session.id, venue: session.venue, ruleSetID: session.ruleSetID, scheduledStart: session.scheduledStart)
+                    try tx.deleteCandidates(session: session.id)
+                default:
+                    refused[session.id] = Self.alreadyOpen(session.id, version: version, loaded: try tx.rosterVersion(session: session.id)?.version)
+                    continue
+                }
                 try tx.markRosterLoading(session: session.id, version: version)
-                return true
-            case "created", "loading":
-                try tx.replanSession(id: session.id, venue: session.venue, ruleSetID: session.ruleSetID, scheduledStart: session.scheduledStart)
-                try tx.deleteCandidates(session: session.id)
-                try tx.markRosterLoading(session: session.id, version: version)
-                return false
-            default:
-                throw ExamNodeError("session-already-open", kind: .conflict, "Sesi \(session.id) baru saja dibuka: paket ditolak.")
             }
+            return (created, refused)
         }
     }
 
     /// The roster a batch at a time: each batch's papers are assembled outside the
     /// writer, then written in one short transaction, so the saves of a running session
-    /// wait for one batch at most.
+    /// wait for one batch at most. While a session is open the load also leaves the
+    /// processor to the room: after each batch it rests `rosterLoadRest` times as long as
+    /// the batch took.
     private func loadCandidates(_ session: RosterPackage.Session, _ entry: ExamCatalog.Entry, minutes: [Int], version: Int) async throws {
+        let roomRunning = try await store.read { tx in try !tx.openSessions(only: nil).isEmpty }
         var run = PaperAssembler.SessionRun(entry.assembler)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         let batch = max(1, settings.rosterBatch)
         for start in stride(from: 0, to: session.participants.count, by: batch) {
+            let began = ContinuousClock.now
             let range = start..<min(start + batch, session.participants.count)
             let participants = session.participants[range]
             let papers = run.papers(seeds: participants.map { Self.seed(session: session.id, participant: $0.participantNumber) })
@@ -224,7 +291,7 @@ extension ExamService {
                     accessCodeDigest: participant.accessCodeDigest,
                     accommodations: participant.accommodations
                 )
-                return (entry, Int64(minutes) * 60_000, String(decoding: try encoder.encode(paper), as: UTF8.self), paper.fingerprint)
+                return (entry, Int64(minutes) * 60_000, paper.sortedJSON, paper.fingerprint)
             }
             try await store.write { tx in
                 guard try tx.rosterLoading(session: session.id) == version else {
@@ -238,7 +305,11 @@ extension ExamService {
                 self.papers.set(session: session.id, participant: participant.participantNumber, paper)
                 paperItems.set(session: session.id, participant: participant.participantNumber, Set(paper.items.map(\.itemID)))
             }
-            await Task.yield()
+            if roomRunning, settings.rosterLoadRest > 0 {
+                try await Task.sleep(for: (ContinuousClock.now - began) * settings.rosterLoadRest)
+            } else {
+                await Task.yield()
+            }
         }
     }
 

@@ -124,7 +124,9 @@ $("package-form").addEventListener("submit", async (event) => {
   try {
     const file = new FormData(event.target).get("package");
     const result = await api("POST", "/api/proctor/packages", undefined, await file.text());
-    say("Paket versi " + result.version + " dimuat: " + result.created.length + " sesi baru, " + result.replaced.length + " diganti, " + result.unchanged.length + " tetap.");
+    const refused = Object.keys(result.refused || {}).sort().map((id) => result.refused[id].message);
+    say("Paket versi " + result.version + " dimuat: " + result.created.length + " sesi baru, " + result.replaced.length + " diganti, " + result.unchanged.length + " tetap" +
+      (refused.length ? "; " + refused.length + " sesi tidak dapat diubah: " + refused.join(" ") : "."));
     load();
   } catch (error) {
     say(error.message);

@@ -34,6 +34,9 @@ public struct SeatedParticipant: Sendable, Hashable {
     public let accommodations: [String]
     /// The session this seat is a granted re-sit of (`ResitRule`), if it is one.
     public let resitOf: String?
+    /// A re-sit whose replaced session's results have not come in: until they do, that
+    /// attempt may still be going on, so the re-sit is not sent to a node.
+    public let resitWaiting: Bool
 
     public init(
         slotID: String,
@@ -41,7 +44,8 @@ public struct SeatedParticipant: Sendable, Hashable {
         name: String,
         formationType: FormationType,
         accommodations: [String] = [],
-        resitOf: String? = nil
+        resitOf: String? = nil,
+        resitWaiting: Bool = false
     ) {
         self.slotID = slotID
         self.participantNumber = participantNumber
@@ -49,6 +53,7 @@ public struct SeatedParticipant: Sendable, Hashable {
         self.formationType = formationType
         self.accommodations = accommodations
         self.resitOf = resitOf
+        self.resitWaiting = resitWaiting
     }
 }
 

@@ -69,7 +69,7 @@ public struct Eligibility: Sendable {
     /// The accommodations asked for: each one the exam rule set offers, for this
     /// formation's type, once.
     public static func checkAccommodations(_ names: [String], formationType: FormationType, offered: [String: Accommodation]) -> RegistrationError? {
-        guard Set(names).count == names.count, names.count <= offered.count else {
+        guard Set(names).count == names.count else {
             return .invalid("invalid-accommodation", "Setiap kebutuhan khusus dipilih sekali saja.")
         }
         for name in names {

@@ -29,7 +29,7 @@ public enum ResitRule {
             return RegistrationError(
                 "resit-not-needed",
                 kind: .conflict,
-                "Sesi \(current.id) belum dimulai (\(current.localStart)); pindahkan kursinya saja, ujian ulang hanya untuk insiden di sesi yang sudah berjalan."
+                "Sesi \(current.id) belum dimulai (\(current.localStart)); ujian ulang hanya untuk insiden di sesi yang sudah berjalan (sebelum itu kursi dapat dipindah)."
             )
         }
         guard target.id != current.id, !SeatAssigner.isRosterFixed(target, now: now, freezeMilliseconds: freezeMilliseconds) else {

@@ -37,7 +37,8 @@ extension RegistrationService {
                 ruleSetID: ruleSet.id,
                 scheduledStart: slot.startsAt,
                 scheduledEnd: slot.startsAt + Int64(ruleSet.durationMinutes) * 60_000,
-                participants: (seated[slot.id] ?? []).map { seat in
+                // A re-sit goes out once the results of the session it replaces are in.
+                participants: (seated[slot.id] ?? []).filter { !$0.resitWaiting }.map { seat in
                     RosterPackage.Participant(
                         participantNumber: seat.participantNumber,
                         name: seat.name,

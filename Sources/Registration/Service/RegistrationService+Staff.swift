@@ -201,7 +201,12 @@ extension RegistrationService {
         let period = try await period()
         // A seat would tell an applicant their result before the announcement.
         guard period.resultsAnnouncedAt != nil else { throw RegistrationError.resultNotAnnounced }
-        return try await store.assignSeats(period: period, audit: audit(staff, "seats.assign", period.id))
+        return try await store.assignSeats(
+            period: period,
+            now: now,
+            freezeMilliseconds: Int64(settings.rosterFreezeMinutes) * 60_000,
+            audit: audit(staff, "seats.assign", period.id)
+        )
     }
 
     public func moveSeat(staff: StaffAccount, applicationID: Int64, slotID: String) async throws {

@@ -225,7 +225,8 @@ public protocol RegistrationStore: Sendable {
 
     /// Gives every MS applicant without a seat a participant number and a seat at a
     /// slot of their test location with room left; returns (assigned, left without a seat).
-    func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int)
+    /// Seats everyone waiting, in slots whose roster is not yet fixed (`SeatAssigner.isRosterFixed`).
+    func assignSeats(period: SelectionPeriod, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int)
     /// Grants a re-sit unless `ResitRule.refusal` refuses it (checked in the transaction):
     /// the seat moves to `slotID` and the grant is kept beside the audit entry.
     func grantResit(applicationID: Int64, slotID: String, reason: String, by: String, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws

@@ -51,9 +51,11 @@ extension SQLiteRegistrationStore {
                 db,
                 sql: """
                     SELECT p.slot_id, p.participant_number, c.name, f.type, json_extract(p.draft, '$.accommodations') AS accommodations,
-                      (SELECT r.from_session FROM resit r WHERE r.period_id = p.period_id AND r.participant_number = p.participant_number
-                        AND r.to_session = p.slot_id) AS resit_of
+                      r.from_session AS resit_of,
+                      r.from_session IS NOT NULL AND NOT EXISTS (SELECT 1 FROM results_package rp WHERE rp.period_id = p.period_id
+                        AND rp.session_id = r.from_session) AS resit_waiting
                     FROM application p
+                    LEFT JOIN resit r ON r.period_id = p.period_id AND r.participant_number = p.participant_number AND r.to_session = p.slot_id
                     JOIN account c ON c.id = p.account_id JOIN formation f ON f.id = p.formation_id
                     WHERE p.period_id = ? AND p.slot_id IS NOT NULL AND p.participant_number IS NOT NULL AND c.frozen_at IS NULL
                     ORDER BY p.slot_id, p.participant_number
@@ -66,7 +68,8 @@ extension SQLiteRegistrationStore {
                     name: row["name"],
                     formationType: FormationType(rawValue: row["type"]) ?? .general,
                     accommodations: (row["accommodations"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [],
-                    resitOf: row["resit_of"]
+                    resitOf: row["resit_of"],
+                    resitWaiting: row["resit_waiting"]
                 )
             }
         }

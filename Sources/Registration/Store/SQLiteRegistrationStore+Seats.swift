@@ -7,7 +7,7 @@ public import ServiceLifecycle
 
 /// Participant numbers and seats (the rule is `SeatAssigner`).
 extension SQLiteRegistrationStore {
-    public func assignSeats(period: SelectionPeriod, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
+    public func assignSeats(period: SelectionPeriod, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry) async throws -> (assigned: Int, unplaced: Int) {
         try await grouped.write { db in
             let serial = try Int.fetchOne(try db.cachedStatement(sql: "SELECT next_serial FROM period WHERE id = ?"), arguments: [period.id]) ?? 1
             // Every submitted application without a seat; who of them may sit is the rule's call.
@@ -32,7 +32,7 @@ extension SQLiteRegistrationStore {
             let slots = try Row.fetchAll(
                 try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE period_id = ? ORDER BY starts_at, session_number, id"),
                 arguments: [period.id]
-            ).map(Self.slot)
+            ).map(Self.slot).filter { !SeatAssigner.isRosterFixed($0, now: now, freezeMilliseconds: freezeMilliseconds) }
             let outcome = SeatAssigner.assign(waiting: waiting, slots: slots, prefix: period.participantPrefix, nextSerial: serial)
             for placement in outcome.placements {
                 try db.execute(sql: "UPDATE exam_slot SET assigned = assigned + 1 WHERE id = ?", arguments: [placement.slotID])
@@ -54,7 +54,7 @@ extension SQLiteRegistrationStore {
         try await grouped.write { db in
             guard
                 let current = try Row.fetchOne(
-                    try db.cachedStatement(sql: "SELECT slot_id, period_id FROM application WHERE id = ?"),
+                    try db.cachedStatement(sql: "SELECT slot_id, period_id, participant_number FROM application WHERE id = ?"),
                     arguments: [applicationID]
                 )
             else {
@@ -64,6 +64,15 @@ extension SQLiteRegistrationStore {
             guard let target = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slotID]).map(Self.slot)
             else { throw RegistrationError.notFound }
             if old == slotID, target.periodID == current["period_id"] { return }
+            if let participant: String = current["participant_number"],
+                let from = try Self.resitSource(db, period: current["period_id"], participant: participant, to: old)
+            {
+                throw RegistrationError(
+                    "seat-is-resit",
+                    kind: .conflict,
+                    "Kursi ini ujian ulang dari sesi \(from) (keputusan panitia); kursi ujian ulang tidak dipindah."
+                )
+            }
             guard let from = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [old]).map(Self.slot)
             else { throw RegistrationError.notFound }
             if let refusal = SeatAssigner.moveRefusal(from: from, to: target, periodID: current["period_id"], now: now, freezeMilliseconds: freezeMilliseconds)
@@ -103,6 +112,13 @@ extension SQLiteRegistrationStore {
             guard let from = try Row.fetchOne(slots, arguments: [old]).map(Self.slot), let target = try Row.fetchOne(slots, arguments: [slotID]).map(Self.slot)
             else { throw RegistrationError.notFound }
             let period: String = current["period_id"]
+            if let earlier = try Self.resitSource(db, period: period, participant: participant, to: old) {
+                throw RegistrationError(
+                    "resit-of-resit",
+                    kind: .conflict,
+                    "Sesi \(old) sudah ujian ulang peserta \(participant) (dari sesi \(earlier)); ujian ulang kedua tidak diberikan."
+                )
+            }
             if let refusal = ResitRule.refusal(from: from, to: target, periodID: period, reason: reason, now: now, freezeMilliseconds: freezeMilliseconds) {
                 throw refusal
             }
@@ -125,5 +141,13 @@ extension SQLiteRegistrationStore {
             try db.execute(sql: "UPDATE application SET slot_id = ? WHERE id = ?", arguments: [slotID, applicationID])
             try Self.insertAudit(db, audit)
         }
+    }
+
+    /// The session a seat in `to` is a granted re-sit of, if it is one.
+    static func resitSource(_ db: Database, period: String, participant: String, to session: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT from_session FROM resit WHERE period_id = ? AND participant_number = ? AND to_session = ?"),
+            arguments: [period, participant, session]
+        )
     }
 }
