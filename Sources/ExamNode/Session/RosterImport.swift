@@ -202,9 +202,8 @@ extension ExamService {
         MemoryRelease.returnFreedPages()
         let loaded = load.map(\.session.id).filter { begun.refused[$0] == nil }
         // Nothing it brings could be loaded: the package is refused, with the first reason.
-        if loaded.isEmpty, let (id, first) = refused.min(by: { $0.key < $1.key }) {
+        if loaded.isEmpty, let first = refused.min(by: { $0.key < $1.key })?.value {
             let others = refused.count > 1 ? " (dan \(refused.count - 1) sesi lain)" : ""
-            _ = id
             throw ExamNodeError(first.code, kind: .conflict, first.message + others)
         }
         return RosterImportResult(
