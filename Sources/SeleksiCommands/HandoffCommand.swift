@@ -1,15 +1,16 @@
 import ArgumentParser
+import ExamNode
 import Foundation
 import Portal
 import Registration
 
 /// `seleksi handoff`: the signed packages between the portal and its exam nodes, as files
-/// (for a venue with no link).
+/// (for a venue with no link), or sent to a node the centre can reach over HTTPS.
 struct HandoffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handoff",
         abstract: "Paket bertanda tangan antara portal dan node ujian, sebagai berkas.",
-        subcommands: [Export.self, ImportResults.self]
+        subcommands: [Export.self, ImportResults.self, Push.self, Pull.self]
     )
 
     struct Export: AsyncParsableCommand {
@@ -64,6 +65,64 @@ struct HandoffCommand: AsyncParsableCommand {
                 print(error.message)
                 throw ExitCode(2)
             }
+        }
+    }
+
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "push",
+            abstract: "Mengirim paket daftar peserta terbaru ke node terdaftar lewat HTTPS (alamat node di daftar node)."
+        )
+
+        @OptionGroup var options: PortalOptions
+        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
+        @Option(help: "Kode node yang terdaftar.") var node: String
+        @Option(help: "Berkas PEM sertifikat yang dipercaya untuk node (bawaan: akar sistem).") var ca: String?
+
+        func run() async throws {
+            let (dialer, _) = try NodeDialer.open(options: options, data: data, ca: ca)
+            do {
+                let (version, result) = try await dialer.push(nodeID: node)
+                print(
+                    "Node \(node) memuat paket daftar peserta versi \(version): sesi baru \(result.created.count), diganti \(result.replaced.count), tetap \(result.unchanged.count)."
+                )
+                for (session, refusal) in result.refused.sorted(by: { $0.key < $1.key }) { print("Sesi \(session) tidak diubah: \(refusal.message)") }
+            } catch {
+                print(NodeDialer.message(error))
+                await dialer.client.shutdown()
+                throw ExitCode(2)
+            }
+            await dialer.client.shutdown()
+        }
+    }
+
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pull",
+            abstract: "Mengambil paket hasil sesi yang sudah ditutup dari node terdaftar lewat HTTPS dan menerimanya."
+        )
+
+        @OptionGroup var options: PortalOptions
+        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
+        @Option(help: "Kode node yang terdaftar.") var node: String
+        @Option(help: "Berkas PEM sertifikat yang dipercaya untuk node (bawaan: akar sistem).") var ca: String?
+
+        func run() async throws {
+            let (dialer, _) = try NodeDialer.open(options: options, data: data, ca: ca)
+            let pulled: NodeDialer.Pulled
+            do {
+                pulled = try await dialer.pull(nodeID: node)
+            } catch {
+                print(NodeDialer.message(error))
+                await dialer.client.shutdown()
+                throw ExitCode(2)
+            }
+            await dialer.client.shutdown()
+            print(
+                "Dari node \(node): paket hasil diterima \(pulled.imported.count)\(pulled.imported.isEmpty ? "" : " (\(pulled.imported.joined(separator: ", ")))"), sudah ada \(pulled.unchanged.count)."
+            )
+            for (what, reason) in pulled.refused.sorted(by: { $0.key < $1.key }) { print("\(what) ditolak: \(reason)") }
+            if !pulled.refused.isEmpty { throw ExitCode(2) }
         }
     }
 }

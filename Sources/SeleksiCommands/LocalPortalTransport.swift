@@ -39,7 +39,7 @@ struct LocalPortalTransport: PortalTransport {
         do {
             return try await body()
         } catch let error as RegistrationError {
-            throw PortalRefusal(status: error.status, code: error.code, message: error.message)
+            throw LinkRefusal(status: error.status, code: error.code, message: error.message)
         }
     }
 }

@@ -145,15 +145,10 @@ struct HandoffEndToEndTests {
         return try await offPool { try WebDriver(chromium: chromium, chromedriver: chromedriver) }
     }
 
-    @Test(
-        "sign-up → MS → seat → roster to the node → exam with the card's access code → results back → ranking → board and CSV; the live page and the board in a browser"
-    )
-    func examDay() async throws {
-        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
-        let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
-        // The portal's story starts 35 days before today (registration open), and ends today.
-        let start = wallNow - 35 * Self.day
-        let portal = try LivePortal(start: start)
+    /// The period, Maria's application found MS and her seat in session `kpg-1` (starting
+    /// `wallNow` at UPT BKN Kupang), with the staff `admin`; her participant number and the
+    /// access code on her card. The portal's clock is left at `wallNow`.
+    static func seatedApplicant(_ portal: LivePortal, start: Int64, wallNow: Int64) async throws -> (number: String, accessCode: String) {
         let service = portal.service
         try await service.setPeriod(
             staff: nil,
@@ -238,6 +233,22 @@ struct HandoffEndToEndTests {
         let (_, _, seat) = try await service.examCard(accountID: account.id)
         let number = seat.participantNumber
         let accessCode = service.accessCode(participantNumber: number, periodID: "casn-e2e")
+
+        portal.clock.set(wallNow)
+        return (number, accessCode)
+    }
+
+    @Test(
+        "sign-up → MS → seat → roster to the node → exam with the card's access code → results back → ranking → board and CSV; the live page and the board in a browser"
+    )
+    func examDay() async throws {
+        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
+        // The portal's story starts 35 days before today (registration open), and ends today.
+        let start = wallNow - 35 * Self.day
+        let portal = try LivePortal(start: start)
+        let service = portal.service
+        let (number, accessCode) = try await Self.seatedApplicant(portal, start: start, wallNow: wallNow)
 
         // Today: the portal serves; the node is registered with its own key, and configured to call the portal.
         portal.clock.set(wallNow)
@@ -384,6 +395,109 @@ struct HandoffEndToEndTests {
         #expect(node.printed.contains("tautan portal pulih"), "\(node.printed)")
         node.kill()
         await portal.stop()
+    }
+}
+
+extension HandoffEndToEndTests {
+    @Test("the portal pushes the roster to a node it can reach and pulls the results back (seleksi handoff push, pull), over HTTPS between separate processes")
+    func portalCalls() async throws {
+        guard requireTools(["curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let wallNow = Int64(Date().timeIntervalSince1970 * 1000)
+        let start = wallNow - 35 * Self.day
+        let portal = try LivePortal(start: start)
+        let service = portal.service
+        let (number, accessCode) = try await Self.seatedApplicant(portal, start: start, wallNow: wallNow)
+        // A node with no link of its own (no `portal:`): it only answers the portal's calls.
+        let node = NodeProcess()
+        let config = node.data + "-node.yaml"
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try """
+        rules: Config/rules
+        banks: QuestionBanks
+        portal_public_key: \(try service.settings.signingKey().publicKey.text)
+        tls:
+          certificate: \(portal.folder)/portal.pem
+          key: \(portal.folder)/portal-key.pem
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let key = try #require(try await node.run(["exam-node", "key"], config: config).split(separator: " ").first.map(String.init))
+        _ = try await service.registerNode(
+            staff: try await portal.staff("admin"),
+            RegisteredNode(id: "node-kupang", venues: ["UPT BKN Kupang"], url: "https://127.0.0.1:\(node.httpsPort)", publicKey: key)
+        )
+        let proctorLine = try await node.run(["exam-node", "proctor", "--username", "pengawas", "--venue", "UPT BKN Kupang"], config: config)
+        let credentials = try #require(proctorLine.firstMatch(of: /kata sandi (\S+), rahasia autentikator (\S+) \(/))
+        try await offPool { try node.startNode(config: config) }
+        // The node serves a certificate from the agency's authority (the same as the portal's
+        // here, both on 127.0.0.1), which the portal is told to trust.
+        let call = ["--data", portal.folder, "--node", "node-kupang", "--ca", portal.folder + "/ca.pem"]
+
+        let (pushed, pushOutput) = try await Self.seleksi(["handoff", "push"] + call)
+        #expect(pushed == 0 && pushOutput.contains("versi 1: sesi baru 1"), "\(pushOutput)\n\(node.printed)")
+        let (again, againOutput) = try await Self.seleksi(["handoff", "push"] + call)
+        #expect(again == 0 && againOutput.contains("versi 1: sesi baru 0, diganti 0, tetap 1"), "\(againOutput)")
+        // Not yet closed: nothing to pull.
+        let (early, earlyOutput) = try await Self.seleksi(["handoff", "pull"] + call)
+        #expect(early == 0 && earlyOutput.contains("paket hasil diterima 0"), "\(earlyOutput)")
+
+        // Maria sits the exam with the code on her card.
+        let (_, login) = try await node.send(
+            "POST",
+            "/api/proctor/login",
+            json: ["username": "pengawas", "password": String(credentials.1), "totp": TOTPCode.current(secret: String(credentials.2), now: wallNow)]
+        )
+        let proctor = try #require((login as? [String: Any])?["token"] as? String, "\(node.printed)")
+        #expect(try await node.send("POST", "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
+        let (_, detail) = try await node.send("GET", "/api/proctor/sessions/kpg-1", token: proctor)
+        let pin = try #require(((detail as? [String: Any])?["session"] as? [String: Any])?["pin"] as? String)
+        let (loginStatus, candidate) = try await node.send(
+            "POST",
+            "/api/exam/login",
+            json: ["participantNumber": number, "pin": pin, "accessCode": accessCode, "device": "pc-1"]
+        )
+        #expect(loginStatus == 200, "\(String(describing: candidate))")
+        let token = try #require((candidate as? [String: Any])?["token"] as? String)
+        #expect(try await node.send("GET", "/api/exam/paper", token: token, device: "pc-1").0 == 200)
+        #expect(try await node.send("POST", "/api/exam/finish", token: token, device: "pc-1").0 == 200)
+        #expect(try await node.send("POST", "/api/proctor/sessions/kpg-1/close", token: proctor).0 == 200)
+
+        let (pulled, pullOutput) = try await Self.seleksi(["handoff", "pull"] + call)
+        #expect(pulled == 0 && pullOutput.contains("paket hasil diterima 1 (kpg-1)"), "\(pullOutput)\n\(node.printed)")
+        let received = try #require(try await service.store.resultsPackage(periodID: "casn-e2e", sessionID: "kpg-1"))
+        #expect(received.nodeID == "node-kupang" && received.candidates == 1)
+        #expect(try await service.store.examResults(periodID: "casn-e2e").first?.participantNumber == number)
+        // What the portal holds is not sent again.
+        let (_, repeatOutput) = try await Self.seleksi(["handoff", "pull"] + call)
+        #expect(repeatOutput.contains("paket hasil diterima 0, sudah ada 0"), "\(repeatOutput)")
+        let audit = try await service.store.audit(AuditFilter(subject: "node:node-kupang"))
+        #expect(audit.filter { $0.action == "roster.push" }.count == 2 && audit.filter { $0.action == "results.pull" }.count == 3, "\(audit)")
+
+        // A node that does not answer: a clear message and a failing exit code.
+        node.kill()
+        let (down, downOutput) = try await Self.seleksi(["handoff", "push"] + call)
+        #expect(down == 2 && downOutput.contains("Node tidak dapat dihubungi"), "\(downOutput)")
+        // A node not registered: named.
+        let (unknown, unknownOutput) = try await Self.seleksi(["handoff", "pull", "--data", portal.folder, "--node", "node-lain"])
+        #expect(unknown == 2 && unknownOutput.contains("node-lain belum didaftarkan"), "\(unknownOutput)")
+    }
+
+    /// `seleksi ARGUMENTS` from the repository's root, to its end: exit status and what it printed.
+    static func seleksi(_ arguments: [String]) async throws -> (Int32, String) {
+        try await offPool {
+            let output = NSTemporaryDirectory() + "seleksi-command-" + UUID().uuidString
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            FileManager.default.createFile(atPath: output, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: seleksiBinary!)
+            process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+            process.arguments = arguments
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            process.waitUntilExit()
+            try handle.close()
+            return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+        }
     }
 }
 

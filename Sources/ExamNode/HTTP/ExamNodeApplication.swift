@@ -11,6 +11,7 @@ public func buildExamRouter(service: ExamService) -> Router<ExamRequestContext> 
     router.add(middleware: ErrorMiddleware(internalMessage: "Terjadi kesalahan di server. Jawaban yang sudah tersimpan tetap aman."))
     CandidateController(service: service).addRoutes(to: router.group("api/exam"))
     ProctorController(service: service).addRoutes(to: router.group("api/proctor"))
+    LinkController(service: service).addRoutes(to: router.group("api/link"))
     ScreenPage(service: service).addRoutes(to: router)
     let resources = Bundle.module.resourcePath ?? "."
     // The pages and the document are read once, at start; scripts and styles come through

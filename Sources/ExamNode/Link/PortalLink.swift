@@ -1,9 +1,5 @@
-import AsyncHTTPClient
 public import Foundation
 public import Logging
-import NIOCore
-import NIOHTTP1
-import NIOSSL
 public import SeleksiCore
 public import ServiceLifecycle
 
@@ -48,7 +44,7 @@ public struct SyncReport: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// How the link reaches the portal: over HTTPS between machines (`HTTPSPortalTransport`),
-/// or in the same process (`seleksi serve`). A refusal throws `PortalRefusal` with the
+/// or in the same process (`seleksi serve`). A refusal throws `LinkRefusal` with the
 /// HTTP status it has (a 5xx, or any other error, means "try again").
 public protocol PortalTransport: Sendable {
     /// The node's roster package, for a signed `NodeRequest`.
@@ -58,20 +54,6 @@ public protocol PortalTransport: Sendable {
     /// Hands over a batch of live scores.
     func scores(_ envelope: Data) async throws
     func shutdown() async
-}
-
-/// The portal said no (its status and error code), as opposed to not answering.
-public struct PortalRefusal: Error, CustomStringConvertible {
-    public let status: Int
-    public let code: String
-    public let message: String
-    public var description: String { "\(status) \(code): \(message)" }
-
-    public init(status: Int, code: String, message: String) {
-        self.status = status
-        self.code = code
-        self.message = message
-    }
 }
 
 /// The node's side of the handoff. The node always calls the portal (a venue is often
@@ -127,7 +109,7 @@ public struct PortalLink: Service {
     /// waiting results package. A network failure or a server error throws (the round is
     /// retried); a refusal of one package is reported and the rest go on.
     public func syncOnce() async throws -> SyncReport {
-        guard let key = service.settings.signingKey else { throw PortalRefusal(status: 0, code: "no-node-key", message: "node tanpa kunci") }
+        guard let key = service.settings.signingKey else { throw LinkRefusal(status: 0, code: "no-node-key", message: "node tanpa kunci") }
         var report = SyncReport(roster: "")
         let request = NodeRequest(nodeID: settings.nodeID, purpose: "roster", at: service.clock.nowMilliseconds()).sealed(with: key)
         do {
@@ -136,7 +118,7 @@ public struct PortalLink: Service {
             report.roster =
                 "versi \(imported.version) (baru \(imported.created.count), diganti \(imported.replaced.count), tetap \(imported.unchanged.count))"
                 + imported.refused.sorted { $0.key < $1.key }.map { "; \($0.value.message)" }.joined()
-        } catch let refused as PortalRefusal where refused.status < 500 {
+        } catch let refused as LinkRefusal where refused.status < 500 {
             report.roster = "tidak diambil: \(refused.message)"
         } catch let error as ExamNodeError {
             // The portal's package does not fit this node now (a session already open): kept as it is.
@@ -148,7 +130,7 @@ public struct PortalLink: Service {
                 try await transport.results(waiting.envelope)
                 try await service.markResultsDelivered(session: waiting.session)
                 report.delivered.append(waiting.session)
-            } catch let refused as PortalRefusal where refused.status < 500 {
+            } catch let refused as LinkRefusal where refused.status < 500 {
                 report.refused[waiting.session] = refused.message
             }
         }
@@ -161,7 +143,7 @@ public struct PortalLink: Service {
         while let batch = try await service.liveScoreBatch() {
             do {
                 try await transport.scores(batch.envelope)
-            } catch let refused as PortalRefusal where refused.status == 422 {
+            } catch let refused as LinkRefusal where refused.status == 422 {
                 // Provisional only (the results package counts): a batch refused for what it
                 // says is not sent again; any other refusal (a key not yet registered, a
                 // proxy's limit) is tried again with the round.
@@ -174,50 +156,18 @@ public struct PortalLink: Service {
     }
 }
 
-/// The link over HTTPS: one HTTP/1.1 connection (a few large requests a minute), the
-/// portal's certificate checked against the system's roots or `portal.ca`.
+/// The link over HTTPS (`HTTPSLinkClient`) to the portal's node routes.
 public struct HTTPSPortalTransport: PortalTransport {
     let url: String
-    let client: HTTPClient
+    let client: HTTPSLinkClient
 
     public init(_ settings: PortalLinkSettings) throws {
         url = settings.url.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let authority = settings.certificateAuthority {
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(authority))
-            } catch {
-                throw ConfigurationError(message: "portal.ca: sertifikat \(authority) tidak dapat dibaca (\(error))")
-            }
-        }
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.httpVersion = .http1Only
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = try HTTPSLinkClient(certificateAuthority: settings.certificateAuthority, setting: "portal.ca")
     }
 
-    public func roster(_ request: Data) async throws -> Data { try await post("/api/node/roster", request) }
-    public func results(_ envelope: Data) async throws { _ = try await post("/api/node/results", envelope) }
-    public func scores(_ envelope: Data) async throws { _ = try await post("/api/node/scores", envelope) }
-    public func shutdown() async { try? await client.shutdown() }
-
-    /// POSTs `body`; the answer's bytes on 200, `PortalRefusal` otherwise.
-    func post(_ path: String, _ body: Data) async throws -> Data {
-        var request = HTTPClientRequest(url: url + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let answer = Data(try await response.body.collect(upTo: 256 * 1_048_576).readableBytesView)
-        guard response.status == .ok else {
-            let object = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]
-            let error = object?["error"] as? [String: Any]
-            throw PortalRefusal(
-                status: Int(response.status.code),
-                code: error?["code"] as? String ?? "",
-                message: error?["message"] as? String ?? "HTTP \(response.status.code)"
-            )
-        }
-        return answer
-    }
+    public func roster(_ request: Data) async throws -> Data { try await client.post(url + "/api/node/roster", request) }
+    public func results(_ envelope: Data) async throws { _ = try await client.post(url + "/api/node/results", envelope) }
+    public func scores(_ envelope: Data) async throws { _ = try await client.post(url + "/api/node/scores", envelope) }
+    public func shutdown() async { await client.shutdown() }
 }

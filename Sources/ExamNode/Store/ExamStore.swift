@@ -107,6 +107,10 @@ protocol ExamStoreReading {
     func resultsPackage(session: String) throws -> Data?
     /// Results packages the portal has not yet acknowledged, oldest first.
     func undeliveredResults() throws -> [(session: String, envelope: Data)]
+    /// Every results package made, delivered or not, oldest first.
+    func allResults() throws -> [(session: String, envelope: Data)]
+    /// Closed sessions from the portal's packages that have no results package yet.
+    func closedSessionsWithoutResults() throws -> [String]
     /// Scored attempts of sessions from the portal's packages not yet sent as live scores, earliest first.
     func unsentScores(limit: Int) throws -> [UnsentScore]
     /// A session's scored attempts, latest first (the venue's screen).

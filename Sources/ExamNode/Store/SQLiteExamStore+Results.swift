@@ -65,6 +65,22 @@ extension SQLiteExamTransaction {
         }
     }
 
+    func allResults() throws -> [(session: String, envelope: Data)] {
+        try Row.fetchAll(db, sql: "SELECT session_id, envelope FROM results_package ORDER BY created_at, session_id").map {
+            ($0["session_id"], $0["envelope"])
+        }
+    }
+
+    func closedSessionsWithoutResults() throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM exam_session
+                WHERE state = 'closed' AND roster_version IS NOT NULL AND id NOT IN (SELECT session_id FROM results_package) ORDER BY id
+                """
+        )
+    }
+
     func markRosterLoading(session: String, version: Int) throws {
         try db.execute(sql: "UPDATE exam_session SET roster_loading = ? WHERE id = ?", arguments: [version, session])
     }

@@ -31,6 +31,33 @@ extension RegistrationService {
         return try await rosterPackage(staff: nil, nodeID: node.id)
     }
 
+    /// A node registered this period, by id (`unknown-node` otherwise).
+    public func registeredNode(_ id: String) async throws -> RegisteredNode {
+        let period = try await period()
+        guard let node = try await store.nodes(periodID: period.id).first(where: { $0.id == id }) else {
+            throw RegistrationError("unknown-node", kind: .notFound, "Node \(id) belum didaftarkan untuk periode ini.")
+        }
+        return node
+    }
+
+    /// The portal asking a node for its results (`seleksi handoff pull`): a `PortalRequest`
+    /// signed with the portal's key for that node's key, naming the sessions whose
+    /// packages the portal already holds from it.
+    public func resultsRequest(nodeID: String) async throws -> (node: RegisteredNode, request: Data) {
+        let node = try await registeredNode(nodeID)
+        guard let key = PublicSigningKey(text: node.publicKey) else {
+            throw RegistrationError("invalid-node", kind: .conflict, "Kunci publik node \(nodeID) yang terdaftar tidak dapat dibaca.")
+        }
+        let have = try await store.resultsPackages(periodID: try await period().id).filter { $0.nodeID == nodeID }.map(\.sessionID).sorted()
+        let request = PortalRequest(nodeKeyID: key.id, purpose: "results", at: now, have: have)
+        return (node, request.sealed(with: try settings.signingKey()))
+    }
+
+    /// Records a call the portal made to a node (`roster.push`, `results.pull`) and what came of it.
+    public func recordNodeCall(staff: StaffAccount?, _ action: String, nodeID: String, _ outcome: String) async throws {
+        try await store.appendAudit(audit(staff, action, "node:\(nodeID)", outcome))
+    }
+
     /// What a node sent, opened: a `SignedEnvelope` of at most `maximumBytes`, of `kind`,
     /// signed by a node registered this period (its key id picks which), decoded as `T`.
     /// The node, the value and the envelope (its payload as signed). Refused as `code`
