@@ -76,27 +76,38 @@ public enum SKDRanking {
         guard let rule = ruleSet.selection else {
             throw SKDRankingError(message: "aturan \(ruleSet.id) tidak punya bagian 'selection' (pengali dan urutan penentu)")
         }
-        guard ruleSet.passingGrades != nil else { throw SKDRankingError(message: "aturan \(ruleSet.id) tidak punya nilai ambang batas") }
-        var byID: [String: SKDFormation] = [:]
-        for formation in formations {
+        guard let gate = PassingGrade.Gate(ruleSet) else { throw SKDRankingError(message: "aturan \(ruleSet.id) tidak punya nilai ambang batas") }
+        // Each formation's position in `formations`, by id.
+        var byID: [String: Int] = [:]
+        for (index, formation) in formations.enumerated() {
             guard byID[formation.id] == nil else { throw SKDRankingError(message: "formasi \(formation.id) disebut dua kali") }
             guard formation.quota >= 0 else { throw SKDRankingError(message: "kuota formasi \(formation.id) tidak boleh negatif") }
-            byID[formation.id] = formation
+            byID[formation.id] = index
         }
-        var seen = Set<String>()
+        let subtests = ruleSet.subtests
+        let codes = Set(subtests.map(\.code))
+        // A tie-break code the rule set does not score counts as 0.
+        let tieBreak = rule.tieBreak.map { code in subtests.firstIndex { $0.code == code } }
+        var seen = Set<String>(minimumCapacity: candidates.count)
         var results: [SKDResult] = []
         results.reserveCapacity(candidates.count)
-        /// Indices into `results` of those who passed, per formation, with their sort key.
-        var passers: [String: [(key: Key, index: Int)]] = [:]
+        /// Per formation (by position): those who passed, with their sort key, and everyone else.
+        var passers = [[(key: Key, index: Int)]](repeating: [], count: formations.count)
+        var others = [[Int]](repeating: [], count: formations.count)
+        var values: [Int] = []
+        values.reserveCapacity(subtests.count)
         for candidate in candidates {
             guard seen.insert(candidate.participantNumber).inserted else {
                 throw SKDRankingError(message: "peserta \(candidate.participantNumber) disebut dua kali")
             }
-            guard let formation = byID[candidate.formationID] else {
+            guard let place = byID[candidate.formationID] else {
                 throw SKDRankingError(message: "peserta \(candidate.participantNumber): formasi \(candidate.formationID) tidak dikenal")
             }
+            let formation = formations[place]
             switch candidate.attendance {
-            case .absent:
+            case .absent, .disqualified:
+                let reason: String? = if case .disqualified(let reason) = candidate.attendance { reason } else { nil }
+                others[place].append(results.count)
                 results.append(
                     SKDResult(
                         participantNumber: candidate.participantNumber,
@@ -104,41 +115,31 @@ public enum SKDRanking {
                         scores: nil,
                         total: nil,
                         rank: nil,
-                        standing: .absent,
-                        reason: nil
-                    )
-                )
-            case .disqualified(let reason):
-                results.append(
-                    SKDResult(
-                        participantNumber: candidate.participantNumber,
-                        formationID: formation.id,
-                        scores: nil,
-                        total: nil,
-                        rank: nil,
-                        standing: .disqualified,
+                        standing: reason == nil ? .absent : .disqualified,
                         reason: reason
                     )
                 )
             case .present(let scores):
-                var sheet: [SubtestScore] = []
-                for subtest in ruleSet.subtests {
+                values.removeAll(keepingCapacity: true)
+                for subtest in subtests {
                     guard let score = scores[subtest.code], (0...subtest.maximumScore).contains(score) else {
                         throw SKDRankingError(
                             message:
                                 "peserta \(candidate.participantNumber): nilai \(subtest.code) harus 0-\(subtest.maximumScore), bukan \(scores[subtest.code].map(String.init) ?? "kosong")"
                         )
                     }
-                    sheet.append(SubtestScore(subtest: subtest.code, score: score, maximum: subtest.maximumScore, answered: 0, items: subtest.items))
+                    values.append(score)
                 }
                 // Every subtest of the rule set is there: a different count means one more.
-                if scores.count != ruleSet.subtests.count, let extra = Set(scores.keys).subtracting(ruleSet.subtests.map(\.code)).sorted().first {
+                if scores.count != subtests.count, let extra = Set(scores.keys).subtracting(codes).sorted().first {
                     throw SKDRankingError(message: "peserta \(candidate.participantNumber): subtes \(extra) tidak ada dalam aturan \(ruleSet.id)")
                 }
-                let total = sheet.reduce(0) { $0 + $1.score }
-                let passed = PassingGrade.decide(subtests: sheet, formationType: formation.type, ruleSet: ruleSet) == .passed
+                let total = values.reduce(0, +)
+                let passed = gate.passes(values, total: total, formationType: formation.type)
                 if passed {
-                    passers[formation.id, default: []].append((Key(total: total, tieBreak: rule.tieBreak.map { scores[$0] ?? 0 }), results.count))
+                    passers[place].append((Key(total: total, tieBreak: tieBreak, values: values), results.count))
+                } else {
+                    others[place].append(results.count)
                 }
                 results.append(
                     SKDResult(
@@ -153,9 +154,14 @@ public enum SKDRanking {
                 )
             }
         }
-        for (formationID, list) in passers {
-            let limit = byID[formationID]!.quota * rule.multiplier
-            let ordered = list.sorted { a, b in
+        // One order for every input order: by formation id, then rank (those ranked, best
+        // first, ties by number), then the unranked by number. Indices are sorted and the
+        // results placed once (a million large values are not moved about).
+        var order: [Int] = []
+        order.reserveCapacity(results.count)
+        for place in formations.indices.sorted(by: { formations[$0].id < formations[$1].id }) {
+            let limit = formations[place].quota * rule.multiplier
+            let ordered = passers[place].sorted { a, b in
                 a.key != b.key ? a.key > b.key : results[a.index].participantNumber < results[b.index].participantNumber
             }
             var rank = 0
@@ -172,14 +178,9 @@ public enum SKDRanking {
                     standing: rank <= limit ? .withinCutOff : .outsideCutOff,
                     reason: nil
                 )
+                order.append(entry.index)
             }
-        }
-        // One order for every input order: by formation, then rank (the unranked after), then
-        // number. The indices are sorted, not the results (a million large values moved).
-        let formationOrder = Dictionary(uniqueKeysWithValues: byID.keys.sorted().enumerated().map { ($1, $0) })
-        let keys = results.map { (formationOrder[$0.formationID] ?? 0, $0.rank ?? .max) }
-        let order = results.indices.sorted { i, j in
-            keys[i] != keys[j] ? keys[i] < keys[j] : results[i].participantNumber < results[j].participantNumber
+            order.append(contentsOf: others[place].sorted { results[$0].participantNumber < results[$1].participantNumber })
         }
         return order.map { results[$0] }
     }
@@ -193,12 +194,14 @@ public enum SKDRanking {
         let third: Int
         let rest: [Int]
 
-        init(total: Int, tieBreak: [Int]) {
+        /// `tieBreak`: positions in `values` (nil: a subtest not scored, 0).
+        init(total: Int, tieBreak: [Int?], values: [Int]) {
+            func value(_ position: Int) -> Int { position < tieBreak.count ? tieBreak[position].map { values[$0] } ?? 0 : 0 }
             self.total = total
-            first = tieBreak.count > 0 ? tieBreak[0] : 0
-            second = tieBreak.count > 1 ? tieBreak[1] : 0
-            third = tieBreak.count > 2 ? tieBreak[2] : 0
-            rest = tieBreak.count > 3 ? Array(tieBreak[3...]) : []
+            first = value(0)
+            second = value(1)
+            third = value(2)
+            rest = tieBreak.count > 3 ? (3..<tieBreak.count).map(value) : []
         }
 
         static func < (a: Key, b: Key) -> Bool {

@@ -20,33 +20,34 @@ struct NodeDialer {
         var refused: [String: String] = [:]
     }
 
-    /// Sends the node its current roster package; what the node did with it.
+    /// Sends the node its current roster package, with a request signed for it; what the
+    /// node did with it. A large roster loads slowly while a session runs: the call waits
+    /// up to 15 minutes.
     func push(nodeID: String) async throws -> (version: Int, result: RosterImportResult) {
         let node = try await portal.registeredNode(nodeID)
         let package = try await portal.rosterPackage(staff: nil, nodeID: nodeID)
-        do {
-            let answer = try await client.post(Self.url(node, "/api/link/roster"), package.envelope)
-            let result = try JSONDecoder().decode(RosterImportResult.self, from: answer)
-            var outcome = "versi \(package.version): baru \(result.created.count), diganti \(result.replaced.count), tetap \(result.unchanged.count)"
-            for (session, refusal) in result.refused.sorted(by: { $0.key < $1.key }) { outcome += "; sesi \(session) ditolak node: \(refusal.code)" }
-            try await portal.recordNodeCall(staff: nil, "roster.push", nodeID: nodeID, outcome)
-            return (package.version, result)
-        } catch let refusal as LinkRefusal {
-            try await portal.recordNodeCall(staff: nil, "roster.push", nodeID: nodeID, "versi \(package.version) ditolak node: \(refusal.code)")
-            throw refusal
+        let request = try portal.rosterRequest(node: node, package: package.envelope)
+        let result = try await audited("roster.push", nodeID: nodeID, "versi \(package.version)") {
+            let answer = try await client.post(
+                Self.url(node, "/api/link/roster"),
+                package.envelope,
+                headers: [(PortalRequest.header, request.base64EncodedString())],
+                seconds: 15 * 60
+            )
+            return try JSONDecoder().decode(RosterImportResult.self, from: answer)
         }
+        var outcome = "versi \(package.version): baru \(result.created.count), diganti \(result.replaced.count), tetap \(result.unchanged.count)"
+        for (session, refusal) in result.refused.sorted(by: { $0.key < $1.key }) { outcome += "; sesi \(session) ditolak node: \(refusal.code)" }
+        try await portal.recordNodeCall(staff: nil, "roster.push", nodeID: nodeID, outcome)
+        return (package.version, result)
     }
 
     /// Asks the node for the results packages the portal does not hold, and imports each
     /// as if the node had sent it (the same checks: its key, its sessions, unchanged bytes).
     func pull(nodeID: String) async throws -> Pulled {
         let (node, request) = try await portal.resultsRequest(nodeID: nodeID)
-        let answer: PulledResults
-        do {
-            answer = try JSONDecoder().decode(PulledResults.self, from: try await client.post(Self.url(node, "/api/link/results"), request))
-        } catch let refusal as LinkRefusal {
-            try await portal.recordNodeCall(staff: nil, "results.pull", nodeID: nodeID, "ditolak node: \(refusal.code)")
-            throw refusal
+        let answer = try await audited("results.pull", nodeID: nodeID, "permintaan hasil") {
+            try JSONDecoder().decode(PulledResults.self, from: try await client.post(Self.url(node, "/api/link/results"), request, seconds: 5 * 60))
         }
         var pulled = Pulled()
         for (index, package) in answer.packages.enumerated() {
@@ -64,6 +65,23 @@ struct NodeDialer {
             "\(answer.packages.count) paket: diterima \(pulled.imported.count), sudah ada \(pulled.unchanged.count), ditolak \(pulled.refused.count)"
         )
         return pulled
+    }
+
+    /// `call`'s value; a failure (a refusal, no answer, an answer that cannot be read) is
+    /// audited as `action` with what was asked, then thrown.
+    func audited<T>(_ action: String, nodeID: String, _ asked: String, _ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch {
+            let outcome =
+                switch error {
+                case let refusal as LinkRefusal: "ditolak node: \(refusal.code)"
+                case is DecodingError: "jawaban node tidak dapat dibaca"
+                default: "node tidak menjawab (hasilnya tidak diketahui)"
+                }
+            try? await portal.recordNodeCall(staff: nil, action, nodeID: nodeID, "\(asked): \(outcome)")
+            throw error
+        }
     }
 
     /// The portal's service from the command line's options, and a client trusting `ca`.

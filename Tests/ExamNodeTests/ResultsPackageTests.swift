@@ -103,6 +103,48 @@ struct ResultsPackageTests {
         }
     }
 
+    @Test("a score sent live whose candidate is then disqualified is withdrawn the same way, once; the venue's screen drops it")
+    func withdrawnLiveScore() async throws {
+        let (node, portal) = try await RosterImportTests.node()
+        let start = node.clock.nowMilliseconds()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let roster = RosterImportTests.package(version: 1, [("kpg-1", [RosterImportTests.participant("2600000001", "ANJX-4242")])], start: start, for: node)
+            let _: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: RosterImportTests.sealed(roster, portal))
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
+            let ani = try await client.login("2600000001", pin: try await node.service.session("kpg-1").pin, code: "ANJX-4242", device: "pc-1")
+            let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: ani)
+            #expect(try await client.send(.post, "/api/exam/finish", token: ani).0 == 200)
+            func entries(_ batch: (envelope: Data, attempts: [(session: String, participant: String)])) throws -> [LiveScores.Entry] {
+                try JSONDecoder().decode(
+                    LiveScores.self,
+                    from: try SignedEnvelope.decode(batch.envelope, maximumBytes: 1 << 20).open(
+                        kind: LiveScores.kind,
+                        trusted: [node.node.signingKey.publicKey]
+                    )
+                ).entries
+            }
+            let sent = try #require(try await node.service.liveScoreBatch())
+            #expect(try entries(sent).map(\.withdrawn) == [nil])
+            try await node.service.markScoresSent(sent.attempts)
+            #expect(try await node.service.screen(session: "kpg-1").scores.map(\.participant) == ["2600000001"])
+            // Caught afterwards (a proctor finds notes): the score is taken down.
+            let disqualified = try await client.send(
+                .post,
+                "/api/proctor/sessions/kpg-1/candidates/2600000001/disqualify",
+                token: proctor,
+                body: ["reason": "catatan contekan ditemukan"]
+            )
+            #expect(disqualified.0 == 200)
+            let withdrawal = try #require(try await node.service.liveScoreBatch())
+            let withdrawn = try entries(withdrawal)
+            #expect(withdrawn.map(\.participantNumber) == ["2600000001"] && withdrawn.map(\.withdrawn) == [true])
+            try await node.service.markScoresSent(withdrawal.attempts)
+            #expect(try await node.service.liveScoreBatch() == nil)
+            #expect(try await node.service.screen(session: "kpg-1").scores.isEmpty)
+        }
+    }
+
     @Test("a session from before roster packages (its roster typed by hand) has no results package")
     func handLoaded() async throws {
         let node = try await TestNode()

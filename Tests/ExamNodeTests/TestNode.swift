@@ -133,9 +133,10 @@ struct Client: Sendable {
         token: String? = nil,
         device: String? = nil,
         body: Any? = nil,
-        raw: String? = nil
+        raw: String? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> (Int, Data) {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let token {
             headers[.authorization] = "Bearer \(token)"
             // A candidate's token goes with the device it was issued to, as the exam page sends it.

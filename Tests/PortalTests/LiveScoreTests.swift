@@ -60,6 +60,24 @@ struct LiveScoreTests {
             #expect(try await client.send(.get, "/langsung").text.contains("/langsung/jkt-1"))
             #expect(try await client.send(.get, "/langsung/jkt-9").status == 404)
             #expect(try await client.send(.get, "/static/langsung.js").status == 200)
+
+            // She is disqualified after finishing: the node withdraws the score. It is a new
+            // event (`tarik`) for whoever follows, the page no longer shows her, and the score
+            // sent again later does not put her back.
+            let withdrawal = LiveScores(
+                periodID: "casn-test",
+                nodeID: "node-jkt",
+                entries: [LiveScores.Entry(sessionID: "jkt-1", participantNumber: number, scores: [:], total: 0, passed: nil, finishedAt: 5, withdrawn: true)]
+            )
+            #expect(try await client.send(.post, "/api/node/scores", bytes: [UInt8](withdrawal.sealed(with: key)))["accepted"] as? Int == 1)
+            let taken = try await portal.service.liveScores(sessionID: "jkt-1", after: received[0].id)
+            #expect(taken.count == 1 && taken[0].withdrawn && taken[0].participantNumber == number && taken[0].id > received[0].id)
+            #expect(LivePages.event(taken[0]).hasPrefix("id: \(taken[0].id)\nevent: tarik\ndata: {"))
+            #expect(try await portal.service.liveScores(sessionID: "jkt-1", after: 0).map(\.withdrawn) == [true])
+            let after = try await client.send(.get, "/langsung/jkt-1")
+            #expect(!after.text.contains("Ani Lestari") && after.text.contains("data-last=\"\(taken[0].id)\""), "\(after.text)")
+            #expect(try await client.send(.post, "/api/node/scores", bytes: [UInt8](batch.sealed(with: key)))["accepted"] as? Int == 0)
+            #expect(!(try await client.send(.get, "/langsung/jkt-1").text.contains("Ani Lestari")))
         }
     }
 }

@@ -75,6 +75,32 @@ struct SKDRankingTests {
         #expect(out["x"]?.standing == .disqualified && out["x"]?.reason == "membawa ponsel")
     }
 
+    @Test("the list is by formation id, then the ranked best first (ties by number), then everyone else by number; and the gate is the scorer's")
+    func order() throws {
+        let candidates = [
+            Self.present("9", "B", twk: 100, tiu: 100, tkp: 200), SKDCandidate(participantNumber: "1", formationID: "B", attendance: .absent),
+            Self.present("5", "A", twk: 60, tiu: 100, tkp: 200), Self.present("4", "A", twk: 100, tiu: 100, tkp: 200),
+            Self.present("3", "A", twk: 100, tiu: 100, tkp: 200), Self.present("8", "B", twk: 90, tiu: 100, tkp: 200),
+            SKDCandidate(participantNumber: "2", formationID: "A", attendance: .disqualified(reason: "joki")),
+        ]
+        let formations = [SKDFormation(id: "B", type: .general, quota: 1), SKDFormation(id: "A", type: .general, quota: 1)]
+        let results = try SKDRanking.rank(candidates, formations: formations, ruleSet: Self.ruleSet)
+        #expect(results.map(\.participantNumber) == ["3", "4", "2", "5", "9", "8", "1"])
+        #expect(results.map(\.rank) == [1, 1, nil, nil, 1, 2, nil])
+        #expect(results.map(\.standing) == [.withinCutOff, .withinCutOff, .disqualified, .failed, .withinCutOff, .withinCutOff, .absent])
+        // The ranking's gate decides as the scorer does, for every formation type.
+        let gate = try #require(PassingGrade.Gate(Self.ruleSet))
+        for type in FormationType.allCases {
+            for scores in [[65, 80, 166], [64, 80, 166], [65, 79, 166], [65, 80, 165], [30, 60, 196], [150, 175, 225], [0, 0, 0]] {
+                let sheet = zip(Self.ruleSet.subtests, scores).map {
+                    SubtestScore(subtest: $0.code, score: $1, maximum: $0.maximumScore, answered: 0, items: $0.items)
+                }
+                let decided = PassingGrade.decide(subtests: sheet, formationType: type, ruleSet: Self.ruleSet) == .passed
+                #expect(gate.passes(scores, total: scores.reduce(0, +), formationType: type) == decided, "\(type) \(scores)")
+            }
+        }
+    }
+
     @Test("bad input is refused: an unknown formation, a participant twice, a score out of range or missing")
     func refusals() {
         let formation = [SKDFormation(id: "F", type: .general, quota: 1)]

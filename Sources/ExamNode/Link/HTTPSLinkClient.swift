@@ -38,17 +38,20 @@ public struct HTTPSLinkClient: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.httpVersion = .http1Only
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        // No read timeout: each request has its deadline (a large roster loads slowly while a session runs).
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// POSTs `body` (JSON) to `url`; the answer's bytes on 200, `LinkRefusal` otherwise.
-    public func post(_ url: String, _ body: Data) async throws -> Data {
+    /// POSTs `body` (JSON) to `url` with `headers`, waiting at most `seconds` for the whole
+    /// answer; the answer's bytes on 200, `LinkRefusal` otherwise.
+    public func post(_ url: String, _ body: Data, headers: [(String, String)] = [], seconds: Int64 = 60) async throws -> Data {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(seconds))
         let answer = Data(try await response.body.collect(upTo: 256 * 1_048_576).readableBytesView)
         guard response.status == .ok else {
             let object = (try? JSONSerialization.jsonObject(with: answer)) as? [String: Any]

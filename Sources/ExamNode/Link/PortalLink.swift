@@ -114,7 +114,7 @@ public struct PortalLink: Service {
         let request = NodeRequest(nodeID: settings.nodeID, purpose: "roster", at: service.clock.nowMilliseconds()).sealed(with: key)
         do {
             let package = try await transport.roster(request)
-            let imported = try await service.importRosterPackage(package, actor: "portal")
+            let imported = try await service.importRosterPackage(package, actor: ExamService.portalActor)
             report.roster =
                 "versi \(imported.version) (baru \(imported.created.count), diganti \(imported.replaced.count), tetap \(imported.unchanged.count))"
                 + imported.refused.sorted { $0.key < $1.key }.map { "; \($0.value.message)" }.joined()

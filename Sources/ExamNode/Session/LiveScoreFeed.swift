@@ -21,7 +21,8 @@ extension ExamService {
                     scores: Dictionary($0.score.subtests.map { ($0.subtest, $0.score) }, uniquingKeysWith: { a, _ in a }),
                     total: $0.score.total,
                     passed: $0.score.decision == .noPassingGrade ? nil : $0.score.decision.passed,
-                    finishedAt: $0.finishedAt
+                    finishedAt: $0.finishedAt,
+                    withdrawn: $0.withdrawn ? true : nil
                 )
             }
         )

@@ -13,6 +13,10 @@ extension ExamService {
         guard username.range(of: "^[a-z0-9._-]{3,40}$", options: .regularExpression) != nil, password.count >= 10 else {
             throw ExamNodeError.invalid("Nama pengguna 3-40 huruf kecil, angka, titik, garis bawah atau tanda hubung; kata sandi minimal 10 karakter.")
         }
+        // The names the audit log gives the portal and the node itself are never a proctor's.
+        guard ![Self.portalActor, "sistem"].contains(username) else {
+            throw ExamNodeError.invalid("Nama pengguna \(username) dipakai node untuk portal dan sistem; pilih nama lain.")
+        }
         let venue = venue?.trimmingCharacters(in: .whitespaces)
         let hash = try await PasswordHashing.hash(password, cost: settings.proctorBcryptCost)
         let secret = GeneratedPassword.make()

@@ -292,6 +292,8 @@ struct UnsentScore: Sendable {
     let nodeID: String
     let score: ScoreSheet
     let finishedAt: Int64
+    /// Sent before, and the candidate has since been disqualified: the score is withdrawn.
+    let withdrawn: Bool
 }
 
 /// How one candidate's attempt ended.

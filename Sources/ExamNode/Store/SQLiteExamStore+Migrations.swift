@@ -244,6 +244,11 @@ extension SQLiteExamStore {
         migrator.registerMigration("v9-roster-loading") { db in
             try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_loading INTEGER")
         }
+        // A score already sent live whose candidate was then disqualified: its withdrawal is
+        // sent like a score (live_sent_at cleared, live_withdraw set).
+        migrator.registerMigration("v10-live-withdraw") { db in
+            try db.execute(sql: "ALTER TABLE candidate ADD COLUMN live_withdraw INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -104,6 +104,11 @@ extension SQLiteExamTransaction {
                 """,
             arguments: [now, reason, session, participant]
         )
+        // Their score already went live: its withdrawal goes the same way.
+        try db.execute(
+            sql: "UPDATE candidate SET live_withdraw = 1, live_sent_at = NULL WHERE session_id = ? AND participant_number = ? AND live_sent_at IS NOT NULL",
+            arguments: [session, participant]
+        )
     }
 
     func insertResultsPackage(session: String, digest: String, envelope: Data, at now: Int64) throws -> Bool {
@@ -125,10 +130,10 @@ extension SQLiteExamTransaction {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT c.session_id, c.participant_number, c.score, c.finished_at, s.roster_period, s.roster_node
+                SELECT c.session_id, c.participant_number, c.score, c.finished_at, c.live_withdraw, s.roster_period, s.roster_node
                 FROM candidate c JOIN exam_session s ON s.id = c.session_id
                 WHERE c.finished_at IS NOT NULL AND c.live_sent_at IS NULL AND c.score IS NOT NULL
-                  AND c.finish_reason NOT IN ('absent', 'disqualified') AND s.roster_period IS NOT NULL
+                  AND (c.finish_reason NOT IN ('absent', 'disqualified') OR c.live_withdraw = 1) AND s.roster_period IS NOT NULL
                 ORDER BY c.finished_at LIMIT ?
                 """,
             arguments: [limit]
@@ -140,7 +145,8 @@ extension SQLiteExamTransaction {
                 periodID: row["roster_period"],
                 nodeID: row["roster_node"],
                 score: score,
-                finishedAt: row["finished_at"]
+                finishedAt: row["finished_at"],
+                withdrawn: row["live_withdraw"] as Bool
             )
         }
     }

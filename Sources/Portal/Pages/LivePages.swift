@@ -24,12 +24,13 @@ struct LivePages {
         }
         router.get("/langsung/:session") { _, context in
             let slot = try await slot(context)
-            let scores = try await service.liveScores(sessionID: slot.id, after: 0)
+            let events = try await service.liveScores(sessionID: slot.id, after: 0)
+            let scores = events.filter { !$0.withdrawn }
             return pages.renderShared(
                 "langsung",
                 [
                     "session": slot.id, "venue": slot.venue, "location": slot.location, "start": IndonesianDate.dateTime(slot.startsAt, in: slot.timeZone),
-                    "rows": scores.reversed().map(Self.row), "count": scores.count, "last": scores.last?.id ?? 0, "subtests": BoardPages.subtests,
+                    "rows": scores.reversed().map(Self.row), "count": scores.count, "last": events.last?.id ?? 0, "subtests": BoardPages.subtests,
                 ],
                 context: context
             )
@@ -89,11 +90,12 @@ struct LivePages {
         ]
     }
 
-    /// One server-sent event: its id (for `Last-Event-ID`) and the score as JSON.
+    /// One server-sent event: its id (for `Last-Event-ID`) and the score as JSON; `tarik`
+    /// for a withdrawal (the page takes that participant's row down).
     static func event(_ score: LiveScore) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: (try? encoder.encode(score)) ?? Data(), as: UTF8.self)
-        return "id: \(score.id)\nevent: nilai\ndata: \(json)\n\n"
+        return "id: \(score.id)\nevent: \(score.withdrawn ? "tarik" : "nilai")\ndata: \(json)\n\n"
     }
 }

@@ -24,5 +24,13 @@
     count += 1;
     status.textContent = count + " peserta selesai.";
   });
+  // A score taken down (the candidate was disqualified after finishing).
+  source.addEventListener("tarik", function (event) {
+    var number = JSON.parse(event.data).participantNumber;
+    for (var i = body.rows.length - 1; i >= 0; i--) {
+      if (body.rows[i].cells[0].textContent === number) { body.deleteRow(i); count -= 1; }
+    }
+    status.textContent = count + " peserta selesai.";
+  });
   source.onerror = function () { status.textContent = count + " peserta selesai (menyambung ulang…)"; };
 })();

@@ -10,9 +10,20 @@ public struct LiveScore: Sendable, Hashable, Codable {
     public let total: Int
     public let passed: Bool?
     public let finishedAt: Int64
+    /// A withdrawal: the score shown before is taken down (the candidate was disqualified).
+    public let withdrawn: Bool
 
-    public init(id: Int64 = 0, sessionID: String, participantNumber: String, name: String, scores: [String: Int], total: Int, passed: Bool?, finishedAt: Int64)
-    {
+    public init(
+        id: Int64 = 0,
+        sessionID: String,
+        participantNumber: String,
+        name: String,
+        scores: [String: Int],
+        total: Int,
+        passed: Bool?,
+        finishedAt: Int64,
+        withdrawn: Bool = false
+    ) {
         self.id = id
         self.sessionID = sessionID
         self.participantNumber = participantNumber
@@ -21,5 +32,6 @@ public struct LiveScore: Sendable, Hashable, Codable {
         self.total = total
         self.passed = passed
         self.finishedAt = finishedAt
+        self.withdrawn = withdrawn
     }
 }

@@ -5,7 +5,8 @@ import SeleksiCore
 extension RegistrationService {
     /// Keeps a node's batch of scores (a `SignedEnvelope` of kind `scores`), signed by the
     /// node registered for each session's venue; an entry for someone not seated in that
-    /// session is left out (the results package is what counts). How many were new.
+    /// session is left out (the results package is what counts). A withdrawn entry (the
+    /// candidate was disqualified after finishing) takes their score down. How many were new.
     public func importLiveScores(_ data: Data) async throws -> (accepted: Int, ignored: Int, sessions: Set<String>) {
         let period = try await period()
         let (node, batch, _) = try await fromNode(
@@ -41,7 +42,8 @@ extension RegistrationService {
                 scores: entry.scores,
                 total: entry.total,
                 passed: entry.passed,
-                finishedAt: entry.finishedAt
+                finishedAt: entry.finishedAt,
+                withdrawn: entry.withdrawn == true
             )
         }
         let added = try await store.saveLiveScores(scores, periodID: period.id, at: now)

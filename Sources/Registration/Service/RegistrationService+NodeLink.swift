@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 import SeleksiCore
 
@@ -45,12 +46,20 @@ extension RegistrationService {
     /// packages the portal already holds from it.
     public func resultsRequest(nodeID: String) async throws -> (node: RegisteredNode, request: Data) {
         let node = try await registeredNode(nodeID)
-        guard let key = PublicSigningKey(text: node.publicKey) else {
-            throw RegistrationError("invalid-node", kind: .conflict, "Kunci publik node \(nodeID) yang terdaftar tidak dapat dibaca.")
-        }
         let have = try await store.resultsPackages(periodID: try await period().id).filter { $0.nodeID == nodeID }.map(\.sessionID).sorted()
-        let request = PortalRequest(nodeKeyID: key.id, purpose: "results", at: now, have: have)
-        return (node, request.sealed(with: try settings.signingKey()))
+        return (node, try portalRequest(to: node, purpose: "results", have: have))
+    }
+
+    /// The request a roster push (`seleksi handoff push`) carries: signed for that node, naming the package's SHA-256.
+    public func rosterRequest(node: RegisteredNode, package: Data) throws -> Data {
+        try portalRequest(to: node, purpose: "roster", package: Hex.encode(SHA256.hash(data: package)))
+    }
+
+    func portalRequest(to node: RegisteredNode, purpose: String, have: [String] = [], package: String? = nil) throws -> Data {
+        guard let key = PublicSigningKey(text: node.publicKey) else {
+            throw RegistrationError("invalid-node", kind: .conflict, "Kunci publik node \(node.id) yang terdaftar tidak dapat dibaca.")
+        }
+        return PortalRequest(nodeKeyID: key.id, purpose: purpose, at: now, have: have, package: package).sealed(with: try settings.signingKey())
     }
 
     /// Records a call the portal made to a node (`roster.push`, `results.pull`) and what came of it.

@@ -233,6 +233,11 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // A live score taken down (the candidate was disqualified after finishing): the
+        // withdrawal is an event of its own, in place of the score.
+        migrator.registerMigration("v12-live-withdraw") { db in
+            try db.execute(sql: "ALTER TABLE live_score ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -15,14 +15,26 @@ public struct LiveScores: Sendable, Hashable, Codable {
         /// The rule set's pass decision; nil when it has no passing grade.
         public let passed: Bool?
         public let finishedAt: Int64
+        /// True: this score was sent before and the candidate has since been disqualified;
+        /// the live page takes it down. Absent for a score.
+        public let withdrawn: Bool?
 
-        public init(sessionID: String, participantNumber: String, scores: [String: Int], total: Int, passed: Bool?, finishedAt: Int64) {
+        public init(
+            sessionID: String,
+            participantNumber: String,
+            scores: [String: Int],
+            total: Int,
+            passed: Bool?,
+            finishedAt: Int64,
+            withdrawn: Bool? = nil
+        ) {
             self.sessionID = sessionID
             self.participantNumber = participantNumber
             self.scores = scores
             self.total = total
             self.passed = passed
             self.finishedAt = finishedAt
+            self.withdrawn = withdrawn
         }
     }
 
