@@ -143,6 +143,21 @@ public enum AnnouncementCheck {
         public let version: Int
         /// Nil: this version is sound.
         public let problem: String?
+
+        public init(version: Int, problem: String?) {
+            self.version = version
+            self.problem = problem
+        }
+    }
+
+    /// A downloaded file, read; nil if it is not an announcement file. `uncovered`: it holds
+    /// something its digest does not cover (a field added, a value written another way),
+    /// which reading it into the announcement would silently drop.
+    public static func read(_ data: Data) -> (file: PublishedAnnouncement, uncovered: Bool)? {
+        guard let file = try? JSONDecoder().decode(PublishedAnnouncement.self, from: data) else { return nil }
+        let raw = try? JSONSerialization.jsonObject(with: data) as? NSDictionary
+        let canonical = try? JSONSerialization.jsonObject(with: file.encoded()) as? NSDictionary
+        return (file, raw == nil || canonical == nil || raw?.isEqual(canonical) != true)
     }
 
     public static func verify(_ files: [PublishedAnnouncement]) -> [Finding] {

@@ -14,18 +14,24 @@ struct VerifyAnnouncementCommand: ParsableCommand {
 
     func run() throws {
         var published: [PublishedAnnouncement] = []
+        var uncovered: Set<Int> = []
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 print("\(file): berkas tidak dapat dibaca")
                 throw ExitCode(2)
             }
-            guard let announcement = try? JSONDecoder().decode(PublishedAnnouncement.self, from: data) else {
+            guard let (announcement, extra) = AnnouncementCheck.read(data) else {
                 print("\(file): bukan berkas pengumuman (JSON dengan digest dan announcement)")
                 throw ExitCode(2)
             }
             published.append(announcement)
+            if extra { uncovered.insert(announcement.announcement.version) }
         }
-        let findings = AnnouncementCheck.verify(published)
+        let findings = AnnouncementCheck.verify(published).map { finding in
+            guard uncovered.contains(finding.version) else { return finding }
+            let problem = "berkas memuat isi yang tidak tercakup digest (kolom tambahan atau nilai yang ditulis lain)"
+            return AnnouncementCheck.Finding(version: finding.version, problem: [finding.problem, problem].compactMap { $0 }.joined(separator: "; "))
+        }
         for finding in findings {
             let announcement = published.first { $0.announcement.version == finding.version }!.announcement
             if let problem = finding.problem {

@@ -503,6 +503,14 @@ struct ResultsBoardTests {
         let text = String(decoding: PublishedAnnouncement(second).encoded(), as: UTF8.self).replacingOccurrences(of: "\"TWK\":1", with: "\"TWK\":9")
         let tampered = try JSONDecoder().decode(PublishedAnnouncement.self, from: Data(text.utf8))
         #expect(AnnouncementCheck.verify([tampered])[0].problem?.contains("diubah") == true)
+        // A field added to a row (outside the canonical form, so outside the digest) is found on reading.
+        let sound = PublishedAnnouncement(second).encoded()
+        #expect(AnnouncementCheck.read(sound)?.uncovered == false)
+        let added = String(decoding: sound, as: UTF8.self).replacingOccurrences(of: "\"TWK\":1", with: "\"TWK\":1},\"nik\":{\"x\":\"5371014101990001\"")
+        #expect(added != String(decoding: sound, as: UTF8.self))
+        let read = try #require(AnnouncementCheck.read(Data(added.utf8)))
+        #expect(read.uncovered && AnnouncementCheck.verify([read.file])[0].problem == nil)
+        #expect(AnnouncementCheck.read(Data("{}".utf8)) == nil)
     }
 }
 
