@@ -84,105 +84,98 @@ public enum SKDRanking {
             guard formation.quota >= 0 else { throw SKDRankingError(message: "kuota formasi \(formation.id) tidak boleh negatif") }
             byID[formation.id] = index
         }
-        let subtests = ruleSet.subtests
-        let codes = Set(subtests.map(\.code))
+        // The rule set's subtests as plain arrays: a million candidates are checked against them.
+        let codes = ruleSet.subtests.map(\.code)
+        let maxima = ruleSet.subtests.map(\.maximumScore)
+        let known = Set(codes)
         // A tie-break code the rule set does not score counts as 0.
-        let tieBreak = rule.tieBreak.map { code in subtests.firstIndex { $0.code == code } }
+        let tieBreak = rule.tieBreak.map { code in codes.firstIndex(of: code) }
         var seen = Set<String>(minimumCapacity: candidates.count)
-        var results: [SKDResult] = []
-        results.reserveCapacity(candidates.count)
+        // Per candidate (by input position): the total (nil: not present), and the standing
+        // and rank once known; each result is made once, at the end, in the output's order.
+        var totals = [Int?](repeating: nil, count: candidates.count)
+        var standings = [SKDStanding](repeating: .absent, count: candidates.count)
+        var ranks = [Int?](repeating: nil, count: candidates.count)
         /// Per formation (by position): those who passed, with their sort key, and everyone else.
         var passers = [[(key: Key, index: Int)]](repeating: [], count: formations.count)
         var others = [[Int]](repeating: [], count: formations.count)
-        var values: [Int] = []
-        values.reserveCapacity(subtests.count)
-        for candidate in candidates {
+        var values = [Int](repeating: 0, count: codes.count)
+        for index in candidates.indices {
+            let candidate = candidates[index]
             guard seen.insert(candidate.participantNumber).inserted else {
                 throw SKDRankingError(message: "peserta \(candidate.participantNumber) disebut dua kali")
             }
             guard let place = byID[candidate.formationID] else {
                 throw SKDRankingError(message: "peserta \(candidate.participantNumber): formasi \(candidate.formationID) tidak dikenal")
             }
-            let formation = formations[place]
             switch candidate.attendance {
-            case .absent, .disqualified:
-                let reason: String? = if case .disqualified(let reason) = candidate.attendance { reason } else { nil }
-                others[place].append(results.count)
-                results.append(
-                    SKDResult(
-                        participantNumber: candidate.participantNumber,
-                        formationID: formation.id,
-                        scores: nil,
-                        total: nil,
-                        rank: nil,
-                        standing: reason == nil ? .absent : .disqualified,
-                        reason: reason
-                    )
-                )
+            case .absent:
+                others[place].append(index)
+            case .disqualified:
+                standings[index] = .disqualified
+                others[place].append(index)
             case .present(let scores):
-                values.removeAll(keepingCapacity: true)
-                for subtest in subtests {
-                    guard let score = scores[subtest.code], (0...subtest.maximumScore).contains(score) else {
+                for position in codes.indices {
+                    guard let score = scores[codes[position]], (0...maxima[position]).contains(score) else {
                         throw SKDRankingError(
                             message:
-                                "peserta \(candidate.participantNumber): nilai \(subtest.code) harus 0-\(subtest.maximumScore), bukan \(scores[subtest.code].map(String.init) ?? "kosong")"
+                                "peserta \(candidate.participantNumber): nilai \(codes[position]) harus 0-\(maxima[position]), bukan \(scores[codes[position]].map(String.init) ?? "kosong")"
                         )
                     }
-                    values.append(score)
+                    values[position] = score
                 }
                 // Every subtest of the rule set is there: a different count means one more.
-                if scores.count != subtests.count, let extra = Set(scores.keys).subtracting(codes).sorted().first {
+                if scores.count != codes.count, let extra = Set(scores.keys).subtracting(known).sorted().first {
                     throw SKDRankingError(message: "peserta \(candidate.participantNumber): subtes \(extra) tidak ada dalam aturan \(ruleSet.id)")
                 }
                 let total = values.reduce(0, +)
-                let passed = gate.passes(values, total: total, formationType: formation.type)
-                if passed {
-                    passers[place].append((Key(total: total, tieBreak: tieBreak, values: values), results.count))
+                totals[index] = total
+                if gate.passes(values, total: total, formationType: formations[place].type) {
+                    standings[index] = .outsideCutOff
+                    passers[place].append((Key(total: total, tieBreak: tieBreak, values: values), index))
                 } else {
-                    others[place].append(results.count)
+                    standings[index] = .failed
+                    others[place].append(index)
                 }
-                results.append(
-                    SKDResult(
-                        participantNumber: candidate.participantNumber,
-                        formationID: formation.id,
-                        scores: scores,
-                        total: total,
-                        rank: nil,
-                        standing: passed ? .outsideCutOff : .failed,
-                        reason: nil
-                    )
-                )
             }
         }
         // One order for every input order: by formation id, then rank (those ranked, best
-        // first, ties by number), then the unranked by number. Indices are sorted and the
-        // results placed once (a million large values are not moved about).
+        // first, ties by number), then the unranked by number.
         var order: [Int] = []
-        order.reserveCapacity(results.count)
+        order.reserveCapacity(candidates.count)
         for place in formations.indices.sorted(by: { formations[$0].id < formations[$1].id }) {
             let limit = formations[place].quota * rule.multiplier
             let ordered = passers[place].sorted { a, b in
-                a.key != b.key ? a.key > b.key : results[a.index].participantNumber < results[b.index].participantNumber
+                a.key != b.key ? a.key > b.key : candidates[a.index].participantNumber < candidates[b.index].participantNumber
             }
             var rank = 0
             for (position, entry) in ordered.enumerated() {
                 if position == 0 || entry.key != ordered[position - 1].key { rank = position + 1 }
-                let old = results[entry.index]
-                results[entry.index] = SKDResult(
-                    participantNumber: old.participantNumber,
-                    formationID: old.formationID,
-                    scores: old.scores,
-                    total: old.total,
-                    rank: rank,
-                    // A tie group that starts within the limit goes through whole.
-                    standing: rank <= limit ? .withinCutOff : .outsideCutOff,
-                    reason: nil
-                )
+                ranks[entry.index] = rank
+                // A tie group that starts within the limit goes through whole.
+                standings[entry.index] = rank <= limit ? .withinCutOff : .outsideCutOff
                 order.append(entry.index)
             }
-            order.append(contentsOf: others[place].sorted { results[$0].participantNumber < results[$1].participantNumber })
+            order.append(contentsOf: others[place].sorted { candidates[$0].participantNumber < candidates[$1].participantNumber })
         }
-        return order.map { results[$0] }
+        return order.map { index in
+            let candidate = candidates[index]
+            let (scores, reason): ([String: Int]?, String?) =
+                switch candidate.attendance {
+                case .present(let scores): (scores, nil)
+                case .absent: (nil, nil)
+                case .disqualified(let reason): (nil, reason)
+                }
+            return SKDResult(
+                participantNumber: candidate.participantNumber,
+                formationID: candidate.formationID,
+                scores: scores,
+                total: totals[index],
+                rank: ranks[index],
+                standing: standings[index],
+                reason: reason
+            )
+        }
     }
 
     /// Total first, then the tie-break subtests, larger is better. The first three

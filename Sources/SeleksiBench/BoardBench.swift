@@ -314,7 +314,8 @@ public struct BoardBench: Sendable {
                 periodID: "",
                 venue: "Ruang Tolok Ukur",
                 location: "Jakarta",
-                startsAt: now,
+                // Past the roster freeze (seats are not assigned in a session about to start).
+                startsAt: now + Int64(settings.rosterFreezeMinutes + 60) * 60_000,
                 timeZone: .wib,
                 sessionNumber: 1,
                 capacity: seats
@@ -362,6 +363,7 @@ public struct BoardBench: Sendable {
             RegisteredNode(id: "node-bench", venues: ["Ruang Tolok Ukur"], url: "https://127.0.0.1:1", publicKey: nodeKey.publicKey.text)
         )
         let numbers = try await service.store.seatedParticipants(periodID: period.id).map(\.participantNumber)
+        guard numbers.count == seats else { throw ExamBench.Failure(description: "\(numbers.count) dari \(seats) pelamar mendapat kursi di sesi bench-1") }
         // The announcement: `candidates` rows across the formations, published a second ago.
         var generator = SystemRandomNumberGenerator()
         let rows = (0..<candidates).map { index in
