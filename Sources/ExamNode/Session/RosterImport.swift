@@ -280,18 +280,25 @@ extension ExamService {
             let began = ContinuousClock.now
             let range = start..<min(start + batch, session.participants.count)
             let participants = session.participants[range]
-            let papers = run.papers(seeds: participants.map { Self.seed(session: session.id, participant: $0.participantNumber) })
-            let rows = try zip(participants, zip(papers, minutes[range])).map { participant, paired in
-                let (paper, minutes) = paired
-                let entry = RosterEntry(
-                    participantNumber: participant.participantNumber,
-                    name: participant.name,
-                    formationType: participant.formationType,
-                    accessCodeDigest: participant.accessCodeDigest,
-                    accommodations: participant.accommodations
-                )
-                return (entry, Int64(minutes) * 60_000, paper.sortedJSON, paper.fingerprint)
+            let allowed = minutes[range]
+            // The processor-heavy part (papers and their JSON) off the pool, at a lower priority.
+            let (papers, rows, next) = try await BackgroundWork.run { [run] in
+                var run = run
+                let papers = run.papers(seeds: participants.map { Self.seed(session: session.id, participant: $0.participantNumber) })
+                let rows = zip(participants, zip(papers, allowed)).map { participant, paired in
+                    let (paper, minutes) = paired
+                    let entry = RosterEntry(
+                        participantNumber: participant.participantNumber,
+                        name: participant.name,
+                        formationType: participant.formationType,
+                        accessCodeDigest: participant.accessCodeDigest,
+                        accommodations: participant.accommodations
+                    )
+                    return (entry, Int64(minutes) * 60_000, paper.sortedJSON, paper.fingerprint)
+                }
+                return (papers, rows, run)
             }
+            run = next
             try await store.write { tx in
                 guard try tx.rosterLoading(session: session.id) == version else {
                     throw ExamNodeError("roster-load-interrupted", kind: .conflict, "Pemuatan daftar peserta sesi \(session.id) terputus; muat paketnya lagi.")
