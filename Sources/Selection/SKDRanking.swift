@@ -144,7 +144,9 @@ public enum SKDRanking {
         var order: [Int] = []
         order.reserveCapacity(candidates.count)
         for place in formations.indices.sorted(by: { formations[$0].id < formations[$1].id }) {
-            let limit = formations[place].quota * rule.multiplier
+            guard !passers[place].isEmpty || !others[place].isEmpty else { continue }
+            let (product, overflow) = formations[place].quota.multipliedReportingOverflow(by: rule.multiplier)
+            let limit = overflow ? Int.max : product
             let ordered = passers[place].sorted { a, b in
                 a.key != b.key ? a.key > b.key : candidates[a.index].participantNumber < candidates[b.index].participantNumber
             }

@@ -146,6 +146,9 @@ struct PortalCallTests {
             #expect(try await client.send(.post, "/api/link/results", raw: String(decoding: once, as: UTF8.self)).0 == 200)
             let replay = try await client.refusal(.post, "/api/link/results", raw: String(decoding: once, as: UTF8.self))
             #expect(replay.status == 409 && replay.code == "request-replayed", "\(replay)")
+            // Written another way (a space, keys reordered), it is still the same request.
+            let respaced = try await client.refusal(.post, "/api/link/results", raw: " " + String(decoding: once, as: UTF8.self))
+            #expect(respaced.status == 409 && respaced.code == "request-replayed", "\(respaced)")
 
             // Refused, and nothing of the results shown: not the portal's key, another node's
             // request, another purpose, too old or from the future, not a request at all.

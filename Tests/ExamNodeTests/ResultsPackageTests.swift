@@ -109,7 +109,8 @@ struct ResultsPackageTests {
         let start = node.clock.nowMilliseconds()
         try await node.test { client in
             let proctor = try await client.proctorToken()
-            let roster = RosterImportTests.package(version: 1, [("kpg-1", [RosterImportTests.participant("2600000001", "ANJX-4242")])], start: start, for: node)
+            let people = [RosterImportTests.participant("2600000001", "ANJX-4242"), RosterImportTests.participant("2600000002", "BUDX-5353")]
+            let roster = RosterImportTests.package(version: 1, [("kpg-1", people)], start: start, for: node)
             let _: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: RosterImportTests.sealed(roster, portal))
             #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
             let ani = try await client.login("2600000001", pin: try await node.service.session("kpg-1").pin, code: "ANJX-4242", device: "pc-1")
@@ -142,6 +143,19 @@ struct ResultsPackageTests {
             try await node.service.markScoresSent(withdrawal.attempts)
             #expect(try await node.service.liveScoreBatch() == nil)
             #expect(try await node.service.screen(session: "kpg-1").scores.isEmpty)
+
+            // Budi finishes; he is disqualified while his score is on its way: the withdrawal follows.
+            let budi = try await client.login("2600000002", pin: try await node.service.session("kpg-1").pin, code: "BUDX-5353", device: "pc-2")
+            let _: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: budi)
+            #expect(try await client.send(.post, "/api/exam/finish", token: budi).0 == 200)
+            let inFlight = try #require(try await node.service.liveScoreBatch())
+            #expect(try entries(inFlight).map(\.withdrawn) == [nil])
+            try await node.service.disqualify("kpg-1", participant: "2600000002", reason: "joki", actor: "pengawas")
+            try await node.service.markScoresSent(inFlight.attempts)
+            let following = try #require(try await node.service.liveScoreBatch())
+            #expect(try entries(following).map(\.participantNumber) == ["2600000002"] && (try entries(following)).map(\.withdrawn) == [true])
+            try await node.service.markScoresSent(following.attempts)
+            #expect(try await node.service.liveScoreBatch() == nil)
         }
     }
 

@@ -64,6 +64,8 @@ struct SKDRankingTests {
         #expect(none.values.allSatisfy { $0.standing == .outsideCutOff && $0.rank == 1 })
         // Everyone tied with quota 1: all five through.
         #expect(try Self.rank(passing, quota: 1).values.allSatisfy { $0.standing == .withinCutOff && $0.rank == 1 })
+        // A quota so large that 3 × quota overflows: everyone through, no trap.
+        #expect(try Self.rank(passing, quota: .max).values.allSatisfy { $0.standing == .withinCutOff })
         // Everyone failing (TKP 165 < 166, however high the total): TL, no rank.
         let failing = (0..<4).map { Self.present("t\($0)", twk: 150, tiu: 175, tkp: 165) }
         #expect(try Self.rank(failing, quota: 2).values.allSatisfy { $0.standing == .failed && $0.rank == nil && $0.total == 490 })

@@ -51,9 +51,11 @@ extension ExamService {
             )
         }
         let request: PortalRequest
+        let signed: Data
         do {
             let envelope = try SignedEnvelope.decode(data, maximumBytes: 64 * 1024)
-            request = try JSONDecoder().decode(PortalRequest.self, from: try envelope.open(kind: PortalRequest.kind, trusted: [portalKey]))
+            signed = try envelope.open(kind: PortalRequest.kind, trusted: [portalKey])
+            request = try JSONDecoder().decode(PortalRequest.self, from: signed)
         } catch let error as EnvelopeError {
             let kind: ErrorKind =
                 switch error {
@@ -74,7 +76,8 @@ extension ExamService {
         guard abs(request.at - clock.nowMilliseconds()) <= NodeRequest.maximumSkewMilliseconds else {
             throw ExamNodeError("stale-request", kind: .invalid, "Permintaan portal terlalu jauh dari jam node; periksa jam portal dan node.")
         }
-        guard answeredPortalRequests.claim(Hex.encode(SHA256.hash(data: data)), true) else {
+        // Once per signed payload: the same request written another way (spaces, key order) is the same request.
+        guard answeredPortalRequests.claim(Hex.encode(SHA256.hash(data: signed)), true) else {
             throw ExamNodeError(
                 "request-replayed",
                 kind: .conflict,

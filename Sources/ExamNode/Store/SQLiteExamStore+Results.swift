@@ -168,6 +168,16 @@ extension SQLiteExamTransaction {
 
     func markScoresSent(_ attempts: [(session: String, participant: String)], at now: Int64) throws {
         let statement = try db.cachedStatement(sql: "UPDATE candidate SET live_sent_at = ? WHERE session_id = ? AND participant_number = ?")
-        for attempt in attempts { try statement.execute(arguments: [now, attempt.session, attempt.participant]) }
+        // Disqualified while their score was on its way: the withdrawal goes next.
+        let withdraw = try db.cachedStatement(
+            sql: """
+                UPDATE candidate SET live_withdraw = 1, live_sent_at = NULL
+                WHERE session_id = ? AND participant_number = ? AND finish_reason = 'disqualified' AND live_withdraw = 0
+                """
+        )
+        for attempt in attempts {
+            try statement.execute(arguments: [now, attempt.session, attempt.participant])
+            try withdraw.execute(arguments: [attempt.session, attempt.participant])
+        }
     }
 }
