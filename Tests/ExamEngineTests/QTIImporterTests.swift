@@ -53,6 +53,37 @@ struct QTIImporterTests {
         #expect(refusal("choice21.xml", target: narrow)?.code == "option-count")
     }
 
+    @Test("30,000 nested elements are refused at once, naming the depth; a normal item is not")
+    func deepNesting() throws {
+        let folder = NSTemporaryDirectory() + "seleksi-qti-deep-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let deep = "<assessmentItem><itemBody>" + String(repeating: "<div>", count: 30_000) + String(repeating: "</div>", count: 30_000) + "</itemBody></assessmentItem>"
+        try deep.write(toFile: folder + "/deep.xml", atomically: true, encoding: .utf8)
+        let started = ContinuousClock.now
+        guard case .failure(let problem) = QTIImporter.importFile(folder + "/deep.xml", target: target) else {
+            Issue.record("a 30,000-deep item was accepted")
+            return
+        }
+        #expect(problem.code == "xml-syntax" && problem.message.contains("lebih dari 100 tingkat") && problem.line == 1, "\(problem)")
+        // Refused as it is read (no tree 30,000 deep): well within a second even here.
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(try item("choice21.xml").id == "qti-choice21")
+    }
+
+    @Test("two files whose names give one id are both refused, naming each other; nothing else changes")
+    func sameID() throws {
+        let folder = NSTemporaryDirectory() + "seleksi-qti-same-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for name in ["soal 1.xml", "soal-1.xml"] { try FileManager.default.copyItem(atPath: fixtures + "/qti/choice21.xml", toPath: folder + "/" + name) }
+        try FileManager.default.copyItem(atPath: fixtures + "/qti/choice30.xml", toPath: folder + "/soal-2.xml")
+        let result = QTIImporter.importPath(folder, target: target)
+        #expect(result.items.map(\.id) == ["qti-soal-2"])
+        #expect(result.refused.map(\.code) == ["duplicate-id", "duplicate-id"] && result.refused.allSatisfy { $0.itemID == "qti-soal-1" })
+        #expect(result.refused.first?.message.contains("soal-1.xml") == true && result.refused.last?.message.contains("soal 1.xml") == true)
+    }
+
     @Test("a folder gives whole items and refusals, never part of an item")
     func folder() {
         let result = QTIImporter.importPath(fixtures + "/qti", target: target)

@@ -60,7 +60,22 @@ public enum QTIImporter {
             case .failure(let problem): refused.append(problem)
             }
         }
-        return (items, refused)
+        // Two files whose names give the same id (`soal 1.xml`, `soal-1.xml`): neither is
+        // taken, so no bank ever holds an id twice.
+        let twice = Dictionary(grouping: items, by: \.id).filter { $0.value.count > 1 }
+        for item in items where twice[item.id] != nil {
+            let others = twice[item.id]!.map(\.origin.file).filter { $0 != item.origin.file }
+            refused.append(
+                BankProblem(
+                    code: "duplicate-id",
+                    file: item.origin.file,
+                    line: item.origin.line,
+                    itemID: item.id,
+                    message: "ditolak: id yang sama juga dari \(others.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")); ganti nama berkasnya"
+                )
+            )
+        }
+        return (items.filter { twice[$0.id] == nil }, refused)
     }
 
     // MARK: - Interpretation

@@ -73,6 +73,10 @@ func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
     return .failure(XMLFailure(line: parser.lineNumber, message: reason))
 }
 
+/// How deep elements may nest in an item (real QTI items stay well under 30): deeper is
+/// refused at once, before a tree that deep is built (it crashed the importer at 30,000).
+let maximumXMLDepth = 100
+
 private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     weak var parser: XMLParser?
     var root: XMLElement?
@@ -87,6 +91,12 @@ private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
         qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
+        guard failure == nil else { return }
+        guard stack.count < maximumXMLDepth else {
+            failure = XMLFailure(line: parser.lineNumber, message: "elemen bersarang lebih dari \(maximumXMLDepth) tingkat")
+            parser.abortParsing()
+            return
+        }
         var attributes: [String: String] = [:]
         for (key, value) in attributeDict { attributes[XMLElement.normalise(key)] = value }
         let element = XMLElement(name: XMLElement.normalise(elementName), attributes: attributes, line: parser.lineNumber)
@@ -95,6 +105,7 @@ private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard failure == nil else { return }
         let name = XMLElement.normalise(elementName)
         if failure == nil, stack.last?.name != name {
             failure = XMLFailure(line: parser.lineNumber, message: "tag penutup </\(elementName)> tidak cocok dengan <\(stack.last?.name ?? "")>")
