@@ -58,7 +58,9 @@ struct QTIImporterTests {
         let folder = NSTemporaryDirectory() + "seleksi-qti-deep-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let deep = "<assessmentItem><itemBody>" + String(repeating: "<div>", count: 30_000) + String(repeating: "</div>", count: 30_000) + "</itemBody></assessmentItem>"
+        let deep =
+            "<assessmentItem><itemBody>" + String(repeating: "<div>", count: 30_000) + String(repeating: "</div>", count: 30_000)
+            + "</itemBody></assessmentItem>"
         try deep.write(toFile: folder + "/deep.xml", atomically: true, encoding: .utf8)
         let started = ContinuousClock.now
         guard case .failure(let problem) = QTIImporter.importFile(folder + "/deep.xml", target: target) else {
@@ -69,6 +71,32 @@ struct QTIImporterTests {
         // Refused as it is read (no tree 30,000 deep): well within a second even here.
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(try item("choice21.xml").id == "qti-choice21")
+    }
+
+    @Test("powers, indices and entities the file declares are refused, never flattened")
+    func markupRefused() throws {
+        let folder = NSTemporaryDirectory() + "seleksi-qti-markup-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let plain = try String(contentsOfFile: fixtures + "/qti/choice21.xml", encoding: .utf8)
+        let stem = try #require(plain.firstMatch(of: /<simpleChoice[^>]*>([^<]+)</)?.1)
+        for (name, text) in [("sup", "2<sup>5</sup>"), ("sub", "H<sub>2</sub>O")] {
+            try plain.replacingOccurrences(of: ">\(stem)<", with: ">\(text)<").write(toFile: folder + "/\(name).xml", atomically: true, encoding: .utf8)
+            guard case .failure(let problem) = QTIImporter.importFile(folder + "/\(name).xml", target: target) else {
+                Issue.record("\(name): accepted, flattened")
+                continue
+            }
+            #expect(problem.code == "unsupported-markup" && problem.message.contains("<\(name)>"), "\(problem)")
+        }
+        let declared = plain.replacingOccurrences(of: "<assessmentItem", with: "<!DOCTYPE assessmentItem [<!ENTITY kali \"&#215;\">]>\n<assessmentItem")
+            .replacingOccurrences(of: ">\(stem)<", with: ">3 &kali; 4<")
+        try declared.write(toFile: folder + "/entity.xml", atomically: true, encoding: .utf8)
+        // The parser would drop it ("3 4"): refused, with the line of the declaration.
+        guard case .failure(let problem) = QTIImporter.importFile(folder + "/entity.xml", target: target) else {
+            Issue.record("an item using a declared entity was accepted")
+            return
+        }
+        #expect(problem.code == "xml-syntax" && problem.message.contains("&kali;") && problem.line == 2, "\(problem)")
     }
 
     @Test("two files whose names give one id are both refused, naming each other; nothing else changes")

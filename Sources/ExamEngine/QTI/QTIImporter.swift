@@ -71,7 +71,8 @@ public enum QTIImporter {
                     file: item.origin.file,
                     line: item.origin.line,
                     itemID: item.id,
-                    message: "ditolak: id yang sama juga dari \(others.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")); ganti nama berkasnya"
+                    message:
+                        "ditolak: id yang sama juga dari \(others.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")); ganti nama berkasnya"
                 )
             )
         }
@@ -214,7 +215,8 @@ public enum QTIImporter {
     private static let skipped: Set<String> = ["modalFeedback", "feedbackInline", "feedbackBlock", "rubricBlock", "stylesheet"]
 
     /// Plain text of an element: blocks become lines, images their `alt` text; content
-    /// the bank cannot carry (external objects, images without `alt`, MathML) is refused.
+    /// the bank cannot carry (external objects, images without `alt`, MathML, powers and
+    /// indices) is refused. Emphasis is read as its words (the text stays as written).
     static func renderText(
         _ element: XMLElement,
         replacing interaction: XMLElement? = nil,
@@ -242,6 +244,13 @@ public enum QTIImporter {
                 )
             case "math":
                 throw refuse("unsupported-markup", node.line, "rumus MathML belum didukung")
+            // Flattened, 2<sup>5</sup> would read 25 (and change the key): refused, never changed.
+            case "sup", "sub":
+                throw refuse(
+                    "unsupported-markup",
+                    node.line,
+                    "format <\(node.name)> belum dapat dibawa ke bank teks tanpa mengubah soalnya (2<sup>5</sup> akan terbaca 25)"
+                )
             default:
                 break
             }

@@ -61,6 +61,15 @@ struct XMLFailure: Error {
 }
 
 func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
+    // An entity the file declares itself (`<!ENTITY kali "&#215;">`): the parser drops its
+    // uses silently ("3 &kali; 4" reads "3 4"), so the file is refused instead.
+    if let declaration = data.range(of: Data("<!ENTITY".utf8)) {
+        let line = 1 + data[..<declaration.lowerBound].count { $0 == 0x0A }
+        let name = String(decoding: data[declaration.upperBound...].prefix(64), as: UTF8.self).split(whereSeparator: \.isWhitespace).first ?? ""
+        return .failure(
+            XMLFailure(line: line, message: "entitas &\(name); dideklarasikan di berkas sendiri; tulis karakternya langsung (mis. × atau °)")
+        )
+    }
     let builder = XMLTreeBuilder()
     let parser = XMLParser(data: data)
     parser.shouldResolveExternalEntities = false
