@@ -68,31 +68,48 @@ struct HandoffCommand: AsyncParsableCommand {
         }
     }
 
+    /// Where the portal's store is and which registered node to call, trusting `--ca`.
+    struct NodeCall: ParsableArguments {
+        @OptionGroup var options: PortalOptions
+        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
+        @Option(help: "Kode node yang terdaftar.") var node: String
+        @Option(help: "Berkas PEM sertifikat yang dipercaya untuk node (bawaan: akar sistem).") var ca: String?
+
+        /// `body` with a dialer; its client is shut down after, and a failure is printed as
+        /// the operator reads it, with exit code 2.
+        func run(_ body: (NodeDialer) async throws -> Void) async throws {
+            let dialer = try NodeDialer.open(options: options, data: data, ca: ca)
+            do {
+                try await body(dialer)
+                await dialer.client.shutdown()
+            } catch let exit as ExitCode {
+                await dialer.client.shutdown()
+                throw exit
+            } catch {
+                await dialer.client.shutdown()
+                print(NodeDialer.message(error))
+                throw ExitCode(2)
+            }
+        }
+    }
+
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "push",
             abstract: "Mengirim paket daftar peserta terbaru ke node terdaftar lewat HTTPS (alamat node di daftar node)."
         )
 
-        @OptionGroup var options: PortalOptions
-        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
-        @Option(help: "Kode node yang terdaftar.") var node: String
-        @Option(help: "Berkas PEM sertifikat yang dipercaya untuk node (bawaan: akar sistem).") var ca: String?
+        @OptionGroup var call: NodeCall
 
         func run() async throws {
-            let (dialer, _) = try NodeDialer.open(options: options, data: data, ca: ca)
-            do {
-                let (version, result) = try await dialer.push(nodeID: node)
+            try await call.run { dialer in
+                let (version, result) = try await dialer.push(nodeID: call.node)
                 print(
-                    "Node \(node) memuat paket daftar peserta versi \(version): sesi baru \(result.created.count), diganti \(result.replaced.count), tetap \(result.unchanged.count)."
+                    "Node \(call.node) memuat paket daftar peserta versi \(version): sesi baru \(result.created.count), diganti \(result.replaced.count), tetap \(result.unchanged.count)."
                 )
+                // A session the node keeps as it is (already open) is reported, not a failure.
                 for (session, refusal) in result.refused.sorted(by: { $0.key < $1.key }) { print("Sesi \(session) tidak diubah: \(refusal.message)") }
-            } catch {
-                print(NodeDialer.message(error))
-                await dialer.client.shutdown()
-                throw ExitCode(2)
             }
-            await dialer.client.shutdown()
         }
     }
 
@@ -102,27 +119,17 @@ struct HandoffCommand: AsyncParsableCommand {
             abstract: "Mengambil paket hasil sesi yang sudah ditutup dari node terdaftar lewat HTTPS dan menerimanya."
         )
 
-        @OptionGroup var options: PortalOptions
-        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
-        @Option(help: "Kode node yang terdaftar.") var node: String
-        @Option(help: "Berkas PEM sertifikat yang dipercaya untuk node (bawaan: akar sistem).") var ca: String?
+        @OptionGroup var call: NodeCall
 
         func run() async throws {
-            let (dialer, _) = try NodeDialer.open(options: options, data: data, ca: ca)
-            let pulled: NodeDialer.Pulled
-            do {
-                pulled = try await dialer.pull(nodeID: node)
-            } catch {
-                print(NodeDialer.message(error))
-                await dialer.client.shutdown()
-                throw ExitCode(2)
+            try await call.run { dialer in
+                let pulled = try await dialer.pull(nodeID: call.node)
+                print(
+                    "Dari node \(call.node): paket hasil diterima \(pulled.imported.count)\(pulled.imported.isEmpty ? "" : " (\(pulled.imported.joined(separator: ", ")))"), sudah ada \(pulled.unchanged.count)."
+                )
+                for (what, reason) in pulled.refused.sorted(by: { $0.key < $1.key }) { print("\(what) ditolak: \(reason)") }
+                if !pulled.refused.isEmpty { throw ExitCode(2) }
             }
-            await dialer.client.shutdown()
-            print(
-                "Dari node \(node): paket hasil diterima \(pulled.imported.count)\(pulled.imported.isEmpty ? "" : " (\(pulled.imported.joined(separator: ", ")))"), sudah ada \(pulled.unchanged.count)."
-            )
-            for (what, reason) in pulled.refused.sorted(by: { $0.key < $1.key }) { print("\(what) ditolak: \(reason)") }
-            if !pulled.refused.isEmpty { throw ExitCode(2) }
         }
     }
 }

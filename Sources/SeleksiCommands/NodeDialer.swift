@@ -85,9 +85,9 @@ struct NodeDialer {
     }
 
     /// The portal's service from the command line's options, and a client trusting `ca`.
-    static func open(options: PortalOptions, data: String?, ca: String?) throws -> (NodeDialer, RegistrationService) {
+    static func open(options: PortalOptions, data: String?, ca: String?) throws -> NodeDialer {
         let service = try PortalServer.openService(settings: try options.settings(httpsPort: nil, httpPort: nil, data: data))
-        return (NodeDialer(portal: service, client: try HTTPSLinkClient(certificateAuthority: ca, setting: "--ca")), service)
+        return NodeDialer(portal: service, client: try HTTPSLinkClient(certificateAuthority: ca, setting: "--ca"))
     }
 
     /// A failed call as the operator reads it: the portal's or the node's refusal, or why the node did not answer.

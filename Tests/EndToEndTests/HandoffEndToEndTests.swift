@@ -480,24 +480,9 @@ extension HandoffEndToEndTests {
         #expect(unknown == 2 && unknownOutput.contains("node-lain belum didaftarkan"), "\(unknownOutput)")
     }
 
-    /// `seleksi ARGUMENTS` from the repository's root, to its end: exit status and what it printed.
+    /// `seleksi ARGUMENTS` off the cooperative pool.
     static func seleksi(_ arguments: [String]) async throws -> (Int32, String) {
-        try await offPool {
-            let output = NSTemporaryDirectory() + "seleksi-command-" + UUID().uuidString
-            defer { try? FileManager.default.removeItem(atPath: output) }
-            FileManager.default.createFile(atPath: output, contents: nil)
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: seleksiBinary!)
-            process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-            process.arguments = arguments
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            process.waitUntilExit()
-            try handle.close()
-            return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
-        }
+        try await offPool { try runSeleksi(arguments) }
     }
 }
 

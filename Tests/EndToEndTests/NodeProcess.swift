@@ -105,20 +105,7 @@ final class NodeProcess: @unchecked Sendable {
 
     /// The node's own command line with its data folder and ports (`exam-node key`, `exam-node proctor`…), run to its end.
     func command(_ arguments: [String], config: String) throws -> String {
-        let output = NSTemporaryDirectory() + "seleksi-command-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        FileManager.default.createFile(atPath: output, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: seleksiBinary!)
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.arguments = arguments + ["--config", config, "--data", data]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        try runSeleksi(arguments + ["--config", config, "--data", data]).output
     }
 
     /// Starts `seleksi exam-node run` alone, with `config`, and waits until it answers over HTTPS.
@@ -178,6 +165,25 @@ final class NodeProcess: @unchecked Sendable {
         let body = Data(text[..<split].utf8)
         return (status, try? JSONSerialization.jsonObject(with: body))
     }
+}
+
+/// `seleksi ARGUMENTS` from the repository's root, run to its end: its exit status and
+/// what it printed (through a temporary file, never a pipe).
+func runSeleksi(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let output = NSTemporaryDirectory() + "seleksi-command-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    FileManager.default.createFile(atPath: output, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: seleksiBinary!)
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    process.arguments = arguments
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    process.waitUntilExit()
+    try handle.close()
+    return (process.terminationStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
 }
 
 /// Runs curl with its standard output in a temporary file (never a pipe) and returns it.

@@ -17,9 +17,7 @@ extension RegistrationService {
     public func rosterPackage(staff: StaffAccount?, nodeID: String) async throws -> StoredRosterPackage {
         if let staff { try requireAdmin(staff) }
         let period = try await period()
-        guard let node = try await store.nodes(periodID: period.id).first(where: { $0.id == nodeID }) else {
-            throw RegistrationError("unknown-node", kind: .notFound, "Node \(nodeID) belum didaftarkan untuk periode ini.")
-        }
+        let node = try await registeredNode(nodeID)
         let ruleSet = try examRuleSet()
         let venues = Set(node.venues)
         let seated = Dictionary(grouping: try await store.seatedParticipants(periodID: period.id), by: \.slotID)

@@ -46,7 +46,7 @@ extension RegistrationService {
     /// packages the portal already holds from it.
     public func resultsRequest(nodeID: String) async throws -> (node: RegisteredNode, request: Data) {
         let node = try await registeredNode(nodeID)
-        let have = try await store.resultsPackages(periodID: try await period().id).filter { $0.nodeID == nodeID }.map(\.sessionID).sorted()
+        let have = try await store.resultsSessionIDs(periodID: try await period().id, nodeID: nodeID)
         return (node, try portalRequest(to: node, purpose: "results", have: have))
     }
 

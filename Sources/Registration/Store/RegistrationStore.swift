@@ -187,6 +187,8 @@ public protocol RegistrationStore: Sendable {
     /// absent from one is not an attempt).
     func saveResults(_ package: StoredResultsPackage, _ results: [ExamResult], periodID: String, audit: AuditEntry) async throws -> Bool
     func resultsPackages(periodID: String) async throws -> [StoredResultsPackage]
+    /// The sessions whose results packages came from `nodeID` (without reading the packages).
+    func resultsSessionIDs(periodID: String, nodeID: String) async throws -> [String]
     func resultsPackage(periodID: String, sessionID: String) async throws -> StoredResultsPackage?
     func examResults(periodID: String) async throws -> [ExamResult]
     /// Everyone given a participant number (accounts not frozen), with their formation.

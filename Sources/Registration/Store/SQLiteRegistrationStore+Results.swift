@@ -79,6 +79,16 @@ extension SQLiteRegistrationStore {
         }
     }
 
+    public func resultsSessionIDs(periodID: String, nodeID: String) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT session_id FROM results_package WHERE period_id = ? AND node_id = ? ORDER BY session_id",
+                arguments: [periodID, nodeID]
+            )
+        }
+    }
+
     public func resultsPackage(periodID: String, sessionID: String) async throws -> StoredResultsPackage? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM results_package WHERE period_id = ? AND session_id = ?", arguments: [periodID, sessionID])
