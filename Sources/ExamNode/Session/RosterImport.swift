@@ -47,13 +47,19 @@ extension ExamService {
                 "Node ini belum dikonfigurasi dengan kunci publik portal (portal_public_key); paket daftar peserta tidak dapat diperiksa."
             )
         }
-        let package: RosterPackage
+        // Checking the signature, reading the package and the digest of each session's
+        // roster are the processor-heavy part of the checks: off the pool, like the papers.
+        let maximumBytes = settings.maxPackageBytes
+        let (package, digests): (RosterPackage, [String: String])
         do {
-            let envelope = try SignedEnvelope.decode(data, maximumBytes: settings.maxPackageBytes)
-            let payload = try envelope.open(kind: RosterPackage.kind, trusted: [portalKey])
-            package = try JSONDecoder().decode(RosterPackage.self, from: payload)
+            (package, digests) = try await BackgroundWork.run {
+                let envelope = try SignedEnvelope.decode(data, maximumBytes: maximumBytes)
+                let payload = try envelope.open(kind: RosterPackage.kind, trusted: [portalKey])
+                let package = try JSONDecoder().decode(RosterPackage.self, from: payload)
+                return (package, Dictionary(package.sessions.map { ($0.id, Self.rosterDigest($0)) }, uniquingKeysWith: { first, _ in first }))
+            }
         } catch let error as EnvelopeError {
-            throw ExamNodeError("invalid-package", kind: error == .tooLarge(settings.maxPackageBytes) ? .tooLarge : .invalid, "Paket ditolak: \(error).")
+            throw ExamNodeError("invalid-package", kind: error == .tooLarge(maximumBytes) ? .tooLarge : .invalid, "Paket ditolak: \(error).")
         } catch {
             throw ExamNodeError("invalid-package", kind: .invalid, "Paket ditolak: isinya bukan daftar peserta yang dikenal node ini.")
         }
@@ -122,7 +128,7 @@ extension ExamService {
         for (session, existing) in zip(package.sessions, current) {
             let loaded = max(existing.roster?.version ?? 0, existing.loading ?? 0)
             if package.version < loaded { throw Self.stale(package.version, loaded: loaded, session: session.id) }
-            if let roster = existing.roster, roster.digest == Self.rosterDigest(session), existing.state != "loading" {
+            if let roster = existing.roster, roster.digest == digests[session.id], existing.state != "loading" {
                 unchanged.append(session.id)
                 continue
             }
@@ -182,7 +188,7 @@ extension ExamService {
         for (id, refusal) in begun.refused { refused[id] = refusal }
         for (session, entry, minutes) in load where begun.refused[session.id] == nil {
             try await loadCandidates(session, entry, minutes: minutes, version: version)
-            let digest = Self.rosterDigest(session)
+            let digest = digests[session.id] ?? Self.rosterDigest(session)
             let now = clock.nowMilliseconds()
             try await store.write { tx in
                 try tx.setRosterVersion(session: session.id, version: version, digest: digest, periodID: period, nodeID: nodeID)
