@@ -51,6 +51,31 @@ struct ObserverTests {
         }
     }
 
+    @Test("an observer reads the audit lines of their own period only: the lines written while an earlier period was current are not theirs")
+    func auditOfOwnPeriod() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let admin = try await client.staff("admin")
+            // The set-up's lines belong to casn-test; a new period becomes the current one.
+            portal.clock.advance(seconds: 1)
+            var next = try await portal.service.period()
+            next.id = "casn-baru"
+            next.name = "CASN Baru"
+            try await portal.service.setPeriod(staff: nil, next)
+            let (_, password, secret) = try await portal.service.createStaff(username: "pengamat", role: .observer, agencyID: nil)
+            portal.staffSecrets["pengamat"] = (password, secret)
+            let observer = try await client.staff("pengamat")
+            let earlier = try await client.send(.get, "/api/observer/audit?action=agency.save", token: observer)
+            #expect(earlier.status == 200 && (earlier["items"] as? [[String: Any]])?.isEmpty == true, "\(earlier.text)")
+            let own = try await client.send(.get, "/api/observer/audit?action=period.save", token: observer)
+            let lines = try #require(own["items"] as? [[String: Any]])
+            #expect(lines.count == 1 && lines.first?["subject"] as? String == "casn-baru", "\(own.text)")
+            // An admin's log is the whole log.
+            let all = try await client.send(.get, "/api/admin/audit?action=agency.save", token: admin)
+            #expect((all["items"] as? [[String: Any]])?.count == 2, "\(all.text)")
+        }
+    }
+
     @Test("every write route of the API refuses an observer; an observer of another period, a verifier and an applicant see nothing")
     func readOnly() async throws {
         let portal = try await TestPortal()

@@ -221,6 +221,8 @@ public struct AuditFilter: Sendable, Hashable {
     public var actor: String?
     public var action: String?
     public var subject: String?
+    /// Only the lines written while this period was the current one.
+    public var periodID: String?
     public var limit: Int
 
     public init(actor: String? = nil, action: String? = nil, subject: String? = nil, limit: Int = 200) {

@@ -62,7 +62,9 @@ extension RegistrationService {
 
     /// The portal's audit log for an observer (the reading is audited, as an admin's is).
     public func observerAuditLog(staff: StaffAccount, _ filter: AuditFilter) async throws -> [AuditEntry] {
-        try await requireObserver(staff)
+        let period = try await requireObserver(staff)
+        var filter = filter
+        filter.periodID = period.id
         try await store.appendAudit(
             audit(staff, "audit.read", "audit", "pelaku \(filter.actor ?? "-"), tindakan \(filter.action ?? "-"), subjek \(filter.subject ?? "-")")
         )

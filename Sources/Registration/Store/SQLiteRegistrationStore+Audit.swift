@@ -22,6 +22,10 @@ extension SQLiteRegistrationStore {
             conditions.append("action = ?")
             _ = arguments.append(contentsOf: [action])
         }
+        if let period = filter.periodID {
+            conditions.append("period_id = ?")
+            _ = arguments.append(contentsOf: [period])
+        }
         if let subject = filter.subject {
             conditions.append("subject = ?")
             _ = arguments.append(contentsOf: [subject])

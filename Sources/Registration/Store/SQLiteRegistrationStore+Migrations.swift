@@ -238,6 +238,11 @@ extension SQLiteRegistrationStore {
         migrator.registerMigration("v12-live-withdraw") { db in
             try db.execute(sql: "ALTER TABLE live_score ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0")
         }
+        // Each audit line names the period that was current when it was written, so an
+        // observer of a period reads that period's lines only. Older lines name none.
+        migrator.registerMigration("v13-audit-period") { db in
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN period_id TEXT; CREATE INDEX audit_period ON audit_log(period_id, id)")
+        }
         return migrator
     }
 }

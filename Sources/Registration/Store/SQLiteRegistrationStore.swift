@@ -55,7 +55,10 @@ public struct SQLiteRegistrationStore: RegistrationStore {
     static func insertAudit(_ db: Database, _ entry: AuditEntry?) throws {
         guard let entry else { return }
         try db.execute(
-            sql: "INSERT INTO audit_log (at, actor, role, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            sql: """
+                INSERT INTO audit_log (at, actor, role, action, subject, detail, period_id)
+                VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM period ORDER BY created_at DESC, rowid DESC LIMIT 1))
+                """,
             arguments: [entry.at, entry.actor, entry.role, entry.action, entry.subject, entry.detail]
         )
     }
