@@ -31,13 +31,20 @@ struct RosterImportTests {
         )
     }
 
-    static func package(version: Int, _ sessions: [(String, [RosterPackage.Participant])], start: Int64, for node: TestNode) -> RosterPackage {
+    static func package(
+        version: Int,
+        _ sessions: [(String, [RosterPackage.Participant])],
+        start: Int64,
+        for node: TestNode,
+        period: String = "casn-uji",
+        createdAt: Int64? = nil
+    ) -> RosterPackage {
         RosterPackage(
-            periodID: "casn-uji",
+            periodID: period,
             nodeID: "node-aula",
             nodeKeyID: node.node.signingKey.publicKey.id,
             version: version,
-            createdAt: start,
+            createdAt: createdAt ?? start,
             sessions: sessions.map { id, people in
                 RosterPackage.Session(
                     id: id,
@@ -54,6 +61,45 @@ struct RosterImportTests {
 
     static func sealed(_ package: RosterPackage, _ key: SigningKey) -> String {
         String(decoding: SignedEnvelope.seal(kind: RosterPackage.kind, payload: package.encoded(), key: key).encoded(), as: UTF8.self)
+    }
+
+    @Test(
+        "versions count within a period: a later period's version 1 replaces a session not yet opened; an earlier period's package is refused whole; an opened session of another period keeps its roster"
+    )
+    func periods() async throws {
+        let (node, portal) = try await Self.node()
+        let start = node.clock.nowMilliseconds()
+        try await node.test { client in
+            let proctor = try await client.proctorToken()
+            let a = Self.participant("2600000001", "ANJX-4242")
+            let b = Self.participant("2600000002", "BUDX-5353")
+            let c = Self.participant("2700000003", "CTRA-6464")
+            let earlier = Self.package(version: 3, [("kpg-1", [a])], start: start, for: node)
+            let first: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(earlier, portal))
+            #expect(first.created == ["kpg-1"])
+            // The next round's first version, for a slot with the same code.
+            let later = Self.package(version: 1, [("kpg-1", [c])], start: start, for: node, period: "casn-baru", createdAt: start + 60_000)
+            let replaced: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(later, portal))
+            #expect(replaced.replaced == ["kpg-1"], "\(replaced)")
+            #expect(try await node.service.candidates("kpg-1").map(\.participantNumber) == ["2700000003"])
+            // Last round's package again (its version is higher): refused, nothing changes.
+            let old = try await client.refusal(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(earlier, portal))
+            #expect(old.status == 409 && old.code == "earlier-period-package", "\(old)")
+            #expect(try await node.service.candidates("kpg-1").map(\.participantNumber) == ["2700000003"])
+            // Opened, the session keeps its roster against another period's package; the package's other session loads.
+            #expect(try await client.send(.post, "/api/proctor/sessions/kpg-1/open", token: proctor).0 == 200)
+            let next = Self.package(
+                version: 1,
+                [("kpg-1", [a]), ("kpg-9", [b])],
+                start: start,
+                for: node,
+                period: "casn-lanjut",
+                createdAt: start + 120_000
+            )
+            let mixed: RosterImportResult = try await client.json(.post, "/api/proctor/packages", token: proctor, raw: Self.sealed(next, portal))
+            #expect(mixed.created == ["kpg-9"] && mixed.refused["kpg-1"]?.code == "session-of-other-period", "\(mixed)")
+            #expect(try await node.service.candidates("kpg-1").map(\.participantNumber) == ["2700000003"])
+        }
     }
 
     @Test("imported once, again unchanged, replaced by a newer version until the session opens; a candidate signs in with the card's code")

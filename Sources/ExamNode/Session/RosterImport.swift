@@ -96,7 +96,7 @@ extension ExamService {
         // whether a participant already sits in a session this package does not name.
         // Only imports place participants, and one runs at a time, so this stays true.
         let incoming = Set(package.sessions.map(\.id))
-        let (current, memberships) = try await store.read { tx in
+        let (current, memberships, newest) = try await store.read { tx in
             // The sessions of this node each participant is in now.
             var memberships: [String: [String]] = [:]
             for session in package.sessions {
@@ -118,7 +118,16 @@ extension ExamService {
                     loading: try tx.rosterLoading(session: session.id), running: running
                 )
             }
-            return (current, memberships)
+            return (current, memberships, try tx.newestRoster())
+        }
+        // Versions count within a period. A package of another period made before the
+        // newest one loaded here is an old one (a stick from an earlier round): refused whole.
+        if let newest, newest.periodID != package.periodID, package.createdAt <= newest.createdAt {
+            throw ExamNodeError(
+                "earlier-period-package",
+                kind: .conflict,
+                "Paket ini untuk periode \(EnvelopeError.shown(package.periodID)), dibuat sebelum paket periode \(EnvelopeError.shown(newest.periodID)) yang sudah dimuat di node ini; muat paket terbaru dari portal."
+            )
         }
         // What to do with each session. A session this package cannot change (open, or a
         // conflict) keeps what it has, named with the reason; the others still load.
@@ -126,14 +135,23 @@ extension ExamService {
         var unchanged: [String] = []
         var refused: [String: SessionRefusal] = [:]
         for (session, existing) in zip(package.sessions, current) {
-            let loaded = max(existing.roster?.version ?? 0, existing.loading ?? 0)
+            // A roster of another period (the same slot code a round later) is not an older version of this one.
+            let samePeriod = existing.roster.map { $0.periodID == nil || $0.periodID == package.periodID } ?? true
+            let loaded = samePeriod ? max(existing.roster?.version ?? 0, existing.loading ?? 0) : 0
             if package.version < loaded { throw Self.stale(package.version, loaded: loaded, session: session.id) }
-            if let roster = existing.roster, roster.digest == digests[session.id], existing.state != "loading" {
+            if samePeriod, let roster = existing.roster, roster.digest == digests[session.id], existing.state != "loading" {
                 unchanged.append(session.id)
                 continue
             }
             if existing.roster == nil, let state = existing.state, state != "loading" {
                 refused[session.id] = SessionRefusal("session-exists", "Sesi \(session.id) sudah ada di node ini dan tidak berasal dari paket portal.")
+                continue
+            }
+            if !samePeriod, let state = existing.state, state != "created", state != "loading" {
+                refused[session.id] = SessionRefusal(
+                    "session-of-other-period",
+                    "Sesi \(session.id) di node ini milik periode \(EnvelopeError.shown(existing.roster?.periodID ?? "-")) dan sudah dibuka; sesi periode \(EnvelopeError.shown(package.periodID)) dengan kode yang sama tidak dapat dimuat."
+                )
                 continue
             }
             if let state = existing.state, state != "created", state != "loading" {
@@ -177,7 +195,7 @@ extension ExamService {
         }
         load.removeAll { refused[$0.session.id] != nil }
         let version = package.version
-        let (period, nodeID) = (package.periodID, package.nodeID)
+        let (period, nodeID, createdAt) = (package.periodID, package.nodeID, package.createdAt)
         let proctor = try await store.read { tx in try tx.proctor(username: actor) }
         // A proctor set to a venue imports that venue's sessions only; an importing proctor watches what they created.
         if let own = proctor?.venue, let other = package.sessions.first(where: { $0.venue != own }) {
@@ -191,7 +209,7 @@ extension ExamService {
             let digest = digests[session.id] ?? Self.rosterDigest(session)
             let now = clock.nowMilliseconds()
             try await store.write { tx in
-                try tx.setRosterVersion(session: session.id, version: version, digest: digest, periodID: period, nodeID: nodeID)
+                try tx.setRosterVersion(session: session.id, version: version, digest: digest, periodID: period, nodeID: nodeID, createdAt: createdAt)
                 try Self.audit(tx, now, actor: actor, "roster-import", session: session.id, details: "versi \(version), \(session.participants.count) peserta")
             }
         }
@@ -199,7 +217,7 @@ extension ExamService {
         try await store.write { [unchanged, refused] tx in
             for id in unchanged {
                 let digest = try tx.rosterVersion(session: id)?.digest ?? ""
-                try tx.setRosterVersion(session: id, version: version, digest: digest, periodID: period, nodeID: nodeID)
+                try tx.setRosterVersion(session: id, version: version, digest: digest, periodID: period, nodeID: nodeID, createdAt: createdAt)
             }
             for (id, refusal) in refused.sorted(by: { $0.key < $1.key }) where try tx.sessionState(id) != nil {
                 try Self.audit(tx, now, actor: actor, "roster-import-refused", session: id, details: "versi \(version): \(refusal.code)")

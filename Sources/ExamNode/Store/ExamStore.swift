@@ -50,9 +50,11 @@ protocol ExamStoreReading {
     // MARK: - Rosters and attempts
 
     func candidateCount(session: String) throws -> Int
-    /// The roster package version and digest behind a session's roster; nil for a session
-    /// whose roster was loaded by hand.
-    func rosterVersion(session: String) throws -> (version: Int, digest: String)?
+    /// The roster package (version, period, when the portal made it) and digest behind a
+    /// session's roster; nil for a session whose roster was loaded by hand.
+    func rosterVersion(session: String) throws -> LoadedRoster?
+    /// The newest roster package loaded into any session: its period and when it was made.
+    func newestRoster() throws -> (periodID: String, createdAt: Int64)?
     /// The package version whose roster is being loaded into the session; nil once loaded.
     func rosterLoading(session: String) throws -> Int?
     /// The roster as the proctor's list shows it, by participant number.
@@ -160,7 +162,7 @@ protocol ExamStoreTransaction: ExamStoreReading {
     func markRosterLoading(session: String, version: Int) throws
     /// Records which roster package (period, node, version) set the session's roster, and
     /// its digest: the roster is complete.
-    func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String) throws
+    func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String, createdAt: Int64) throws
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws
     func recordFailedLogin(session: String, participant: String, failedLogins: Int, lockedUntil: Int64?) throws
     /// Binds the candidate to `device` and clears their failed logins.
@@ -275,6 +277,15 @@ struct StoredLogin: Sendable {
 }
 
 /// A session as its results package describes it.
+/// The roster package a session's roster came from.
+struct LoadedRoster: Sendable {
+    let version: Int
+    let digest: String
+    /// Nil for a roster loaded before packages named their period on the node.
+    let periodID: String?
+    let createdAt: Int64?
+}
+
 struct ResultsBasis: Sendable {
     let session: StoredSession
     let closedAt: Int64?

@@ -209,11 +209,25 @@ extension SQLiteExamTransaction {
         }
     }
 
-    func rosterVersion(session: String) throws -> (version: Int, digest: String)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT roster_version, roster_digest FROM exam_session WHERE id = ?", arguments: [session]),
+    func rosterVersion(session: String) throws -> LoadedRoster? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT roster_version, roster_digest, roster_period, roster_created_at FROM exam_session WHERE id = ?",
+                arguments: [session]
+            ),
             let version = row["roster_version"] as Int?, let digest = row["roster_digest"] as String?
         else { return nil }
-        return (version, digest)
+        return LoadedRoster(version: version, digest: digest, periodID: row["roster_period"], createdAt: row["roster_created_at"])
+    }
+
+    func newestRoster() throws -> (periodID: String, createdAt: Int64)? {
+        let sql = """
+            SELECT roster_period, roster_created_at FROM exam_session
+            WHERE roster_created_at IS NOT NULL AND roster_period IS NOT NULL ORDER BY roster_created_at DESC LIMIT 1
+            """
+        guard let row = try Row.fetchOne(db, sql: sql), let period = row[0] as String?, let at = row[1] as Int64? else { return nil }
+        return (period, at)
     }
 
     func extendCandidate(session: String, participant: String, byMilliseconds added: Int64) throws {

@@ -249,6 +249,11 @@ extension SQLiteExamStore {
         migrator.registerMigration("v10-live-withdraw") { db in
             try db.execute(sql: "ALTER TABLE candidate ADD COLUMN live_withdraw INTEGER NOT NULL DEFAULT 0")
         }
+        // When the portal made the package behind a session's roster: a package of another
+        // period made before the newest one loaded is an old one (a stick from last round).
+        migrator.registerMigration("v11-roster-created") { db in
+            try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_created_at INTEGER")
+        }
         return migrator
     }
 }

@@ -89,10 +89,13 @@ extension SQLiteExamTransaction {
         try Int.fetchOne(db, sql: "SELECT roster_loading FROM exam_session WHERE id = ?", arguments: [session]) ?? nil
     }
 
-    func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String) throws {
+    func setRosterVersion(session: String, version: Int, digest: String, periodID: String, nodeID: String, createdAt: Int64) throws {
         try db.execute(
-            sql: "UPDATE exam_session SET roster_version = ?, roster_digest = ?, roster_period = ?, roster_node = ?, roster_loading = NULL WHERE id = ?",
-            arguments: [version, digest, periodID, nodeID, session]
+            sql: """
+                UPDATE exam_session SET roster_version = ?, roster_digest = ?, roster_period = ?, roster_node = ?, roster_created_at = ?,
+                    roster_loading = NULL WHERE id = ?
+                """,
+            arguments: [version, digest, periodID, nodeID, createdAt, session]
         )
     }
 
