@@ -83,6 +83,19 @@ struct RosterPackageTests {
             let later = try await client.staff("admin")
             let fixed = try await client.send(.post, "/api/admin/applications/\(application)/seat", token: later, json: ["slotID": "jkt-1"])
             #expect(fixed.status == 409 && fixed.code == "session-roster-fixed", "\(fixed.text)")
+            // Nor does the fixed session with Ani in it move in time or place; more room is still fine.
+            let slot: [String: Any] = [
+                "id": "jkt-2", "periodID": "", "venue": jkt2.venue, "location": jkt2.location, "startsAt": jkt2.startsAt, "timeZone": jkt2.timeZone.rawValue,
+                "sessionNumber": jkt2.sessionNumber, "capacity": jkt2.capacity + 10, "assigned": 0,
+            ]
+            #expect(try await client.send(.post, "/api/admin/slots", token: later, json: slot).status < 300)
+            for (field, value) in [("startsAt", jkt2.startsAt + 2 * 3_600_000), ("venue", "Gedung Lain"), ("sessionNumber", 3)] as [(String, Any)] {
+                var changed = slot
+                changed[field] = value
+                let refused = try await client.send(.post, "/api/admin/slots", token: later, json: changed)
+                #expect(refused.status == 409 && refused.code == "session-roster-fixed", "\(field): \(refused.text)")
+            }
+            #expect(try await portal.service.slots().first { $0.id == "jkt-2" }?.startsAt == jkt2.startsAt)
             // A change that reaches the store anyway (here, past the rule) does not reach a fixed session's roster: both go as last sent.
             try await portal.service.store.moveSeat(
                 applicationID: application,

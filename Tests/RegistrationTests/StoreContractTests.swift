@@ -96,6 +96,8 @@ struct StoreContractTests {
                     sessionNumber: 1,
                     capacity: capacity
                 ),
+                now: now,
+                freezeMilliseconds: 0,
                 audit: nil
             )
         }
@@ -263,7 +265,7 @@ struct StoreContractTests {
         }
         var shrunk = try #require(slots.first { $0.id == "kpg-2" })
         shrunk.capacity = 0
-        await #expect(throws: RegistrationError.self) { try await store.saveSlot(shrunk, audit: nil) }
+        await #expect(throws: RegistrationError.self) { try await store.saveSlot(shrunk, now: 0, freezeMilliseconds: 0, audit: nil) }
     }
 
     @Test("the audit log and the outbox", arguments: StoreUnderTest.allCases)

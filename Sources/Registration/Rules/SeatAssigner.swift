@@ -121,8 +121,10 @@ public enum TimetableEditRule {
         )
     }
 
-    /// A slot's capacity never drops below the applicants already seated in it.
-    public static func slotRefusal(existing: ExamSlot?, proposed: ExamSlot) -> RegistrationError? {
+    /// A slot's capacity never drops below the applicants already seated in it; once its
+    /// roster is fixed (or the change would fix it) a slot with applicants keeps its place,
+    /// time and session: their exam cards and the node's roster say so.
+    public static func slotRefusal(existing: ExamSlot?, proposed: ExamSlot, now: Int64, freezeMilliseconds: Int64) -> RegistrationError? {
         guard let existing else { return nil }
         guard existing.periodID == proposed.periodID else {
             return RegistrationError("slot-in-other-period", kind: .conflict, "Kode sesi \(proposed.id) sudah dipakai pada periode lain.")
@@ -134,7 +136,16 @@ public enum TimetableEditRule {
                 "Kapasitas \(proposed.capacity) lebih kecil dari \(existing.assigned) peserta yang sudah dijadwalkan di sesi ini."
             )
         }
-        return nil
+        let moved =
+            existing.venue != proposed.venue || existing.location != proposed.location || existing.startsAt != proposed.startsAt
+            || existing.timeZone != proposed.timeZone || existing.sessionNumber != proposed.sessionNumber
+        let fixed = [existing, proposed].contains { SeatAssigner.isRosterFixed($0, now: now, freezeMilliseconds: freezeMilliseconds) }
+        guard moved, fixed, existing.assigned > 0 else { return nil }
+        return RegistrationError(
+            "session-roster-fixed",
+            kind: .conflict,
+            "Sesi \(existing.id) dimulai \(existing.localStart) dengan \(existing.assigned) peserta; daftar pesertanya tetap sejak \(freezeMilliseconds / 60_000) menit sebelumnya, jadi tempat, waktu dan nomor sesinya tidak dapat diubah lagi (kartu ujian dan daftar di node sudah memuatnya)."
+        )
     }
 }
 

@@ -181,6 +181,8 @@ extension RegistrationService {
         defer { locationCache.clear() }
         try await store.saveSlot(
             slot,
+            now: now,
+            freezeMilliseconds: Int64(settings.rosterFreezeMinutes) * 60_000,
             audit: audit(staff, "slot.save", slot.id, slot.venue)
         )
     }

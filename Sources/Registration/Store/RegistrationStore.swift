@@ -96,7 +96,8 @@ public protocol RegistrationStore: Sendable {
     func saveFormations(_ formations: [Formation], audits: [AuditEntry]) async throws
     func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int)
     func formation(id: String) async throws -> Formation?
-    func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws
+    /// Adds or changes a slot; throws what `TimetableEditRule.slotRefusal` refuses.
+    func saveSlot(_ slot: ExamSlot, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry?) async throws
     func slots(periodID: String) async throws -> [ExamSlot]
 
     // MARK: - Accounts, codes, sessions

@@ -228,10 +228,12 @@ extension SQLiteRegistrationStore {
         }
     }
 
-    public func saveSlot(_ slot: ExamSlot, audit: AuditEntry?) async throws {
+    public func saveSlot(_ slot: ExamSlot, now: Int64, freezeMilliseconds: Int64, audit: AuditEntry?) async throws {
         try await grouped.write { db in
             let existing = try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM exam_slot WHERE id = ?"), arguments: [slot.id]).map(Self.slot)
-            if let refusal = TimetableEditRule.slotRefusal(existing: existing, proposed: slot) { throw refusal }
+            if let refusal = TimetableEditRule.slotRefusal(existing: existing, proposed: slot, now: now, freezeMilliseconds: freezeMilliseconds) {
+                throw refusal
+            }
             try db.execute(
                 sql: """
                     INSERT INTO exam_slot (id, period_id, venue, location, starts_at, session_number, capacity, time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
