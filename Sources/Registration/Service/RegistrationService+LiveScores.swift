@@ -27,14 +27,10 @@ extension RegistrationService {
         }
         let venues = Set(node.venues)
         let slots = Set(try await slots().filter { venues.contains($0.venue) }.map(\.id))
-        let seated = Dictionary(
-            try await store.seatedParticipants(periodID: period.id).filter { slots.contains($0.slotID) }.map {
-                ("\($0.slotID)/\($0.participantNumber)", $0.name)
-            },
-            uniquingKeysWith: { a, _ in a }
-        )
+        // Only the batch's participants are read (a period seats millions).
+        let seated = try await store.seatedNames(periodID: period.id, participantNumbers: batch.entries.map(\.participantNumber))
         let scores = batch.entries.compactMap { entry -> LiveScore? in
-            guard let name = seated["\(entry.sessionID)/\(entry.participantNumber)"] else { return nil }
+            guard slots.contains(entry.sessionID), let name = seated["\(entry.sessionID)/\(entry.participantNumber)"] else { return nil }
             return LiveScore(
                 sessionID: entry.sessionID,
                 participantNumber: entry.participantNumber,

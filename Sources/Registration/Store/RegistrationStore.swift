@@ -172,6 +172,9 @@ public protocol RegistrationStore: Sendable {
     func nodes(periodID: String) async throws -> [RegisteredNode]
     /// Everyone with a seat, by slot (accounts frozen by a NIK claim left out).
     func seatedParticipants(periodID: String) async throws -> [SeatedParticipant]
+    /// The names of these participants (by number) seated in the period, keyed by
+    /// `slot/number`: what a live-score batch needs, without reading the whole period.
+    func seatedNames(periodID: String, participantNumbers: [String]) async throws -> [String: String]
     func latestRosterPackage(periodID: String, nodeID: String) async throws -> StoredRosterPackage?
     /// Adds the next version; throws `conflict` if that version was built meanwhile.
     func appendRosterPackage(_ package: StoredRosterPackage, periodID: String, audit: AuditEntry) async throws

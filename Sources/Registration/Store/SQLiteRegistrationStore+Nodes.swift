@@ -45,6 +45,28 @@ extension SQLiteRegistrationStore {
         }
     }
 
+    public func seatedNames(periodID: String, participantNumbers: [String]) async throws -> [String: String] {
+        let numbers = Array(Set(participantNumbers)).sorted()
+        return try await writer.read { db in
+            var names: [String: String] = [:]
+            // In chunks, under SQLite's limit on bound values.
+            for start in stride(from: 0, to: numbers.count, by: 500) {
+                let chunk = Array(numbers[start..<min(start + 500, numbers.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.slot_id, p.participant_number, c.name FROM application p JOIN account c ON c.id = p.account_id
+                        WHERE p.period_id = ? AND p.slot_id IS NOT NULL AND c.frozen_at IS NULL AND p.participant_number IN (\(marks))
+                        """,
+                    arguments: StatementArguments([periodID] + chunk)
+                )
+                for row in rows { names["\(row["slot_id"] as String)/\(row["participant_number"] as String)"] = row["name"] }
+            }
+            return names
+        }
+    }
+
     public func seatedParticipants(periodID: String) async throws -> [SeatedParticipant] {
         try await writer.read { db in
             try Row.fetchAll(
