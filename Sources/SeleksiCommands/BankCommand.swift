@@ -43,9 +43,11 @@ struct BankCommand: ParsableCommand {
             commandName: "import-qti",
             abstract: "Mengimpor soal pilihan ganda QTI 2.1/3.0 ke sebuah bank.",
             discussion: """
-                Setiap berkas menjadi satu soal utuh atau ditolak dengan alasannya. Soal yang \
-                diterima ditulis ke satu berkas qti-NAMA.yaml di bank tujuan. Keluar 0 bila semua \
-                diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis).
+                Membaca satu berkas, folder (termasuk subfolder, mis. items/<id>/qti.xml dari TAO) \
+                atau paket konten yang sudah diekstrak (imsmanifest.xml). Setiap berkas menjadi satu \
+                soal utuh atau ditolak dengan alasannya; satu berkas buruk tidak menghentikan yang \
+                lain. Soal yang diterima ditulis ke satu berkas qti-NAMA.yaml di bank tujuan. Keluar \
+                0 bila semua diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis).
                 """
         )
 
@@ -64,8 +66,11 @@ struct BankCommand: ParsableCommand {
         @Option(help: "Tingkat kesulitan 1..3.")
         var difficulty: Int = 2
 
-        @Option(name: .customLong("id-prefix"), help: "Awalan id soal; id = awalan + nama berkas.")
+        @Option(name: .customLong("id-prefix"), help: "Awalan id soal.")
         var idPrefix: String = "qti-"
+
+        @Option(name: .customLong("id-from"), help: "Asal id soal sesudah awalan: identifier (identifier soal) atau file (jalur berkas di folder).")
+        var idFrom: String = QTIIDSource.identifier.rawValue
 
         @Option(name: .customLong("rules-dir"), help: "Folder aturan.")
         var rulesDirectory: String = Defaults.rulesDirectory
@@ -78,6 +83,7 @@ struct BankCommand: ParsableCommand {
                 topic: topic,
                 difficulty: difficulty,
                 idPrefix: idPrefix,
+                idFrom: idFrom,
                 rulesDirectory: rulesDirectory
             ).finish()
         }

@@ -10,6 +10,7 @@ enum QTIImportCommand {
         topic: String,
         difficulty: Int,
         idPrefix: String,
+        idFrom: String = QTIIDSource.identifier.rawValue,
         rulesDirectory: String
     ) -> CommandResult {
         var result = CommandResult()
@@ -31,6 +32,9 @@ enum QTIImportCommand {
             return fail(["Topik '\(topic)' tidak ada di subtes \(subtest) (yang ada: \(declared.topics.map(\.code).joined(separator: ", ")))"])
         }
         guard (1...3).contains(difficulty) else { return fail(["Tingkat kesulitan \(difficulty) di luar 1..3"]) }
+        guard let idSource = QTIIDSource(rawValue: idFrom) else {
+            return fail(["--id-from '\(idFrom)' tidak dikenal (pilih: \(QTIIDSource.allCases.map(\.rawValue).joined(separator: ", ")))"])
+        }
         let rules = RuleSetLoader.loadAll(directory: rulesDirectory)
         guard rules.problems.isEmpty else { return fail(["Aturan bermasalah:"] + rules.problems.map { "  \($0)" }) }
         let existing: QuestionBank
@@ -40,8 +44,18 @@ enum QTIImportCommand {
             return fail(["Bank tujuan bermasalah; perbaiki dulu sebelum mengimpor:"] + error.problems.map { "  \($0)" })
         }
 
-        let target = QTIImportTarget(subtest: subtest, topic: topic, difficulty: difficulty, idPrefix: idPrefix, optionCount: manifest.optionCount)
+        let target = QTIImportTarget(
+            subtest: subtest,
+            topic: topic,
+            difficulty: difficulty,
+            idPrefix: idPrefix,
+            optionCount: manifest.optionCount,
+            idSource: idSource
+        )
+        let started = ContinuousClock.now
         let imported = QTIImporter.importPath(source, target: target)
+        let elapsed = ContinuousClock.now - started
+        let seconds = max(1e-6, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         var refused = imported.refused
         let users = rules.ruleSets.filter { $0.bankID == manifest.id }
         let unscorable = BankLoader.scoringProblems(imported.items, ruleSets: users)
@@ -66,24 +80,52 @@ enum QTIImportCommand {
 
         let base = ((source as NSString).lastPathComponent as NSString).deletingPathExtension
         let output = BankLoader.join(bankDirectory, "qti-\(base).yaml")
-        if !accepted.isEmpty {
-            if FileManager.default.fileExists(atPath: output) {
-                return fail(["\(output) sudah ada; hapus atau ganti namanya dulu. Tidak ada yang ditulis."])
-            }
+        if !accepted.isEmpty, FileManager.default.fileExists(atPath: output) {
+            return fail(["\(output) sudah ada; hapus atau ganti namanya dulu. Tidak ada yang ditulis."])
+        }
+        // The text is read back as the loader will before it enters the bank, so a written
+        // file can never be one the bank refuses. An item the loader refuses is refused
+        // under its own source file, and the others go on.
+        let scratch = NSTemporaryDirectory() + "seleksi-qti-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var text = ""
+        while !accepted.isEmpty {
             do {
-                let text = try BankWriter.yaml(items: accepted)
-                // Read the text back as the loader will before it enters the bank, so a
-                // written file can never be one the bank refuses.
-                let scratch = NSTemporaryDirectory() + "seleksi-qti-\(ProcessInfo.processInfo.processIdentifier).yaml"
+                text = try BankWriter.yaml(items: accepted)
                 try Data(text.utf8).write(to: URL(fileURLWithPath: scratch))
-                defer { try? FileManager.default.removeItem(atPath: scratch) }
                 let reread = try BankLoader.items(inFile: scratch, manifest: manifest)
                 guard reread.map(\.id) == accepted.map(\.id), reread.map(\.options) == accepted.map(\.options) else {
                     return fail(["Hasil impor tidak terbaca ulang dengan sama; tidak ada yang ditulis."])
                 }
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                break
             } catch let problems as BankProblems {
-                return fail(["Hasil impor ditolak pemeriksa bank; tidak ada yang ditulis:"] + problems.problems.map { "  \($0)" })
+                let byID = Dictionary(grouping: problems.problems, by: { $0.itemID ?? "" })
+                guard byID[""] == nil, accepted.contains(where: { byID[$0.id] != nil }) else {
+                    return fail(["Hasil impor ditolak pemeriksa bank; tidak ada yang ditulis:"] + problems.problems.map { "  \($0)" })
+                }
+                for item in accepted {
+                    for problem in byID[item.id] ?? [] {
+                        refused.append(
+                            BankProblem(
+                                code: problem.code,
+                                file: item.origin.file,
+                                line: item.origin.line,
+                                itemID: item.id,
+                                message: "ditolak: " + problem.message
+                            )
+                        )
+                    }
+                }
+                accepted.removeAll { byID[$0.id] != nil }
+            } catch {
+                return fail(["\(output) tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
+            }
+        }
+        let read = imported.items.count + imported.refused.count
+        result.line("\(read) soal dibaca dalam \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", Double(read) / seconds)) soal/s).")
+        if !accepted.isEmpty {
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 return fail(["\(output) tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
             }

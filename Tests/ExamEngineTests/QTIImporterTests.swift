@@ -18,7 +18,7 @@ struct QTIImporterTests {
     @Test("QTI 2.1 single choice with correctResponse: stem, prompt, options, key and fixed option")
     func qti21() throws {
         let item = try item("choice21.xml")
-        #expect(item.id == "qti-choice21")
+        #expect(item.id == "qti-ibukota")
         #expect(item.stem == "Menurut UU 3/2022, ibu kota negara bernama Nusantara.\nDi pulau manakah Ibu Kota Nusantara?")
         #expect(item.options.map(\.text) == ["Jawa", "Kalimantan", "Sulawesi", "Tidak satu pun"])
         #expect(item.key == .correct(optionIndex: 1))
@@ -70,7 +70,7 @@ struct QTIImporterTests {
         #expect(problem.code == "xml-syntax" && problem.message.contains("lebih dari 100 tingkat") && problem.line == 1, "\(problem)")
         // Refused as it is read (no tree 30,000 deep): well within a second even here.
         #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(try item("choice21.xml").id == "qti-choice21")
+        #expect(try item("choice21.xml").id == "qti-ibukota")
     }
 
     @Test("powers, indices and entities the file declares are refused, never flattened")
@@ -99,23 +99,102 @@ struct QTIImporterTests {
         #expect(problem.code == "xml-syntax" && problem.message.contains("&kali;") && problem.line == 2, "\(problem)")
     }
 
-    @Test("two files whose names give one id are both refused, naming each other; nothing else changes")
+    @Test("two items that would get one id are both refused, naming each other: by identifier, and by file name (--id-from file)")
     func sameID() throws {
         let folder = NSTemporaryDirectory() + "seleksi-qti-same-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in ["soal 1.xml", "soal-1.xml"] { try FileManager.default.copyItem(atPath: fixtures + "/qti/choice21.xml", toPath: folder + "/" + name) }
         try FileManager.default.copyItem(atPath: fixtures + "/qti/choice30.xml", toPath: folder + "/soal-2.xml")
-        let result = QTIImporter.importPath(folder, target: target)
-        #expect(result.items.map(\.id) == ["qti-soal-2"])
-        #expect(result.refused.map(\.code) == ["duplicate-id", "duplicate-id"] && result.refused.allSatisfy { $0.itemID == "qti-soal-1" })
-        #expect(result.refused.first?.message.contains("soal-1.xml") == true && result.refused.last?.message.contains("soal 1.xml") == true)
+        // Both copies say identifier="ibukota".
+        let byIdentifier = QTIImporter.importPath(folder, target: target)
+        #expect(byIdentifier.items.map(\.id) == ["qti-sila"])
+        #expect(byIdentifier.refused.map(\.code) == ["duplicate-id", "duplicate-id"] && byIdentifier.refused.allSatisfy { $0.itemID == "qti-ibukota" })
+        #expect(byIdentifier.refused.first?.message.contains("--id-from file") == true)
+        // By file name, "soal 1" and "soal-1" still give one id.
+        let byFile = QTIImporter.importPath(folder, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idSource: .file))
+        #expect(byFile.items.map(\.id) == ["qti-soal-2"])
+        #expect(byFile.refused.map(\.code) == ["duplicate-id", "duplicate-id"] && byFile.refused.allSatisfy { $0.itemID == "qti-soal-1" })
+        #expect(byFile.refused.first?.message.contains("soal-1.xml") == true && byFile.refused.last?.message.contains("soal 1.xml") == true)
+    }
+
+    private var shapes: String { fixtures + "/qti-shapes" }
+
+    private func shape(_ path: String, idSource: QTIIDSource = .identifier) -> Result<Item, BankProblem> {
+        QTIImporter.importFile(shapes + "/" + path, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idSource: idSource))
+    }
+
+    @Test("a TAO export (items/<id>/qti.xml) is read recursively, each item by its identifier or by its path")
+    func taoFolder() throws {
+        let result = QTIImporter.importPath(shapes + "/tao", target: target)
+        #expect(result.refused.isEmpty, "\(result.refused)")
+        #expect(result.items.map(\.id) == ["qti-i101", "qti-i102"])
+        let byPath = QTIImporter.importPath(shapes + "/tao", target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idSource: .file))
+        #expect(byPath.items.map(\.id) == ["qti-items-i101-qti", "qti-items-i102-qti"])
+    }
+
+    @Test("a content package is read through its imsmanifest.xml: its item resources only, never a file outside it; a missing one is named")
+    func contentPackage() throws {
+        for path in [shapes + "/package", shapes + "/package/imsmanifest.xml"] {
+            let result = QTIImporter.importPath(path, target: target)
+            #expect(result.items.map(\.id) == ["qti-pkg-a", "qti-pkg-b"], "\(path)")
+            let codes = result.refused.map(\.code).sorted()
+            #expect(codes == ["outside-package", "unreadable"], "\(result.refused)")
+            #expect(result.refused.allSatisfy { $0.file.hasSuffix("imsmanifest.xml") && $0.line != nil })
+        }
+        // Inside a larger folder, the package is still read through its manifest (not-listed.xml stays out).
+        let whole = QTIImporter.importPath(shapes, target: target)
+        #expect(whole.items.contains { $0.id == "qti-pkg-a" } && !whole.items.contains { $0.id == "qti-stray" })
+    }
+
+    @Test("the key follows the item's response processing: match_correct beats a mapping; written-out rules read as their template; anything else is refused")
+    func responseProcessing() throws {
+        // Before: the mapping won, and a right/wrong item became weights 1/0/0/0.
+        #expect(try shape("scoring/mapping-but-match-correct.xml").get().key == .correct(optionIndex: 0))
+        #expect(try shape("scoring/written-out-match-correct.xml").get().key == .correct(optionIndex: 2))
+        guard case .failure(let missing) = shape("scoring/map-response-without-mapping.xml"), case .failure(let custom) = shape("scoring/custom.xml") else {
+            Issue.record("accepted an item whose scoring cannot be read")
+            return
+        }
+        #expect(missing.code == "unscored" && missing.message.contains("map_response"), "\(missing)")
+        #expect(custom.code == "unsupported-scoring" && custom.line != nil, "\(custom)")
+    }
+
+    @Test("options keep their order unless the interaction says shuffle=\"true\"; then fixed=\"1\" or \"true\" keeps one in place")
+    func optionOrder() throws {
+        #expect(try shape("tao/items/i101/qti.xml").get().options.map(\.fixed) == [false, false, false, true])
+        #expect(try shape("tao/items/i102/qti.xml").get().options.map(\.fixed) == [true, true, true, true])
+        #expect(try item("choice30.xml").options.allSatisfy { !$0.fixed })
+    }
+
+    @Test(
+        "shared stimuli, xi:include, QTI 1.2, a .zip and entities XML does not know (&nbsp;, which the parser dropped) are refused with their reason, never dropped"
+    )
+    func refusedShapes() throws {
+        let expected = [
+            "refused/stimulus30.xml": "shared-stimulus", "refused/xinclude.xml": "external-include", "refused/canvas12.xml": "qti-1.2",
+            "refused/html-entity.xml": "xml-syntax",
+        ]
+        for (path, code) in expected {
+            guard case .failure(let problem) = shape(path) else {
+                Issue.record("\(path) accepted")
+                continue
+            }
+            #expect(problem.code == code && problem.line != nil && problem.file.hasSuffix(path), "\(path): \(problem)")
+        }
+        // In words, not "error 26".
+        if case .failure(let problem) = shape("refused/html-entity.xml") { #expect(problem.message.contains("&nbsp; tidak dikenal XML"), "\(problem)") }
+        let folder = NSTemporaryDirectory() + "seleksi-qti-zip-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("PK".utf8).write(to: URL(fileURLWithPath: folder + "/paket.zip"))
+        #expect(QTIImporter.importPath(folder + "/paket.zip", target: target).refused.map(\.code) == ["zip-package"])
     }
 
     @Test("a folder gives whole items and refusals, never part of an item")
     func folder() {
         let result = QTIImporter.importPath(fixtures + "/qti", target: target)
-        #expect(result.items.map(\.id).sorted() == ["qti-choice21", "qti-choice30", "qti-weighted30"])
+        #expect(result.items.map(\.id).sorted() == ["qti-antre", "qti-ibukota", "qti-sila"])
         #expect(result.refused.count == 6)
         #expect(result.refused.allSatisfy { $0.message.hasPrefix("ditolak: ") || $0.code == "xml-syntax" })
     }
@@ -128,7 +207,10 @@ struct QTIImporterTests {
             print("skipped: \(samples) is not on this machine")
             return
         }
-        let wide = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5)
+        // choice.xml and choice_fixed.xml share identifier="choice": by identifier both are refused.
+        let shared = QTIImporter.importPath(samples, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5))
+        #expect(shared.refused.filter { $0.code == "duplicate-id" }.count == 2 && shared.items.isEmpty)
+        let wide = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5, idSource: .file)
         let result = QTIImporter.importPath(samples, target: wide)
         let refused = Dictionary(uniqueKeysWithValues: result.refused.map { (($0.file as NSString).lastPathComponent, $0.code) })
         #expect(result.items.map(\.id).sorted() == ["qti-choice", "qti-choice_fixed"])
@@ -142,7 +224,9 @@ struct QTIImporterTests {
         let choice = try #require(result.items.first { $0.id == "qti-choice" })
         #expect(choice.stem == "Look at the text in the picture.\n[Gambar: NEVER LEAVE LUGGAGE UNATTENDED]\nWhat does it say?")
         #expect(choice.key == .correct(optionIndex: 0))
+        // shuffle="false": its options keep their order.
+        #expect(choice.options.allSatisfy { $0.fixed })
         let fixed = try #require(result.items.first { $0.id == "qti-choice_fixed" })
-        #expect(fixed.options.last?.fixed == true)
+        #expect(fixed.options.map(\.fixed) == [false, false, false, true])
     }
 }

@@ -112,11 +112,12 @@ struct CommandTests {
         #expect(result.status == 2)
         // The weighted item cannot join a right/wrong subtest: refused, not half-written.
         #expect(result.text.contains("2 soal diimpor"))
-        #expect(result.text.contains("qti-weighted30: ditolak"))
+        #expect(result.text.contains("qti-antre: ditolak"))
+        #expect(result.text.contains("9 soal dibaca dalam") && result.text.contains("soal/s"))
         let reloaded = try BankLoader.load(directory: bank, ruleSets: [try RuleSetLoader.load(file: rules + "/skb-pranata-komputer.yaml")])
-        #expect(reloaded.item("qti-choice21")?.key == .correct(optionIndex: 1))
-        #expect(reloaded.item("qti-choice30")?.options.count == 5)
-        #expect(reloaded.item("qti-weighted30") == nil)
+        #expect(reloaded.item("qti-ibukota")?.key == .correct(optionIndex: 1))
+        #expect(reloaded.item("qti-sila")?.options.count == 5)
+        #expect(reloaded.item("qti-antre") == nil)
 
         // A second import of the same source writes nothing over the first.
         let again = QTIImportCommand.run(
@@ -130,6 +131,51 @@ struct CommandTests {
         )
         #expect(again.status == 2)
         #expect(again.text.contains("id sudah ada"))
+    }
+
+    @Test(
+        "import-qti: an item the bank's checker refuses is refused under its source file, and the others are still written; options kept in place read back as shuffle: false"
+    )
+    func importQTIOneBad() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let source = NSTemporaryDirectory() + "seleksi-qti-one-bad-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        let shapes = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti-shapes"
+        for (from, to) in [("refused/same-options.xml", "kembar.xml"), ("tao/items/i101/qti.xml", "i101.xml"), ("tao/items/i102/qti.xml", "i102.xml")] {
+            try FileManager.default.copyItem(atPath: shapes + "/" + from, toPath: source + "/" + to)
+        }
+        let result = QTIImportCommand.run(
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
+        #expect(result.status == 2)
+        // Before: "Hasil impor ditolak pemeriksa bank; tidak ada yang ditulis", naming a temporary file.
+        #expect(result.text.contains("2 soal diimpor"), "\(result.text)")
+        #expect(result.text.contains("kembar.xml:2: soal qti-kembar: ditolak: dua opsi berisi teks yang sama"), "\(result.text)")
+        #expect(!result.text.contains("seleksi-qti-\(ProcessInfo.processInfo.processIdentifier)"), "\(result.text)")
+        let written = try String(contentsOfFile: bank + "/qti-\((source as NSString).lastPathComponent).yaml", encoding: .utf8)
+        #expect(written.contains("shuffle: false"))
+        let reloaded = try BankLoader.load(directory: bank, ruleSets: [try RuleSetLoader.load(file: rules + "/skb-pranata-komputer.yaml")])
+        #expect(reloaded.item("qti-i102")?.options.allSatisfy { $0.fixed } == true)
+        #expect(reloaded.item("qti-i101")?.options.map(\.fixed) == [false, false, false, true])
+        let unknown = QTIImportCommand.run(
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            idFrom: "judul",
+            rulesDirectory: rules
+        )
+        #expect(unknown.status == 2 && unknown.text.contains("--id-from 'judul' tidak dikenal"))
     }
 
     @Test("import-qti: an unknown topic or subtest is refused before anything is read")

@@ -193,10 +193,12 @@ public enum BankLoader {
     static func readItem(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog) -> Item? {
         guard var fields = FieldReader(node, file: file, log: log, what: "soal") else { return nil }
         let before = log.problems.count
-        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation"])
+        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation", "shuffle"])
         let header = readHeader(&fields, manifest: manifest)
         let stem = fields.string("stem")
         let explanation = fields.string("explanation", required: false)
+        // `shuffle: false`: the options keep their places on every paper (every one fixed).
+        let keepInPlace = fields.bool("shuffle") == false
         var options: [ItemOption] = []
         if let nodes = fields.sequence("options") {
             if !manifest.optionCount.contains(nodes.count) {
@@ -220,7 +222,7 @@ public enum BankLoader {
                         text: text,
                         correct: option.bool("correct") ?? false,
                         weight: option.int("weight", required: false),
-                        fixed: option.bool("fixed") ?? false
+                        fixed: keepInPlace || (option.bool("fixed") ?? false)
                     )
                 )
             }

@@ -13,13 +13,16 @@ public enum BankWriter {
                 ("difficulty", Node(String(item.difficulty), Tag(.int))),
                 ("stem", Node(item.stem, Tag(.str), .literal)),
             ]
+            // Every option in place is written as the item's `shuffle: false`.
+            let inPlace = item.options.count > 1 && item.options.allSatisfy(\.fixed)
             let options: [Node] = item.options.map { option in
                 var fields: [(Node, Node)] = [("text", Node(option.text))]
                 if option.correct { fields.append(("correct", Node("true", Tag(.bool)))) }
                 if let weight = option.weight { fields.append(("weight", Node(String(weight), Tag(.int)))) }
-                if option.fixed { fields.append(("fixed", Node("true", Tag(.bool)))) }
+                if option.fixed, !inPlace { fields.append(("fixed", Node("true", Tag(.bool)))) }
                 return Node(fields)
             }
+            if inPlace { pairs.append(("shuffle", Node("false", Tag(.bool)))) }
             pairs.append(("options", Node(options)))
             if let explanation = item.explanation { pairs.append(("explanation", Node(explanation, Tag(.str), .literal))) }
             return Node(pairs)

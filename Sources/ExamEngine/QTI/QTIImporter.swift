@@ -7,32 +7,53 @@ public struct QTIImportTarget: Sendable {
     public let difficulty: Int
     public let idPrefix: String
     public let optionCount: ClosedRange<Int>
+    public let idSource: QTIIDSource
 
-    public init(subtest: String, topic: String, difficulty: Int, idPrefix: String = "qti-", optionCount: ClosedRange<Int> = 4...5) {
+    public init(
+        subtest: String,
+        topic: String,
+        difficulty: Int,
+        idPrefix: String = "qti-",
+        optionCount: ClosedRange<Int> = 4...5,
+        idSource: QTIIDSource = .identifier
+    ) {
         self.subtest = subtest
         self.topic = topic
         self.difficulty = difficulty
         self.idPrefix = idPrefix
         self.optionCount = optionCount
+        self.idSource = idSource
     }
+}
+
+/// What an imported item's id is made from (after the prefix).
+public enum QTIIDSource: String, Sendable, CaseIterable {
+    /// The item's own `identifier` (the file's path where it has none).
+    case identifier
+    /// The file's path inside the imported folder (`items/i1/qti.xml` → `items-i1-qti`),
+    /// for packages whose identifiers repeat (the spec's own samples share `choice`).
+    case file
 }
 
 /// Imports QTI 2.1 (`assessmentItem`) and QTI 3.0 (`qti-assessment-item`) single-choice
 /// items into the bank model. Each file gives one whole item or one refusal with its
 /// reason: never part of an item.
 public enum QTIImporter {
-    /// The item in one QTI file. Its id is the prefix plus the file's base name (QTI
-    /// identifiers repeat across packages: the spec's own samples share `choice`).
-    public static func importFile(_ path: String, target: QTIImportTarget) -> Result<Item, BankProblem> {
+    /// The item in one QTI file; `name` is its path inside the imported folder (without
+    /// `.xml`), for `QTIIDSource.file` and where the item has no identifier.
+    public static func importFile(_ path: String, name: String? = nil, target: QTIImportTarget) -> Result<Item, BankProblem> {
+        let fallback = sanitised(target.idPrefix + (name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension))
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(BankProblem(code: "unreadable", file: path, line: nil, message: "berkas tidak dapat dibaca"))
         }
-        let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let id = target.idPrefix + String(base.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
         switch parseXMLTree(data) {
         case .failure(let failure):
-            return .failure(BankProblem(code: "xml-syntax", file: path, line: failure.line, itemID: id, message: "XML tidak valid: \(failure.message)"))
+            return .failure(BankProblem(code: "xml-syntax", file: path, line: failure.line, itemID: fallback, message: "XML tidak valid: \(failure.message)"))
         case .success(let root):
+            var id = fallback
+            if target.idSource == .identifier, let identifier = root.attributes["identifier"]?.trimmingCharacters(in: .whitespaces), !identifier.isEmpty {
+                id = sanitised(target.idPrefix + identifier)
+            }
             do throws(BankProblem) {
                 return .success(try interpret(root, id: id, file: path, target: target))
             } catch {
@@ -41,27 +62,25 @@ public enum QTIImporter {
         }
     }
 
-    /// Every `*.xml` in a folder (or the one file given), each imported or refused.
+    /// An id the bank accepts: letters, digits, `-`, `_` and `.`; anything else becomes `-`.
+    static func sanitised(_ raw: String) -> String {
+        String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+    }
+
+    /// Every item a path holds, each imported or refused: one file; a folder, read
+    /// recursively (`items/<id>/qti.xml` as TAO exports them); a content package, through
+    /// its `imsmanifest.xml`. Two items that would get one id are both refused, naming each
+    /// other, so no bank ever holds an id twice. One bad file never stops the others.
     public static func importPath(_ path: String, target: QTIImportTarget) -> (items: [Item], refused: [BankProblem]) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return ([], [BankProblem(code: "unreadable", file: path, line: nil, message: "berkas atau folder tidak ada")])
-        }
-        var files = [path]
-        if isDirectory.boolValue {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            files = names.filter { $0.hasSuffix(".xml") }.sorted().map { BankLoader.join(path, $0) }
-        }
+        let (sources, problems) = QTISources.find(path)
         var items: [Item] = []
-        var refused: [BankProblem] = []
-        for file in files {
-            switch importFile(file, target: target) {
+        var refused = problems
+        for source in sources {
+            switch importFile(source.file, name: source.name, target: target) {
             case .success(let item): items.append(item)
             case .failure(let problem): refused.append(problem)
             }
         }
-        // Two files whose names give the same id (`soal 1.xml`, `soal-1.xml`): neither is
-        // taken, so no bank ever holds an id twice.
         let twice = Dictionary(grouping: items, by: \.id).filter { $0.value.count > 1 }
         for item in items where twice[item.id] != nil {
             let others = twice[item.id]!.map(\.origin.file).filter { $0 != item.origin.file }
@@ -71,8 +90,9 @@ public enum QTIImporter {
                     file: item.origin.file,
                     line: item.origin.line,
                     itemID: item.id,
-                    message:
-                        "ditolak: id yang sama juga dari \(others.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")); ganti nama berkasnya"
+                    message: "ditolak: id yang sama juga dari \(others.joined(separator: ", "))"
+                        + (target.idSource == .identifier
+                            ? "; identifier soalnya sama (impor dengan --id-from file untuk memakai nama berkas)" : "; ganti nama berkasnya")
                 )
             )
         }
@@ -98,8 +118,31 @@ public enum QTIImporter {
         func refuse(_ code: String, _ line: Int?, _ message: String) -> BankProblem {
             BankProblem(code: code, file: file, line: line, itemID: id, message: "ditolak: \(message)")
         }
+        if root.name == "questestinterop" {
+            throw refuse(
+                "qti-1.2",
+                root.line,
+                "QTI 1.2 (questestinterop, ekspor Canvas, Moodle atau Blackboard) belum dapat dibaca; ekspor ulang sebagai QTI 2.1 atau 3.0"
+            )
+        }
         guard root.name == "assessmentItem" else {
             throw refuse("not-qti-item", root.line, "bukan soal QTI (elemen akar '\(root.name)', bukan assessmentItem / qti-assessment-item)")
+        }
+        let everything = root.descendants
+        // Content kept in another file: importing the item without it would drop it silently.
+        if let stimulus = everything.first(where: { $0.name == "assessmentStimulusRef" }) {
+            throw refuse(
+                "shared-stimulus",
+                stimulus.line,
+                "memakai bacaan bersama (\(stimulus.attributes["href"] ?? stimulus.attributes["identifier"] ?? "stimulus")) yang belum dapat dibawa ke bank"
+            )
+        }
+        if let include = everything.first(where: { $0.name == "include" }) {
+            throw refuse(
+                "external-include",
+                include.line,
+                "menyisipkan isi berkas lain (xi:include \(include.attributes["href"] ?? "")) yang belum dapat dibawa ke bank"
+            )
         }
         if let template = root.elements.first(where: { $0.name == "templateDeclaration" || $0.name == "templateProcessing" }) {
             throw refuse("template-driven", template.line, "soal berbasis templat QTI (nilai diacak saat ujian); tulis sebagai templat bank")
@@ -149,9 +192,11 @@ public enum QTIImporter {
         }
         let identifiers = choices.map { $0.attributes["identifier"] ?? "" }
 
-        // The key: a mapping gives weights, otherwise the one correct response.
+        // The key, as the item's response processing scores it: match_correct by its one
+        // correct response, map_response by the mapping's weights.
         let key: ItemKey
-        if let mapping = declaration.first("mapping") {
+        switch try scoring(root, declaration: declaration, refuse: refuse) {
+        case .mapping(let mapping):
             let fallback = mapping.attributes["defaultValue"] ?? "0"
             var weights: [String: Int] = [:]
             for entry in mapping.elements where entry.name == "mapEntry" {
@@ -168,7 +213,7 @@ public enum QTIImporter {
                 throw refuse("weight-not-whole", mapping.line, "defaultValue '\(fallback)' bukan bilangan bulat")
             }
             key = .weights(identifiers.map { weights[$0] ?? defaultWeight })
-        } else if let correct = declaration.first("correctResponse") {
+        case .correct(let correct):
             let values = correct.elements.filter { $0.name == "value" }.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
             guard values.count == 1, let index = identifiers.firstIndex(of: values[0]) else {
                 throw refuse(
@@ -178,14 +223,15 @@ public enum QTIImporter {
                 )
             }
             key = .correct(optionIndex: index)
-        } else {
-            throw refuse("unscored", declaration.line, "tidak ada correctResponse maupun mapping: soal tanpa penilaian (misalnya angket)")
         }
 
         // The stem: the body with the interaction replaced by its prompt.
         let stem = try renderText(body, replacing: interaction, refuse: refuse)
         guard !stem.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
 
+        // Options are shuffled only where the interaction says so (QTI's default keeps them
+        // in place), and then a `fixed` choice keeps its place.
+        let shuffled = truthy(interaction.attributes["shuffle"])
         let options = choices.enumerated().map { offset, choice in
             let correct = if case .correct(let index) = key { index == offset } else { false }
             let weight = if case .weights(let weights) = key { weights[offset] } else { Int?.none }
@@ -194,7 +240,7 @@ public enum QTIImporter {
                 text: optionTexts[offset],
                 correct: correct,
                 weight: weight,
-                fixed: choice.attributes["fixed"] == "true"
+                fixed: !shuffled || truthy(choice.attributes["fixed"])
             )
         }
         return Item(
@@ -209,6 +255,58 @@ public enum QTIImporter {
             key: key,
             origin: SourceLocation(file: file, line: root.line)
         )
+    }
+
+    /// An XML Schema boolean: `true` or `1`.
+    static func truthy(_ value: String?) -> Bool { value == "true" || value == "1" }
+
+    enum Scoring {
+        case correct(XMLElement)
+        case mapping(XMLElement)
+    }
+
+    /// How the item is scored: its response processing's template (`match_correct`,
+    /// `map_response`), or rules that plainly do one of them; with no response processing
+    /// at all, the mapping if there is one, else the correct response.
+    static func scoring(_ root: XMLElement, declaration: XMLElement, refuse: (String, Int?, String) -> BankProblem) throws(BankProblem) -> Scoring {
+        let correct = declaration.first("correctResponse")
+        let mapping = declaration.first("mapping")
+        func need(_ element: XMLElement?, _ what: String, line: Int) throws(BankProblem) -> XMLElement {
+            guard let element else { throw refuse("unscored", line, "pemrosesan jawaban memakai \(what), tetapi responseDeclaration tidak memilikinya") }
+            return element
+        }
+        guard let processing = root.first("responseProcessing") else {
+            if let mapping { return .mapping(mapping) }
+            if let correct { return .correct(correct) }
+            throw refuse("unscored", declaration.line, "tidak ada correctResponse maupun mapping: soal tanpa penilaian (misalnya angket)")
+        }
+        if let template = processing.attributes["template"] ?? processing.attributes["templateLocation"] {
+            let name = ((template as NSString).lastPathComponent as NSString).deletingPathExtension
+            switch name {
+            case "match_correct": return .correct(try need(correct, "match_correct (correctResponse)", line: processing.line))
+            case "map_response": return .mapping(try need(mapping, "map_response (mapping)", line: processing.line))
+            default:
+                throw refuse(
+                    "unsupported-scoring",
+                    processing.line,
+                    "templat pemrosesan jawaban '\(name)' belum didukung (hanya match_correct dan map_response)"
+                )
+            }
+        }
+        // The templates written out (as TAO and others export them), and nothing more.
+        let rules = Set(processing.descendants.map(\.name))
+        let common: Set<String> = ["responseCondition", "responseIf", "responseElse", "variable", "setOutcomeValue", "baseValue"]
+        if rules.contains("mapResponse"), rules.isSubset(of: common.union(["mapResponse", "isNull"])) {
+            return .mapping(try need(mapping, "mapResponse (mapping)", line: processing.line))
+        }
+        if rules.contains("match"), rules.contains("correct"), rules.isSubset(of: common.union(["match", "correct"])) {
+            return .correct(try need(correct, "match dengan correct", line: processing.line))
+        }
+        if rules.isEmpty {
+            if let mapping { return .mapping(mapping) }
+            if let correct { return .correct(correct) }
+        }
+        throw refuse("unsupported-scoring", processing.line, "pemrosesan jawaban khusus yang belum dapat dibaca (bukan match_correct atau map_response)")
     }
 
     private static let blockElements: Set<String> = ["p", "div", "blockquote", "br", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "pre", "prompt"]

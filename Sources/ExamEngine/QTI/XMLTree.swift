@@ -70,6 +70,14 @@ func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
             XMLFailure(line: line, message: "entitas &\(name); dideklarasikan di berkas sendiri; tulis karakternya langsung (mis. × atau °)")
         )
     }
+    if let unknown = undeclaredEntity(data) {
+        return .failure(
+            XMLFailure(
+                line: unknown.line,
+                message: "entitas &\(unknown.name); tidak dikenal XML (HTML, bukan XML); tulis karakternya langsung atau sebagai &#kode;"
+            )
+        )
+    }
     let builder = XMLTreeBuilder()
     let parser = XMLParser(data: data)
     parser.shouldResolveExternalEntities = false
@@ -78,8 +86,78 @@ func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
     let parsed = parser.parse()
     if let failure = builder.failure { return .failure(failure) }
     if parsed, let root = builder.root { return .success(root) }
-    let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "XML tidak valid"
+    let reason = parser.parserError.map(describeXMLError) ?? "XML tidak valid"
     return .failure(XMLFailure(line: parser.lineNumber, message: reason))
+}
+
+/// The first named entity XML does not define itself (`&nbsp;`, `&times;`), outside
+/// comments and CDATA: Foundation's parser on Linux drops them silently ("Garuda&nbsp;
+/// Pancasila" read "GarudaPancasila"), so the file is refused instead.
+func undeclaredEntity(_ data: Data) -> (name: String, line: Int)? {
+    let bytes = [UInt8](data)
+    let known: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+    var line = 1
+    var index = 0
+    func starts(_ text: StaticString, at position: Int) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard position + count <= bytes.count else { return false }
+        return text.withUTF8Buffer { pattern in bytes[position..<position + count].elementsEqual(pattern) }
+    }
+    func skip(to end: StaticString) {
+        while index < bytes.count, !starts(end, at: index) {
+            if bytes[index] == 0x0A { line += 1 }
+            index += 1
+        }
+        index += end.utf8CodeUnitCount
+    }
+    while index < bytes.count {
+        let byte = bytes[index]
+        if byte == 0x0A { line += 1 }
+        if byte == 0x3C, starts("<!--", at: index) {
+            skip(to: "-->")
+            continue
+        }
+        if byte == 0x3C, starts("<![CDATA[", at: index) {
+            skip(to: "]]>")
+            continue
+        }
+        if byte == 0x26, index + 1 < bytes.count, bytes[index + 1] != 0x23 {
+            var end = index + 1
+            while end < bytes.count, end - index < 40, bytes[end] != 0x3B, bytes[end] > 0x20, bytes[end] != 0x26, bytes[end] != 0x3C { end += 1 }
+            if end < bytes.count, bytes[end] == 0x3B {
+                let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
+                if !known.contains(name) { return (name, line) }
+            }
+        }
+        index += 1
+    }
+    return nil
+}
+
+/// What an XMLParser error means, in words ("error 76" told nobody anything). The codes
+/// are libxml2's, which XMLParser passes on; the code stays in the message for the rest.
+func describeXMLError(_ error: any Error) -> String {
+    let code = (error as NSError).code
+    let words: [Int: String] = [
+        4: "berkas kosong",
+        5: "berkas berakhir sebelum semua elemen ditutup",
+        9: "karakter yang tidak sah dalam XML",
+        23: "rujukan entitas tanpa titik koma (tulis &amp; untuk tanda &)",
+        26: "entitas yang tidak dikenal XML (mis. &nbsp;); tulis karakternya langsung",
+        31: "pengodean karakter tidak dikenal",
+        38: "tanda < di dalam nilai atribut",
+        39: "nilai atribut tanpa tanda kutip",
+        41: "atribut tanpa nilai",
+        42: "atribut yang sama ditulis dua kali",
+        65: "spasi diperlukan",
+        68: "nama elemen atau atribut diperlukan",
+        73: "tanda > diperlukan",
+        76: "tag penutup tidak cocok dengan tag pembukanya",
+        77: "tag tidak ditutup",
+        85: "elemen tidak seimbang",
+        86: "ada isi setelah elemen akar",
+    ]
+    return "\(words[code] ?? "XML tidak dapat dibaca") (kode libxml2 \(code))"
 }
 
 /// How deep elements may nest in an item (real QTI items stay well under 30): deeper is
@@ -123,7 +201,7 @@ private final class XMLTreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if failure == nil { failure = XMLFailure(line: parser.lineNumber, message: "\(parseError.localizedDescription)") }
+        if failure == nil { failure = XMLFailure(line: parser.lineNumber, message: describeXMLError(parseError)) }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
