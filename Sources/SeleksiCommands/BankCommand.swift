@@ -47,7 +47,8 @@ struct BankCommand: ParsableCommand {
                 atau paket konten yang sudah diekstrak (imsmanifest.xml). Setiap berkas menjadi satu \
                 soal utuh atau ditolak dengan alasannya; satu berkas buruk tidak menghentikan yang \
                 lain. Soal yang diterima ditulis ke satu berkas qti-NAMA.yaml di bank tujuan. Keluar \
-                0 bila semua diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis).
+                0 bila semua diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis) atau \
+                tidak ada berkas soal yang terbaca.
                 """
         )
 

@@ -54,6 +54,9 @@ enum QTIImportCommand {
         )
         let started = ContinuousClock.now
         let imported = QTIImporter.importPath(source, target: target)
+        if imported.items.isEmpty, imported.refused.isEmpty {
+            return fail(["Tidak ada berkas soal QTI (.xml) di \(source). Tidak ada yang ditulis."])
+        }
         let elapsed = ContinuousClock.now - started
         let seconds = max(1e-6, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         var refused = imported.refused
@@ -94,7 +97,8 @@ enum QTIImportCommand {
                 text = try BankWriter.yaml(items: accepted)
                 try Data(text.utf8).write(to: URL(fileURLWithPath: scratch))
                 let reread = try BankLoader.items(inFile: scratch, manifest: manifest)
-                guard reread.map(\.id) == accepted.map(\.id), reread.map(\.options) == accepted.map(\.options) else {
+                let same = zip(reread, accepted).allSatisfy { read, item in Self.sameContent(read, item) }
+                guard reread.count == accepted.count, same else {
                     return fail(["Hasil impor tidak terbaca ulang dengan sama; tidak ada yang ditulis."])
                 }
                 break
@@ -139,5 +143,12 @@ enum QTIImportCommand {
             result.status = 2
         }
         return result
+    }
+
+    /// Everything of an item but where it was read from.
+    static func sameContent(_ a: Item, _ b: Item) -> Bool {
+        guard a.id == b.id, a.version == b.version, a.subtest == b.subtest, a.topic == b.topic else { return false }
+        guard a.difficulty == b.difficulty, a.stem == b.stem, a.explanation == b.explanation else { return false }
+        return a.options == b.options && a.key == b.key && a.markup == b.markup && a.images == b.images
     }
 }

@@ -158,6 +158,21 @@ struct QTIImporterTests {
         }
         #expect(missing.code == "unscored" && missing.message.contains("map_response"), "\(missing)")
         #expect(custom.code == "unsupported-scoring" && custom.line != nil, "\(custom)")
+        #expect(try shape("scoring/written-out-map-response.xml").get().key == .weights([5, 1, 2, 4]))
+        // Rules that use the template's elements but score otherwise are not the template.
+        let refused = [
+            "scoring/inverted.xml": "unsupported-scoring", "scoring/other-outcome.xml": "unsupported-scoring",
+            "scoring/local-template.xml": "unsupported-scoring", "scoring/empty-processing.xml": "unscored",
+            "scoring/bounded-mapping.xml": "unsupported-scoring", "scoring/huge-weight.xml": "weight-not-whole",
+            "refused/same-identifier.xml": "bad-choice-identifier",
+        ]
+        for (path, code) in refused {
+            guard case .failure(let problem) = shape(path) else {
+                Issue.record("\(path) accepted: \(shape(path))")
+                continue
+            }
+            #expect(problem.code == code, "\(path): \(problem)")
+        }
     }
 
     @Test("options keep their order unless the interaction says shuffle=\"true\"; then fixed=\"1\" or \"true\" keeps one in place")
@@ -173,7 +188,7 @@ struct QTIImporterTests {
     func refusedShapes() throws {
         let expected = [
             "refused/stimulus30.xml": "shared-stimulus", "refused/xinclude.xml": "external-include", "refused/canvas12.xml": "qti-1.2",
-            "refused/html-entity.xml": "xml-syntax",
+            "refused/html-entity.xml": "xml-syntax", "refused/table.xml": "unsupported-markup",
         ]
         for (path, code) in expected {
             guard case .failure(let problem) = shape(path) else {
@@ -183,12 +198,54 @@ struct QTIImporterTests {
             #expect(problem.code == code && problem.line != nil && problem.file.hasSuffix(path), "\(path): \(problem)")
         }
         // In words, not "error 26".
-        if case .failure(let problem) = shape("refused/html-entity.xml") { #expect(problem.message.contains("&nbsp; tidak dikenal XML"), "\(problem)") }
+        if case .failure(let problem) = shape("refused/html-entity.xml") {
+            #expect(problem.message.contains("&nbsp; tidak dikenal XML") && problem.line == 10, "\(problem)")
+        }
         let folder = NSTemporaryDirectory() + "seleksi-qti-zip-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data("PK".utf8).write(to: URL(fileURLWithPath: folder + "/paket.zip"))
         #expect(QTIImporter.importPath(folder + "/paket.zip", target: target).refused.map(\.code) == ["zip-package"])
+        // A packed package inside a folder is named too.
+        #expect(QTIImporter.importPath(folder, target: target).refused.map(\.code) == ["zip-package"])
+        // Another encoding could hide an entity from the checks: UTF-8 only.
+        let plain = try String(contentsOfFile: shapes + "/refused/html-entity.xml", encoding: .utf8)
+        try plain.replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"UTF-16\"").data(using: .utf16)!
+            .write(to: URL(fileURLWithPath: folder + "/utf16.xml"))
+        guard case .failure(let utf16) = QTIImporter.importFile(folder + "/utf16.xml", target: target) else {
+            Issue.record("a UTF-16 file was accepted")
+            return
+        }
+        #expect(utf16.code == "xml-syntax" && utf16.message.contains("UTF-8"), "\(utf16)")
+    }
+
+    @Test("a manifest cannot reach outside its package, through .. or a link; one file named twice is one item")
+    func packageEscape() throws {
+        let root = NSTemporaryDirectory() + "seleksi-qti-escape-" + UUID().uuidString
+        let package = root + "/paket"
+        try FileManager.default.createDirectory(atPath: package + "/items", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.copyItem(atPath: shapes + "/package/items/a.xml", toPath: package + "/items/a.xml")
+        try FileManager.default.copyItem(atPath: shapes + "/package/items/b.xml", toPath: root + "/luar.xml")
+        try FileManager.default.createSymbolicLink(atPath: package + "/items/tautan.xml", withDestinationPath: root + "/luar.xml")
+        let manifest = """
+            <manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="m"><resources>
+            <resource identifier="a" type="imsqti_item_xmlv2p1" href="items/a.xml"/>
+            <resource identifier="a2" type="imsqti_item_xmlv2p1" href="./items/a.xml"/>
+            <resource identifier="t" type="imsqti_item_xmlv2p1" href="items/tautan.xml"/>
+            <resource identifier="w" type="imsqti_item_xmlv2p1" href="items\\..\\..\\luar.xml"/>
+            </resources></manifest>
+            """
+        try manifest.write(toFile: package + "/imsmanifest.xml", atomically: true, encoding: .utf8)
+        for idSource in QTIIDSource.allCases {
+            let result = QTIImporter.importPath(package, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idSource: idSource))
+            #expect(result.items.count == 1, "\(idSource): \(result.items.map(\.id))")
+            #expect(result.refused.map(\.code) == ["outside-package", "outside-package"], "\(result.refused)")
+        }
+        // A manifest naming no item at all says so.
+        try "<manifest identifier=\"m\"><resources><resource identifier=\"t\" type=\"imsqti_test_xmlv2p1\" href=\"t.xml\"/></resources></manifest>"
+            .write(toFile: package + "/imsmanifest.xml", atomically: true, encoding: .utf8)
+        #expect(QTIImporter.importPath(package, target: target).refused.map(\.code) == ["no-items"])
     }
 
     @Test("a folder gives whole items and refusals, never part of an item")

@@ -176,6 +176,20 @@ struct CommandTests {
             rulesDirectory: rules
         )
         #expect(unknown.status == 2 && unknown.text.contains("--id-from 'judul' tidak dikenal"))
+        // A folder with no QTI file is no success.
+        let empty = NSTemporaryDirectory() + "seleksi-bank-empty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let nothing = QTIImportCommand.run(
+            source: empty,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
+        #expect(nothing.status == 2 && nothing.text.contains("Tidak ada berkas soal QTI"), "\(nothing.text)")
     }
 
     @Test("import-qti: an unknown topic or subtest is refused before anything is read")

@@ -57,6 +57,11 @@ public struct Item: Sendable, Hashable {
     public let origin: SourceLocation
     /// The template this item was generated from, if any.
     public let templateID: String?
+    /// Stem, option texts and explanation are `ItemMarkup` (written out again from their
+    /// checked parts), not plain text.
+    public let markup: Bool
+    /// The bank images it shows (paths relative to the bank folder), in order.
+    public let images: [String]
 
     public init(
         id: String,
@@ -69,7 +74,9 @@ public struct Item: Sendable, Hashable {
         explanation: String?,
         key: ItemKey,
         origin: SourceLocation,
-        templateID: String? = nil
+        templateID: String? = nil,
+        markup: Bool = false,
+        images: [String] = []
     ) {
         self.id = id
         self.version = version
@@ -82,6 +89,8 @@ public struct Item: Sendable, Hashable {
         self.key = key
         self.origin = origin
         self.templateID = templateID
+        self.markup = markup
+        self.images = images
     }
 
     /// The index of an option by its identity, or nil when the item has no such option.

@@ -52,15 +52,33 @@ public struct QuestionBank: Sendable {
     public let items: [Item]
     /// The folder it was loaded from.
     public let directory: String
+    /// The images its items show, by path.
+    public let images: [String: BankImage]
+    /// Per item id: the SHA-256 (hex) of everything a candidate sees of it and how it is
+    /// scored, image bytes included.
+    public let fingerprints: [String: String]
+    /// The SHA-256 (hex) of every item's fingerprint, in order: a paper names it, so a
+    /// changed word, key or figure anywhere in the bank shows in the paper's fingerprint.
+    public let contentDigest: String
     private let indexByID: [String: Int]
 
-    public init(manifest: BankManifest, items: [Item], directory: String) {
+    public init(manifest: BankManifest, items: [Item], directory: String, images: [String: BankImage] = [:]) {
         self.manifest = manifest
         self.items = items
         self.directory = directory
+        self.images = images
         var index: [String: Int] = [:]
         for (position, item) in items.enumerated() { index[item.id] = position }
         self.indexByID = index
+        var fingerprints: [String: String] = [:]
+        var all = ""
+        for item in items {
+            let fingerprint = ItemFingerprint.of(item, images: images)
+            fingerprints[item.id] = fingerprint
+            all += item.id + " " + fingerprint + "\n"
+        }
+        self.fingerprints = fingerprints
+        self.contentDigest = ItemFingerprint.hex(all)
     }
 
     public var id: String { manifest.id }

@@ -191,25 +191,39 @@ public enum QTIImporter {
             optionTexts.append(text)
         }
         let identifiers = choices.map { $0.attributes["identifier"] ?? "" }
+        // Two choices with one identifier would both be right (or weighted) in QTI.
+        for (offset, identifier) in identifiers.enumerated() where identifier.isEmpty || identifiers[..<offset].contains(identifier) {
+            throw refuse(
+                "bad-choice-identifier",
+                choices[offset].line,
+                identifier.isEmpty ? "opsi tanpa identifier" : "identifier opsi '\(identifier)' dipakai dua kali"
+            )
+        }
 
         // The key, as the item's response processing scores it: match_correct by its one
         // correct response, map_response by the mapping's weights.
         let key: ItemKey
-        switch try scoring(root, declaration: declaration, refuse: refuse) {
+        switch try scoring(root, declaration: declaration, responseID: responseID, refuse: refuse) {
         case .mapping(let mapping):
             let fallback = mapping.attributes["defaultValue"] ?? "0"
+            // A bound would change a weight as QTI scores it: refused rather than guessed.
+            if let bound = ["lowerBound", "upperBound"].first(where: { mapping.attributes[$0] != nil }) {
+                throw refuse("unsupported-scoring", mapping.line, "mapping dengan \(bound) belum didukung (bobot dapat terpotong)")
+            }
             var weights: [String: Int] = [:]
             for entry in mapping.elements where entry.name == "mapEntry" {
                 let raw = entry.attributes["mappedValue"] ?? ""
-                guard let value = Int(raw) ?? Double(raw).flatMap({ $0 == $0.rounded() ? Int($0) : nil }) else {
+                guard let value = wholeNumber(raw) else {
                     throw refuse("weight-not-whole", entry.line, "bobot '\(raw)' untuk \(entry.attributes["mapKey"] ?? "?") bukan bilangan bulat")
                 }
-                weights[entry.attributes["mapKey"] ?? ""] = value
+                let key = entry.attributes["mapKey"] ?? ""
+                guard weights[key] == nil else { throw refuse("unknown-option", entry.line, "mapping menyebut opsi '\(key)' dua kali") }
+                weights[key] = value
             }
             if let stray = weights.keys.sorted().first(where: { !identifiers.contains($0) }) {
                 throw refuse("unknown-option", mapping.line, "mapping menyebut opsi '\(stray)' yang tidak ada")
             }
-            guard let defaultWeight = Int(fallback) ?? Double(fallback).flatMap({ $0 == $0.rounded() ? Int($0) : nil }) else {
+            guard let defaultWeight = wholeNumber(fallback) else {
                 throw refuse("weight-not-whole", mapping.line, "defaultValue '\(fallback)' bukan bilangan bulat")
             }
             key = .weights(identifiers.map { weights[$0] ?? defaultWeight })
@@ -257,6 +271,13 @@ public enum QTIImporter {
         )
     }
 
+    /// A whole number as QTI writes it (`3`, `3.0`), within what a weight can be.
+    static func wholeNumber(_ raw: String) -> Int? {
+        if let value = Int(raw) { return value }
+        guard let double = Double(raw), double.isFinite, abs(double) < 1e9 else { return nil }
+        return Int(exactly: double)
+    }
+
     /// An XML Schema boolean: `true` or `1`.
     static func truthy(_ value: String?) -> Bool { value == "true" || value == "1" }
 
@@ -265,10 +286,16 @@ public enum QTIImporter {
         case mapping(XMLElement)
     }
 
-    /// How the item is scored: its response processing's template (`match_correct`,
-    /// `map_response`), or rules that plainly do one of them; with no response processing
-    /// at all, the mapping if there is one, else the correct response.
-    static func scoring(_ root: XMLElement, declaration: XMLElement, refuse: (String, Int?, String) -> BankProblem) throws(BankProblem) -> Scoring {
+    /// How the item is scored: its response processing's official template
+    /// (`match_correct`, `map_response`), or exactly that template written out (as TAO
+    /// exports it); with no response processing at all, the mapping if there is one, else
+    /// the correct response. Any other processing is refused: it may score differently.
+    static func scoring(
+        _ root: XMLElement,
+        declaration: XMLElement,
+        responseID: String,
+        refuse: (String, Int?, String) -> BankProblem
+    ) throws(BankProblem) -> Scoring {
         let correct = declaration.first("correctResponse")
         let mapping = declaration.first("mapping")
         func need(_ element: XMLElement?, _ what: String, line: Int) throws(BankProblem) -> XMLElement {
@@ -280,37 +307,34 @@ public enum QTIImporter {
             if let correct { return .correct(correct) }
             throw refuse("unscored", declaration.line, "tidak ada correctResponse maupun mapping: soal tanpa penilaian (misalnya angket)")
         }
-        if let template = processing.attributes["template"] ?? processing.attributes["templateLocation"] {
+        if let template = processing.attributes["template"] {
             let name = ((template as NSString).lastPathComponent as NSString).deletingPathExtension
+            let official = template.contains("imsglobal.org/") && template.contains("/rptemplates/")
             switch name {
-            case "match_correct": return .correct(try need(correct, "match_correct (correctResponse)", line: processing.line))
-            case "map_response": return .mapping(try need(mapping, "map_response (mapping)", line: processing.line))
+            case "match_correct" where official: return .correct(try need(correct, "match_correct (correctResponse)", line: processing.line))
+            case "map_response" where official: return .mapping(try need(mapping, "map_response (mapping)", line: processing.line))
             default:
                 throw refuse(
                     "unsupported-scoring",
                     processing.line,
-                    "templat pemrosesan jawaban '\(name)' belum didukung (hanya match_correct dan map_response)"
+                    "templat pemrosesan jawaban '\(template)' belum didukung (hanya templat resmi match_correct dan map_response)"
                 )
             }
         }
-        // The templates written out (as TAO and others export them), and nothing more.
-        let rules = Set(processing.descendants.map(\.name))
-        let common: Set<String> = ["responseCondition", "responseIf", "responseElse", "variable", "setOutcomeValue", "baseValue"]
-        if rules.contains("mapResponse"), rules.isSubset(of: common.union(["mapResponse", "isNull"])) {
-            return .mapping(try need(mapping, "mapResponse (mapping)", line: processing.line))
+        if processing.elements.isEmpty {
+            throw refuse("unscored", processing.line, "responseProcessing kosong: soal tanpa penilaian")
         }
-        if rules.contains("match"), rules.contains("correct"), rules.isSubset(of: common.union(["match", "correct"])) {
-            return .correct(try need(correct, "match dengan correct", line: processing.line))
+        if WrittenTemplate.isMatchCorrect(processing, response: responseID) {
+            return .correct(try need(correct, "match_correct (correctResponse)", line: processing.line))
         }
-        if rules.isEmpty {
-            if let mapping { return .mapping(mapping) }
-            if let correct { return .correct(correct) }
+        if WrittenTemplate.isMapResponse(processing, response: responseID) {
+            return .mapping(try need(mapping, "map_response (mapping)", line: processing.line))
         }
         throw refuse("unsupported-scoring", processing.line, "pemrosesan jawaban khusus yang belum dapat dibaca (bukan match_correct atau map_response)")
     }
 
     private static let blockElements: Set<String> = ["p", "div", "blockquote", "br", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "pre", "prompt"]
-    private static let skipped: Set<String> = ["modalFeedback", "feedbackInline", "feedbackBlock", "rubricBlock", "stylesheet"]
+    private static let skipped: Set<String> = ["modalFeedback", "feedbackInline", "feedbackBlock", "stylesheet"]
 
     /// Plain text of an element: blocks become lines, images their `alt` text; content
     /// the bank cannot carry (external objects, images without `alt`, MathML, powers and
@@ -342,6 +366,15 @@ public enum QTIImporter {
                 )
             case "math":
                 throw refuse("unsupported-markup", node.line, "rumus MathML belum didukung")
+            // Read as text, a table's cells run together ("2" and "5" read "25").
+            case "table":
+                throw refuse("unsupported-markup", node.line, "tabel belum dapat dibawa ke bank teks tanpa mengubah soalnya")
+            // A rubric the candidate sees (often a passage) cannot be dropped; one for scorers can.
+            case "rubricBlock":
+                if (node.attributes["view"] ?? "").contains("candidate") {
+                    throw refuse("unsupported-markup", node.line, "rubricBlock untuk peserta (sering berisi bacaan) belum dapat dibawa ke bank")
+                }
+                return
             // Flattened, 2<sup>5</sup> would read 25 (and change the key): refused, never changed.
             case "sup", "sub":
                 throw refuse(

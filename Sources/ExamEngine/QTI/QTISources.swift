@@ -18,7 +18,12 @@ enum QTISources {
         type.hasPrefix("imsqti_item_xmlv") || type == "imsqti_xmlv1p2" || type == "imsqti_xmlv1p1"
     }
 
-    static func find(_ path: String) -> (sources: [Source], problems: [BankProblem]) {
+    /// More files than any bank export holds: past this the walk stops, and says so.
+    static let maximumFiles = 50_000
+
+    static func find(_ given: String) -> (sources: [Source], problems: [BankProblem]) {
+        // A link to the folder or file is read as what it links to.
+        let path = (given as NSString).resolvingSymlinksInPath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             return ([], [BankProblem(code: "unreadable", file: path, line: nil, message: "berkas atau folder tidak ada")])
@@ -40,11 +45,39 @@ enum QTISources {
             if (path as NSString).lastPathComponent == manifestName { return manifest(path, folder: (path as NSString).deletingLastPathComponent) }
             return ([Source(file: path, name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)], [])
         }
-        let all = ((FileManager.default.enumerator(atPath: path)?.allObjects as? [String]) ?? []).sorted()
+        var all: [String] = []
+        var problems: [BankProblem] = []
+        if let walk = FileManager.default.enumerator(atPath: path) {
+            while let next = walk.nextObject() as? String {
+                guard all.count < maximumFiles else {
+                    problems.append(
+                        BankProblem(
+                            code: "too-many-files",
+                            file: path,
+                            line: nil,
+                            message: "lebih dari \(maximumFiles) berkas; impor subfoldernya satu per satu"
+                        )
+                    )
+                    break
+                }
+                all.append(next)
+            }
+        }
+        all.sort()
+        // A packed package inside the folder is named, not passed over.
+        for relative in all where relative.lowercased().hasSuffix(".zip") {
+            problems.append(
+                BankProblem(
+                    code: "zip-package",
+                    file: BankLoader.join(path, relative),
+                    line: nil,
+                    message: "paket .zip belum dibaca langsung; ekstrak dulu, lalu impor foldernya"
+                )
+            )
+        }
         // A package inside the folder is read through its manifest; the rest file by file.
         let packages = all.filter { ($0 as NSString).lastPathComponent == manifestName }.map { ($0 as NSString).deletingLastPathComponent }
         var sources: [Source] = []
-        var problems: [BankProblem] = []
         for package in packages.sorted(by: { $0.count < $1.count }) where !packages.contains(where: { $0 != package && inside(package, $0) }) {
             let folder = package.isEmpty ? path : BankLoader.join(path, package)
             let found = manifest(BankLoader.join(folder, manifestName), folder: folder)
@@ -86,18 +119,33 @@ enum QTISources {
                 )
                 continue
             }
-            let path = href.removingPercentEncoding ?? href
-            // Only files inside the package: a manifest cannot make the import read elsewhere.
-            guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), !path.contains("://") else {
+            // Only files inside the package (links resolved): a manifest cannot make the import read elsewhere.
+            let path = (href.removingPercentEncoding ?? href).split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            let package = (folder as NSString).resolvingSymlinksInPath
+            let full = (BankLoader.join(package, path) as NSString).resolvingSymlinksInPath
+            guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains("://"), !path.split(separator: "/").contains(".."),
+                full.hasPrefix(package.hasSuffix("/") ? package : package + "/")
+            else {
                 problems.append(BankProblem(code: "outside-package", file: file, line: resource.line, message: "href '\(href)' menunjuk ke luar paket"))
                 continue
             }
-            let full = BankLoader.join(folder, path)
             guard FileManager.default.fileExists(atPath: full) else {
                 problems.append(BankProblem(code: "unreadable", file: file, line: resource.line, message: "berkas \(href) yang disebut manifest tidak ada"))
                 continue
             }
+            // One file named twice (`items/a.xml`, `./items/a.xml`) is one item.
+            guard !sources.contains(where: { $0.file == full }) else { continue }
             sources.append(Source(file: full, name: (path as NSString).deletingPathExtension))
+        }
+        if sources.isEmpty, problems.isEmpty {
+            problems.append(
+                BankProblem(
+                    code: "no-items",
+                    file: file,
+                    line: root.line,
+                    message: "manifest tidak menyebut soal QTI (resource bertipe imsqti_item_xmlv2p1/v2p2/v3p0)"
+                )
+            )
         }
         return (sources, problems)
     }

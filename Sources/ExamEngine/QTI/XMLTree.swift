@@ -61,6 +61,15 @@ struct XMLFailure: Error {
 }
 
 func parseXMLTree(_ data: Data) -> Result<XMLElement, XMLFailure> {
+    // UTF-8 only: the checks below read bytes, and another encoding could hide from them.
+    if data.starts(with: [0xFE, 0xFF]) || data.starts(with: [0xFF, 0xFE]) || data.contains(0) || String(data: data, encoding: .utf8) == nil {
+        return .failure(XMLFailure(line: 1, message: "berkas harus UTF-8"))
+    }
+    if let declaration = String(decoding: data.prefix(200), as: UTF8.self).firstMatch(of: /^\u{FEFF}?<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/),
+        !["utf-8", "utf8", "us-ascii"].contains(declaration.1.lowercased())
+    {
+        return .failure(XMLFailure(line: 1, message: "berkas menyatakan pengodean \(declaration.1); harus UTF-8"))
+    }
     // An entity the file declares itself (`<!ENTITY kali "&#215;">`): the parser drops its
     // uses silently ("3 &kali; 4" reads "3 4"), so the file is refused instead.
     if let declaration = data.range(of: Data("<!ENTITY".utf8)) {
@@ -121,12 +130,18 @@ func undeclaredEntity(_ data: Data) -> (name: String, line: Int)? {
             skip(to: "]]>")
             continue
         }
+        if byte == 0x3C, starts("<?", at: index) {
+            skip(to: "?>")
+            continue
+        }
         if byte == 0x26, index + 1 < bytes.count, bytes[index + 1] != 0x23 {
+            // Whatever follows up to the `;`: a name XML does not define is refused,
+            // and so is an `&` that starts no reference (the parser reports that itself).
             var end = index + 1
-            while end < bytes.count, end - index < 40, bytes[end] != 0x3B, bytes[end] > 0x20, bytes[end] != 0x26, bytes[end] != 0x3C { end += 1 }
+            while end < bytes.count, bytes[end] != 0x3B, bytes[end] > 0x20, bytes[end] != 0x26, bytes[end] != 0x3C { end += 1 }
             if end < bytes.count, bytes[end] == 0x3B {
                 let name = String(decoding: bytes[(index + 1)..<end], as: UTF8.self)
-                if !known.contains(name) { return (name, line) }
+                if !known.contains(name) { return (String(name.prefix(40)), line) }
             }
         }
         index += 1
