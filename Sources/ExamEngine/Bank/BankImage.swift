@@ -95,3 +95,23 @@ enum SVGCheck {
         return nil
     }
 }
+
+/// The images a bank's items show, each read and checked once however many items use it.
+final class ImageShelf {
+    let directory: String
+    private var read: [String: Result<BankImage, BankImage.Refusal>] = [:]
+
+    init(directory: String) { self.directory = directory }
+
+    func image(_ path: String) -> Result<BankImage, BankImage.Refusal> {
+        if let known = read[path] { return known }
+        let result = BankImage.read(path, in: directory)
+        read[path] = result
+        return result
+    }
+
+    /// Every image read without a problem, by path.
+    var images: [String: BankImage] {
+        read.compactMapValues { try? $0.get() }
+    }
+}

@@ -52,8 +52,9 @@ public enum BankLoader {
         guard let manifest = readManifest(folder: directory, log: log) else { throw BankProblems(log.problems) }
         var items: [Item] = []
         var firstSeen: [String: SourceLocation] = [:]
+        let shelf = ImageShelf(directory: directory)
         for file in itemFiles(in: directory) {
-            for item in readItemFile(file, manifest: manifest, log: log) {
+            for item in readItemFile(file, manifest: manifest, log: log, shelf: shelf) {
                 if let earlier = firstSeen[item.id] {
                     log.add("duplicate-id", item.origin.file, item.origin.line, item: item.id, "id ganda: sudah dipakai di \(earlier)")
                     continue
@@ -65,7 +66,7 @@ public enum BankLoader {
         let users = ruleSets.filter { $0.bankID == manifest.id }
         log.append(contentsOf: BankRuleCheck.problems(items: items, manifest: manifest, manifestFile: join(directory, manifestName), ruleSets: users))
         guard log.isEmpty else { throw BankProblems(log.problems) }
-        return QuestionBank(manifest: manifest, items: items, directory: directory)
+        return QuestionBank(manifest: manifest, items: items, directory: directory, images: shelf.images)
     }
 
     // MARK: - Manifest
@@ -124,7 +125,7 @@ public enum BankLoader {
         return files.sorted().map { join(directory, $0) }
     }
 
-    static func readItemFile(_ file: String, manifest: BankManifest, log: ProblemLog) -> [Item] {
+    static func readItemFile(_ file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> [Item] {
         guard let text = RuleSetLoader.readText(file, log: log), let root = parseYAML(text, file: file, log: log),
             let fields = FieldReader(root, file: file, log: log, what: "berkas soal")
         else { return [] }
@@ -134,10 +135,10 @@ public enum BankLoader {
         }
         var items: [Item] = []
         for node in fields.sequence("items", required: false) ?? [] {
-            if let item = readItem(node, file: file, manifest: manifest, log: log) { items.append(item) }
+            if let item = readItem(node, file: file, manifest: manifest, log: log, shelf: shelf) { items.append(item) }
         }
         for node in fields.sequence("templates", required: false) ?? [] {
-            items.append(contentsOf: readTemplate(node, file: file, manifest: manifest, log: log))
+            items.append(contentsOf: readTemplate(node, file: file, manifest: manifest, log: log, shelf: shelf))
         }
         return items
     }
@@ -190,13 +191,35 @@ public enum BankLoader {
         return Header(id: id, version: version, subtest: subtest, topic: topic, difficulty: difficulty)
     }
 
-    static func readItem(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog) -> Item? {
+    static func readItem(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> Item? {
         guard var fields = FieldReader(node, file: file, log: log, what: "soal") else { return nil }
         let before = log.problems.count
-        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation", "shuffle"])
+        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation", "shuffle", "markup"])
         let header = readHeader(&fields, manifest: manifest)
-        let stem = fields.string("stem")
-        let explanation = fields.string("explanation", required: false)
+        // `markup: true`: stem, option texts and explanation are `ItemMarkup`, kept as
+        // written out again from their checked parts.
+        let markup = fields.bool("markup") ?? false
+        var images: [String] = []
+        func rich(_ text: String?, _ reader: FieldReader, at key: String) -> String? {
+            guard markup, let text else { return text }
+            do throws(ItemMarkup.Problem) {
+                let fragment = try ItemMarkup.parse(text)
+                for path in fragment.images {
+                    switch shelf.image(path) {
+                    case .success: if !images.contains(path) { images.append(path) }
+                    case .failure(let refusal): reader.problem("bad-image", at: key, refusal.message)
+                    }
+                }
+                return fragment.html()
+            } catch {
+                let block = reader[key]?.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
+                let line = (reader.lineOf(key) ?? 0) + error.line - 1 + (block ? 1 : 0)
+                log.add("bad-markup", file, line, item: reader.itemID, error.message)
+                return nil
+            }
+        }
+        let stem = rich(fields.string("stem"), fields, at: "stem")
+        let explanation = rich(fields.string("explanation", required: false), fields, at: "explanation")
         // `shuffle: false`: the options keep their places on every paper (every one fixed).
         let keepInPlace = fields.bool("shuffle") == false
         var options: [ItemOption] = []
@@ -212,10 +235,11 @@ public enum BankLoader {
                 guard let option = FieldReader(optionNode, file: file, log: log, what: "opsi", itemID: fields.itemID) else { continue }
                 option.rejectUnknownKeys(["text", "correct", "weight", "fixed"])
                 let letter = ItemOption.letters[index]
-                guard let text = option.string("text", required: false, nonEmpty: false), !text.isEmpty else {
+                guard let written = option.string("text", required: false, nonEmpty: false), !written.isEmpty else {
                     option.problem("empty-option", "opsi \(letter) kosong")
                     continue
                 }
+                guard let text = rich(written, option, at: "text") else { continue }
                 options.append(
                     ItemOption(
                         id: letter,
@@ -242,7 +266,9 @@ public enum BankLoader {
             options: options,
             explanation: explanation,
             key: key,
-            origin: SourceLocation(file: file, line: node.line ?? 0)
+            origin: SourceLocation(file: file, line: node.line ?? 0),
+            markup: markup,
+            images: images
         )
     }
 
@@ -279,12 +305,55 @@ public enum BankLoader {
 
     // MARK: - Templates
 
-    static func readTemplate(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog) -> [Item] {
+    /// A template instance with `markup: true`: its stem and explanation read as
+    /// `ItemMarkup` (the option texts are its numbers).
+    static func richInstance(_ item: Item, shelf: ImageShelf, log: ProblemLog) -> Item? {
+        var images: [String] = []
+        func rich(_ text: String?) -> String?? {
+            guard let text else { return .some(nil) }
+            do throws(ItemMarkup.Problem) {
+                let fragment = try ItemMarkup.parse(text)
+                for path in fragment.images {
+                    if case .failure(let refusal) = shelf.image(path) {
+                        log.add("bad-image", item.origin.file, item.origin.line, item: item.id, refusal.message)
+                        return nil
+                    }
+                    if !images.contains(path) { images.append(path) }
+                }
+                return .some(fragment.html())
+            } catch {
+                log.add("bad-markup", item.origin.file, item.origin.line, item: item.id, error.message)
+                return nil
+            }
+        }
+        guard case .some(.some(let stem)) = rich(item.stem), case .some(let explanation) = rich(item.explanation) else { return nil }
+        let options = item.options.map {
+            ItemOption(id: $0.id, text: ItemMarkup.escaped($0.text, quote: false), correct: $0.correct, weight: $0.weight, fixed: $0.fixed)
+        }
+        return Item(
+            id: item.id,
+            version: item.version,
+            subtest: item.subtest,
+            topic: item.topic,
+            difficulty: item.difficulty,
+            stem: stem,
+            options: options,
+            explanation: explanation,
+            key: item.key,
+            origin: item.origin,
+            templateID: item.templateID,
+            markup: true,
+            images: images
+        )
+    }
+
+    static func readTemplate(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> [Item] {
         guard var fields = FieldReader(node, file: file, log: log, what: "templat") else { return [] }
         let before = log.problems.count
         fields.rejectUnknownKeys([
-            "id", "version", "subtest", "topic", "difficulty", "stem", "answer", "distractors", "compare", "explanation", "instances",
+            "id", "version", "subtest", "topic", "difficulty", "stem", "answer", "distractors", "compare", "explanation", "instances", "markup",
         ])
+        let markup = fields.bool("markup") ?? false
         let header = readHeader(&fields, manifest: manifest)
         func text(_ key: String, required: Bool) -> TemplateText? {
             guard let source = fields.string(key, required: required) else { return nil }
@@ -377,9 +446,13 @@ public enum BankLoader {
             }
             guard valid else { continue }
             do {
-                items.append(
-                    try template.instantiate(number: offset + 1, values: values, origin: SourceLocation(file: file, line: instance.line ?? 0))
-                )
+                let item = try template.instantiate(number: offset + 1, values: values, origin: SourceLocation(file: file, line: instance.line ?? 0))
+                if markup {
+                    // The instance's text (numbers in place) is the markup, checked like a written item's.
+                    if let rich = richInstance(item, shelf: shelf, log: log) { items.append(rich) }
+                } else {
+                    items.append(item)
+                }
             } catch {
                 log.add(error.code, file, instance.line, item: itemID, error.message)
             }
@@ -407,7 +480,7 @@ extension BankLoader {
     /// The items of one item file read against a manifest, or every problem in it.
     public static func items(inFile file: String, manifest: BankManifest) throws(BankProblems) -> [Item] {
         let log = ProblemLog()
-        let items = readItemFile(file, manifest: manifest, log: log)
+        let items = readItemFile(file, manifest: manifest, log: log, shelf: ImageShelf(directory: (file as NSString).deletingLastPathComponent))
         guard log.isEmpty else { throw BankProblems(log.problems) }
         return items
     }

@@ -13,6 +13,7 @@ public enum BankWriter {
                 ("difficulty", Node(String(item.difficulty), Tag(.int))),
                 ("stem", Node(item.stem, Tag(.str), .literal)),
             ]
+            if item.markup { pairs.append(("markup", Node("true", Tag(.bool)))) }
             // Every option in place is written as the item's `shuffle: false`.
             let inPlace = item.options.count > 1 && item.options.allSatisfy(\.fixed)
             let options: [Node] = item.options.map { option in
