@@ -102,7 +102,7 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         response.headers[.init("X-Frame-Options")!] = "DENY"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         if response.headers[.init("Content-Security-Policy")!] == nil {
-            response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+            response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; form-action 'self'"
         }
         response.headers[.init("Strict-Transport-Security")!] = "max-age=31536000"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

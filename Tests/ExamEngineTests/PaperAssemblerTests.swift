@@ -30,7 +30,9 @@ struct PaperAssemblerTests {
         let paper = assembler.paper(seed: 7)
         let digest = SHA256.hash(data: Data(paper.canonicalText.utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(paper.fingerprint == digest)
-        #expect(paper.canonicalText.hasPrefix("seleksi-paper/1\nrules:skd-2024\nbank:skd-contoh@synthetic-1\nseed:7\nsubtest:TWK\n"))
+        #expect(
+            paper.canonicalText.hasPrefix("seleksi-paper/2\nrules:skd-2024\nbank:skd-contoh@synthetic-1\ncontent:\(bank.contentDigest)\nseed:7\nsubtest:TWK\n")
+        )
     }
 
     @Test("subtests come in the rule set's order, with their counts, topic quotas and difficulty mix")

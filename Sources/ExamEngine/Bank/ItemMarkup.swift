@@ -119,8 +119,12 @@ public struct ItemMarkup: Sendable, Hashable {
                     let (key, written) = attribute.name == "src" ? image(attribute.value) : (attribute.name, attribute.value)
                     out += " \(key)=\"\(Self.escaped(written, quote: true))\""
                 }
+                // Void elements closed as XHTML (`<br/>`): the text reads as HTML and as XML alike.
+                if Self.void.contains(name) {
+                    out += "/>"
+                    return
+                }
                 out += ">"
-                if Self.void.contains(name) { return }
                 children.forEach(walk)
                 out += "</\(name)>"
             }

@@ -4,8 +4,14 @@
 /// a roster load's processor time on them.
 extension Paper {
     public var sortedJSON: String {
-        var out = "{\"bankID\":"
-        out.reserveCapacity(64 * itemCount + 256)
+        var out = "{"
+        out.reserveCapacity(64 * itemCount + 320)
+        if let bankContent {
+            out += "\"bankContent\":"
+            Self.append(bankContent, to: &out)
+            out += ","
+        }
+        out += "\"bankID\":"
         Self.append(bankID, to: &out)
         out += ",\"bankVersion\":"
         Self.append(bankVersion, to: &out)

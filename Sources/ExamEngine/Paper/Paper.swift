@@ -33,14 +33,27 @@ public struct Paper: Sendable, Hashable, Codable {
     public let sections: [PaperSection]
     /// Lower-case hex SHA-256 of the canonical text.
     public let fingerprint: String
+    /// The bank's content digest (`QuestionBank.contentDigest`: every item's words, key
+    /// and figure bytes) when the paper was assembled; nil for papers assembled before
+    /// papers named it.
+    public let bankContent: String?
 
-    public init(ruleSetID: String, bankID: String, bankVersion: String, seed: UInt64, sections: [PaperSection], fingerprint: String) {
+    public init(
+        ruleSetID: String,
+        bankID: String,
+        bankVersion: String,
+        seed: UInt64,
+        sections: [PaperSection],
+        fingerprint: String,
+        bankContent: String? = nil
+    ) {
         self.ruleSetID = ruleSetID
         self.bankID = bankID
         self.bankVersion = bankVersion
         self.seed = seed
         self.sections = sections
         self.fingerprint = fingerprint
+        self.bankContent = bankContent
     }
 
     public var itemCount: Int { sections.reduce(0) { $0 + $1.items.count } }
@@ -49,10 +62,13 @@ public struct Paper: Sendable, Hashable, Codable {
     public var items: [PaperItem] { sections.flatMap(\.items) }
 
     /// The text the fingerprint is computed over, documented so that anyone can recompute it:
-    /// a header line, then `rules:`, `bank:ID@VERSION`, `seed:`, then per subtest a
-    /// `subtest:CODE` line and per item `ID@VERSION:LETTERS` (option ids in display order).
+    /// a header line, then `rules:`, `bank:ID@VERSION`, `content:DIGEST` (the bank's
+    /// content digest; version 2 only), `seed:`, then per subtest a `subtest:CODE` line and
+    /// per item `ID@VERSION:LETTERS` (option ids in display order).
     public var canonicalText: String {
-        var text = Paper.header + "rules:\(ruleSetID)\nbank:\(bankID)@\(bankVersion)\nseed:\(seed)\n"
+        var text = Paper.header(bankContent) + "rules:\(ruleSetID)\nbank:\(bankID)@\(bankVersion)\n"
+        if let bankContent { text += "content:\(bankContent)\n" }
+        text += "seed:\(seed)\n"
         for section in sections {
             text += "subtest:\(section.subtest)\n"
             for item in section.items {
@@ -62,5 +78,6 @@ public struct Paper: Sendable, Hashable, Codable {
         return text
     }
 
-    static let header = "seleksi-paper/1\n"
+    /// Version 2 names the bank's content; version 1 (papers before it) does not.
+    static func header(_ bankContent: String?) -> String { bankContent == nil ? "seleksi-paper/1\n" : "seleksi-paper/2\n" }
 }

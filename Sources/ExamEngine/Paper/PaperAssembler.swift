@@ -91,7 +91,9 @@ public struct PaperAssembler: Sendable {
             )
         }
         self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }
-        self.canonicalHeader = Array((Paper.header + "rules:\(ruleSet.id)\nbank:\(bank.id)@\(bank.version)\n").utf8)
+        self.canonicalHeader = Array(
+            (Paper.header(bank.contentDigest) + "rules:\(ruleSet.id)\nbank:\(bank.id)@\(bank.version)\ncontent:\(bank.contentDigest)\n").utf8
+        )
         self.fixedOptions = bank.items.map { $0.options.map(\.fixed) }
         self.anyFixed = bank.items.map { $0.options.contains(where: \.fixed) }
     }
@@ -178,7 +180,8 @@ public struct PaperAssembler: Sendable {
             bankVersion: bank.version,
             seed: seed,
             sections: sections,
-            fingerprint: Self.hex(SHA256.hash(data: canonical))
+            fingerprint: Self.hex(SHA256.hash(data: canonical)),
+            bankContent: bank.contentDigest
         )
     }
 

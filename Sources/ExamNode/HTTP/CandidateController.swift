@@ -1,3 +1,4 @@
+import ExamEngine
 import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -92,6 +93,21 @@ struct CandidateController {
                 status: .ok,
                 headers: [.contentType: "application/json; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: json))
+            )
+        }
+        // A figure of the candidate's paper, by content address: the page fetches every one
+        // with the paper, and the browser keeps it (it never changes under its address).
+        group.get("images/:digest") { request, context -> Response in
+            let image = try await service.paperImage(try credential(request), digest: try context.parameters.require("digest"))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: image.mediaType, .cacheControl: "private, max-age=31536000, immutable", .eTag: "\"\(image.digest)\"",
+                    .init("X-Content-Type-Options")!: "nosniff",
+                    // Opened on its own, a figure is a picture and nothing more.
+                    .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: image.data))
             )
         }
         group.put("answers/:item") { request, context -> Response in

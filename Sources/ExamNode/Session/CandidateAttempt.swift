@@ -196,6 +196,19 @@ extension ExamService {
         }
     }
 
+    /// An image of the candidate's paper, by its content address: only with their live
+    /// token, and only one an item of their paper shows (another paper's figure is not
+    /// theirs to see before its time).
+    func paperImage(_ credential: CandidateCredential, digest: String) async throws -> BankImage {
+        let tokenHash = credential.digest
+        _ = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
+        let (_, items) = try await paperItems(tokenHash: tokenHash)
+        guard let shown = catalog.images[digest], !shown.items.isDisjoint(with: items) else {
+            throw ExamNodeError("image-not-in-paper", kind: .notFound, "Gambar itu tidak ada dalam naskah Anda.")
+        }
+        return shown.image
+    }
+
     /// The candidate a token belongs to and their paper's item ids: from memory, or read
     /// (and decoded) on a reader connection the first time after a start or restart.
     /// Throws `badToken` for a token that is not (or no longer) valid.

@@ -13,6 +13,8 @@ public struct ExamCatalog: Sendable {
     }
 
     public let entries: [String: Entry]
+    /// Every bank image by its content address, with the items that show it.
+    let images: [String: (image: BankImage, items: Set<String>)]
 
     public init(ruleSets: [RuleSet], banks: [QuestionBank]) throws {
         var entries: [String: Entry] = [:]
@@ -27,6 +29,16 @@ public struct ExamCatalog: Sendable {
             )
         }
         self.entries = entries
+        var images: [String: (image: BankImage, items: Set<String>)] = [:]
+        for bank in banks {
+            for item in bank.items {
+                for path in item.images {
+                    guard let image = bank.images[path] else { continue }
+                    images[image.digest, default: (image, [])].items.insert(item.id)
+                }
+            }
+        }
+        self.images = images
     }
 
     /// Loads every rule set under `rulesDirectory` whose bank is under `bankDirectory`.

@@ -17,13 +17,28 @@ struct PaperRenderer: Sendable {
         var heads: [String: [UInt8]] = [:]
         var options: [String: [[UInt8]]] = [:]
         for item in bank.items {
+            // A rich item's images are named by their content address; the page fetches
+            // them with the candidate's token (`GET /api/exam/images/{digest}`).
+            let digests = item.images.compactMap { bank.images[$0]?.digest }
+            func shown(_ text: String) -> String {
+                guard item.markup, let fragment = try? ItemMarkup.parse(text) else { return text }
+                return fragment.html { path in ("data-gambar", bank.images[path]?.digest ?? "") }
+            }
             var head: [UInt8] = []
             JSONText.raw("\"id\":", to: &head)
             JSONText.string(item.id, to: &head)
             JSONText.raw(",\"subtest\":", to: &head)
             JSONText.string(item.subtest, to: &head)
+            if item.markup {
+                JSONText.raw(",\"markup\":true,\"images\":[", to: &head)
+                for (index, digest) in digests.enumerated() {
+                    if index > 0 { JSONText.raw(",", to: &head) }
+                    JSONText.string(digest, to: &head)
+                }
+                JSONText.raw("]", to: &head)
+            }
             JSONText.raw(",\"stem\":", to: &head)
-            JSONText.string(item.stem, to: &head)
+            JSONText.string(shown(item.stem), to: &head)
             JSONText.raw(",\"options\":[", to: &head)
             heads[item.id] = head
             options[item.id] = item.options.map { option in
@@ -31,7 +46,7 @@ struct PaperRenderer: Sendable {
                 JSONText.raw("{\"id\":", to: &out)
                 JSONText.string(option.id, to: &out)
                 JSONText.raw(",\"text\":", to: &out)
-                JSONText.string(option.text, to: &out)
+                JSONText.string(shown(option.text), to: &out)
                 JSONText.raw("}", to: &out)
                 return out
             }

@@ -102,6 +102,7 @@ async function start() {
     $("login-error").textContent = error.message;
     return;
   }
+  await loadImages();
   $("who").textContent = paper.participantNumber + " · " + paper.name;
   $("login-view").hidden = true;
   $("exam-view").hidden = false;
@@ -112,6 +113,46 @@ async function start() {
   flush();
   setInterval(tick, 1000);
   setInterval(refresh, 15000);
+}
+
+// MARK: - Figures
+
+// Every figure of the paper, fetched once with the paper (with the token: a figure is the
+// candidate's only), kept as object URLs; the browser's cache keeps the bytes.
+const images = {};
+
+async function loadImages() {
+  const wanted = new Set();
+  for (const item of paper.items) for (const digest of item.images || []) wanted.add(digest);
+  await Promise.all(
+    [...wanted].map(async (digest) => {
+      if (images[digest]) return;
+      try {
+        const response = await fetch("/api/exam/images/" + digest, {
+          headers: { Authorization: "Bearer " + token, "X-Seleksi-Device": deviceId() },
+        });
+        if (response.ok) images[digest] = URL.createObjectURL(await response.blob());
+      } catch (error) {
+        // Shown as its alt text until the next render finds it.
+      }
+    })
+  );
+}
+
+// A rich item's text is the node's own markup, written out from checked parts (no
+// script, no attribute but an image's address and alt text): shown as such, its
+// figures from the fetched ones.
+function fill(element, text, markup) {
+  element.classList.toggle("markup", Boolean(markup));
+  if (!markup) {
+    element.textContent = text;
+    return;
+  }
+  element.innerHTML = text;
+  element.querySelectorAll("img[data-gambar]").forEach((image) => {
+    const url = images[image.dataset.gambar];
+    if (url) image.src = url;
+  });
 }
 
 // MARK: - Server state
@@ -251,7 +292,7 @@ function render() {
   if (!paper) return;
   const item = paper.items[current];
   $("item-title").textContent = "Soal " + item.number + " dari " + paper.items.length + " · " + item.subtest;
-  $("item-stem").textContent = item.stem;
+  fill($("item-stem"), item.stem, item.markup);
   const options = $("item-options");
   options.querySelectorAll("label").forEach((label) => label.remove());
   const letters = "ABCDEFGH";
@@ -263,7 +304,9 @@ function render() {
     input.value = option.id;
     input.checked = shownOption(item.id) === option.id;
     input.addEventListener("change", () => enqueue({ kind: "answer", item: item.id, option: option.id, sequence: nextSequence() }));
-    label.append(input, " " + letters[position] + ". " + option.text);
+    const text = document.createElement("span");
+    fill(text, option.text, item.markup);
+    label.append(input, " " + letters[position] + ". ", text);
     options.append(label);
   });
   $("item-doubt").checked = shownDoubt(item.id);

@@ -1,0 +1,56 @@
+import ExamEngine
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import ExamNode
+
+/// Rich items at the node: their markup reaches the page written out by the node, and
+/// their figures only with the candidate's token, and only those of their own paper.
+@Suite("Exam node: rich items and their figures")
+struct PaperImageTests {
+    @Test(
+        "a figural item's stem names its figures by content address; the candidate fetches their own, cacheable; another paper's, or without a token, is refused"
+    )
+    func figures() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (_, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            let (status, raw) = try await client.send(.get, "/api/exam/paper", token: token)
+            #expect(status == 200)
+            let paper = try #require(try JSONSerialization.jsonObject(with: raw) as? [String: Any])
+            let items = try #require(paper["items"] as? [[String: Any]])
+            let rich = items.filter { $0["markup"] as? Bool == true }
+            let figural = try #require(rich.first { ($0["images"] as? [String])?.isEmpty == false }, "no figure on the paper")
+            let stem = try #require(figural["stem"] as? String)
+            let digest = try #require((figural["images"] as? [String])?.first)
+            // The page gets the address, never a path into the bank folder.
+            #expect(stem.contains("data-gambar=\"\(digest)\"") && !stem.contains("src=") && !stem.contains("figures/"), "\(stem)")
+            #expect(stem.contains("alt=\""))
+            // Plain items stay plain.
+            #expect(items.contains { $0["markup"] == nil })
+
+            let shown = try await client.client.execute(
+                uri: "/api/exam/images/\(digest)",
+                method: .get,
+                headers: [.authorization: "Bearer \(token)", HTTPField.Name("X-Seleksi-Device")!: "perangkat-1"]
+            ) { response in (response.status.code, response.headers, Data(response.body.readableBytesView)) }
+            #expect(shown.0 == 200)
+            #expect(shown.1[.contentType] == "image/svg+xml" && shown.1[.cacheControl]?.contains("immutable") == true)
+            #expect(shown.1[.contentSecurityPolicy]?.contains("sandbox") == true)
+            let image = try #require(node.node.service.catalog.images[digest]?.image)
+            #expect(shown.2 == image.data && image.digest == digest)
+
+            // A figure no item of this paper shows.
+            let paperItems = Set(items.compactMap { $0["id"] as? String })
+            let other = try #require(node.node.service.catalog.images.first { $0.value.items.isDisjoint(with: paperItems) }?.key)
+            let foreign = try await client.refusal(.get, "/api/exam/images/\(other)", token: token)
+            #expect(foreign.status == 404 && foreign.code == "image-not-in-paper", "\(foreign)")
+            #expect(try await client.refusal(.get, "/api/exam/images/\(digest)").status == 401)
+            #expect(try await client.refusal(.get, "/api/exam/images/\(digest)", token: token, device: "perangkat-lain").status == 401)
+        }
+    }
+}
