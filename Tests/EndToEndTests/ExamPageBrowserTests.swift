@@ -49,6 +49,21 @@ extension EndToEndTests {
         try browser.wait("document.querySelector('#grid .cell').classList.contains('answered')")
         #expect(try serverAnswers(node, token, device: device) == 1)
 
+        // A figural item: its figures are fetched with the token and shown (blob: URLs), each
+        // with its alt text; a formula is MathML. Then back to the second item.
+        let figural = try #require(try browser.script("return paper.items.findIndex(i => (i.images || []).length > 0);") as? Int)
+        #expect(figural >= 0)
+        try browser.script("show(\(figural));")
+        try browser.wait(
+            "[...document.querySelectorAll('#item-stem img, #item-options img')].every(i => i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0 && i.alt.length > 0)"
+        )
+        let figures = try browser.script("return document.querySelectorAll('#item-stem img, #item-options img').length;") as? Int
+        #expect((figures ?? 0) >= 1)
+        let picture = NSTemporaryDirectory() + "seleksi-soal-figural.png"
+        try browser.screenshot().write(to: URL(fileURLWithPath: picture))
+        print("figural item as the candidate sees it: \(picture)")
+        try browser.script("show(0);")
+
         // The network drops: the next answer stays queued, visibly unsaved.
         try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
         try browser.click("#next")

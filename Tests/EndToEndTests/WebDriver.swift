@@ -56,6 +56,14 @@ final class WebDriver: @unchecked Sendable {
     @discardableResult
     func script(_ source: String) throws -> Any? { try call("POST", "/session/\(session)/execute/sync", ["script": source, "args": []]) }
 
+    /// The page as a PNG.
+    func screenshot() throws -> Data {
+        guard let text = try call("GET", "/session/\(session)/screenshot") as? String, let data = Data(base64Encoded: text) else {
+            throw Failure(message: "no screenshot")
+        }
+        return data
+    }
+
     func click(_ css: String) throws {
         let found = try call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])
         guard let element = (found as? [String: Any])?.values.first as? String else { throw Failure(message: "no element \(css)") }
