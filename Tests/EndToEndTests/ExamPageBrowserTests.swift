@@ -89,6 +89,63 @@ extension EndToEndTests {
         #expect(total?.hasSuffix("dari 550") == true)
     }
 
+    @Test(
+        "exam page with the keyboard and a screen reader: the choice keeps focus through its save and the refresh, the grid is a list of buttons saying their state, both marks show, a reload keeps the item, time is not read every second, the login form posts"
+    )
+    func accessiblePage() throws {
+        let chromium = which("chromium")
+        let chromedriver = which("chromedriver")
+        guard requireTools(["chromium": chromium, "chromedriver": chromedriver, "curl": which("curl"), "seleksi": seleksiBinary]) else { return }
+        let node = NodeProcess()
+        try node.start(demo: true)
+        let pin = try #require(node.printed.firstMatch(of: /PIN sesi (\d{6})/)?.1).description
+        let browser = try WebDriver(chromium: chromium!, chromedriver: chromedriver!)
+        try browser.open("https://127.0.0.1:\(node.httpsPort)/")
+        try browser.wait("document.getElementById('login-form')")
+        // Without the script the form posts: nothing would land in a URL.
+        #expect(try browser.script("return document.getElementById('login-form').method;") as? String == "post")
+        try browser.script(
+            """
+            const form = document.getElementById('login-form');
+            form.participantNumber.value = '2024000001'; form.pin.value = '\(pin)'; form.accessCode.value = '\(try node.accessCode("2024000001"))';
+            """
+        )
+        try browser.click("#login-form button[type=submit]")
+        try browser.wait("!document.getElementById('exam-view').hidden")
+        // The countdown is not a live region; announcements have their own.
+        #expect(try browser.script("return document.getElementById('clock').getAttribute('aria-live');") as? String == nil)
+        #expect(try browser.script("return document.getElementById('announce').getAttribute('aria-live');") as? String == "polite")
+
+        // A choice made with the keyboard keeps focus through its save and a refresh.
+        try browser.script("document.querySelectorAll('#item-options input')[1].focus();")
+        try browser.type("#item-options label:nth-of-type(2) input", " ")
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
+        try browser.script("refresh();")
+        try browser.wait("document.querySelector('#grid button').classList.contains('answered')")
+        let focused = try browser.script(
+            "return document.activeElement === document.querySelectorAll('#item-options input')[1] && document.activeElement.checked;"
+        )
+        #expect(focused as? Bool == true)
+
+        // The grid: a list of buttons, each saying its state in words; both marks show.
+        #expect(try browser.script("return document.querySelectorAll('#grid li > button.cell').length;") as? Int == 110)
+        try browser.click("#item-doubt")
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
+        let first = try browser.script("return document.querySelector('#grid button').getAttribute('aria-label');") as? String
+        #expect(first == "Soal 1: dijawab, ragu-ragu", "\(first ?? "-")")
+        #expect(
+            try browser.script("const c = document.querySelector('#grid button').classList; return c.contains('answered') && c.contains('doubtful');") as? Bool
+                == true
+        )
+        #expect(try browser.script("return document.querySelector('#grid button').getAttribute('aria-current');") as? String == "true")
+
+        // A reload keeps the item the candidate is on.
+        try browser.click("#grid li:nth-child(6) button")
+        try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal 6 ')")
+        try browser.script("location.reload();")
+        try browser.wait("document.getElementById('item-title') && document.getElementById('item-title').textContent.startsWith('Soal 6 ')")
+    }
+
     func serverAnswers(_ node: NodeProcess, _ token: String, device: String) throws -> Int {
         let (_, state) = try node.curl("GET", "/api/exam/state", token: token, device: device)
         let grid = (state as? [String: Any])?["grid"] as? [[String: Any]] ?? []

@@ -64,6 +64,13 @@ final class WebDriver: @unchecked Sendable {
         return data
     }
 
+    /// Sends keys to the element `css` finds, as a keyboard would (a space on a radio chooses it).
+    func type(_ css: String, _ text: String) throws {
+        let found = try call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])
+        guard let element = (found as? [String: Any])?.values.first as? String else { throw Failure(message: "no element \(css)") }
+        _ = try call("POST", "/session/\(session)/element/\(element)/value", ["text": text])
+    }
+
     func click(_ css: String) throws {
         let found = try call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])
         guard let element = (found as? [String: Any])?.values.first as? String else { throw Failure(message: "no element \(css)") }

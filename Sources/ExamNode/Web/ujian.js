@@ -109,7 +109,7 @@ async function start() {
   await refresh();
   const last = Number(store.getItem("sequence:" + owner) || "0");
   if (last < lastSequence) store.setItem("sequence:" + owner, String(lastSequence));
-  show(0);
+  show(Number(sessionStorage.getItem("current:" + owner) || "0"));
   flush();
   setInterval(tick, 1000);
   setInterval(refresh, 15000);
@@ -178,13 +178,25 @@ async function refresh() {
   }
 }
 
+// Time left is read out at sensible moments (not every second): on the hour and half
+// hour, at 15, 10 and 5 minutes and each of the last ones, and when a pause starts or ends.
+let announcedPause = false;
+
 function tick() {
   if (finished) return;
   if (!paused && secondsLeft > 0) secondsLeft -= 1;
   const minutes = Math.floor(secondsLeft / 60), seconds = secondsLeft % 60;
   $("clock").textContent = paused ? "Dihentikan sementara" : "Sisa " + minutes + ":" + String(seconds).padStart(2, "0");
+  if (paused !== announcedPause) {
+    announcedPause = paused;
+    announce(paused ? "Ujian dihentikan sementara oleh pengawas. Waktu Anda tidak berjalan." : "Ujian dilanjutkan. Sisa waktu " + minutes + " menit.");
+  } else if (!paused && seconds === 0 && (minutes % 30 === 0 || [15, 10, 5, 4, 3, 2, 1].includes(minutes)) && minutes > 0) {
+    announce("Sisa waktu " + minutes + " menit.");
+  }
   if (secondsLeft === 0 && !paused) refresh();
 }
+
+function announce(text) { $("announce").textContent = text; }
 
 // MARK: - Answers: a queue sent in order until each is confirmed
 
@@ -252,6 +264,14 @@ async function flush() {
         saveQueue();
         status(error.message, true);
         await refresh();
+      } else if (error.code === "session-paused") {
+        // A pause is a pause, not a failure: the answer goes out when the session resumes.
+        paused = true;
+        status("Ujian dihentikan sementara oleh pengawas. Jawaban Anda disimpan di perangkat ini dan dikirim saat ujian dilanjutkan.", false);
+        tick();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 15000);
+        await refresh();
       } else {
         status(queue.length + " jawaban BELUM tersimpan. Mencoba lagi…", true);
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -285,43 +305,71 @@ function unsaved(id) { return queue.some((write) => write.item === id); }
 
 function show(index) {
   current = Math.max(0, Math.min(paper.items.length - 1, index));
+  // Where the candidate is survives a reload (this tab only).
+  if (owner) sessionStorage.setItem("current:" + owner, String(current));
   render();
 }
+
+// The item shown, built once per item: re-rendering in place (a saved answer, the
+// 15-second refresh) never takes focus away from where the candidate is.
+let renderedItem = null;
 
 function render() {
   if (!paper) return;
   const item = paper.items[current];
-  $("item-title").textContent = "Soal " + item.number + " dari " + paper.items.length + " · " + item.subtest;
-  fill($("item-stem"), item.stem, item.markup);
-  const options = $("item-options");
-  options.querySelectorAll("label").forEach((label) => label.remove());
   const letters = "ABCDEFGH";
-  item.options.forEach((option, position) => {
-    const label = document.createElement("label");
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = "option";
-    input.value = option.id;
-    input.checked = shownOption(item.id) === option.id;
-    input.addEventListener("change", () => enqueue({ kind: "answer", item: item.id, option: option.id, sequence: nextSequence() }));
-    const text = document.createElement("span");
-    fill(text, option.text, item.markup);
-    label.append(input, " " + letters[position] + ". ", text);
-    options.append(label);
-  });
+  const options = $("item-options");
+  if (renderedItem !== item.id) {
+    renderedItem = item.id;
+    $("item-title").textContent = "Soal " + item.number + " dari " + paper.items.length + " · " + item.subtest;
+    fill($("item-stem"), item.stem, item.markup);
+    options.querySelectorAll("label").forEach((label) => label.remove());
+    item.options.forEach((option, position) => {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = "option";
+      input.value = option.id;
+      input.addEventListener("change", () => enqueue({ kind: "answer", item: item.id, option: option.id, sequence: nextSequence() }));
+      const text = document.createElement("span");
+      fill(text, option.text, item.markup);
+      label.append(input, letters[position] + ". ", text);
+      options.append(label);
+    });
+  }
+  options.querySelectorAll("input[type=radio]").forEach((input) => { input.checked = shownOption(item.id) === input.value; });
   $("item-doubt").checked = shownDoubt(item.id);
   $("prev").disabled = current === 0;
   $("next").disabled = current === paper.items.length - 1;
+  renderGrid();
+}
+
+// The item numbers: a list of buttons, built once, each saying its state in words.
+function renderGrid() {
   const grid = $("grid");
-  grid.textContent = "";
+  if (grid.children.length !== paper.items.length) {
+    grid.textContent = "";
+    paper.items.forEach((entry, index) => {
+      const row = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "cell";
+      button.textContent = entry.number;
+      button.addEventListener("click", () => show(index));
+      row.append(button);
+      grid.append(row);
+    });
+  }
   paper.items.forEach((entry, index) => {
-    const cell = document.createElement("span");
-    cell.className = "cell" + (shownDoubt(entry.id) ? " doubtful" : shownOption(entry.id) ? " answered" : "")
-      + (unsaved(entry.id) ? " unsaved" : "") + (index === current ? " current" : "");
-    cell.textContent = entry.number;
-    cell.title = unsaved(entry.id) ? "belum tersimpan" : "";
-    cell.addEventListener("click", () => show(index));
-    grid.append(cell);
+    const button = grid.children[index].firstChild;
+    const answered = Boolean(shownOption(entry.id)), doubt = shownDoubt(entry.id), pending = unsaved(entry.id);
+    button.className = "cell" + (answered ? " answered" : "") + (doubt ? " doubtful" : "") + (pending ? " unsaved" : "")
+      + (index === current ? " current" : "");
+    const words = [answered ? "dijawab" : "kosong"];
+    if (doubt) words.push("ragu-ragu");
+    if (pending) words.push("belum tersimpan");
+    button.setAttribute("aria-label", "Soal " + entry.number + ": " + words.join(", "));
+    if (index === current) button.setAttribute("aria-current", "true"); else button.removeAttribute("aria-current");
   });
 }
 
