@@ -142,8 +142,20 @@ extension EndToEndTests {
         // A reload keeps the item the candidate is on.
         try browser.click("#grid li:nth-child(6) button")
         try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal 6 ')")
-        try browser.script("location.reload();")
-        try browser.wait("document.getElementById('item-title') && document.getElementById('item-title').textContent.startsWith('Soal 6 ')")
+        try browser.script("window.sebelumMuatUlang = true; location.reload();")
+        try browser.wait(
+            "!window.sebelumMuatUlang && document.getElementById('item-title') && document.getElementById('item-title').textContent.startsWith('Soal 6 ')"
+        )
+
+        // Time left is read out once at a mark, not every second.
+        try browser.script("document.getElementById('announce').textContent = ''; secondsLeft = 5 * 60 + 1; tick();")
+        #expect(try browser.script("return document.getElementById('announce').textContent;") as? String == "Sisa waktu 5 menit.")
+        try browser.script("document.getElementById('announce').textContent = ''; tick(); tick();")
+        #expect(try browser.script("return document.getElementById('announce').textContent;") as? String == "")
+        // At the last item, "next" keeps the focus (marked, not disabled).
+        try browser.script("show(paper.items.length - 2); document.getElementById('next').focus();")
+        try browser.click("#next")
+        #expect(try browser.script("return document.activeElement.id;") as? String == "next")
     }
 
     func serverAnswers(_ node: NodeProcess, _ token: String, device: String) throws -> Int {
@@ -268,7 +280,9 @@ extension EndToEndTests {
 }
 
 extension EndToEndTests {
-    @Test("proctor page in headless Chromium: log in, open the session, see its candidates, pause and resume it")
+    @Test(
+        "proctor page in headless Chromium: a wrong password says so; log in, see the session's candidates, buttons by state, pause (asked) and resume, Indonesian messages beside the session, add time cancelled or mistyped, a device reset asked"
+    )
     func proctorPage() throws {
         let chromium = which("chromium")
         let chromedriver = which("chromedriver")
@@ -288,6 +302,12 @@ extension EndToEndTests {
 
         try browser.open("https://127.0.0.1:\(node.httpsPort)/pengawas")
         try browser.wait("document.getElementById('login-form')")
+        // A wrong password is a wrong password (it said "login required").
+        try browser.script(
+            "const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = 'salah-sekali'; f.totp.value = '000000';"
+        )
+        try browser.click("#login-form button[type=submit]")
+        try browser.wait("document.getElementById('login-error').textContent.includes('kata sandi, atau kode autentikator salah')")
         try browser.script(
             "const f = document.getElementById('login-form'); f.username.value = 'pengawas'; f.password.value = '\(password)'; f.totp.value = '\(code)';"
         )
@@ -298,15 +318,39 @@ extension EndToEndTests {
         let first = try browser.script("return document.querySelector('#candidates tr td').textContent;") as? String
         #expect(first == "2024000001")
 
+        // The state in words, and only the buttons it allows.
+        try browser.wait("document.getElementById('session-title').textContent.includes('berjalan')")
+        let enabled =
+            try browser.script(
+                "return [...document.querySelectorAll('[data-action]')].filter(b => !b.disabled).map(b => b.dataset.action).join(',');"
+            ) as? String
+        #expect(enabled == "pause,close", "\(enabled ?? "-")")
+        // Pausing is asked first: declined, nothing happens.
+        let token = try #require(try browser.script("return sessionStorage.getItem('proctor');") as? String)
+        try browser.script("window.confirm = () => false;")
+        try browser.click("[data-action=pause]")
+        #expect(try paused(node, token) == false)
+        try browser.script("window.confirm = () => true;")
         try browser.click("[data-action=pause]")
         try browser.wait(
-            "document.getElementById('session-title').textContent.includes('open') && document.getElementById('message').textContent === 'Tercatat.'"
+            "document.getElementById('session-title').textContent.includes('dihentikan sementara') && document.getElementById('session-message').textContent === 'Tercatat di log audit.'"
         )
-        let token = try #require(try browser.script("return sessionStorage.getItem('proctor');") as? String)
         #expect(try paused(node, token) == true)
-        try browser.script("document.getElementById('message').textContent = '';")
+        #expect(try browser.script("return document.querySelector('[data-action=resume]').disabled;") as? Bool == false)
+        // Add time: cancelled, nothing is said; "lima" is answered in words, beside the session.
+        try browser.script("document.getElementById('session-message').textContent = ''; window.prompt = () => null;")
+        try browser.click("#extend-all")
+        #expect(try browser.script("return document.getElementById('session-message').textContent;") as? String == "")
+        try browser.script("window.prompt = () => 'lima';")
+        try browser.click("#extend-all")
+        try browser.wait("document.getElementById('session-message').textContent.includes('angka menit')")
+        // A device reset is asked first.
+        try browser.script("window.confirm = () => false; document.getElementById('session-message').textContent = '';")
+        try browser.click("#candidates tr td:last-child button:last-child")
+        #expect(try browser.script("return document.getElementById('session-message').textContent;") as? String == "")
+        try browser.script("window.confirm = () => true; document.getElementById('session-message').textContent = '';")
         try browser.click("[data-action=resume]")
-        try browser.wait("document.getElementById('message').textContent === 'Tercatat.'")
+        try browser.wait("document.getElementById('session-message').textContent === 'Tercatat di log audit.'")
         #expect(try paused(node, token) == false)
         // Signing out ends the token on the node, not only in the page.
         try browser.click("#logout")

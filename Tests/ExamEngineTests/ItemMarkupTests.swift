@@ -86,13 +86,35 @@ struct ItemMarkupTests {
             ("Soal <mi>x</mi>", [:], "bad-markup", "hanya boleh di dalam <math>"),
             ("Soal <math><em>x</em></math>", [:], "bad-markup", "tidak boleh di dalam rumus"),
             ("Soal <em>tidak ditutup", [:], "bad-markup", "markup tidak valid"),
+            (
+                "Soal <img src=\"figures/catatan.svg\" alt=\"x\"/>",
+                ["figures/catatan.svg": Self.square.replacingOccurrences(of: "<title>", with: "<!-- kunci: C --><title>")], "bad-image", "komentar"
+            ),
         ]
         for (stem, extra, code, says) in cases {
             let (folder, files) = bank(stem: stem, files: extra)
             let found = problems(folder, files: files)
-            #expect(found.count == 1 && found.first?.code == code && found.first?.itemID == "a-1" && found.first?.line != nil, "\(stem): \(found)")
+            // Markup problems name the line in the stem's text (item a-1 starts on line 2, its `stem: |` on 8, the text on 9); image ones the stem key's.
+            #expect(found.count == 1 && found.first?.code == code && found.first?.itemID == "a-1", "\(stem): \(found)")
+            #expect(found.first?.line == (code == "bad-markup" ? 9 : 8), "\(stem): line \(found.first?.line ?? -1)")
             #expect(found.first?.message.contains(says) == true, "\(stem): \(found.first?.message ?? "-")")
         }
+    }
+
+    @Test("an explanation's figure is checked but is not the item's: never in the paper, never served")
+    func explanationFigure() throws {
+        let (folder, files) = bank(
+            stem: "Lihat <img src=\"figures/persegi.svg\" alt=\"Persegi\"/>",
+            files: ["figures/persegi.svg": Self.square, "figures/jawaban.svg": Self.square.replacingOccurrences(of: "Persegi", with: "Jawaban")]
+        )
+        var all = files
+        all["a.yaml"] = all["a.yaml"]!.replacingOccurrences(of: "      - text: Opsi 1 a-1", with: "      - text: Opsi 1 a-1", options: []).replacingOccurrences(
+            of: "    markup: true\n",
+            with: "    markup: true\n    explanation: <img src=\"figures/jawaban.svg\" alt=\"Jawaban\"/>\n"
+        )
+        let loaded = try loadSmall(folder, files: all)
+        #expect(loaded.item("a-1")?.images == ["figures/persegi.svg"])
+        #expect(loaded.item("a-1")?.explanation?.contains("figures/jawaban.svg") == true)
     }
 
     @Test("an image's bytes are part of its item's fingerprint and the bank's content digest")

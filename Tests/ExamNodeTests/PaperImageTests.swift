@@ -27,8 +27,12 @@ struct PaperImageTests {
             let figural = try #require(rich.first { ($0["images"] as? [String])?.isEmpty == false }, "no figure on the paper")
             let stem = try #require(figural["stem"] as? String)
             let digest = try #require((figural["images"] as? [String])?.first)
-            // The page gets the address, never a path into the bank folder.
-            #expect(stem.contains("data-gambar=\"\(digest)\"") && !stem.contains("src=") && !stem.contains("figures/"), "\(stem)")
+            // The page gets the address, never a path into the bank folder; the list is sorted
+            // (its order says nothing about which option shows which figure).
+            let texts = ([stem] + ((figural["options"] as? [[String: Any]]) ?? []).compactMap { $0["text"] as? String }).joined(separator: "\n")
+            let listed = try #require(figural["images"] as? [String])
+            #expect(listed == listed.sorted() && listed.allSatisfy { texts.contains("data-gambar=\"\($0)\"") }, "\(texts)")
+            #expect(!texts.contains("src=") && !texts.contains("figures/"), "\(texts)")
             #expect(stem.contains("alt=\""))
             // Plain items stay plain.
             #expect(items.contains { $0["markup"] == nil })
@@ -45,7 +49,7 @@ struct PaperImageTests {
             #expect(shown.2 == image.data && image.digest == digest)
 
             // A figure no item of this paper shows.
-            let paperItems = Set(items.compactMap { $0["id"] as? String })
+            let paperItems = Set(items.compactMap { ($0["id"] as? String).map { "skd-contoh/" + $0 } })
             let other = try #require(node.node.service.catalog.images.first { $0.value.items.isDisjoint(with: paperItems) }?.key)
             let foreign = try await client.refusal(.get, "/api/exam/images/\(other)", token: token)
             #expect(foreign.status == 404 && foreign.code == "image-not-in-paper", "\(foreign)")

@@ -75,6 +75,14 @@ enum SVGCheck {
     ]
 
     static func problem(_ data: Data) -> String? {
+        // The file is served as it is: nothing in it the tree below would not show (a
+        // comment with the answer, a style sheet instruction, a document type that adds
+        // attributes), only the XML declaration at its start.
+        let text = String(decoding: data, as: UTF8.self)
+        let body = text.hasPrefix("<?xml") ? String(text[(text.range(of: "?>")?.upperBound ?? text.endIndex)...]) : text
+        for (mark, what) in [("<!--", "komentar"), ("<?", "instruksi pemrosesan"), ("<!DOCTYPE", "DOCTYPE"), ("<![CDATA[", "CDATA")] where body.contains(mark) {
+            return "\(what) tidak diizinkan dalam gambar soal"
+        }
         let root: XMLElement
         switch parseXMLTree(data) {
         case .failure(let failure): return "SVG tidak valid (baris \(failure.line)): \(failure.message)"

@@ -200,13 +200,15 @@ public enum BankLoader {
         // written out again from their checked parts.
         let markup = fields.bool("markup") ?? false
         var images: [String] = []
+        // An explanation's figures are checked but are not the item's: never shown in the
+        // exam, they are neither in the paper nor served (one could be the right option's).
         func rich(_ text: String?, _ reader: FieldReader, at key: String) -> String? {
             guard markup, let text else { return text }
             do throws(ItemMarkup.Problem) {
                 let fragment = try ItemMarkup.parse(text)
                 for path in fragment.images {
                     switch shelf.image(path) {
-                    case .success: if !images.contains(path) { images.append(path) }
+                    case .success: if key != "explanation", !images.contains(path) { images.append(path) }
                     case .failure(let refusal): reader.problem("bad-image", at: key, refusal.message)
                     }
                 }
@@ -309,7 +311,7 @@ public enum BankLoader {
     /// `ItemMarkup` (the option texts are its numbers).
     static func richInstance(_ item: Item, shelf: ImageShelf, log: ProblemLog) -> Item? {
         var images: [String] = []
-        func rich(_ text: String?) -> String?? {
+        func rich(_ text: String?, shown: Bool = true) -> String?? {
             guard let text else { return .some(nil) }
             do throws(ItemMarkup.Problem) {
                 let fragment = try ItemMarkup.parse(text)
@@ -318,7 +320,7 @@ public enum BankLoader {
                         log.add("bad-image", item.origin.file, item.origin.line, item: item.id, refusal.message)
                         return nil
                     }
-                    if !images.contains(path) { images.append(path) }
+                    if shown, !images.contains(path) { images.append(path) }
                 }
                 return .some(fragment.html())
             } catch {
@@ -326,7 +328,7 @@ public enum BankLoader {
                 return nil
             }
         }
-        guard case .some(.some(let stem)) = rich(item.stem), case .some(let explanation) = rich(item.explanation) else { return nil }
+        guard case .some(.some(let stem)) = rich(item.stem), case .some(let explanation) = rich(item.explanation, shown: false) else { return nil }
         let options = item.options.map {
             ItemOption(id: $0.id, text: ItemMarkup.escaped($0.text, quote: false), correct: $0.correct, weight: $0.weight, fixed: $0.fixed)
         }

@@ -201,9 +201,13 @@ extension ExamService {
     /// theirs to see before its time).
     func paperImage(_ credential: CandidateCredential, digest: String) async throws -> BankImage {
         let tokenHash = credential.digest
-        _ = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
+        // While the session runs, as the paper itself.
+        let (_, session) = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
+        if session.state == "closed" { throw ExamNodeError.sessionClosed }
+        guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
         let (_, items) = try await paperItems(tokenHash: tokenHash)
-        guard let shown = catalog.images[digest], !shown.items.isDisjoint(with: items) else {
+        let bank = try catalog.entry(session.ruleSetID).bank.id
+        guard let shown = catalog.images[digest], !shown.items.isDisjoint(with: items.map { bank + "/" + $0 }) else {
             throw ExamNodeError("image-not-in-paper", kind: .notFound, "Gambar itu tidak ada dalam naskah Anda.")
         }
         return shown.image

@@ -13,7 +13,8 @@ public struct ExamCatalog: Sendable {
     }
 
     public let entries: [String: Entry]
-    /// Every bank image by its content address, with the items that show it.
+    /// Every image an item shows, by its content address, with the items that show it
+    /// (`bankID/itemID`: two banks may use one item id).
     let images: [String: (image: BankImage, items: Set<String>)]
 
     public init(ruleSets: [RuleSet], banks: [QuestionBank]) throws {
@@ -34,7 +35,7 @@ public struct ExamCatalog: Sendable {
             for item in bank.items {
                 for path in item.images {
                     guard let image = bank.images[path] else { continue }
-                    images[image.digest, default: (image, [])].items.insert(item.id)
+                    images[image.digest, default: (image, [])].items.insert(bank.id + "/" + item.id)
                 }
             }
         }

@@ -57,6 +57,12 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     // MARK: - Proctors
 
     public static let proctorUnauthorized = ExamNodeError("proctor-unauthorized", kind: .unauthenticated, "Masuk sebagai pengawas diperlukan.")
+    /// A sign-in that failed says so (it said "login required", as if none had been tried).
+    public static let proctorWrongLogin = ExamNodeError(
+        "proctor-unauthorized",
+        kind: .unauthenticated,
+        "Nama pengguna, kata sandi, atau kode autentikator salah."
+    )
     public static let unknownSession = ExamNodeError("unknown-session", kind: .notFound, "Sesi ujian tidak ditemukan.")
     public static let unknownCandidate = ExamNodeError("unknown-candidate", kind: .notFound, "Peserta tidak ditemukan dalam sesi ini.")
     public static func extensionCap(usedMinutes: Int64, capMinutes: Int64) -> ExamNodeError {

@@ -19,7 +19,8 @@ struct PaperRenderer: Sendable {
         for item in bank.items {
             // A rich item's images are named by their content address; the page fetches
             // them with the candidate's token (`GET /api/exam/images/{digest}`).
-            let digests = item.images.compactMap { bank.images[$0]?.digest }
+            // Sorted: their order says nothing about which option is which.
+            let digests = Set(item.images.compactMap { bank.images[$0]?.digest }).sorted()
             func shown(_ text: String) -> String {
                 guard item.markup, let fragment = try? ItemMarkup.parse(text) else { return text }
                 return fragment.html { path in ("data-gambar", bank.images[path]?.digest ?? "") }

@@ -73,7 +73,7 @@ extension ExamService {
             try Self.audit(tx, now, actor: name, "proctor-login", details: "alamat \(address)")
             return true
         }
-        guard accepted else { throw ExamNodeError.proctorUnauthorized }
+        guard accepted else { throw ExamNodeError.proctorWrongLogin }
         wrong = false
         return token.text
     }

@@ -12,11 +12,29 @@ async function api(method, path, body, raw) {
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(path, { method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error((data.error && data.error.message) || "Permintaan gagal.");
+  if (!response.ok) {
+    const error = new Error((data.error && data.error.message) || "Permintaan gagal.");
+    error.code = data.error && data.error.code;
+    throw error;
+  }
   return data;
 }
 
-function say(text) { $("message").textContent = text; }
+// A message goes next to what it concerns (the session's actions, the package form),
+// in view, and says whether it is an error.
+function say(text, where, failed) {
+  const place = $(where || "message");
+  place.textContent = text;
+  place.className = failed ? "error" : "ok";
+  place.scrollIntoView({ block: "nearest" });
+}
+
+// Session states in words.
+const states = { created: "belum dibuka", loading: "sedang dimuat", open: "berjalan", closed: "ditutup" };
+function stateText(session) {
+  if (session.state === "open" && session.paused) return "dihentikan sementara";
+  return states[session.state] || session.state;
+}
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -52,7 +70,7 @@ async function load() {
     body.textContent = "";
     for (const session of sessions) {
       const row = document.createElement("tr");
-      const state = session.state + (session.paused ? " (dihentikan)" : "");
+      const state = stateText(session);
       for (const value of [session.id, session.venue, session.ruleSet, session.pin, state, session.candidates]) {
         const cell = document.createElement("td");
         cell.textContent = value;
@@ -64,15 +82,20 @@ async function load() {
     }
     if (selected) await loadSession();
   } catch (error) {
-    if (String(error.message).includes("pengawas")) { sessionStorage.removeItem("proctor"); location.reload(); }
-    say(error.message);
+    if (error.code === "proctor-unauthorized") { sessionStorage.removeItem("proctor"); location.reload(); }
+    say(error.message, "message", true);
   }
 }
 
 async function loadSession() {
   const data = await api("GET", "/api/proctor/sessions/" + selected);
   $("session-view").hidden = false;
-  $("session-title").textContent = data.session.venue + " · " + data.session.id + " · PIN " + data.session.pin + " · " + data.session.state;
+  $("session-title").textContent = data.session.venue + " · " + data.session.id + " · PIN " + data.session.pin + " · " + stateText(data.session);
+  // Only what the session's state allows.
+  const { state, paused } = data.session;
+  const allowed = { open: state === "created", pause: state === "open" && !paused, resume: state === "open" && paused, close: state === "open" };
+  document.querySelectorAll("[data-action]").forEach((button) => { button.disabled = !allowed[button.dataset.action]; });
+  $("extend-all").disabled = state !== "open";
   const body = $("candidates");
   body.textContent = "";
   for (const candidate of data.candidates) {
@@ -89,35 +112,57 @@ async function loadSession() {
     const actions = document.createElement("td");
     const extend = document.createElement("button");
     extend.textContent = "Tambah waktu";
-    extend.addEventListener("click", () => act("candidates/" + candidate.participantNumber + "/extend", { minutes: ask() }));
+    extend.disabled = data.session.state !== "open" || candidate.finished || candidate.absent;
+    extend.addEventListener("click", () => {
+      const minutes = ask();
+      if (minutes !== null) act("candidates/" + candidate.participantNumber + "/extend", { minutes });
+    });
     const reset = document.createElement("button");
     reset.textContent = "Atur ulang perangkat";
-    reset.addEventListener("click", () => act("candidates/" + candidate.participantNumber + "/reset-device"));
+    reset.disabled = data.session.state === "closed" || candidate.finished;
+    reset.addEventListener("click", () => {
+      if (!confirm("Atur ulang perangkat " + candidate.participantNumber + " (" + candidate.name + ")? Ia harus masuk lagi di perangkat lain; jawabannya tetap tersimpan.")) return;
+      act("candidates/" + candidate.participantNumber + "/reset-device");
+    });
     actions.append(extend, reset);
     row.append(actions);
     body.append(row);
   }
 }
 
-function ask() { return Number(prompt("Tambahan waktu (menit):", "5")); }
+// The minutes to add, or null (cancelled, or not a whole number of minutes: said so).
+function ask() {
+  const answer = prompt("Tambahan waktu (menit):", "5");
+  if (answer === null) return null;
+  const minutes = Number(answer.trim());
+  if (!Number.isInteger(minutes) || minutes < 1) {
+    say("Tulis tambahan waktu sebagai angka menit, misalnya 5.", "session-message", true);
+    return null;
+  }
+  return minutes;
+}
 
 async function act(path, body) {
   try {
     await api("POST", "/api/proctor/sessions/" + selected + "/" + path, body);
-    say("Tercatat.");
+    say("Tercatat di log audit.", "session-message", false);
     load();
   } catch (error) {
-    say(error.message);
+    say(error.message, "session-message", true);
   }
 }
 
 document.querySelectorAll("[data-action]").forEach((button) => {
   button.addEventListener("click", () => {
     if (button.dataset.action === "close" && !confirm("Tutup sesi? Semua ujian yang masih berjalan diselesaikan dan dinilai.")) return;
+    if (button.dataset.action === "pause" && !confirm("Hentikan sementara sesi ini? Waktu semua peserta berhenti sampai sesi dilanjutkan.")) return;
     act(button.dataset.action);
   });
 });
-$("extend-all").addEventListener("click", () => act("extend", { minutes: ask() }));
+$("extend-all").addEventListener("click", () => {
+  const minutes = ask();
+  if (minutes !== null) act("extend", { minutes });
+});
 
 $("package-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -126,10 +171,10 @@ $("package-form").addEventListener("submit", async (event) => {
     const result = await api("POST", "/api/proctor/packages", undefined, await file.text());
     const refused = Object.keys(result.refused || {}).sort().map((id) => result.refused[id].message);
     say("Paket versi " + result.version + " dimuat: " + result.created.length + " sesi baru, " + result.replaced.length + " diganti, " + result.unchanged.length + " tetap" +
-      (refused.length ? "; " + refused.length + " sesi tidak dapat diubah: " + refused.join(" ") : "."));
+      (refused.length ? "; " + refused.length + " sesi tidak dapat diubah: " + refused.join(" ") : "."), "package-message", refused.length > 0);
     load();
   } catch (error) {
-    say(error.message);
+    say(error.message, "package-message", true);
   }
 });
 

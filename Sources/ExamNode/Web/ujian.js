@@ -111,9 +111,13 @@ async function start() {
   if (last < lastSequence) store.setItem("sequence:" + owner, String(lastSequence));
   show(Number(sessionStorage.getItem("current:" + owner) || "0"));
   flush();
-  setInterval(tick, 1000);
-  setInterval(refresh, 15000);
+  stopTimers();
+  timers.push(setInterval(tick, 1000), setInterval(refresh, 15000));
 }
+
+// One clock and one refresh, whoever signs in next on this PC.
+const timers = [];
+function stopTimers() { while (timers.length) clearInterval(timers.pop()); }
 
 // MARK: - Figures
 
@@ -149,9 +153,14 @@ function fill(element, text, markup) {
     return;
   }
   element.innerHTML = text;
-  element.querySelectorAll("img[data-gambar]").forEach((image) => {
+  showFigures(element);
+}
+
+// Figures fetched since the item was shown (a failed fetch is tried again at each refresh).
+function showFigures(root) {
+  root.querySelectorAll("img[data-gambar]").forEach((image) => {
     const url = images[image.dataset.gambar];
-    if (url) image.src = url;
+    if (url && image.getAttribute("src") !== url) image.src = url;
   });
 }
 
@@ -172,6 +181,7 @@ async function refresh() {
       doubtful[entry.item] = entry.doubtful;
     }
     if (state.finished && state.score) return showScore(state.score);
+    if (paper && paper.items.some((item) => (item.images || []).some((digest) => !images[digest]))) await loadImages();
     render();
   } catch (error) {
     status("Koneksi terputus. Jawaban yang belum tersimpan disimpan di perangkat ini dan dikirim ulang.", true);
@@ -181,6 +191,8 @@ async function refresh() {
 // Time left is read out at sensible moments (not every second): on the hour and half
 // hour, at 15, 10 and 5 minutes and each of the last ones, and when a pause starts or ends.
 let announcedPause = false;
+const announced = new Set();
+const marks = [120, 90, 60, 30, 15, 10, 5, 4, 3, 2, 1];
 
 function tick() {
   if (finished) return;
@@ -190,8 +202,13 @@ function tick() {
   if (paused !== announcedPause) {
     announcedPause = paused;
     announce(paused ? "Ujian dihentikan sementara oleh pengawas. Waktu Anda tidak berjalan." : "Ujian dilanjutkan. Sisa waktu " + minutes + " menit.");
-  } else if (!paused && seconds === 0 && (minutes % 30 === 0 || [15, 10, 5, 4, 3, 2, 1].includes(minutes)) && minutes > 0) {
-    announce("Sisa waktu " + minutes + " menit.");
+  } else if (!paused) {
+    // Each mark once, when time left reaches it (the refresh may move the clock by a second or two).
+    const mark = marks.find((minute) => secondsLeft <= minute * 60 && secondsLeft > minute * 60 - 60 && !announced.has(minute));
+    if (mark !== undefined) {
+      for (const minute of marks) if (minute >= mark) announced.add(minute);
+      announce("Sisa waktu " + mark + " menit.");
+    }
   }
   if (secondsLeft === 0 && !paused) refresh();
 }
@@ -206,6 +223,16 @@ function signOut() {
   token = null;
   owner = null;
   queue = [];
+  // Nothing of this paper is shown to, or kept for, whoever signs in next.
+  stopTimers();
+  paper = null;
+  renderedItem = null;
+  announcedPause = false;
+  announced.clear();
+  for (const digest of Object.keys(images)) {
+    URL.revokeObjectURL(images[digest]);
+    delete images[digest];
+  }
 }
 
 function enqueue(write) {
@@ -338,9 +365,11 @@ function render() {
     });
   }
   options.querySelectorAll("input[type=radio]").forEach((input) => { input.checked = shownOption(item.id) === input.value; });
+  showFigures($("item"));
   $("item-doubt").checked = shownDoubt(item.id);
-  $("prev").disabled = current === 0;
-  $("next").disabled = current === paper.items.length - 1;
+  // Marked, not disabled: a disabled button would drop the focus the candidate has on it.
+  $("prev").setAttribute("aria-disabled", String(current === 0));
+  $("next").setAttribute("aria-disabled", String(current === paper.items.length - 1));
   renderGrid();
 }
 
@@ -394,6 +423,7 @@ $("finish").addEventListener("click", async () => {
 
 function showScore(score) {
   finished = true;
+  stopTimers();
   // The attempt is over: nothing of it stays on the device for the next candidate.
   if (owner) {
     store.removeItem("queue:" + owner);
@@ -403,6 +433,10 @@ function showScore(score) {
   $("exam-view").hidden = true;
   $("login-view").hidden = true;
   $("score-view").hidden = false;
+  // Focus moves to the result (the view the candidate was in is gone).
+  const heading = $("score-view").querySelector("h1");
+  heading.tabIndex = -1;
+  heading.focus();
   $("clock").textContent = "";
   const body = $("score-table").querySelector("tbody");
   body.textContent = "";
