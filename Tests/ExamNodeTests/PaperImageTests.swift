@@ -57,4 +57,35 @@ struct PaperImageTests {
             #expect(try await client.refusal(.get, "/api/exam/images/\(digest)", token: token, device: "perangkat-lain").status == 401)
         }
     }
+
+    @Test("a node restarted with a changed bank (one figure's bytes, same item versions) shows no paper assembled from the old one, and starts no clock")
+    func changedBank() async throws {
+        let node = try await TestNode()
+        let (_, session) = try await node.test { client in try await node.openSession(client) }
+        // The same banks, one figure redrawn.
+        let banks = NSTemporaryDirectory() + "seleksi-banks-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: banks) }
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/QuestionBanks", toPath: banks)
+        let figure = banks + "/skd/figures/tiu-figural-001.svg"
+        let drawn = try String(contentsOfFile: figure, encoding: .utf8)
+        try drawn.replacingOccurrences(of: "stroke-width=\"", with: "stroke-width=\"1").write(toFile: figure, atomically: true, encoding: .utf8)
+        let changed = try ExamCatalog.load(rulesDirectory: repositoryRoot + "/Config/rules", bankDirectory: banks)
+        #expect(changed.entries["skd-2024"]?.bank.contentDigest != sharedCatalog.entries["skd-2024"]?.bank.contentDigest)
+        try await node.restart(catalog: changed)
+        try await node.test { client in
+            let token = try await client.login(pin: session.pin)
+            let refused = try await client.refusal(.get, "/api/exam/paper", token: token)
+            #expect(refused.status == 409 && refused.code == "bank-changed", "\(refused)")
+            let state: [String: Any] = try #require(
+                try JSONSerialization.jsonObject(with: try await client.send(.get, "/api/exam/state", token: token).1) as? [String: Any]
+            )
+            #expect(state["startedAt"] == nil || state["startedAt"] is NSNull, "\(state)")
+        }
+        // Back on the bank it was assembled from, the paper shows.
+        try await node.restart()
+        try await node.test { client in
+            let token = try await client.login(pin: session.pin)
+            #expect(try await client.send(.get, "/api/exam/paper", token: token).0 == 200)
+        }
+    }
 }

@@ -64,8 +64,8 @@ final class TestNode: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     /// Reopens the store as a restarted process would (the clock keeps its time).
-    func restart() async throws {
-        node = try buildExamNode(node.configuration, clock: nodeClock, catalog: sharedCatalog)
+    func restart(catalog: ExamCatalog = sharedCatalog) async throws {
+        node = try buildExamNode(node.configuration, clock: nodeClock, catalog: catalog)
     }
 
     @discardableResult

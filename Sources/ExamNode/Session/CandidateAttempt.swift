@@ -106,6 +106,12 @@ extension ExamService {
             paper = try Self.decodePaper(try await store.read { tx in try Self.storedPaper(tx, session: owner.session, participant: owner.participant) })
             papers.set(session: owner.session, participant: owner.participant, paper)
         }
+        // The bank the paper was assembled from, word for word and figure for figure: a
+        // node restarted with a changed bank (same item versions) would show and score
+        // something other than what the paper's fingerprint says.
+        if let content = paper.bankContent, content != (try catalog.entry(paper.ruleSetID)).bank.contentDigest {
+            throw ExamNodeError.bankChanged
+        }
         let lateStart = settings.lateStart
         let (session, number, name, ruleSet) = try await store.groupWrite { tx -> (String, String, String, String) in
             let (attempt, session) = try Self.candidate(tx, tokenHash: tokenHash)

@@ -57,6 +57,11 @@ public struct ExamNodeError: Error, Sendable, Hashable, CustomStringConvertible 
     // MARK: - Proctors
 
     public static let proctorUnauthorized = ExamNodeError("proctor-unauthorized", kind: .unauthenticated, "Masuk sebagai pengawas diperlukan.")
+    public static let bankChanged = ExamNodeError(
+        "bank-changed",
+        kind: .conflict,
+        "Bank soal di node ini berbeda dari saat naskah Anda disusun (isi, kunci atau gambar soal berubah); hubungi pengawas. Naskah tidak ditampilkan dan waktu Anda belum berjalan."
+    )
     /// A sign-in that failed says so (it said "login required", as if none had been tried).
     public static let proctorWrongLogin = ExamNodeError(
         "proctor-unauthorized",
