@@ -86,6 +86,9 @@ public struct ExamBench: Sendable {
     let importCandidates: Int
     let httpsPort: Int
     let nodeLog: String?
+    /// Papers with 15 figural items, each of whose figures a candidate's start fetches
+    /// (as the page does) after the paper.
+    let images: Bool
 
     public init(
         candidates: Int,
@@ -96,7 +99,8 @@ public struct ExamBench: Sendable {
         capacitySeconds: Double,
         importCandidates: Int,
         httpsPort: Int,
-        nodeLog: String?
+        nodeLog: String?,
+        images: Bool = false
     ) {
         self.candidates = candidates
         self.arrivalSeconds = arrivalSeconds
@@ -107,6 +111,44 @@ public struct ExamBench: Sendable {
         self.importCandidates = importCandidates
         self.httpsPort = httpsPort
         self.nodeLog = nodeLog
+        self.images = images
+    }
+
+    /// The sample SKD bank with its figural items three times over (each copy's figures
+    /// drawn with other bytes, so each is a figure of its own), and skd-2024 drawing 15
+    /// figural items into TIU: a paper as figure-heavy as the issue asks.
+    static func figuralBank(in data: String) throws -> (rules: String, banks: String) {
+        let manager = FileManager.default
+        let banks = data + "/banks"
+        let rules = data + "/rules"
+        try manager.createDirectory(atPath: banks, withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try manager.copyItem(atPath: "QuestionBanks/skd", toPath: banks + "/skd")
+        let items = try String(contentsOfFile: banks + "/skd/tiu-figural.yaml", encoding: .utf8)
+        let figures = banks + "/skd/figures"
+        for (copy, white) in [(1, "#fefefe"), (2, "#fdfdfd")] {
+            try items.replacingOccurrences(of: "tiu-figural-", with: "tiu-figural-b\(copy)-")
+                .write(toFile: banks + "/skd/tiu-figural-b\(copy).yaml", atomically: true, encoding: .utf8)
+            for name in try manager.contentsOfDirectory(atPath: figures) where name.hasPrefix("tiu-figural-") {
+                let drawn = try String(contentsOfFile: figures + "/" + name, encoding: .utf8)
+                try drawn.replacingOccurrences(of: "fill=\"#fff\"", with: "fill=\"\(white)\"")
+                    .write(
+                        toFile: figures + "/" + name.replacingOccurrences(of: "tiu-figural-", with: "tiu-figural-b\(copy)-"),
+                        atomically: true,
+                        encoding: .utf8
+                    )
+            }
+        }
+        let rule = try String(contentsOfFile: "Config/rules/skd-2024.yaml", encoding: .utf8)
+        let tiu =
+            "topics: {analogi-verbal: 5, silogisme: 4, penalaran-analitis: 5, berhitung: 4, deret-angka: 5, perbandingan-kuantitatif: 4, soal-cerita: 4, figural: 4}"
+        guard rule.contains(tiu) else { throw Failure(description: "Config/rules/skd-2024.yaml: TIU topics changed; update the bench's figural mode") }
+        try rule.replacingOccurrences(
+            of: tiu,
+            with:
+                "topics: {analogi-verbal: 3, silogisme: 3, penalaran-analitis: 3, berhitung: 3, deret-angka: 3, perbandingan-kuantitatif: 3, soal-cerita: 2, figural: 15}"
+        ).write(toFile: rules + "/skd-2024.yaml", atomically: true, encoding: .utf8)
+        return (rules, banks)
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -128,7 +170,8 @@ public struct ExamBench: Sendable {
         let portalKey = try SigningKey.loadOrCreate(path: data + "/portal.key")
         let nodeKey = try SigningKey.loadOrCreate(path: data + "/node/node-signing.key")
         let config = data + "/exam-node.yaml"
-        try "rules: Config/rules\nbanks: QuestionBanks\nportal_public_key: \(portalKey.publicKey.text)\n".write(
+        let (rulesFolder, banksFolder) = images ? try Self.figuralBank(in: data) : ("Config/rules", "QuestionBanks")
+        try "rules: \(rulesFolder)\nbanks: \(banksFolder)\nportal_public_key: \(portalKey.publicKey.text)\n".write(
             toFile: config,
             atomically: true,
             encoding: .utf8
@@ -228,6 +271,10 @@ public struct ExamBench: Sendable {
         // 5. Arrival: each candidate on a new TLS connection, login then paper; the
         // connection is kept for the candidate's saves, as a browser keeps it.
         let starts = Samples()
+        /// With figures: the start up to the paper alone, beside the whole start.
+        let paperStarts = Samples()
+        let figuresFetched = Samples()
+        let images = self.images
         let seats = IndexedValues<Seat>(count: candidates)
         let arrivalStart = ContinuousClock.now
         await withTaskGroup(of: Void.self) { tasks in
@@ -248,6 +295,18 @@ public struct ExamBench: Sendable {
                         // its own device, not on the cores the node is measured on.
                         let paper = try await connection.send(.GET, "/api/exam/paper", token: token, device: "bench-\(index)")
                         try paper.expect(200, "paper")
+                        if images {
+                            paperStarts.add((ContinuousClock.now - begin).seconds * 1000)
+                            // Every figure of the paper, as the page fetches them: all at once, on the same connection.
+                            let text = String(buffer: paper.body)
+                            var digests = Set<String>()
+                            for match in text.matches(of: /data-gambar=\\"([0-9a-f]{64})\\"/) { digests.insert(String(match.1)) }
+                            let figures = try await connection.send(.GET, "/api/exam/images", token: token, device: "bench-\(index)")
+                            try figures.expect(200, "figures")
+                            let received = String(buffer: figures.body).matches(of: /"([0-9a-f]{64})":\{"type"/).count
+                            guard received == digests.count else { throw Failure(description: "\(received) of \(digests.count) figures") }
+                            figuresFetched.add(Double(received))
+                        }
                         starts.add((ContinuousClock.now - begin).seconds * 1000)
                         seats.set(index, Seat(connection: connection, token: token, device: "bench-\(index)", paper: paper.body))
                     } catch {
@@ -332,6 +391,8 @@ public struct ExamBench: Sendable {
             "bench": "exam", "candidates": candidates, "arrival_seconds": arrivalSeconds, "save_connections": workers,
             "roster_load_seconds": rosterSeconds,
             "start_p50_ms": starts.percentile(0.5), "start_p99_ms": starts.percentile(0.99), "starts_ok": starts.count,
+            "images": images, "start_p99_ms_paper_only": images ? paperStarts.percentile(0.99) : starts.percentile(0.99),
+            "figures_fetched_per_start_p50": images ? figuresFetched.percentile(0.5) : 0,
             "start_errors": starts.errors, "arrival_wall_seconds": arrivalWall,
             "save_rate_offered": saveRate, "save_seconds": saveSeconds,
             "saves_per_second": pacedPerSecond, "save_p50_ms": paced.percentile(0.5), "save_p99_ms": paced.percentile(0.99),
@@ -360,7 +421,8 @@ public struct ExamBench: Sendable {
             format: """
                 bench exam: %d peserta datang dalam %.0f s, masing-masing dengan koneksi TLS baru yang dipakai terus (keep-alive)
                   daftar peserta + penyusunan naskah: %.2f s
-                  start (login + naskah): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
+                  start (login + naskah{+gambar}): p50 %.1f ms, p99 %.1f ms; %d berhasil, %d galat (sasaran p99 < 1000 ms)
+                  {gambar}
                   simpan jawaban pada laju %.0f/s selama %.0f s: %.0f/s, p50 %.2f ms, p99 %.2f ms; %d galat (sasaran >= 5.000/s, p99 < 25 ms); CPU node %.3f ms per simpan
                   p99 simpan per detik (ms): {p99-per-detik}
                   paket kedua %d peserta dimuat sambil menyimpan: %.2f s (CPU node %.2f s); simpan selama itu p50 %.2f ms, p99 %.2f ms (%.2f × p99 tenang); %d galat
@@ -402,6 +464,17 @@ public struct ExamBench: Sendable {
             n("tls_handshakes_per_second_ceiling"),
             n("durable_commits_per_second_ceiling"),
             n("saves_to_commit_ceiling_ratio")
+        )
+        .replacingOccurrences(of: "{+gambar}", with: f["images"] as? Bool == true ? " + gambar" : "")
+        .replacingOccurrences(
+            of: "{gambar}",
+            with: f["images"] as? Bool == true
+                ? String(
+                    format: "naskah 15 soal figural: p99 sampai naskah saja %.1f ms; sampai semua gambarnya (%.0f gambar per peserta) %.1f ms",
+                    n("start_p99_ms_paper_only"),
+                    n("figures_fetched_per_start_p50"),
+                    n("start_p99_ms")
+                ) : "tanpa mode gambar (--images: naskah 15 soal figural, tiap gambar diambil saat mulai)"
         )
         .replacingOccurrences(
             of: "{p99-per-detik}",

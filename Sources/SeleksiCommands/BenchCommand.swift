@@ -153,6 +153,9 @@ struct ExamBenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("https-port"), help: "Port HTTPS node yang diuji.")
     var httpsPort: Int = 28_443
 
+    @Flag(help: "Naskah dengan 15 soal figural; start peserta juga mengambil semua gambarnya (p99 dicetak kedua cara).")
+    var images = false
+
     @Flag(help: "Cetak satu objek JSON.")
     var json = false
 
@@ -169,7 +172,8 @@ struct ExamBenchCommand: AsyncParsableCommand {
             capacitySeconds: capacitySeconds,
             importCandidates: importCandidates,
             httpsPort: httpsPort,
-            nodeLog: nodeLog
+            nodeLog: nodeLog,
+            images: images
         )
         let figures = try await bench.run()
         if json {

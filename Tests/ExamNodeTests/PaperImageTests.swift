@@ -48,6 +48,15 @@ struct PaperImageTests {
             let image = try #require(node.node.service.catalog.images[digest]?.image)
             #expect(shown.2 == image.data && image.digest == digest)
 
+            // Every figure of the paper in one answer (the page's start), and no other.
+            let (bundleStatus, bundle) = try await client.send(.get, "/api/exam/images", token: token)
+            #expect(bundleStatus == 200)
+            let figures = try #require((try JSONSerialization.jsonObject(with: bundle) as? [String: Any])?["images"] as? [String: [String: String]])
+            let onPaper = Set(items.flatMap { ($0["images"] as? [String]) ?? [] })
+            #expect(Set(figures.keys) == onPaper && onPaper.count >= 4, "\(figures.keys.sorted()) vs \(onPaper.sorted())")
+            #expect(figures[digest]?["type"] == "image/svg+xml" && figures[digest]?["data"].flatMap { Data(base64Encoded: $0) } == image.data)
+            #expect(try await client.refusal(.get, "/api/exam/images").status == 401)
+
             // A figure no item of this paper shows.
             let paperItems = Set(items.compactMap { ($0["id"] as? String).map { "skd-contoh/" + $0 } })
             let other = try #require(node.node.service.catalog.images.first { $0.value.items.isDisjoint(with: paperItems) }?.key)

@@ -95,6 +95,15 @@ struct CandidateController {
                 body: .init(byteBuffer: ByteBuffer(bytes: json))
             )
         }
+        // Every figure of the candidate's paper at once (the page's start).
+        group.get("images") { request, _ -> Response in
+            let json = try await service.paperImages(try credential(request))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "private, no-store"],
+                body: .init(byteBuffer: ByteBuffer(bytes: json))
+            )
+        }
         // A figure of the candidate's paper, by content address: the page fetches every one
         // with the paper, and the browser keeps it (it never changes under its address).
         group.get("images/:digest") { request, context -> Response in

@@ -219,6 +219,29 @@ extension ExamService {
         return shown.image
     }
 
+    /// Every figure of the candidate's paper in one answer (`{"images":{digest:{type,data}}}`,
+    /// base64): a room's first screen is one request per candidate, not one per figure.
+    /// The same checks as one figure.
+    func paperImages(_ credential: CandidateCredential) async throws -> [UInt8] {
+        let tokenHash = credential.digest
+        let (_, session) = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
+        if session.state == "closed" { throw ExamNodeError.sessionClosed }
+        guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
+        let (_, items) = try await paperItems(tokenHash: tokenHash)
+        let bank = try catalog.entry(session.ruleSetID).bank.id
+        var seen = Set<String>()
+        var out: [UInt8] = []
+        JSONText.raw("{\"images\":{", to: &out)
+        for item in items.sorted() {
+            for member in catalog.figureMembers[bank + "/" + item] ?? [] where seen.insert(member.digest).inserted {
+                if seen.count > 1 { JSONText.raw(",", to: &out) }
+                out.append(contentsOf: member.json)
+            }
+        }
+        JSONText.raw("}}", to: &out)
+        return out
+    }
+
     /// The candidate a token belongs to and their paper's item ids: from memory, or read
     /// (and decoded) on a reader connection the first time after a start or restart.
     /// Throws `badToken` for a token that is not (or no longer) valid.

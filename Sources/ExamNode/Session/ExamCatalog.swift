@@ -1,4 +1,5 @@
 public import ExamEngine
+import Foundation
 
 /// What a node can examine with: the rule sets and the banks they draw from, loaded
 /// and checked once at start. The answer keys live here, in the node's process only.
@@ -16,6 +17,9 @@ public struct ExamCatalog: Sendable {
     /// Every image an item shows, by its content address, with the items that show it
     /// (`bankID/itemID`: two banks may use one item id).
     let images: [String: (image: BankImage, items: Set<String>)]
+    /// Per `bankID/itemID`: the item's figures as one JSON member each
+    /// (`"digest":{"type":…,"data":"base64…"}`), written once.
+    let figureMembers: [String: [(digest: String, json: [UInt8])]]
 
     public init(ruleSets: [RuleSet], banks: [QuestionBank]) throws {
         var entries: [String: Entry] = [:]
@@ -40,6 +44,18 @@ public struct ExamCatalog: Sendable {
             }
         }
         self.images = images
+        var members: [String: [(digest: String, json: [UInt8])]] = [:]
+        for (digest, shown) in images {
+            var json: [UInt8] = []
+            JSONText.string(digest, to: &json)
+            JSONText.raw(":{\"type\":", to: &json)
+            JSONText.string(shown.image.mediaType, to: &json)
+            JSONText.raw(",\"data\":", to: &json)
+            JSONText.string(shown.image.data.base64EncodedString(), to: &json)
+            JSONText.raw("}", to: &json)
+            for item in shown.items { members[item, default: []].append((digest, json)) }
+        }
+        self.figureMembers = members
     }
 
     /// Loads every rule set under `rulesDirectory` whose bank is under `bankDirectory`.

@@ -127,7 +127,20 @@ const images = {};
 
 async function loadImages() {
   const wanted = new Set();
-  for (const item of paper.items) for (const digest of item.images || []) wanted.add(digest);
+  for (const item of paper.items) for (const digest of item.images || []) if (!images[digest]) wanted.add(digest);
+  if (wanted.size === 0) return;
+  // All at once first (one request for the room's first screen), then any still missing one by one.
+  try {
+    const all = await api("GET", "/api/exam/images");
+    for (const [digest, figure] of Object.entries(all.images || {})) {
+      if (images[digest]) continue;
+      const bytes = Uint8Array.from(atob(figure.data), (c) => c.charCodeAt(0));
+      images[digest] = URL.createObjectURL(new Blob([bytes], { type: figure.type }));
+      wanted.delete(digest);
+    }
+  } catch (error) {
+    // One by one below.
+  }
   await Promise.all(
     [...wanted].map(async (digest) => {
       if (images[digest]) return;
