@@ -28,7 +28,7 @@ public struct ItemMarkup: Sendable, Hashable {
         "math": [], "mi": [], "mn": [], "mo": [], "mtext": [], "mrow": [], "msup": [], "msub": [], "mfrac": [], "msqrt": [],
     ]
     static let void: Set<String> = ["br", "img"]
-    static let mathElements: Set<String> = ["mi", "mn", "mo", "mtext", "mrow", "msup", "msub", "mfrac", "msqrt"]
+    public static let mathElements: Set<String> = ["mi", "mn", "mo", "mtext", "mrow", "msup", "msub", "mfrac", "msqrt"]
 
     /// Why a fragment is refused, with its line inside the fragment (1 is the first).
     public struct Problem: Error, Sendable, Hashable {
@@ -150,7 +150,7 @@ public struct ItemMarkup: Sendable, Hashable {
         return out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
-    static func escaped(_ text: String, quote: Bool) -> String {
+    public static func escaped(_ text: String, quote: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

@@ -184,10 +184,26 @@ public enum QTIImporter {
                 "\(choices.count) opsi; bank tujuan meminta \(target.optionCount.lowerBound)..\(target.optionCount.upperBound) opsi"
             )
         }
+        // Powers, indices, formulas and tables are kept as the bank's markup (a rich item),
+        // never flattened: 2<sup>5</sup> read as text would be 25.
+        let rich = ([body] + choices).contains { $0.descendants.contains { richElements.contains($0.name) } }
+        func render(_ element: XMLElement, replacing: XMLElement? = nil) throws(BankProblem) -> (text: String, words: String) {
+            guard rich else {
+                let text = try renderText(element, replacing: replacing, refuse: refuse)
+                return (text, text)
+            }
+            let written = try renderMarkup(element, replacing: replacing, refuse: refuse)
+            do throws(ItemMarkup.Problem) {
+                let fragment = try ItemMarkup.parse(written)
+                return (fragment.html(), fragment.plainText)
+            } catch {
+                throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
+            }
+        }
         var optionTexts: [String] = []
         for choice in choices {
-            let text = try renderText(choice, refuse: refuse)
-            guard !text.isEmpty else { throw refuse("empty-option", choice.line, "opsi \(choice.attributes["identifier"] ?? "?") kosong") }
+            let (text, words) = try render(choice)
+            guard !words.isEmpty else { throw refuse("empty-option", choice.line, "opsi \(choice.attributes["identifier"] ?? "?") kosong") }
             optionTexts.append(text)
         }
         let identifiers = choices.map { $0.attributes["identifier"] ?? "" }
@@ -240,8 +256,8 @@ public enum QTIImporter {
         }
 
         // The stem: the body with the interaction replaced by its prompt.
-        let stem = try renderText(body, replacing: interaction, refuse: refuse)
-        guard !stem.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
+        let (stem, stemWords) = try render(body, replacing: interaction)
+        guard !stemWords.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
 
         // Options are shuffled only where the interaction says so (QTI's default keeps them
         // in place), and then a `fixed` choice keeps its place.
@@ -267,8 +283,97 @@ public enum QTIImporter {
             options: options,
             explanation: nil,
             key: key,
-            origin: SourceLocation(file: file, line: root.line)
+            origin: SourceLocation(file: file, line: root.line),
+            markup: rich
         )
+    }
+
+    /// What makes an imported item a rich one (`markup: true`).
+    static let richElements: Set<String> = ["sup", "sub", "math", "table"]
+    /// QTI's XHTML as the bank's markup: kept as it is, renamed (`b` → `strong`), or a
+    /// block as a paragraph; anything else (`span`, lists, `tbody`) is unwrapped to its content.
+    private static let keptMarkup: [String: String] = [
+        "sup": "sup", "sub": "sub", "em": "em", "strong": "strong", "b": "strong", "i": "em", "br": "br", "p": "p",
+        "div": "p", "blockquote": "p", "li": "p", "h1": "p", "h2": "p", "h3": "p", "h4": "p", "pre": "p", "prompt": "p",
+        "table": "table", "caption": "caption", "tr": "tr", "td": "td", "th": "th",
+    ]
+
+    /// An element as the bank's markup text (checked again by `ItemMarkup.parse`); content
+    /// the bank cannot carry is refused as in `renderText`, and so are table cells that
+    /// span and MathML attributes that change what a formula says.
+    static func renderMarkup(
+        _ element: XMLElement,
+        replacing interaction: XMLElement? = nil,
+        refuse: (String, Int?, String) -> BankProblem
+    ) throws(BankProblem) -> String {
+        var output = ""
+        func children(_ node: XMLElement, math: Bool) throws(BankProblem) {
+            for child in node.children {
+                switch child {
+                case .text(let text): output += ItemMarkup.escaped(text, quote: false)
+                case .element(let inner): try walk(inner, math: math)
+                }
+            }
+        }
+        func walk(_ node: XMLElement, math: Bool) throws(BankProblem) {
+            if skipped.contains(node.name) { return }
+            if let interaction, node === interaction {
+                if let prompt = node.first("prompt") { try walk(prompt, math: false) }
+                return
+            }
+            if math || node.name == "math" {
+                guard node.name == "math" || ItemMarkup.mathElements.contains(node.name) else {
+                    throw refuse("unsupported-markup", node.line, "elemen MathML <\(node.name)> belum didukung")
+                }
+                if let attribute = node.attributes.keys.sorted().first(where: { !["xmlns", "display"].contains($0) }) {
+                    throw refuse("unsupported-markup", node.line, "atribut MathML \(attribute) pada <\(node.name)> belum didukung")
+                }
+                output += "<\(node.name)>"
+                try children(node, math: true)
+                output += "</\(node.name)>"
+                return
+            }
+            switch node.name {
+            case "img":
+                guard let alt = node.attributes["alt"], !alt.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank teks")
+                }
+                output += ItemMarkup.escaped(" [Gambar: \(alt)] ", quote: false)
+                return
+            case "object", "video", "audio", "iframe":
+                throw refuse(
+                    "external-object",
+                    node.line,
+                    "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank"
+                )
+            case "rubricBlock":
+                if (node.attributes["view"] ?? "").contains("candidate") {
+                    throw refuse("unsupported-markup", node.line, "rubricBlock untuk peserta (sering berisi bacaan) belum dapat dibawa ke bank")
+                }
+                return
+            case "td", "th":
+                if node.attributes["colspan"] != nil || node.attributes["rowspan"] != nil {
+                    throw refuse("unsupported-markup", node.line, "sel tabel yang menggabung kolom atau baris (colspan/rowspan) belum didukung")
+                }
+            case "colgroup", "col":
+                return
+            default:
+                break
+            }
+            if let kept = keptMarkup[node.name] {
+                if kept == "br" {
+                    output += "<br/>"
+                    return
+                }
+                output += "<\(kept)>"
+                try children(node, math: false)
+                output += "</\(kept)>"
+            } else {
+                try children(node, math: false)
+            }
+        }
+        try walk(element, math: false)
+        return output
     }
 
     /// A whole number as QTI writes it (`3`, `3.0`), within what a weight can be.
