@@ -118,6 +118,30 @@ final class ImageShelf {
         return result
     }
 
+    /// Why a rich text is refused: its markup (with the line inside the text) or an image.
+    struct MarkupRefusal: Error {
+        let code: String
+        let line: Int?
+        let message: String
+    }
+
+    /// A rich text (`ItemMarkup`) written out again from its checked parts, every image it
+    /// shows read and checked; those are added to `images` when `shown` (an explanation's
+    /// are checked, never shown in the exam, so never the item's).
+    func markup(_ text: String, shown: Bool, images: inout [String]) throws(MarkupRefusal) -> String {
+        let fragment: ItemMarkup
+        do throws(ItemMarkup.Problem) {
+            fragment = try ItemMarkup.parse(text)
+        } catch {
+            throw MarkupRefusal(code: "bad-markup", line: error.line, message: error.message)
+        }
+        for path in fragment.images {
+            if case .failure(let refusal) = image(path) { throw MarkupRefusal(code: "bad-image", line: nil, message: refusal.message) }
+            if shown, !images.contains(path) { images.append(path) }
+        }
+        return fragment.html()
+    }
+
     /// Every image read without a problem, by path.
     var images: [String: BankImage] {
         read.compactMapValues { try? $0.get() }

@@ -204,19 +204,16 @@ public enum BankLoader {
         // exam, they are neither in the paper nor served (one could be the right option's).
         func rich(_ text: String?, _ reader: FieldReader, at key: String) -> String? {
             guard markup, let text else { return text }
-            do throws(ItemMarkup.Problem) {
-                let fragment = try ItemMarkup.parse(text)
-                for path in fragment.images {
-                    switch shelf.image(path) {
-                    case .success: if key != "explanation", !images.contains(path) { images.append(path) }
-                    case .failure(let refusal): reader.problem("bad-image", at: key, refusal.message)
-                    }
-                }
-                return fragment.html()
+            do throws(ImageShelf.MarkupRefusal) {
+                return try shelf.markup(text, shown: key != "explanation", images: &images)
             } catch {
+                guard let inner = error.line else {
+                    reader.problem(error.code, at: key, error.message)
+                    return nil
+                }
+                // The line inside the text, counted from the key's (a block scalar starts on the next one).
                 let block = reader[key]?.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
-                let line = (reader.lineOf(key) ?? 0) + error.line - 1 + (block ? 1 : 0)
-                log.add("bad-markup", file, line, item: reader.itemID, error.message)
+                log.add(error.code, file, (reader.lineOf(key) ?? 0) + inner - 1 + (block ? 1 : 0), item: reader.itemID, error.message)
                 return nil
             }
         }
@@ -313,18 +310,10 @@ public enum BankLoader {
         var images: [String] = []
         func rich(_ text: String?, shown: Bool = true) -> String?? {
             guard let text else { return .some(nil) }
-            do throws(ItemMarkup.Problem) {
-                let fragment = try ItemMarkup.parse(text)
-                for path in fragment.images {
-                    if case .failure(let refusal) = shelf.image(path) {
-                        log.add("bad-image", item.origin.file, item.origin.line, item: item.id, refusal.message)
-                        return nil
-                    }
-                    if shown, !images.contains(path) { images.append(path) }
-                }
-                return .some(fragment.html())
+            do throws(ImageShelf.MarkupRefusal) {
+                return .some(try shelf.markup(text, shown: shown, images: &images))
             } catch {
-                log.add("bad-markup", item.origin.file, item.origin.line, item: item.id, error.message)
+                log.add(error.code, item.origin.file, item.origin.line, item: item.id, error.message)
                 return nil
             }
         }

@@ -316,9 +316,12 @@ public enum QTIImporter {
             }
         }
         func walk(_ node: XMLElement, math: Bool) throws(BankProblem) {
-            if skipped.contains(node.name) { return }
             if let interaction, node === interaction {
                 if let prompt = node.first("prompt") { try walk(prompt, math: false) }
+                return
+            }
+            if !math, let special = try leaf(node, refuse: refuse) {
+                output += ItemMarkup.escaped(special ?? "", quote: false)
                 return
             }
             if math || node.name == "math" {
@@ -334,23 +337,6 @@ public enum QTIImporter {
                 return
             }
             switch node.name {
-            case "img":
-                guard let alt = node.attributes["alt"], !alt.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank teks")
-                }
-                output += ItemMarkup.escaped(" [Gambar: \(alt)] ", quote: false)
-                return
-            case "object", "video", "audio", "iframe":
-                throw refuse(
-                    "external-object",
-                    node.line,
-                    "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank"
-                )
-            case "rubricBlock":
-                if (node.attributes["view"] ?? "").contains("candidate") {
-                    throw refuse("unsupported-markup", node.line, "rubricBlock untuk peserta (sering berisi bacaan) belum dapat dibawa ke bank")
-                }
-                return
             case "td", "th":
                 if node.attributes["colspan"] != nil || node.attributes["rowspan"] != nil {
                     throw refuse("unsupported-markup", node.line, "sel tabel yang menggabung kolom atau baris (colspan/rowspan) belum didukung")
@@ -441,9 +427,37 @@ public enum QTIImporter {
     private static let blockElements: Set<String> = ["p", "div", "blockquote", "br", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "pre", "prompt"]
     private static let skipped: Set<String> = ["modalFeedback", "feedbackInline", "feedbackBlock", "stylesheet"]
 
-    /// Plain text of an element: blocks become lines, images their `alt` text; content
-    /// the bank cannot carry (external objects, images without `alt`, MathML, powers and
-    /// indices) is refused. Emphasis is read as its words (the text stays as written).
+    /// What both renderings do with content that is not text, or nil for an ordinary
+    /// element: an image becomes its alt text; external content and a rubric the candidate
+    /// sees (often a passage) are refused, never dropped; feedback, style sheets and a
+    /// rubric for scorers are left out (`nil` text).
+    private static func leaf(_ node: XMLElement, refuse: (String, Int?, String) -> BankProblem) throws(BankProblem) -> String?? {
+        if skipped.contains(node.name) { return .some(nil) }
+        switch node.name {
+        case "img":
+            guard let alt = node.attributes["alt"], !alt.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank")
+            }
+            return .some(" [Gambar: \(alt)] ")
+        case "object", "video", "audio", "iframe":
+            throw refuse(
+                "external-object",
+                node.line,
+                "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank"
+            )
+        case "rubricBlock":
+            if (node.attributes["view"] ?? "").contains("candidate") {
+                throw refuse("unsupported-markup", node.line, "rubricBlock untuk peserta (sering berisi bacaan) belum dapat dibawa ke bank")
+            }
+            return .some(nil)
+        default:
+            return nil
+        }
+    }
+
+    /// Plain text of an item without powers, indices, formulas or tables (those make it a
+    /// rich item, `renderMarkup`): blocks become lines, images their `alt` text, emphasis
+    /// its words (the text stays as written).
     static func renderText(
         _ element: XMLElement,
         replacing interaction: XMLElement? = nil,
@@ -451,44 +465,13 @@ public enum QTIImporter {
     ) throws(BankProblem) -> String {
         var output = ""
         func walk(_ node: XMLElement) throws(BankProblem) {
-            if skipped.contains(node.name) { return }
             if let interaction, node === interaction {
                 if let prompt = node.first("prompt") { try walk(prompt) }
                 return
             }
-            switch node.name {
-            case "img":
-                guard let alt = node.attributes["alt"], !alt.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank teks")
-                }
-                output += " [Gambar: \(alt)] "
+            if let special = try leaf(node, refuse: refuse) {
+                output += special ?? ""
                 return
-            case "object", "video", "audio", "iframe":
-                throw refuse(
-                    "external-object",
-                    node.line,
-                    "merujuk konten luar (\(node.name) \(node.attributes["data"] ?? node.attributes["src"] ?? "")) yang tidak dapat dibawa ke bank teks"
-                )
-            case "math":
-                throw refuse("unsupported-markup", node.line, "rumus MathML belum didukung")
-            // Read as text, a table's cells run together ("2" and "5" read "25").
-            case "table":
-                throw refuse("unsupported-markup", node.line, "tabel belum dapat dibawa ke bank teks tanpa mengubah soalnya")
-            // A rubric the candidate sees (often a passage) cannot be dropped; one for scorers can.
-            case "rubricBlock":
-                if (node.attributes["view"] ?? "").contains("candidate") {
-                    throw refuse("unsupported-markup", node.line, "rubricBlock untuk peserta (sering berisi bacaan) belum dapat dibawa ke bank")
-                }
-                return
-            // Flattened, 2<sup>5</sup> would read 25 (and change the key): refused, never changed.
-            case "sup", "sub":
-                throw refuse(
-                    "unsupported-markup",
-                    node.line,
-                    "format <\(node.name)> belum dapat dibawa ke bank teks tanpa mengubah soalnya (2<sup>5</sup> akan terbaca 25)"
-                )
-            default:
-                break
             }
             let block = blockElements.contains(node.name)
             if block { output += "\n" }

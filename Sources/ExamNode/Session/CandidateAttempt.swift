@@ -206,14 +206,8 @@ extension ExamService {
     /// token, and only one an item of their paper shows (another paper's figure is not
     /// theirs to see before its time).
     func paperImage(_ credential: CandidateCredential, digest: String) async throws -> BankImage {
-        let tokenHash = credential.digest
-        // While the session runs, as the paper itself.
-        let (_, session) = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
-        if session.state == "closed" { throw ExamNodeError.sessionClosed }
-        guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
-        let (_, items) = try await paperItems(tokenHash: tokenHash)
-        let bank = try catalog.entry(session.ruleSetID).bank.id
-        guard let shown = catalog.images[digest], !shown.items.isDisjoint(with: items.map { bank + "/" + $0 }) else {
+        let items = try await figureScope(credential)
+        guard let shown = catalog.images[digest], !shown.items.isDisjoint(with: items) else {
             throw ExamNodeError("image-not-in-paper", kind: .notFound, "Gambar itu tidak ada dalam naskah Anda.")
         }
         return shown.image
@@ -223,23 +217,30 @@ extension ExamService {
     /// base64): a room's first screen is one request per candidate, not one per figure.
     /// The same checks as one figure.
     func paperImages(_ credential: CandidateCredential) async throws -> [UInt8] {
-        let tokenHash = credential.digest
-        let (_, session) = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
-        if session.state == "closed" { throw ExamNodeError.sessionClosed }
-        guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
-        let (_, items) = try await paperItems(tokenHash: tokenHash)
-        let bank = try catalog.entry(session.ruleSetID).bank.id
+        let items = try await figureScope(credential)
         var seen = Set<String>()
         var out: [UInt8] = []
         JSONText.raw("{\"images\":{", to: &out)
         for item in items.sorted() {
-            for member in catalog.figureMembers[bank + "/" + item] ?? [] where seen.insert(member.digest).inserted {
+            for member in catalog.figureMembers[item] ?? [] where seen.insert(member.digest).inserted {
                 if seen.count > 1 { JSONText.raw(",", to: &out) }
                 out.append(contentsOf: member.json)
             }
         }
         JSONText.raw("}}", to: &out)
         return out
+    }
+
+    /// The items whose figures a candidate may see (`bankID/itemID`, as the catalog keys
+    /// them): their paper's, with a live token, while the session runs (as the paper itself).
+    private func figureScope(_ credential: CandidateCredential) async throws -> Set<String> {
+        let tokenHash = credential.digest
+        let (_, session) = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash) }
+        if session.state == "closed" { throw ExamNodeError.sessionClosed }
+        guard session.state == "open" else { throw ExamNodeError.sessionNotOpen }
+        let (_, items) = try await paperItems(tokenHash: tokenHash)
+        let bank = try catalog.entry(session.ruleSetID).bank.id
+        return Set(items.map { bank + "/" + $0 })
     }
 
     /// The candidate a token belongs to and their paper's item ids: from memory, or read
