@@ -47,6 +47,7 @@ enum PaperPrinter {
         result.line("Sidik jari SHA-256: \(paper.fingerprint)")
         result.line("\(paper.itemCount) soal, \(ruleSet.durationMinutes) menit")
         var number = 0
+        var lastPassage: String?
         for section in paper.sections {
             let rule = ruleSet.subtest(section.subtest)
             result.line()
@@ -55,6 +56,12 @@ enum PaperPrinter {
                 guard let item = bank.item(paperItem.itemID) else { continue }
                 number += 1
                 result.line()
+                // A passage is printed before the first of its items that follow one another.
+                if let passage = item.passage, passage.id != lastPassage {
+                    result.line("   Bacaan [\(passage.id) v\(passage.version)]: \(passage.text.replacingOccurrences(of: "\n", with: "\n   "))")
+                    result.line()
+                }
+                lastPassage = item.passage?.id
                 result.line("\(number). [\(item.id) v\(item.version)] \(item.stem.replacingOccurrences(of: "\n", with: "\n   "))")
                 for (position, optionIndex) in paperItem.optionOrder.enumerated() {
                     let option = item.options[optionIndex]
@@ -102,6 +109,7 @@ enum PaperPrinter {
                         "id": item.id, "version": item.version, "stem": item.stem,
                         "options": paperItem.optionOrder.map { ["id": item.options[$0].id, "text": item.options[$0].text] },
                     ]
+                    if let passage = item.passage { entry["passage"] = ["id": passage.id, "version": passage.version, "text": passage.text] }
                     if withKey {
                         switch item.key {
                         case .correct(let index): entry["key"] = item.options[index].id

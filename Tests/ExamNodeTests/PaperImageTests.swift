@@ -98,3 +98,42 @@ struct PaperImageTests {
         }
     }
 }
+
+/// Passages at the node: each item names its passage, and the paper carries each
+/// passage once, written out as the bank checked it.
+@Suite("Exam node: passages on the paper")
+struct PaperPassageTests {
+    @Test("items that share a passage name it; the paper holds it once; a rich passage is written out as checked, plain items name none")
+    func passages() throws {
+        let entry = try #require(sharedCatalog.entries["skd-2024"])
+        let bank = entry.bank
+        let ids = ["twk-pancasila-001", "tiu-soal-cerita-tabel-001", "tiu-soal-cerita-tabel-003", "twk-bahasa-indonesia-bacaan-002"]
+        let items = try ids.map { id in
+            let item = try #require(bank.item(id), "\(id) not in the sample bank")
+            return PaperItem(itemID: id, itemVersion: item.version, optionOrder: Array(item.options.indices))
+        }
+        let paper = Paper(
+            ruleSetID: "skd-2024",
+            bankID: bank.id,
+            bankVersion: bank.version,
+            seed: 1,
+            sections: [PaperSection(subtest: "TIU", items: items)],
+            fingerprint: "x"
+        )
+        let raw = try entry.renderer.render(participantNumber: "2024000001", name: "Peserta", ruleSet: "skd-2024", paper: paper)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any])
+        let shown = try #require(object["items"] as? [[String: Any]])
+        #expect(shown.map { $0["passage"] as? String } == [nil, "tiu-tabel-001", "tiu-tabel-001", "twk-bacaan-001"])
+        let passages = try #require(object["passages"] as? [String: [String: Any]])
+        #expect(passages.keys.sorted() == ["tiu-tabel-001", "twk-bacaan-001"])
+        #expect(passages["tiu-tabel-001"]?["markup"] as? Bool == true)
+        #expect((passages["tiu-tabel-001"]?["text"] as? String)?.contains("<caption>Jumlah pendaftar per bulan</caption>") == true)
+        #expect(passages["twk-bacaan-001"]?["markup"] as? Bool == false)
+        #expect((passages["twk-bacaan-001"]?["text"] as? String)?.hasPrefix("(1) Sejak tahun lalu") == true)
+        // Once: the table's text is in the paper one time although two items show it.
+        let text = String(decoding: raw, as: UTF8.self)
+        #expect(text.components(separatedBy: "Jumlah pendaftar per bulan").count == 2)
+        // No key or weight reaches the page with a passage either.
+        #expect(!text.contains("correct") && !text.contains("weight"))
+    }
+}

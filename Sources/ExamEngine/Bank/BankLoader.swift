@@ -52,17 +52,31 @@ public enum BankLoader {
         guard let manifest = readManifest(folder: directory, log: log) else { throw BankProblems(log.problems) }
         var items: [Item] = []
         var firstSeen: [String: SourceLocation] = [:]
+        var passages: [String: Passage] = [:]
+        var references: [(index: Int, reference: PassageReference)] = []
+        var refused: Set<String> = []
         let shelf = ImageShelf(directory: directory)
         for file in itemFiles(in: directory) {
-            for item in readItemFile(file, manifest: manifest, log: log, shelf: shelf) {
+            let content = readItemFile(file, manifest: manifest, log: log, shelf: shelf)
+            refused.formUnion(content.refused)
+            for passage in content.passages {
+                if let earlier = passages[passage.id] {
+                    log.add("duplicate-passage", file, passage.origin.line, "bacaan \(passage.id): id ganda, sudah dipakai di \(earlier.origin)")
+                    continue
+                }
+                passages[passage.id] = passage
+            }
+            for (item, reference) in content.items {
                 if let earlier = firstSeen[item.id] {
                     log.add("duplicate-id", item.origin.file, item.origin.line, item: item.id, "id ganda: sudah dipakai di \(earlier)")
                     continue
                 }
                 firstSeen[item.id] = item.origin
+                if let reference { references.append((items.count, reference)) }
                 items.append(item)
             }
         }
+        resolvePassages(&items, references: references.filter { !refused.contains($0.reference.id) }, passages: passages, log: log)
         let users = ruleSets.filter { $0.bankID == manifest.id }
         log.append(contentsOf: BankRuleCheck.problems(items: items, manifest: manifest, manifestFile: join(directory, manifestName), ruleSets: users))
         guard log.isEmpty else { throw BankProblems(log.problems) }
@@ -125,22 +139,132 @@ public enum BankLoader {
         return files.sorted().map { join(directory, $0) }
     }
 
-    static func readItemFile(_ file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> [Item] {
+    /// An item's `passage:`, resolved once every file is read (a passage may be written
+    /// in another file than its items).
+    struct PassageReference {
+        let id: String
+        let line: Int?
+    }
+
+    /// What one item file holds.
+    struct ItemFileContent {
+        var items: [(item: Item, passage: PassageReference?)] = []
+        var passages: [Passage] = []
+        /// Passages written but refused (their problems are told): not also unknown to their items.
+        var refused: Set<String> = []
+    }
+
+    static func readItemFile(_ file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> ItemFileContent {
+        var content = ItemFileContent()
         guard let text = RuleSetLoader.readText(file, log: log), let root = parseYAML(text, file: file, log: log),
             let fields = FieldReader(root, file: file, log: log, what: "berkas soal")
-        else { return [] }
-        fields.rejectUnknownKeys(["items", "templates"])
+        else { return content }
+        fields.rejectUnknownKeys(["items", "templates", "passages"])
         if fields["items"] == nil, fields["templates"] == nil {
             fields.problem("missing-field", "berkas soal harus berisi 'items:' atau 'templates:'")
         }
-        var items: [Item] = []
+        for node in fields.sequence("passages", required: false) ?? [] {
+            if let passage = readPassage(node, file: file, log: log, shelf: shelf) {
+                content.passages.append(passage)
+            } else if let id = node.mapping?["id"]?.string {
+                content.refused.insert(id)
+            }
+        }
         for node in fields.sequence("items", required: false) ?? [] {
-            if let item = readItem(node, file: file, manifest: manifest, log: log, shelf: shelf) { items.append(item) }
+            if let read = readItem(node, file: file, manifest: manifest, log: log, shelf: shelf) { content.items.append(read) }
         }
         for node in fields.sequence("templates", required: false) ?? [] {
-            items.append(contentsOf: readTemplate(node, file: file, manifest: manifest, log: log, shelf: shelf))
+            for item in readTemplate(node, file: file, manifest: manifest, log: log, shelf: shelf) { content.items.append((item, nil)) }
         }
-        return items
+        return content
+    }
+
+    /// Puts each item with the passage it names. Refused: a passage no item names, one
+    /// that does not exist, and one named from two subtests (its items could not stand
+    /// together on a paper).
+    static func resolvePassages(
+        _ items: inout [Item],
+        references: [(index: Int, reference: PassageReference)],
+        passages: [String: Passage],
+        log: ProblemLog
+    ) {
+        var subtestOf: [String: (subtest: String, item: String)] = [:]
+        for (index, reference) in references {
+            let item = items[index]
+            guard let passage = passages[reference.id] else {
+                let known = passages.keys.sorted().joined(separator: ", ")
+                log.add(
+                    "unknown-passage",
+                    item.origin.file,
+                    reference.line,
+                    item: item.id,
+                    "bacaan '\(reference.id)' tidak ada di bank ini" + (known.isEmpty ? "" : " (yang ada: \(known))")
+                )
+                continue
+            }
+            if let first = subtestOf[passage.id], first.subtest != item.subtest {
+                log.add(
+                    "passage-across-subtests",
+                    item.origin.file,
+                    reference.line,
+                    item: item.id,
+                    "bacaan '\(passage.id)' sudah dipakai soal \(first.item) di subtes \(first.subtest); satu bacaan hanya untuk satu subtes"
+                )
+                continue
+            }
+            subtestOf[passage.id] = subtestOf[passage.id] ?? (item.subtest, item.id)
+            items[index] = item.with(passage: passage)
+        }
+        for passage in passages.values.sorted(by: { ($0.origin.file, $0.origin.line) < ($1.origin.file, $1.origin.line) })
+        where subtestOf[passage.id] == nil {
+            log.add("unused-passage", passage.origin.file, passage.origin.line, "bacaan \(passage.id) tidak dipakai soal mana pun")
+        }
+    }
+
+    /// A passage: `id`, `version`, `text`, and `markup: true` for a rich one.
+    static func readPassage(_ node: Node, file: String, log: ProblemLog, shelf: ImageShelf) -> Passage? {
+        guard let fields = FieldReader(node, file: file, log: log, what: "bacaan") else { return nil }
+        let before = log.problems.count
+        fields.rejectUnknownKeys(["id", "version", "text", "markup"])
+        let id = fields.string("id")
+        if let id, id.unicodeScalars.contains(where: { !idCharacters.contains($0) }) {
+            fields.problem("bad-id", at: "id", "id bacaan hanya boleh berisi huruf, angka, '-', '_' dan '.'")
+        }
+        let version = fields.int("version")
+        if let version, version < 1 { fields.problem("out-of-range", at: "version", "versi harus 1 atau lebih") }
+        let markup = fields.bool("markup") ?? false
+        var images: [String] = []
+        var text = fields.string("text")
+        if markup, let written = text {
+            text = richText(written, fields, at: "text", shelf: shelf, shown: true, images: &images, label: "bacaan \(id ?? "?"): ")
+        }
+        guard log.problems.count == before, let id, let version, let text else { return nil }
+        return Passage(id: id, version: version, text: text, markup: markup, images: images, origin: SourceLocation(file: file, line: node.line ?? 0))
+    }
+
+    /// A rich text written out again from its checked parts; nil, with the problem
+    /// recorded on the line inside the text where the markup says so, when refused.
+    private static func richText(
+        _ text: String,
+        _ reader: FieldReader,
+        at key: String,
+        shelf: ImageShelf,
+        shown: Bool,
+        images: inout [String],
+        label: String = ""
+    ) -> String? {
+        do throws(ImageShelf.MarkupRefusal) {
+            return try shelf.markup(text, shown: shown, images: &images)
+        } catch {
+            guard let inner = error.line else {
+                reader.problem(error.code, at: key, label + error.message)
+                return nil
+            }
+            // The line inside the text, counted from the key's (a block scalar starts on the next one).
+            let block = reader[key]?.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
+            reader.log.add(error.code, reader.file, (reader.lineOf(key) ?? 0) + inner - 1 + (block ? 1 : 0), item: reader.itemID, label + error.message)
+            return nil
+        }
     }
 
     /// The fields every item and template share: id, version, subtest, topic, difficulty.
@@ -191,10 +315,10 @@ public enum BankLoader {
         return Header(id: id, version: version, subtest: subtest, topic: topic, difficulty: difficulty)
     }
 
-    static func readItem(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> Item? {
+    static func readItem(_ node: Node, file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> (Item, PassageReference?)? {
         guard var fields = FieldReader(node, file: file, log: log, what: "soal") else { return nil }
         let before = log.problems.count
-        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation", "shuffle", "markup"])
+        fields.rejectUnknownKeys(["id", "version", "subtest", "topic", "difficulty", "stem", "options", "explanation", "shuffle", "markup", "passage"])
         let header = readHeader(&fields, manifest: manifest)
         // `markup: true`: stem, option texts and explanation are `ItemMarkup`, kept as
         // written out again from their checked parts.
@@ -204,19 +328,9 @@ public enum BankLoader {
         // exam, they are neither in the paper nor served (one could be the right option's).
         func rich(_ text: String?, _ reader: FieldReader, at key: String) -> String? {
             guard markup, let text else { return text }
-            do throws(ImageShelf.MarkupRefusal) {
-                return try shelf.markup(text, shown: key != "explanation", images: &images)
-            } catch {
-                guard let inner = error.line else {
-                    reader.problem(error.code, at: key, error.message)
-                    return nil
-                }
-                // The line inside the text, counted from the key's (a block scalar starts on the next one).
-                let block = reader[key]?.scalar.map { $0.style == .literal || $0.style == .folded } ?? false
-                log.add(error.code, file, (reader.lineOf(key) ?? 0) + inner - 1 + (block ? 1 : 0), item: reader.itemID, error.message)
-                return nil
-            }
+            return richText(text, reader, at: key, shelf: shelf, shown: key != "explanation", images: &images)
         }
+        let passage = fields.string("passage", required: false).map { PassageReference(id: $0, line: fields.lineOf("passage")) }
         let stem = rich(fields.string("stem"), fields, at: "stem")
         let explanation = rich(fields.string("explanation", required: false), fields, at: "explanation")
         // `shuffle: false`: the options keep their places on every paper (every one fixed).
@@ -255,7 +369,7 @@ public enum BankLoader {
         }
         let key = readKey(options, fields: fields)
         guard log.problems.count == before, let header, let stem, let key else { return nil }
-        return Item(
+        let item = Item(
             id: header.id,
             version: header.version,
             subtest: header.subtest,
@@ -269,6 +383,7 @@ public enum BankLoader {
             markup: markup,
             images: images
         )
+        return (item, passage)
     }
 
     /// The key an item's options declare, structurally: exactly one correct option, or a
@@ -471,9 +586,9 @@ extension BankLoader {
     /// The items of one item file read against a manifest, or every problem in it.
     public static func items(inFile file: String, manifest: BankManifest) throws(BankProblems) -> [Item] {
         let log = ProblemLog()
-        let items = readItemFile(file, manifest: manifest, log: log, shelf: ImageShelf(directory: (file as NSString).deletingLastPathComponent))
+        let content = readItemFile(file, manifest: manifest, log: log, shelf: ImageShelf(directory: (file as NSString).deletingLastPathComponent))
         guard log.isEmpty else { throw BankProblems(log.problems) }
-        return items
+        return content.items.map(\.item)
     }
 
     /// Problems that would make `items` unusable under these rule sets (key style,

@@ -60,8 +60,11 @@ public struct Item: Sendable, Hashable {
     /// Stem, option texts and explanation are `ItemMarkup` (written out again from their
     /// checked parts), not plain text.
     public let markup: Bool
-    /// The bank images it shows (paths relative to the bank folder), in order.
+    /// The bank images it shows (paths relative to the bank folder), in order: its
+    /// passage's first.
     public let images: [String]
+    /// The stimulus it shares with other items, shown with it.
+    public let passage: Passage?
 
     public init(
         id: String,
@@ -76,7 +79,8 @@ public struct Item: Sendable, Hashable {
         origin: SourceLocation,
         templateID: String? = nil,
         markup: Bool = false,
-        images: [String] = []
+        images: [String] = [],
+        passage: Passage? = nil
     ) {
         self.id = id
         self.version = version
@@ -91,6 +95,29 @@ public struct Item: Sendable, Hashable {
         self.templateID = templateID
         self.markup = markup
         self.images = images
+        self.passage = passage
+    }
+
+    /// The same item shown with `passage` (its figures before the item's own).
+    public func with(passage: Passage) -> Item {
+        var shown = passage.images
+        for path in images where !shown.contains(path) { shown.append(path) }
+        return Item(
+            id: id,
+            version: version,
+            subtest: subtest,
+            topic: topic,
+            difficulty: difficulty,
+            stem: stem,
+            options: options,
+            explanation: explanation,
+            key: key,
+            origin: origin,
+            templateID: templateID,
+            markup: markup,
+            images: shown,
+            passage: passage
+        )
     }
 
     /// The index of an option by its identity, or nil when the item has no such option.

@@ -6,6 +6,9 @@ import Foundation
 enum ItemFingerprint {
     static func of(_ item: Item, images: [String: BankImage]) -> String {
         var text = "seleksi-item/1\nid:\(item.id)@\(item.version)\nmarkup:\(item.markup)\nstem:\(item.stem.count):\(item.stem)\n"
+        if let passage = item.passage {
+            text += "passage:\(passage.id)@\(passage.version):\(passage.markup):\(passage.text.count):\(passage.text)\n"
+        }
         for option in item.options {
             text += "option:\(option.id):\(option.correct):\(option.weight.map(String.init) ?? "-"):\(option.fixed):\(option.text.count):\(option.text)\n"
         }

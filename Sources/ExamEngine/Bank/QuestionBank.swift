@@ -60,6 +60,8 @@ public struct QuestionBank: Sendable {
     /// The SHA-256 (hex) of every item's fingerprint, in order: a paper names it, so a
     /// changed word, key or figure anywhere in the bank shows in the paper's fingerprint.
     public let contentDigest: String
+    /// The stimuli its items share, by id.
+    public let passages: [String: Passage]
     private let indexByID: [String: Int]
 
     public init(manifest: BankManifest, items: [Item], directory: String, images: [String: BankImage] = [:]) {
@@ -78,6 +80,9 @@ public struct QuestionBank: Sendable {
             all += item.id + " " + fingerprint + "\n"
         }
         self.fingerprints = fingerprints
+        var passages: [String: Passage] = [:]
+        for case let passage? in items.lazy.map(\.passage) { passages[passage.id] = passage }
+        self.passages = passages
         self.contentDigest = ItemFingerprint.hex(all)
     }
 

@@ -42,8 +42,9 @@ public struct SubtestExposure: Sendable, Hashable, Codable {
 /// seeded random draw breaks ties), the topic quotas are filled, then the rest of the
 /// subtest from any topic, each pick preferring a difficulty still below its target;
 /// a final pass swaps items within a topic to meet the difficulty mix where the first
-/// pass could not. The chosen items are shuffled, and so are the options of each item
-/// (a fixed option keeps its place). Everything random comes from the seed.
+/// pass could not. The chosen items are shuffled (where the rule set keeps passages
+/// together, those sharing one as a block in the bank's order), and so are the options
+/// of each item (a fixed option keeps its place). Everything random comes from the seed.
 public struct PaperAssembler: Sendable {
     public let bank: QuestionBank
     public let ruleSet: RuleSet
@@ -65,6 +66,9 @@ public struct PaperAssembler: Sendable {
         let topicQuota: [Int]
         let difficultyTargets: [Int]?
         let canonicalLine: [UInt8]
+        /// Per pool entry: the number of the passage it shares (-1: none); only when the
+        /// rule set keeps passages together and some item has one, else nil.
+        let passageOf: [Int]?
     }
 
     public init(bank: QuestionBank, ruleSet: RuleSet) throws(AssemblyError) {
@@ -80,6 +84,7 @@ public struct PaperAssembler: Sendable {
         self.plans = ruleSet.subtests.map { rule in
             let pool = bank.items.indices.filter { bank.items[$0].subtest == rule.code }
             let quotaTopics = rule.topicQuotas.map(\.topic)
+            let passageIDs = Array(Set(pool.compactMap { bank.items[$0].passage?.id })).sorted()
             return SubtestPlan(
                 rule: rule,
                 pool: pool,
@@ -87,7 +92,9 @@ public struct PaperAssembler: Sendable {
                 difficultyOf: pool.map { bank.items[$0].difficulty - 1 },
                 topicQuota: rule.topicQuotas.map(\.count),
                 difficultyTargets: rule.difficultyTargets,
-                canonicalLine: Array("subtest:\(rule.code)\n".utf8)
+                canonicalLine: Array("subtest:\(rule.code)\n".utf8),
+                passageOf: rule.passagesTogether && !passageIDs.isEmpty
+                    ? pool.map { index in bank.items[index].passage.flatMap { passageIDs.firstIndex(of: $0.id) } ?? -1 } : nil
             )
         }
         self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }
@@ -158,8 +165,7 @@ public struct PaperAssembler: Sendable {
         sections.reserveCapacity(plans.count)
         for plan in plans {
             let chosen = choose(plan, random: &random, usage: usage)
-            var order = chosen.map { plan.pool[$0] }
-            random.shuffle(&order)
+            let order = shuffled(chosen, plan, random: &random)
             canonical.append(contentsOf: plan.canonicalLine)
             var items: [PaperItem] = []
             items.reserveCapacity(order.count)
@@ -247,6 +253,31 @@ public struct PaperAssembler: Sendable {
             }
         }
         return chosen
+    }
+
+    /// The chosen items in the candidate's order (bank indexes): shuffled, or, where the
+    /// rule set keeps passages together, the items of one passage as one block in the
+    /// bank's order and the blocks shuffled.
+    private func shuffled(_ chosen: [Int], _ plan: SubtestPlan, random: inout SeededGenerator) -> [Int] {
+        guard let passageOf = plan.passageOf else {
+            var order = chosen.map { plan.pool[$0] }
+            random.shuffle(&order)
+            return order
+        }
+        var blocks: [[Int]] = []
+        var blockOfPassage: [Int: Int] = [:]
+        for position in chosen {
+            let passage = passageOf[position]
+            if passage >= 0, let block = blockOfPassage[passage] {
+                blocks[block].append(position)
+            } else {
+                if passage >= 0 { blockOfPassage[passage] = blocks.count }
+                blocks.append([position])
+            }
+        }
+        random.shuffle(&blocks)
+        // Pool positions follow the bank's order.
+        return blocks.flatMap { $0.sorted().map { plan.pool[$0] } }
     }
 
     /// A permutation of the option indexes: fixed options stay, the others are shuffled

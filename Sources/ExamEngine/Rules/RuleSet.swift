@@ -42,6 +42,9 @@ public struct SubtestRule: Sendable, Hashable {
     public let topicQuotas: [TopicQuota]
     /// Percent of items per difficulty 1, 2, 3; nil when the rule set leaves it free.
     public let difficultyPercent: [Int]?
+    /// `passages: together`: the items a paper draws that share a passage stand one after
+    /// another, in the bank's order; otherwise they are shuffled like any other.
+    public let passagesTogether: Bool
     /// Line in the rule-set file, for problems.
     public let line: Int?
 
@@ -52,6 +55,7 @@ public struct SubtestRule: Sendable, Hashable {
         scoring: SubtestScoring,
         topicQuotas: [TopicQuota] = [],
         difficultyPercent: [Int]? = nil,
+        passagesTogether: Bool = false,
         line: Int? = nil
     ) {
         self.code = code
@@ -60,6 +64,7 @@ public struct SubtestRule: Sendable, Hashable {
         self.scoring = scoring
         self.topicQuotas = topicQuotas
         self.difficultyPercent = difficultyPercent
+        self.passagesTogether = passagesTogether
         self.line = line
     }
 

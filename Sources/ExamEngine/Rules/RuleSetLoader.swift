@@ -119,7 +119,7 @@ public enum RuleSetLoader {
 
     private static func readSubtest(_ node: Node, file: String, log: ProblemLog) -> SubtestRule? {
         guard let fields = FieldReader(node, file: file, log: log, what: "subtes") else { return nil }
-        fields.rejectUnknownKeys(["code", "name", "items", "scoring", "topics", "difficulty"])
+        fields.rejectUnknownKeys(["code", "name", "items", "scoring", "topics", "difficulty", "passages"])
         let code = fields.string("code")
         let name = fields.string("name")
         let items = fields.int("items")
@@ -159,6 +159,14 @@ public enum RuleSetLoader {
             }
             if valid { difficulty = percent }
         }
+        var passagesTogether = false
+        if let order = fields.string("passages", required: false) {
+            switch order {
+            case "together": passagesTogether = true
+            case "shuffled": passagesTogether = false
+            default: fields.problem("wrong-type", at: "passages", "'passages' harus 'together' atau 'shuffled', bukan '\(order)'")
+            }
+        }
         guard let code, let name, let items, let scoring else { return nil }
         return SubtestRule(
             code: code,
@@ -167,6 +175,7 @@ public enum RuleSetLoader {
             scoring: scoring,
             topicQuotas: quotas,
             difficultyPercent: difficulty,
+            passagesTogether: passagesTogether,
             line: node.line
         )
     }

@@ -12,26 +12,47 @@ struct PaperRenderer: Sendable {
     private let heads: [String: [UInt8]]
     /// Per item, per option in the bank's order: `{"id":…,"text":…}`.
     private let options: [String: [[UInt8]]]
+    /// Per item with a passage: the passage's id.
+    private let bankPassage: [String: String]
+    /// Per passage: `"id":{"markup":…,"text":…}`.
+    private let passages: [String: [UInt8]]
 
     init(bank: QuestionBank) {
         var heads: [String: [UInt8]] = [:]
         var options: [String: [[UInt8]]] = [:]
+        func written(_ text: String, markup: Bool) -> String {
+            guard markup, let fragment = try? ItemMarkup.parse(text) else { return text }
+            return fragment.html { path in ("data-gambar", bank.images[path]?.digest ?? "") }
+        }
+        self.passages = bank.passages.mapValues { passage in
+            var out: [UInt8] = []
+            JSONText.string(passage.id, to: &out)
+            JSONText.raw(":{\"markup\":", to: &out)
+            out.append(contentsOf: (passage.markup ? "true" : "false").utf8)
+            JSONText.raw(",\"text\":", to: &out)
+            JSONText.string(written(passage.text, markup: passage.markup), to: &out)
+            JSONText.raw("}", to: &out)
+            return out
+        }
         for item in bank.items {
             // A rich item's images are named by their content address; the page fetches
             // them with the candidate's token (`GET /api/exam/images/{digest}`).
             // Sorted: their order says nothing about which option is which.
             let digests = Set(item.images.compactMap { bank.images[$0]?.digest }).sorted()
-            func shown(_ text: String) -> String {
-                guard item.markup, let fragment = try? ItemMarkup.parse(text) else { return text }
-                return fragment.html { path in ("data-gambar", bank.images[path]?.digest ?? "") }
-            }
+            func shown(_ text: String) -> String { written(text, markup: item.markup) }
             var head: [UInt8] = []
             JSONText.raw("\"id\":", to: &head)
             JSONText.string(item.id, to: &head)
             JSONText.raw(",\"subtest\":", to: &head)
             JSONText.string(item.subtest, to: &head)
-            if item.markup {
-                JSONText.raw(",\"markup\":true,\"images\":[", to: &head)
+            if let passage = item.passage {
+                JSONText.raw(",\"passage\":", to: &head)
+                JSONText.string(passage.id, to: &head)
+            }
+            if item.markup { JSONText.raw(",\"markup\":true", to: &head) }
+            // A plain item's rich passage may carry figures too.
+            if item.markup || !digests.isEmpty {
+                JSONText.raw(",\"images\":[", to: &head)
                 for (index, digest) in digests.enumerated() {
                     if index > 0 { JSONText.raw(",", to: &head) }
                     JSONText.string(digest, to: &head)
@@ -54,6 +75,7 @@ struct PaperRenderer: Sendable {
         }
         self.heads = heads
         self.options = options
+        self.bankPassage = bank.items.reduce(into: [:]) { map, item in map[item.id] = item.passage?.id }
     }
 
     /// The paper's JSON. Throws if the paper names an item or option this bank does not
@@ -91,7 +113,15 @@ struct PaperRenderer: Sendable {
             }
             JSONText.raw("]}", to: &out)
         }
-        JSONText.raw("]}", to: &out)
+        // Each passage once, however many of its items the paper has.
+        JSONText.raw("],\"passages\":{", to: &out)
+        var written: Set<String> = []
+        for item in items {
+            guard let passage = bankPassage[item.itemID], written.insert(passage).inserted, let json = passages[passage] else { continue }
+            if written.count > 1 { JSONText.raw(",", to: &out) }
+            out.append(contentsOf: json)
+        }
+        JSONText.raw("}}", to: &out)
         return out
     }
 }

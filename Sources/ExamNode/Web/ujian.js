@@ -362,6 +362,7 @@ function render() {
   if (renderedItem !== item.id) {
     renderedItem = item.id;
     $("item-title").textContent = "Soal " + item.number + " dari " + paper.items.length + " · " + item.subtest;
+    showPassage(item);
     fill($("item-stem"), item.stem, item.markup);
     options.querySelectorAll("label").forEach((label) => label.remove());
     item.options.forEach((option, position) => {
@@ -384,6 +385,18 @@ function render() {
   $("prev").setAttribute("aria-disabled", String(current === 0));
   $("next").setAttribute("aria-disabled", String(current === paper.items.length - 1));
   renderGrid();
+}
+
+// A passage several items share stands above the stem of each, titled with the
+// numbers of the items that use it (read first by a screen reader, once per item).
+function showPassage(item) {
+  const section = $("item-passage");
+  const passage = item.passage && paper.passages ? paper.passages[item.passage] : null;
+  section.hidden = !passage;
+  if (!passage) return;
+  const numbers = paper.items.filter((other) => other.passage === item.passage).map((other) => other.number);
+  $("passage-title").textContent = numbers.length > 1 ? "Bacaan untuk soal " + numbers.join(", ") : "Bacaan untuk soal ini";
+  fill($("passage-text"), passage.text, passage.markup);
 }
 
 // The item numbers: a list of buttons, built once, each saying its state in words.
