@@ -108,6 +108,13 @@ struct PassageTests {
         #expect(found.map(\.code) == ["unused-passage"])
         #expect(found.first?.line == 6)
 
+        // Items refused for their own problem leave their passage unnamed, but it is not also "unused".
+        let refusedItems = files().mapValues {
+            $0.replacingOccurrences(of: "    difficulty: 1\n    stem: Soal p-", with: "    difficulty: 7\n    stem: Soal p-")
+        }
+        #expect(!codes(refusedItems).contains("unused-passage"))
+        #expect(codes(refusedItems) == ["difficulty-out-of-range", "difficulty-out-of-range", "difficulty-out-of-range"])
+
         var twice = files()
         twice["q.yaml"] = Self.passageFile + "items: []\n"
         #expect(codes(twice) == ["duplicate-passage"])

@@ -55,10 +55,12 @@ public enum BankLoader {
         var passages: [String: Passage] = [:]
         var references: [(index: Int, reference: PassageReference)] = []
         var refused: Set<String> = []
+        var namedByRefused: Set<String> = []
         let shelf = ImageShelf(directory: directory)
         for file in itemFiles(in: directory) {
             let content = readItemFile(file, manifest: manifest, log: log, shelf: shelf)
             refused.formUnion(content.refused)
+            namedByRefused.formUnion(content.namedByRefused)
             for passage in content.passages {
                 if let earlier = passages[passage.id] {
                     log.add("duplicate-passage", file, passage.origin.line, "bacaan \(passage.id): id ganda, sudah dipakai di \(earlier.origin)")
@@ -69,6 +71,7 @@ public enum BankLoader {
             for (item, reference) in content.items {
                 if let earlier = firstSeen[item.id] {
                     log.add("duplicate-id", item.origin.file, item.origin.line, item: item.id, "id ganda: sudah dipakai di \(earlier)")
+                    if let reference { namedByRefused.insert(reference.id) }
                     continue
                 }
                 firstSeen[item.id] = item.origin
@@ -76,7 +79,13 @@ public enum BankLoader {
                 items.append(item)
             }
         }
-        resolvePassages(&items, references: references.filter { !refused.contains($0.reference.id) }, passages: passages, log: log)
+        resolvePassages(
+            &items,
+            references: references.filter { !refused.contains($0.reference.id) },
+            passages: passages,
+            namedElsewhere: namedByRefused,
+            log: log
+        )
         let users = ruleSets.filter { $0.bankID == manifest.id }
         log.append(contentsOf: BankRuleCheck.problems(items: items, manifest: manifest, manifestFile: join(directory, manifestName), ruleSets: users))
         guard log.isEmpty else { throw BankProblems(log.problems) }
@@ -152,6 +161,8 @@ public enum BankLoader {
         var passages: [Passage] = []
         /// Passages written but refused (their problems are told): not also unknown to their items.
         var refused: Set<String> = []
+        /// Passages named by items that were refused: not also unused.
+        var namedByRefused: Set<String> = []
     }
 
     static func readItemFile(_ file: String, manifest: BankManifest, log: ProblemLog, shelf: ImageShelf) -> ItemFileContent {
@@ -171,7 +182,11 @@ public enum BankLoader {
             }
         }
         for node in fields.sequence("items", required: false) ?? [] {
-            if let read = readItem(node, file: file, manifest: manifest, log: log, shelf: shelf) { content.items.append(read) }
+            if let read = readItem(node, file: file, manifest: manifest, log: log, shelf: shelf) {
+                content.items.append(read)
+            } else if let passage = node.mapping?["passage"]?.string {
+                content.namedByRefused.insert(passage)
+            }
         }
         for node in fields.sequence("templates", required: false) ?? [] {
             for item in readTemplate(node, file: file, manifest: manifest, log: log, shelf: shelf) { content.items.append((item, nil)) }
@@ -179,13 +194,15 @@ public enum BankLoader {
         return content
     }
 
-    /// Puts each item with the passage it names. Refused: a passage no item names, one
+    /// Puts each item with the passage it names (`namedElsewhere`: passages named by
+    /// items refused for their own problems). Refused: a passage no item names, one
     /// that does not exist, and one named from two subtests (its items could not stand
     /// together on a paper).
     static func resolvePassages(
         _ items: inout [Item],
         references: [(index: Int, reference: PassageReference)],
         passages: [String: Passage],
+        namedElsewhere: Set<String>,
         log: ProblemLog
     ) {
         var subtestOf: [String: (subtest: String, item: String)] = [:]
@@ -216,7 +233,7 @@ public enum BankLoader {
             items[index] = item.with(passage: passage)
         }
         for passage in passages.values.sorted(by: { ($0.origin.file, $0.origin.line) < ($1.origin.file, $1.origin.line) })
-        where subtestOf[passage.id] == nil {
+        where subtestOf[passage.id] == nil && !namedElsewhere.contains(passage.id) {
             log.add("unused-passage", passage.origin.file, passage.origin.line, "bacaan \(passage.id) tidak dipakai soal mana pun")
         }
     }

@@ -84,7 +84,7 @@ public struct PaperAssembler: Sendable {
         self.plans = ruleSet.subtests.map { rule in
             let pool = bank.items.indices.filter { bank.items[$0].subtest == rule.code }
             let quotaTopics = rule.topicQuotas.map(\.topic)
-            let passageIDs = Array(Set(pool.compactMap { bank.items[$0].passage?.id })).sorted()
+            let passageNumber = Dictionary(Set(pool.compactMap { bank.items[$0].passage?.id }).sorted().enumerated().map { ($1, $0) }) { first, _ in first }
             return SubtestPlan(
                 rule: rule,
                 pool: pool,
@@ -93,8 +93,8 @@ public struct PaperAssembler: Sendable {
                 topicQuota: rule.topicQuotas.map(\.count),
                 difficultyTargets: rule.difficultyTargets,
                 canonicalLine: Array("subtest:\(rule.code)\n".utf8),
-                passageOf: rule.passagesTogether && !passageIDs.isEmpty
-                    ? pool.map { index in bank.items[index].passage.flatMap { passageIDs.firstIndex(of: $0.id) } ?? -1 } : nil
+                passageOf: rule.passagesTogether && !passageNumber.isEmpty
+                    ? pool.map { index in bank.items[index].passage.flatMap { passageNumber[$0.id] } ?? -1 } : nil
             )
         }
         self.canonicalPrefix = bank.items.map { Array("\($0.id)@\($0.version):".utf8) }

@@ -117,7 +117,7 @@ struct PaperRenderer: Sendable {
         JSONText.raw("],\"passages\":{", to: &out)
         var written: Set<String> = []
         for item in items {
-            guard let passage = bankPassage[item.itemID], written.insert(passage).inserted, let json = passages[passage] else { continue }
+            guard let passage = bankPassage[item.itemID], let json = passages[passage], written.insert(passage).inserted else { continue }
             if written.count > 1 { JSONText.raw(",", to: &out) }
             out.append(contentsOf: json)
         }

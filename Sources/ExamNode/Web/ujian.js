@@ -391,7 +391,7 @@ function render() {
 // numbers of the items that use it (read first by a screen reader, once per item).
 function showPassage(item) {
   const section = $("item-passage");
-  const passage = item.passage && paper.passages ? paper.passages[item.passage] : null;
+  const passage = item.passage && paper.passages && Object.hasOwn(paper.passages, item.passage) ? paper.passages[item.passage] : null;
   section.hidden = !passage;
   if (!passage) return;
   const numbers = paper.items.filter((other) => other.passage === item.passage).map((other) => other.number);
