@@ -24,6 +24,8 @@ struct AccountTests {
                 ("bad phone", ["phone": "12345"], 422, "invalid-phone"),
                 ("short password", ["password": "pendek"], 422, "weak-password"),
                 ("common password", ["password": "bismillah123"], 422, "weak-password"),
+                ("a common password with digits added", ["password": "password12"], 422, "weak-password"),
+                ("a common password from the list", ["password": "qwerty12345"], 422, "weak-password"),
                 ("password is the NIK", ["password": "x3201014101990001"], 422, "weak-password"),
                 ("a name with a line break", ["name": "Ani\nSegera klik tautan ini"], 422, "invalid-name"),
                 ("a name with a web address", ["name": "Ani kunjungi hadiah-cpns.example"], 422, "invalid-name"),

@@ -109,6 +109,33 @@ struct PageFlowTests {
         }
     }
 
+    @Test("formation search reads the query as a form sends it and ignores case and accents")
+    func formationSearch() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            var browser = Browser(client: client)
+            // A form with method=get sends a space as "+": two words found nothing and the
+            // box showed "pranata+komputer".
+            let twoWords = try await browser.request(.get, "/formasi?q=pranata+komputer&type=&education=&location=")
+            #expect(twoWords.status == 200 && twoWords.text.contains("KEU-1") && !twoWords.text.contains("BKN-2"))
+            #expect(twoWords.text.contains("value=\"pranata komputer\"") && !twoWords.text.contains("pranata+komputer"))
+            let encoded = try await browser.request(.get, "/formasi?q=PRANATA%20Komputer")
+            #expect(encoded.text.contains("KEU-1"))
+            // Case and accents: "kupang" found nothing where "Kupang" found two.
+            for location in ["jakarta", "JAKARTA", "J%C3%A1karta", "+Jakarta+"] {
+                let found = try await browser.request(.get, "/formasi?location=\(location)")
+                #expect(found.status == 200 && found.text.contains("KEU-1") && found.text.contains("BKN-2") && !found.text.contains("BKN-1"), "\(location)")
+            }
+            let accented = try await browser.request(.get, "/formasi?q=anal%C3%ADs+aparatur")
+            #expect(accented.text.contains("BKN-1") && !accented.text.contains("BKN-2"))
+            // The API reads its query the same way.
+            let api = try await browser.request(.get, "/api/formations?q=pranata+komputer&location=jakarta")
+            #expect(api.status == 200 && api.text.contains("KEU-1") && !api.text.contains("BKN-2"))
+            let none = try await browser.request(.get, "/formasi?q=pranata+manokwari")
+            #expect(none.status == 200 && !none.text.contains("KEU-1"))
+        }
+    }
+
     @Test("sign up, verify, apply, upload, end registration, verification, seat, both cards — all through HTML forms")
     func wholeFlowThroughPages() async throws {
         let portal = try await TestPortal()

@@ -70,11 +70,20 @@ struct RuleTests {
         #expect(reasons(.diaspora, draft(), java).count == 1 && reasons(.diaspora, draft(abroad: true), java).isEmpty)
     }
 
-    @Test("passwords: length, the commonest ones, and personal data are refused")
-    func passwords() {
-        let policy = PasswordPolicy(minimumLength: 10)
+    @Test("passwords: length, the commonest ones (from Config's list, also with digits added), and personal data are refused")
+    func passwords() throws {
+        let list = PasswordPolicy.commonList(try String(contentsOfFile: "Config/common-passwords.txt", encoding: .utf8))
+        #expect(list.count >= 10_000)
+        #expect(!list.contains { $0.hasPrefix("#") })
+        let policy = PasswordPolicy(minimumLength: 10, common: list)
         #expect(policy.problem("pendek") != nil)
-        #expect(policy.problem("indonesia123") != nil)
+        // Found by a new user: both were accepted, the list's entries being shorter than the minimum.
+        #expect(policy.problem("password12")?.code == "weak-password")
+        #expect(policy.problem("qwerty12345")?.code == "weak-password")
+        for common in ["indonesia123", "Bismillah2026", "sayangku123", "indonesia1945", "merdeka1945!", "iloveyou2024", "katasandi2025"] {
+            #expect(policy.problem(common)?.code == "weak-password", "\(common)")
+        }
+        #expect(policy.problem("password12")?.message.contains("sering dipakai") == true)
         #expect(policy.problem("aaaaaaaaaaaa") != nil)
         #expect(policy.problem("ani@contoh.id-2026", mustNotContain: ["ani@contoh.id"]) != nil)
         #expect(policy.problem("garam-dan-madu-42") == nil)

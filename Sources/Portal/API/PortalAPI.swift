@@ -84,7 +84,7 @@ struct PortalAPI {
             cached(try await cache.value("period") { try Self.encode(try await periodView()) })
         }
         table.add(api, .get, "formations") { request, _ in
-            let filter = try FormationQuery.filter(request.uri.queryParameters)
+            let filter = try FormationQuery.filter(request.formQuery)
             // Keyed by the query as sent: cheap, and a valid query always means the same list.
             return cached(try await cache.value("formations?" + (request.uri.query ?? "")) { try Self.encode(try await formations(filter)) })
         }
@@ -263,7 +263,7 @@ struct PortalAPI {
         }
         table.add(api, .get, "admin/announcements/skd/preview") { request, context in
             let staff = try requireAdmin(context)
-            let at = try request.uri.queryParameters["publishAt"].map { text -> Int64 in
+            let at = try request.formQuery["publishAt"].map { text -> Int64 in
                 guard let value = Int64(String(text)) else { throw RegistrationError.invalid("invalid-request", "publishAt harus milidetik sejak 1970.") }
                 return value
             }
@@ -317,7 +317,7 @@ struct PortalAPI {
     // MARK: - Helpers
 
     static func auditFilter(_ request: Request) -> AuditFilter {
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         return AuditFilter(
             actor: query["actor"].map(String.init),
             action: query["action"].map(String.init),

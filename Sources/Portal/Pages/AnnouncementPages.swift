@@ -17,7 +17,7 @@ struct AnnouncementPages {
     func register(on router: Router<PortalRequestContext>) {
         router.get("/staf/panitia/hasil") { request, context in
             let notice: [String: Any] =
-                switch request.uri.queryParameters["selesai"] {
+                switch request.formQuery["selesai"] {
                 case "impor": ["notice": "Paket hasil diterima."]
                 case "terbit": ["notice": "Pengumuman diterbitkan; papan hasil menampilkannya mulai waktu tayangnya."]
                 default: [:]

@@ -17,13 +17,13 @@ struct ApplicantPages {
         router.get("/daftar") { request, context in anonymousForm("daftar", [:], request, context) }
         router.post("/daftar") { request, context in try await signUp(request, context) }
         router.get("/verifikasi-email") { request, context in
-            anonymousForm("verifikasi-email", ["email": request.uri.queryParameters["email"].map(String.init) ?? ""], request, context)
+            anonymousForm("verifikasi-email", ["email": request.formQuery["email"].map(String.init) ?? ""], request, context)
         }
         router.post("/verifikasi-email") { request, context in try await verifyEmail(request, context) }
         router.get("/masuk") { request, context in
             var values: [String: Any] = [:]
-            if request.uri.queryParameters["ok"] != nil { values["notice"] = "Email terverifikasi. Silakan masuk." }
-            if request.uri.queryParameters["sandi"] != nil { values["notice"] = "Kata sandi sudah diganti. Silakan masuk." }
+            if request.formQuery["ok"] != nil { values["notice"] = "Email terverifikasi. Silakan masuk." }
+            if request.formQuery["sandi"] != nil { values["notice"] = "Kata sandi sudah diganti. Silakan masuk." }
             return anonymousForm("masuk", values, request, context)
         }
         router.post("/masuk") { request, context in try await login(request, context) }
@@ -44,7 +44,7 @@ struct ApplicantPages {
             return PageHelpers.redirect("/atur-sandi?email=" + (form["email"].addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
         }
         router.get("/atur-sandi") { request, context in
-            anonymousForm("atur-sandi", ["email": request.uri.queryParameters["email"].map(String.init) ?? ""], request, context)
+            anonymousForm("atur-sandi", ["email": request.formQuery["email"].map(String.init) ?? ""], request, context)
         }
         router.post("/atur-sandi") { request, context in
             let form = try await FormFields.read(request, context: context)
@@ -119,7 +119,7 @@ struct ApplicantPages {
     }
 
     func formations(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         var values: [String: Any] = [
             "q": query["q"].map(String.init) ?? "", "location": query["location"].map(String.init) ?? "",
             "types": FormationType.allCases.map { ["value": $0.rawValue, "label": $0.displayName, "selected": query["type"].map(String.init) == $0.rawValue] },
@@ -265,7 +265,7 @@ struct ApplicantPages {
             "period": period.name, "registrationWindow": period.registration.indonesian,
         ]
         let draft = application?.draft
-        let chosenFormation = request.uri.queryParameters["formasi"].map(String.init) ?? draft?.formationID ?? ""
+        let chosenFormation = request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? ""
         let locations = try await service.testLocations()
         let offered = service.accommodationOffers()
         values["form"] =

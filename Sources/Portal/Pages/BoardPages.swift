@@ -84,7 +84,7 @@ struct BoardPages {
 
     func board(_ request: Request, _ context: PortalRequestContext, version: Int?) async throws -> Response {
         let all = try await visible()
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         func text(_ key: String) -> String { String(query[Substring(key)] ?? "").trimmingCharacters(in: .whitespaces) }
         let (q, agency, formation) = (String(text("q").prefix(100)), text("instansi"), text("formasi"))
         // The page as a number (`01` is page 1), so that one page has one ETag.

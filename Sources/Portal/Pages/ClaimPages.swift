@@ -11,7 +11,7 @@ struct ClaimPages {
 
     func register(on router: Router<PortalRequestContext>) {
         router.get("/klaim-nik") { request, context in
-            let filed = request.uri.queryParameters["diajukan"] != nil
+            let filed = request.formQuery["diajukan"] != nil
             return form(filed ? ["notice": "Klaim diterima. Keputusan verifikator dikirim ke email yang Anda isikan."] : [:], request, context)
         }
         router.post("/klaim-nik") { request, context in try await file(request, context) }

@@ -25,7 +25,7 @@ struct CommitteePages {
             }
         }
         router.get("/staf/panitia/instansi") { request, context in
-            try await agencies(context, form: nil, editing: request.uri.queryParameters["kode"].map(String.init), values: saved(request))
+            try await agencies(context, form: nil, editing: request.formQuery["kode"].map(String.init), values: saved(request))
         }
         router.post("/staf/panitia/instansi") { request, context in
             try await save(request, context, render: { try await agencies(context, form: $0, editing: nil, values: $1, status: $2) }) { staff, form in
@@ -35,7 +35,7 @@ struct CommitteePages {
         }
         router.get("/staf/panitia/formasi") { request, context in try await formations(request, context, values: saved(request)) }
         router.get("/staf/panitia/formasi/ubah") { request, context in
-            try await formationForm(context, form: nil, editing: request.uri.queryParameters["kode"].map(String.init))
+            try await formationForm(context, form: nil, editing: request.formQuery["kode"].map(String.init))
         }
         router.post("/staf/panitia/formasi") { request, context in
             try await save(request, context, render: { try await formationForm(context, form: $0, editing: nil, values: $1, status: $2) }) { staff, form in
@@ -57,7 +57,7 @@ struct CommitteePages {
         }
         router.get("/staf/panitia/sesi") { request, context in try await slots(context, values: saved(request)) }
         router.get("/staf/panitia/sesi/ubah") { request, context in
-            try await slotForm(context, form: nil, editing: request.uri.queryParameters["kode"].map(String.init))
+            try await slotForm(context, form: nil, editing: request.formQuery["kode"].map(String.init))
         }
         router.post("/staf/panitia/sesi") { request, context in
             try await save(request, context, render: { try await slotForm(context, form: $0, editing: nil, values: $1, status: $2) }) { staff, form in
@@ -70,7 +70,7 @@ struct CommitteePages {
     /// After a save's redirect (`?disimpan=1`): a fixed notice, since text from the URL is
     /// never shown as the committee's own.
     func saved(_ request: Request) -> [String: Any] {
-        request.uri.queryParameters["disimpan"] == nil ? [:] : ["notice": "Perubahan disimpan."]
+        request.formQuery["disimpan"] == nil ? [:] : ["notice": "Perubahan disimpan."]
     }
 
     /// An admin, or the refusal every page of this set gives anyone else.
@@ -192,7 +192,7 @@ struct CommitteePages {
         -> Response
     {
         _ = try admin(context)
-        let page = request.uri.queryParameters["page"].flatMap { Int(String($0)) }.map { max(1, min($0, 100_000)) } ?? 1
+        let page = request.formQuery["page"].flatMap { Int(String($0)) }.map { max(1, min($0, 100_000)) } ?? 1
         let (_, items, total) = try await service.formations(FormationFilter(page: page, pageSize: 100))
         var values: [String: Any] = [
             "items": items.map { f in

@@ -37,7 +37,7 @@ struct LivePages {
         }
         router.get("/langsung/:session/peristiwa") { request, context in
             let slot = try await slot(context)
-            let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["setelah"].map(String.init)
+            let resumeFrom = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.formQuery["setelah"].map(String.init)
             let after = resumeFrom.flatMap { Int64($0) } ?? 0
             let hub = self.hub
             let service = self.service

@@ -22,7 +22,7 @@ struct ObserverPages {
                 ]
             }
             var values: [String: Any] = ["sessions": progress]
-            let number = String(request.uri.queryParameters["nomor"] ?? "").trimmingCharacters(in: .whitespaces)
+            let number = String(request.formQuery["nomor"] ?? "").trimmingCharacters(in: .whitespaces)
             var status = HTTPResponse.Status.ok
             if !number.isEmpty {
                 values["number"] = number

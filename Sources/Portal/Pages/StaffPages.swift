@@ -148,7 +148,7 @@ struct StaffPages {
     func committee(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let staff = try context.staff()
-        let query = request.uri.queryParameters
+        let query = request.formQuery
         let filter = AuditFilter(
             actor: query["actor"].flatMap { $0.isEmpty ? nil : String($0) },
             action: query["action"].flatMap { $0.isEmpty ? nil : String($0) },

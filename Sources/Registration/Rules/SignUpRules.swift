@@ -68,20 +68,35 @@ public enum SignUpRules {
     }
 }
 
-/// A password must be long enough and not one of the commonest passwords.
+/// A password must be long enough and not one of the commonest passwords, nor one
+/// of them followed only by digits or punctuation ("password12", "bismillah2026!").
 public struct PasswordPolicy: Sendable {
     public var minimumLength: Int
+    /// The common passwords, lower case (`Config/common-passwords.txt`).
+    public var common: Set<String>
 
-    public init(minimumLength: Int = 10) { self.minimumLength = minimumLength }
+    public init(minimumLength: Int = 10, common: Set<String>) {
+        self.minimumLength = minimumLength
+        self.common = common
+    }
 
-    /// The commonest passwords in leaked lists, plus the Indonesian favourites.
-    static let common: Set<String> = [
-        "123456", "12345678", "123456789", "1234567890", "12345678910", "password", "password1", "password123", "qwerty",
-        "qwertyuiop", "qwerty123", "abc123", "111111", "000000", "1q2w3e4r", "1q2w3e4r5t", "iloveyou", "admin123", "welcome1",
-        "indonesia", "indonesia1", "indonesia123", "bismillah", "bismillah123", "sayang", "sayangku", "rahasia", "rahasia123",
-        "katasandi", "katasandi123", "asdfghjkl", "zxcvbnm123", "merdeka45", "garuda123", "pancasila", "cpns2024", "cpns2026",
-        "passw0rd", "p@ssw0rd", "aaaaaaaaaa", "1234512345", "0987654321", "asdf1234", "qwe123qwe", "sscasn2024", "bkn12345",
-    ]
+    /// The list's lines, lower case; `#` starts a comment line.
+    public static func commonList(_ text: String) -> Set<String> {
+        var list = Set<String>()
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            let word = line.trimmingCharacters(in: .whitespaces).lowercased()
+            if !word.isEmpty { list.insert(word) }
+        }
+        return list
+    }
+
+    /// Whether the password is a common one, or a common one with digits or
+    /// punctuation added at the end.
+    func isCommon(_ lowered: String) -> Bool {
+        if common.contains(lowered) { return true }
+        let base = String(lowered.reversed().drop { $0.isNumber || $0.isPunctuation || $0.isSymbol }.reversed())
+        return base.count >= 3 && common.contains(base)
+    }
 
     public func problem(_ password: String, mustNotContain personal: [String] = []) -> RegistrationError? {
         if password.count < minimumLength {
@@ -92,8 +107,11 @@ public struct PasswordPolicy: Sendable {
             return .invalid("weak-password", "Kata sandi paling panjang 72 byte (huruf biasa dihitung satu, huruf beraksen atau emoji lebih).")
         }
         let lowered = password.lowercased()
-        if Self.common.contains(lowered) || Set(lowered).count <= 2 {
-            return .invalid("weak-password", "Kata sandi ini terlalu umum; pilih yang lain.")
+        if isCommon(lowered) || Set(lowered).count <= 2 {
+            return .invalid(
+                "weak-password",
+                "Kata sandi ini terlalu umum: ada dalam daftar kata sandi yang paling sering dipakai (atau hanya menambahkan angka atau tanda di belakangnya), jadi mudah ditebak. Pilih yang lain, misalnya tiga atau empat kata yang tidak berhubungan."
+            )
         }
         if personal.contains(where: { !$0.isEmpty && lowered.contains($0.lowercased()) }) {
             return .invalid("weak-password", "Kata sandi tidak boleh memuat NIK atau alamat email Anda.")

@@ -41,6 +41,8 @@ public struct PortalSettings: Sendable, Decodable {
     public var examRules = "Config/rules/skd-2024.yaml"
     /// The result codes and labels an announcement prints (P/L, P, TL, TH, DIS).
     public var resultCodes = "Config/result-codes.yaml"
+    /// The common passwords a sign-up or a new password refuses, one per line.
+    public var commonPasswords = "Config/common-passwords.txt"
     /// A results package (with its answer logs) larger than this is refused before it is read.
     public var maxPackageMB = 64
     /// A session's roster is fixed this long before its scheduled start (a venue may open
@@ -76,6 +78,7 @@ public struct PortalSettings: Sendable, Decodable {
         case examRules = "exam_rules"
         case codeMinutes = "code_minutes"
         case resultCodes = "result_codes"
+        case commonPasswords = "common_passwords"
         case maxPackageMB = "max_package_mb"
         case rosterFreezeMinutes = "roster_freeze_minutes"
         case mailCommand = "mail_command"
@@ -126,6 +129,7 @@ public struct PortalSettings: Sendable, Decodable {
         examRules = try c.decodeIfPresent(String.self, forKey: .examRules) ?? d.examRules
         codeMinutes = try c.decodeIfPresent(Int.self, forKey: .codeMinutes) ?? d.codeMinutes
         resultCodes = try c.decodeIfPresent(String.self, forKey: .resultCodes) ?? d.resultCodes
+        commonPasswords = try c.decodeIfPresent(String.self, forKey: .commonPasswords) ?? d.commonPasswords
         maxPackageMB = try c.decodeIfPresent(Int.self, forKey: .maxPackageMB) ?? d.maxPackageMB
         rosterFreezeMinutes = try c.decodeIfPresent(Int.self, forKey: .rosterFreezeMinutes) ?? d.rosterFreezeMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand

@@ -18,6 +18,8 @@ public struct RegistrationService: Sendable {
     public let civilRegistry: (any CivilRegistry)?
     /// The key access codes are derived with (`DATA/access-code.key`): the portal stores no code.
     let accessCodeKey: [UInt8]
+    /// The password rules, with the common-password list read once at start.
+    let passwords: PasswordPolicy
 
     public init(
         store: any RegistrationStore,
@@ -31,6 +33,21 @@ public struct RegistrationService: Sendable {
         } catch {
             throw RegistrationError("access-code-key", kind: .internal, "Kunci kode akses: \(error.message)")
         }
+        do {
+            let list = PasswordPolicy.commonList(try String(contentsOfFile: settings.commonPasswords, encoding: .utf8))
+            guard list.count >= 1_000 else {
+                throw RegistrationError(
+                    "common-passwords",
+                    kind: .internal,
+                    "Daftar kata sandi umum \(settings.commonPasswords) hanya memuat \(list.count) kata sandi."
+                )
+            }
+            passwords = PasswordPolicy(minimumLength: settings.passwordMinimumLength, common: list)
+        } catch let error as RegistrationError {
+            throw error
+        } catch {
+            throw RegistrationError("common-passwords", kind: .internal, "Daftar kata sandi umum \(settings.commonPasswords) tidak dapat dibaca: \(error)")
+        }
         self.store = store
         self.clock = clock
         self.civilRegistry = civilRegistry
@@ -40,7 +57,6 @@ public struct RegistrationService: Sendable {
     }
 
     var now: Int64 { clock.nowMilliseconds() }
-    var passwords: PasswordPolicy { PasswordPolicy(minimumLength: settings.passwordMinimumLength) }
     var eligibility: Eligibility { Eligibility(minimumAge: settings.minimumAge, cumlaudeMinimumGPA: settings.cumlaudeMinimumGPA) }
 
     // MARK: - Public

@@ -243,6 +243,20 @@ extension SQLiteRegistrationStore {
         migrator.registerMigration("v13-audit-period") { db in
             try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN period_id TEXT; CREATE INDEX audit_period ON audit_log(period_id, id)")
         }
+        // Formations are found without regard to case or accents (`SearchText`): the
+        // search text is folded again and the location gets a folded key of its own.
+        migrator.registerMigration("v14-search-folded") { db in
+            try db.execute(sql: "ALTER TABLE formation ADD COLUMN location_key TEXT NOT NULL DEFAULT ''")
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.formationColumns) FROM formation f JOIN agency a ON a.id = f.agency_id")
+            for row in rows {
+                let f = try Self.formation(row)
+                try db.execute(
+                    sql: "UPDATE formation SET search = ?, location_key = ? WHERE id = ?",
+                    arguments: [SearchText.formation(f, agencyName: f.agencyName), SearchText.fold(f.location), f.id]
+                )
+            }
+            try db.execute(sql: "CREATE INDEX formation_location ON formation(period_id, location_key)")
+        }
         return migrator
     }
 }

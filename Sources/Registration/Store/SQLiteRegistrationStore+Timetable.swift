@@ -133,18 +133,19 @@ extension SQLiteRegistrationStore {
         ).map(Self.formation)
         let applied = try Int.fetchOne(try db.cachedStatement(sql: "SELECT count(*) FROM application WHERE formation_id = ?"), arguments: [f.id]) ?? 0
         if let refusal = TimetableEditRule.formationRefusal(existing: existing, proposed: f, applicants: applied) { throw refusal }
-        let search = [agency, f.position, f.unit, f.location, f.majors.joined(separator: " ")].joined(separator: " ").lowercased()
+        let search = SearchText.formation(f, agencyName: agency)
         try db.cachedStatement(
             sql: """
-                INSERT INTO formation (id, period_id, agency_id, position, unit, location, education_level, majors, quota, type, max_age, search)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO formation (id, period_id, agency_id, position, unit, location, education_level, majors, quota, type, max_age, search, location_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET agency_id = excluded.agency_id, position = excluded.position, unit = excluded.unit,
                   location = excluded.location, education_level = excluded.education_level, majors = excluded.majors,
-                  quota = excluded.quota, type = excluded.type, max_age = excluded.max_age, search = excluded.search
+                  quota = excluded.quota, type = excluded.type, max_age = excluded.max_age, search = excluded.search,
+                  location_key = excluded.location_key
                 """
         ).execute(arguments: [
             f.id, f.periodID, f.agencyID, f.position, f.unit, f.location, f.educationLevel.rawValue, try Self.json(f.majors), f.quota,
-            f.type.rawValue, f.maxAge, search,
+            f.type.rawValue, f.maxAge, search, SearchText.fold(f.location),
         ])
     }
 
@@ -172,8 +173,8 @@ extension SQLiteRegistrationStore {
     public func formations(periodID: String, filter: FormationFilter) async throws -> (items: [Formation], total: Int) {
         var conditions = ["f.period_id = ?"]
         var arguments: StatementArguments = [periodID]
-        if let text = filter.text?.lowercased(), !text.isEmpty {
-            for word in text.split(separator: " ").prefix(5) {
+        if let text = filter.text {
+            for word in SearchText.words(text) {
                 conditions.append("f.search LIKE ? ESCAPE '\\'")
                 let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
                     of: "_",
@@ -195,8 +196,8 @@ extension SQLiteRegistrationStore {
             _ = arguments.append(contentsOf: [level.rawValue])
         }
         if let location = filter.location {
-            conditions.append("f.location = ?")
-            _ = arguments.append(contentsOf: [location])
+            conditions.append("f.location_key = ?")
+            _ = arguments.append(contentsOf: [SearchText.fold(location)])
         }
         let whereClause = conditions.joined(separator: " AND ")
         let page = max(1, filter.page)
