@@ -117,7 +117,7 @@ struct ApplicationTests {
         // The router test client always sends the true length, so this checks the reader itself.
         let requirement = DocumentRequirement(kind: "ktp", label: "KTP", type: .jpeg, maxKB: 200)
         let body = RequestBody(buffer: ByteBuffer(bytes: Files.jpeg()))
-        await #expect(throws: RegistrationError.fileTooLarge("KTP", maxKB: 200)) {
+        await #expect(throws: RegistrationError.fileTooLarge(requirement)) {
             _ = try await Upload.read(body, headers: [.contentLength: String(10 * 1024 * 1024)], requirement: requirement)
         }
         let bytes = try await Upload.read(RequestBody(buffer: ByteBuffer(bytes: Files.jpeg())), headers: [:], requirement: requirement)

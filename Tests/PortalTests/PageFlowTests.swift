@@ -178,8 +178,24 @@ struct PageFlowTests {
             ]
             reply = try await browser.request(.post, "/lamaran", form: form + [("accommodation-tunanetra", "1")])
             #expect(reply.status == 422 && reply.text.contains("hanya untuk formasi Penyandang Disabilitas"), "\(reply.status) \(reply.text)")
+            // A refusal keeps every typed field and names the one at fault next to it.
+            let badGPA = form.map { $0.0 == "gpa" ? ($0.0, "5,20") : $0 }
+            reply = try await browser.request(.post, "/lamaran", form: badGPA)
+            #expect(reply.status == 422, "\(reply.status) \(reply.text)")
+            for kept in [#"value="KEU-1""#, #"value="Teknik Informatika""#, #"value="UI/2021/00123""#, #"value="5,20""#, #"value="2021""#] {
+                #expect(reply.text.contains(kept), "\(kept) was not kept")
+            }
+            #expect(reply.text.contains(#"<option value="S1" selected>"#) || reply.text.contains(#"value="S1" selected"#))
+            #expect(reply.text.contains(#"id="gpa-error""#) && reply.text.contains(#"aria-invalid="true""#))
             reply = try await browser.request(.post, "/lamaran", form: form)
-            #expect(reply.status == 303, "\(reply.text)")
+            #expect(reply.status == 303 && reply.headers[.location] == "/lamaran?disimpan=1", "\(reply.text)")
+            page = try await browser.request(.get, "/lamaran?disimpan=1")
+            #expect(page.text.contains("Lamaran tersimpan.") && page.text.contains("3,40"))
+            // Each document's own limit, named: a photo over 200 KB, not the diploma's 800 KB.
+            let bigPhoto = try await browser.request(.post, "/lamaran/dokumen?jenis=foto", multipart: ([("csrf", csrf)], Files.jpeg(300_000), "foto.jpg"))
+            #expect(bigPhoto.status == 413 && bigPhoto.text.contains("Berkas Pas foto terlalu besar: paling besar 200 KB"), "\(bigPhoto.text.prefix(400))")
+            #expect(page.text.contains("Berkas Pas foto <input type=\"file\""))
+            #expect(page.text.contains("Unggah Pas foto"))
             let wrongType = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", "foto")], Files.png, "foto.jpg"))
             #expect(wrongType.status == 415 && wrongType.text.contains("bukan JPG"))
             for (kind, file) in [("foto", Files.jpeg()), ("swafoto", Files.jpeg()), ("ktp", Files.jpeg()), ("ijazah", Files.pdf()), ("transkrip", Files.pdf())]
@@ -187,8 +203,13 @@ struct PageFlowTests {
                 reply = try await browser.request(.post, "/lamaran/dokumen", multipart: ([("csrf", csrf), ("kind", kind)], file, kind))
                 #expect(reply.status == 303, "\(kind): \(reply.status) \(reply.text.prefix(300))")
             }
+            #expect(reply.headers[.location] == "/lamaran?unggah=transkrip#dokumen")
+            page = try await browser.request(.get, "/lamaran?unggah=transkrip")
+            #expect(page.text.contains("Berkas Transkrip") && page.text.contains("terunggah"), "\(page.text)")
             reply = try await browser.request(.post, "/lamaran/akhiri", form: [("csrf", csrf), ("confirm", "1")])
-            #expect(reply.status == 303)
+            #expect(reply.status == 303 && reply.headers[.location] == "/lamaran?diakhiri=1")
+            page = try await browser.request(.get, "/lamaran?diakhiri=1")
+            #expect(page.text.contains("Pendaftaran sudah diakhiri") && page.text.contains("menunggu verifikasi"))
             page = try await browser.request(.get, "/kartu-pendaftaran")
             #expect(page.status == 200 && page.text.contains("Ani Lestari") && page.text.contains("Kementerian Keuangan"))
             #expect(try await browser.request(.get, "/kartu-ujian").status == 404)

@@ -61,7 +61,7 @@ struct RuleTests {
         }
         #expect(reasons(.general, draft(level: .d3), java).first?.contains("meminta S1") == true)
         #expect(reasons(.general, draft(major: "pendidikan dokter"), java).isEmpty)
-        #expect(reasons(.cumlaude, draft(gpa: 3.5), java).first?.contains("3.51") == true)
+        #expect(reasons(.cumlaude, draft(gpa: 3.5), java).first?.contains("3,51") == true)
         #expect(reasons(.cumlaude, draft(gpa: 3.8), java).isEmpty)
         #expect(reasons(.disability, draft(), java).count == 1)
         #expect(reasons(.disability, draft(disability: true), java).isEmpty)

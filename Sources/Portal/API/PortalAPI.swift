@@ -452,13 +452,13 @@ enum FormationQuery {
 enum Upload {
     static func read(_ body: RequestBody, headers: HTTPFields, requirement: DocumentRequirement) async throws -> [UInt8] {
         if let length = headers[.contentLength].flatMap({ Int($0) }), length > requirement.maxBytes {
-            throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB)
+            throw RegistrationError.fileTooLarge(requirement)
         }
         do {
             let buffer = try await body.collect(upTo: requirement.maxBytes)
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB)
+            throw RegistrationError.fileTooLarge(requirement)
         }
     }
 }

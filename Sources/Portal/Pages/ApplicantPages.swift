@@ -71,10 +71,12 @@ struct ApplicantPages {
         router.post("/lamaran") { request, context in try await saveApplication(request, context) }
         router.post("/lamaran/dokumen") { request, context in try await upload(request, context) }
         router.post("/lamaran/akhiri") { request, context in
-            try await applicantAction(request, context) { id, _ in _ = try await service.submit(accountID: id) }
+            try await applicantAction(request, context, then: "/lamaran?diakhiri=1") { id, _ in _ = try await service.submit(accountID: id) }
         }
         router.post("/lamaran/sanggah") { request, context in
-            try await applicantAction(request, context) { id, form in _ = try await service.fileObjection(accountID: id, reason: form["reason"]) }
+            try await applicantAction(request, context, then: "/lamaran?sanggah=1") { id, form in
+                _ = try await service.fileObjection(accountID: id, reason: form["reason"])
+            }
         }
         router.get("/lamaran/dokumen/:kind") { _, context in
             let (document, data) = try await service.document(accountID: try context.applicantID(), kind: try context.parameters.require("kind"))
@@ -264,26 +266,36 @@ struct ApplicantPages {
             "name": account.name, "nik": account.nik, "email": account.email, "emailVerified": account.emailVerified,
             "period": period.name, "registrationWindow": period.registration.indonesian,
         ]
+        values["done"] = Self.confirmation(request.formQuery, documents: service.settings.documents)
         let draft = application?.draft
-        let chosenFormation = request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? ""
-        let locations = try await service.testLocations()
         let offered = service.accommodationOffers()
+        // After a refusal the form shows what was typed, not what was last saved.
+        let typed = extra["typed"] as? FormFields
+        func field(_ name: String, saved: String) -> String { typed.map { $0[name] } ?? saved }
+        let chosenFormation = field("formationID", saved: request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? "")
+        let level = field("level", saved: draft?.education.level.rawValue ?? "")
+        let location = field("testLocation", saved: draft?.testLocation ?? "")
+        let checked = { (name: String, saved: Bool) -> Bool in typed.map { $0[name] == "1" } ?? saved }
+        let locations = try await service.testLocations()
         values["form"] =
             [
-                "formationID": chosenFormation, "level": draft?.education.level.rawValue ?? "", "major": draft?.education.major ?? "",
-                "diplomaNumber": draft?.education.diplomaNumber ?? "", "gpa": draft.map { String(format: "%.2f", $0.education.gpa) } ?? "",
-                "graduationYear": draft.map { String($0.education.graduationYear) } ?? "", "disability": draft?.disability ?? false,
-                "residesAbroad": draft?.residesAbroad ?? false,
+                "formationID": chosenFormation, "level": level, "major": field("major", saved: draft?.education.major ?? ""),
+                "diplomaNumber": field("diplomaNumber", saved: draft?.education.diplomaNumber ?? ""),
+                "gpa": field("gpa", saved: draft.map { IndonesianNumber.decimal($0.education.gpa) } ?? ""),
+                "graduationYear": field("graduationYear", saved: draft.map { String($0.education.graduationYear) } ?? ""),
+                "disability": checked("disability", draft?.disability ?? false),
+                "residesAbroad": checked("residesAbroad", draft?.residesAbroad ?? false),
                 "offersAccommodations": !offered.isEmpty,
                 "accommodations": offered.map { offer in
                     [
                         "name": offer.name, "label": offer.name.capitalized, "minutes": offer.extraMinutes,
                         "types": offer.formationTypes.map { $0.map(\.displayName).joined(separator: ", ") } ?? "",
-                        "checked": draft?.accommodations.contains(offer.name) ?? false,
+                        "checked": checked("accommodation-" + offer.name, draft?.accommodations.contains(offer.name) ?? false),
                     ] as [String: Any]
                 },
-                "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": draft?.education.level == $0] },
-                "locations": locations.map { ["value": $0, "selected": draft?.testLocation == $0] },
+                "levels": EducationLevel.allCases.map { ["value": $0.rawValue, "selected": level == $0.rawValue] },
+                "locations": locations.map { ["value": $0, "selected": location == $0] },
+                "fieldError": extra["fieldError"] ?? [String: String](),
             ] as [String: Any]
         if let application {
             values["application"] =
@@ -291,6 +303,8 @@ struct ApplicantPages {
                     "id": application.id, "draft": application.status == .draft, "submitted": application.status == .submitted,
                     "formation": Self.formationValues(application.formation),
                     "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "",
+                    "awaitingVerification": application.status == .submitted && service.visibleVerification(application, period: period) == nil,
+                    "verificationWindow": period.verification.indonesian,
                 ] as [String: Any]
             values["documents"] = service.settings.documents.map { requirement -> [String: Any] in
                 let stored = application.documents.first { $0.kind == requirement.kind }
@@ -321,6 +335,25 @@ struct ApplicantPages {
         }
         return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
     }
+
+    /// What the applicant's last action did and what comes next, shown after its redirect.
+    static func confirmation(_ query: Parameters, documents: [DocumentRequirement]) -> String? {
+        if query["disimpan"] != nil { return "Lamaran tersimpan. Berikutnya: unggah setiap dokumen di bawah, lalu akhiri pendaftaran." }
+        if let kind = query["unggah"], let document = documents.first(where: { $0.kind == kind }) {
+            return "Berkas \(document.label) terunggah. Periksa bahwa semua dokumen sudah terunggah sebelum mengakhiri pendaftaran."
+        }
+        if query["diakhiri"] != nil { return "Pendaftaran sudah diakhiri. Lamaran Anda kini menunggu verifikasi instansi; hasilnya tampil di halaman ini." }
+        if query["sanggah"] != nil { return "Sanggahan terkirim. Jawaban instansi akan tampil di halaman ini." }
+        return nil
+    }
+
+    /// The field of the application form a refusal is about, so the page says it next to
+    /// that field (and at the top).
+    static let applicationField: [String: String] = [
+        "unknown-formation": "formationID", "second-application": "formationID", "invalid-education": "level",
+        "invalid-diploma-number": "diplomaNumber", "invalid-gpa": "gpa", "invalid-graduation-year": "graduationYear",
+        "invalid-test-location": "testLocation", "invalid-accommodation": "accommodations",
+    ]
 
     func draft(from form: FormFields) throws -> ApplicationDraft {
         guard let level = EducationLevel(rawValue: form["level"]) else {
@@ -356,37 +389,40 @@ struct ApplicantPages {
             }
             return PageHelpers.redirect("/lamaran?disimpan=1")
         } catch let error as RegistrationError {
-            return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+            var values = PageHelpers.error(error)
+            values["typed"] = form
+            if let name = Self.applicationField[error.code] { values["fieldError"] = [name: error.message] }
+            return try await dashboard(request, context, values: values, status: PageHelpers.status(error))
         }
     }
 
+    /// One form per document: its action names the document (`?jenis=foto`), so a file
+    /// over that document's own limit is refused before its bytes are read, naming the
+    /// document, its limit and its type (not the largest limit of any document).
     func upload(_ request: Request, _ context: PortalRequestContext) async throws -> Response {
         let id = try context.applicantID()
-        let largest = service.settings.documents.map(\.maxBytes).max() ?? 0
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > largest + 16 * 1024 {
-            return try await dashboard(
-                request,
-                context,
-                values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
-                status: .contentTooLarge
-            )
+        let named = request.formQuery["jenis"].map(String.init)
+        let requirement = named.flatMap { kind in service.settings.documents.first { $0.kind == kind } }
+        let limit = (requirement?.maxBytes ?? service.settings.documents.map(\.maxBytes).max() ?? 0) + 16 * 1024
+        func tooLarge() async throws -> Response {
+            let error =
+                requirement.map { RegistrationError.fileTooLarge($0) }
+                ?? .invalid("file-too-large", "Berkas terlalu besar; setiap dokumen punya batasnya sendiri (lihat kolom Syarat).")
+            return try await dashboard(request, context, values: PageHelpers.error(error), status: .contentTooLarge)
         }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return try await tooLarge() }
         let form: FormFields
         do {
-            form = try await FormFields.read(request, context: context, limit: largest + 16 * 1024)
+            form = try await FormFields.read(request, context: context, limit: limit)
         } catch is NIOTooManyBytesError {
-            return try await dashboard(
-                request,
-                context,
-                values: PageHelpers.error(.invalid("file-too-large", "Berkas terlalu besar; batas terbesar \(largest / 1024) KB.")),
-                status: .contentTooLarge
-            )
+            return try await tooLarge()
         }
         try PageHelpers.checkSessionToken(context, form)
         do {
-            guard let bytes = form.files["file"] else { throw RegistrationError.emptyFile }
-            _ = try await service.uploadDocument(accountID: id, kind: form["kind"], bytes: bytes)
-            return PageHelpers.redirect("/lamaran?unggah=1")
+            let kind = named ?? form["kind"]
+            guard let bytes = form.files["file"], !bytes.isEmpty else { throw RegistrationError.emptyFile(try service.requirement(kind: kind)) }
+            let stored = try await service.uploadDocument(accountID: id, kind: kind, bytes: bytes)
+            return PageHelpers.redirect("/lamaran?unggah=\(stored.kind)#dokumen")
         } catch let error as RegistrationError {
             return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
         }
@@ -395,6 +431,7 @@ struct ApplicantPages {
     func applicantAction(
         _ request: Request,
         _ context: PortalRequestContext,
+        then done: String,
         _ action: (Int64, FormFields) async throws -> Void
     ) async throws -> Response {
         let id = try context.applicantID()
@@ -402,7 +439,7 @@ struct ApplicantPages {
         try PageHelpers.checkSessionToken(context, form)
         do {
             try await action(id, form)
-            return PageHelpers.redirect("/lamaran")
+            return PageHelpers.redirect(done)
         } catch let error as RegistrationError {
             return try await dashboard(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
         }

@@ -102,7 +102,7 @@ struct StaffPages {
             "email": account.email, "phone": account.phone, "formation": ApplicantPages.formationValues(application.formation),
             "education": [
                 "level": application.draft.education.level.rawValue, "major": application.draft.education.major,
-                "diplomaNumber": application.draft.education.diplomaNumber, "gpa": String(format: "%.2f", application.draft.education.gpa),
+                "diplomaNumber": application.draft.education.diplomaNumber, "gpa": IndonesianNumber.decimal(application.draft.education.gpa),
                 "graduationYear": application.draft.education.graduationYear,
             ] as [String: Any],
             "testLocation": application.draft.testLocation, "disability": application.draft.disability, "residesAbroad": application.draft.residesAbroad,

@@ -50,7 +50,7 @@ public struct Eligibility: Sendable {
             break
         case .cumlaude:
             if education.gpa < cumlaudeMinimumGPA {
-                reasons.append("formasi cumlaude meminta IPK minimal \(String(format: "%.2f", cumlaudeMinimumGPA))")
+                reasons.append("formasi cumlaude meminta IPK minimal \(IndonesianNumber.decimal(cumlaudeMinimumGPA))")
             }
         case .disability:
             if !draft.disability { reasons.append("formasi disabilitas hanya untuk penyandang disabilitas") }

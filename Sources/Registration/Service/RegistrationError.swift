@@ -106,10 +106,16 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     public static func wrongFileType(_ label: String, expected: String) -> Self {
         Self("wrong-file-type", kind: .unsupportedType, "\(label) harus berkas \(expected); isi berkas yang dikirim bukan \(expected).")
     }
-    public static func fileTooLarge(_ label: String, maxKB: Int) -> Self {
-        Self("file-too-large", kind: .tooLarge, "\(label) paling besar \(maxKB) KB.")
+    public static func fileTooLarge(_ document: DocumentRequirement) -> Self {
+        Self("file-too-large", kind: .tooLarge, "Berkas \(document.label) terlalu besar: paling besar \(document.maxKB) KB, berkas \(document.type.label).")
     }
-    public static let emptyFile = Self("empty-file", kind: .invalid, "Berkas kosong.")
+    public static func emptyFile(_ document: DocumentRequirement) -> Self {
+        Self(
+            "empty-file",
+            kind: .invalid,
+            "Berkas \(document.label) kosong atau belum dipilih: pilih berkas \(document.type.label), paling besar \(document.maxKB) KB."
+        )
+    }
 
     // MARK: - Verification and objections
 

@@ -88,8 +88,8 @@ extension RegistrationService {
     /// the previous document as it was.
     public func uploadDocument(accountID: Int64, kind: String, bytes: [UInt8]) async throws -> StoredDocument {
         let requirement = try requirement(kind: kind)
-        guard !bytes.isEmpty else { throw RegistrationError.emptyFile }
-        guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB) }
+        guard !bytes.isEmpty else { throw RegistrationError.emptyFile(requirement) }
+        guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement) }
         guard requirement.type.matches(bytes) else { throw RegistrationError.wrongFileType(requirement.label, expected: requirement.type.label) }
         let period = try await period()
         try require(period.registration, "Unggah dokumen")

@@ -29,7 +29,7 @@ extension RegistrationService {
             guard let bytes = scans[requirement.kind], !bytes.isEmpty else {
                 throw RegistrationError.invalid("missing-scan", "Unggah pindaian \(requirement.label).")
             }
-            guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement.label, maxKB: requirement.maxKB) }
+            guard bytes.count <= requirement.maxBytes else { throw RegistrationError.fileTooLarge(requirement) }
             guard requirement.type.matches(bytes) else { throw RegistrationError.wrongFileType(requirement.label, expected: requirement.type.label) }
             files.append((requirement, bytes))
         }
