@@ -45,7 +45,7 @@ struct Browser {
         }
         let reply = try await client.send(method, path, bytes: bytes, contentType: contentType, headers: headers)
         for header in reply.headers[values: .setCookie] {
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             if pair.count == 2 { cookies[String(pair[0])] = pair[1].isEmpty ? nil : String(pair[1]) }
         }
         return reply
@@ -105,7 +105,64 @@ struct PageFlowTests {
             #expect(reply.status == 303, "\(reply.status) \(reply.text)")
             // The session is over on the server, whatever the browser kept.
             let after = try await browser.request(.get, "/lamaran")
-            #expect(after.status == 303 && after.headers[.location] == "/masuk")
+            #expect(after.status == 303 && after.headers[.location] == "/masuk?lanjut=%2Flamaran")
+        }
+    }
+
+    @Test("a formation chosen while signed out is carried through sign-in, which says why it is asked; error pages keep the site's frame")
+    func chooseFormationBeforeSignIn() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            _ = try await client.applicant()
+            var browser = Browser(client: client)
+            let list = try await browser.request(.get, "/formasi?q=pranata")
+            #expect(list.text.contains(#"href="/lamaran?formasi=KEU-1""#) && list.text.contains("diminta masuk atau membuat akun"))
+            let chosen = try await browser.request(.get, "/lamaran?formasi=KEU-1")
+            let location = try #require(chosen.headers[.location])
+            #expect(chosen.status == 303 && location == "/masuk?lanjut=%2Flamaran%3Fformasi%3DKEU-1")
+            #expect(browser.cookies["seleksi_formasi"] == "KEU-1")
+            var page = try await browser.request(.get, location)
+            #expect(page.text.contains("Untuk melamar formasi KEU-1, masuk dulu"), "\(page.text)")
+            #expect(page.text.contains(#"name="lanjut" value="/lamaran?formasi=KEU-1""#))
+            let csrf = try Browser.csrf(page)
+            let signIn = try await browser.request(
+                .post,
+                "/masuk",
+                form: [("csrf", csrf), ("lanjut", "/lamaran?formasi=KEU-1"), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+            )
+            #expect(signIn.status == 303 && signIn.headers[.location] == "/lamaran?formasi=KEU-1")
+            page = try await browser.request(.get, "/lamaran?formasi=KEU-1")
+            #expect(page.text.contains("Formasi yang dipilih: <strong>Pranata Komputer Ahli Pertama</strong>"), "\(page.text)")
+            // Used once: the cookie is cleared, and a bare /lamaran no longer shows the choice.
+            #expect(browser.cookies["seleksi_formasi"] == nil)
+            #expect(!(try await browser.request(.get, "/lamaran")).text.contains("Formasi yang dipilih"))
+            // An error page keeps the header and the signed-in menu, and says what to do.
+            let missing = try await browser.request(.get, "/tidak-ada")
+            #expect(missing.status == 404 && missing.text.contains("Lamaran saya") && missing.text.contains("Periksa alamat"), "\(missing.text)")
+            #expect(missing.text.contains("<title>Halaman tidak ditemukan · Seleksi ASN</title>"))
+
+            // Sign-in returns only to this site's own pages.
+            for bad in ["//evil.example/x", "https://evil.example", "/\\evil.example", "/masuk"] {
+                var other = Browser(client: client)
+                page = try await other.request(.get, "/masuk")
+                let reply = try await other.request(
+                    .post,
+                    "/masuk",
+                    form: [("csrf", try Browser.csrf(page)), ("lanjut", bad), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+                )
+                #expect(reply.headers[.location] == "/lamaran", "\(bad)")
+            }
+            // A remembered choice survives creating an account (no lanjut there) and is used once.
+            var fresh = Browser(client: client)
+            _ = try await fresh.request(.get, "/lamaran?formasi=BKN-2")
+            page = try await fresh.request(.get, "/masuk")
+            _ = try await fresh.request(
+                .post,
+                "/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+            )
+            page = try await fresh.request(.get, "/lamaran")
+            #expect(page.text.contains(#"value="BKN-2""#) && page.text.contains("Analis Kepegawaian"))
         }
     }
 

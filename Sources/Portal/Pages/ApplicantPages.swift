@@ -24,6 +24,10 @@ struct ApplicantPages {
             var values: [String: Any] = [:]
             if request.formQuery["ok"] != nil { values["notice"] = "Email terverifikasi. Silakan masuk." }
             if request.formQuery["sandi"] != nil { values["notice"] = "Kata sandi sudah diganti. Silakan masuk." }
+            if let path = ReturnPath.safe(request.formQuery["lanjut"].map(String.init)) {
+                values["lanjut"] = path
+                values["notice"] = ReturnPath.reason(path)
+            }
             return anonymousForm("masuk", values, request, context)
         }
         router.post("/masuk") { request, context in try await login(request, context) }
@@ -213,6 +217,8 @@ struct ApplicantPages {
                 )
             }
             try await service.verifyEmail(email: form["email"], code: form["code"], address: context.clientAddress)
+            // Signed in already (the address was changed or verified later): no need to sign in again.
+            if case .applicant = context.session?.principal { return PageHelpers.redirect("/lamaran?email=1") }
             return PageHelpers.redirect("/masuk?ok=1")
         } catch let error as RegistrationError {
             return anonymousForm(
@@ -230,12 +236,14 @@ struct ApplicantPages {
         try PageHelpers.checkFormToken(request, form, pages.formTokens)
         do {
             let (token, session) = try await service.login(nikOrEmail: form["login"], password: form.values["password"] ?? "", address: context.clientAddress)
-            var response = PageHelpers.redirect("/lamaran")
+            var response = PageHelpers.redirect(ReturnPath.safe(form["lanjut"]) ?? "/lamaran")
             response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
             return response
         } catch let error as RegistrationError {
             // Over a limit: the second step, the code sent by email, on the same page.
-            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": error.code == "sign-in-code-required"]) { a, _ in a }
+            let values = PageHelpers.error(error).merging([
+                "login": form["login"], "codeStep": error.code == "sign-in-code-required", "lanjut": ReturnPath.safe(form["lanjut"]) ?? "",
+            ]) { a, _ in a }
             return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
         }
     }
@@ -245,11 +253,14 @@ struct ApplicantPages {
         try PageHelpers.checkFormToken(request, form, pages.formTokens)
         do {
             let (token, session) = try await service.loginWithCode(nikOrEmail: form["login"], code: form["code"], address: context.clientAddress)
-            var response = PageHelpers.redirect("/lamaran")
+            var response = PageHelpers.redirect(ReturnPath.safe(form["lanjut"]) ?? "/lamaran")
             response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
             return response
         } catch let error as RegistrationError {
-            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": true]) { a, _ in a }
+            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": true, "lanjut": ReturnPath.safe(form["lanjut"]) ?? ""]) {
+                a,
+                _ in a
+            }
             return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
         }
     }
@@ -258,7 +269,15 @@ struct ApplicantPages {
 
     func dashboard(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response
     {
-        guard case .applicant(let id) = context.session?.principal else { return PageHelpers.redirect("/masuk") }
+        guard case .applicant(let id) = context.session?.principal else {
+            // The formation chosen before signing in is kept for a day in this browser, so
+            // that it survives creating an account too (sign-in itself returns to the link).
+            var response = PortalErrorMiddleware.signIn(request)
+            if let chosen = request.formQuery["formasi"].map(String.init), Self.isFormationCode(chosen) {
+                response.setCookie(Cookie(name: Self.choiceCookie, value: chosen, maxAge: 86_400, path: "/", secure: true, httpOnly: true, sameSite: .lax))
+            }
+            return response
+        }
         let account = try await service.account(id: id)
         let period = try await service.period()
         let application = try await service.application(accountID: id)
@@ -272,7 +291,14 @@ struct ApplicantPages {
         // After a refusal the form shows what was typed, not what was last saved.
         let typed = extra["typed"] as? FormFields
         func field(_ name: String, saved: String) -> String { typed.map { $0[name] } ?? saved }
-        let chosenFormation = field("formationID", saved: request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? "")
+        let remembered = request.cookies[Self.choiceCookie]?.value
+        let chosenFormation = field(
+            "formationID",
+            saved: request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? remembered.flatMap { Self.isFormationCode($0) ? $0 : nil } ?? ""
+        )
+        if !chosenFormation.isEmpty, let formation = try? await service.formation(id: chosenFormation) {
+            values["chosen"] = Self.formationValues(formation)
+        }
         let level = field("level", saved: draft?.education.level.rawValue ?? "")
         let location = field("testLocation", saved: draft?.testLocation ?? "")
         let checked = { (name: String, saved: Bool) -> Bool in typed.map { $0[name] == "1" } ?? saved }
@@ -333,7 +359,19 @@ struct ApplicantPages {
             }
             if let seat = application.assignment { values["participantNumber"] = seat.participantNumber }
         }
-        return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
+        var response = pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
+        // Used once: the next person at a shared PC does not inherit the choice.
+        if remembered != nil {
+            response.setCookie(Cookie(name: Self.choiceCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
+        }
+        return response
+    }
+
+    /// The cookie that keeps a formation chosen while signed out.
+    static let choiceCookie = "seleksi_formasi"
+
+    static func isFormationCode(_ text: String) -> Bool {
+        (1...40).contains(text.count) && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
     }
 
     /// What the applicant's last action did and what comes next, shown after its redirect.
@@ -343,6 +381,7 @@ struct ApplicantPages {
             return "Berkas \(document.label) terunggah. Periksa bahwa semua dokumen sudah terunggah sebelum mengakhiri pendaftaran."
         }
         if query["diakhiri"] != nil { return "Pendaftaran sudah diakhiri. Lamaran Anda kini menunggu verifikasi instansi; hasilnya tampil di halaman ini." }
+        if query["email"] != nil { return "Email terverifikasi." }
         if query["sanggah"] != nil { return "Sanggahan terkirim. Jawaban instansi akan tampil di halaman ini." }
         return nil
     }

@@ -50,7 +50,7 @@ struct PageRenderer: Sendable {
             ]
         case nil: break
         }
-        guard let html = library.render(values, withTemplate: template) else {
+        guard let html = library.render(Self.withoutEmptyText(values), withTemplate: template) else {
             context.logger.error("missing page template", metadata: ["template": "\(template)"])
             return PortalErrorMiddleware.page(500, "Halaman ini sedang bermasalah. Data yang sudah tersimpan tetap aman; coba lagi.")
         }
@@ -63,6 +63,22 @@ struct PageRenderer: Sendable {
 }
 
 extension PageRenderer {
+    /// Mustache counts an empty string as present, so `{{#note}}Keterangan: {{note}}{{/note}}`
+    /// would print a label with nothing after it: empty texts are taken out before
+    /// rendering, on every page.
+    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues(withoutEmptyText)
+    }
+
+    private static func withoutEmptyText(_ value: Any) -> Any? {
+        switch value {
+        case let text as String: text.isEmpty ? nil : text
+        case let dictionary as [String: Any]: withoutEmptyText(dictionary)
+        case let array as [Any]: array.compactMap(withoutEmptyText)
+        default: value
+        }
+    }
+
     /// A public page that is the same for every visitor (the results board), so that a
     /// shared cache may keep it: rendered as for someone signed out, whoever asks.
     func renderShared(_ template: String, _ values: [String: Any], context: PortalRequestContext, status: HTTPResponse.Status = .ok) -> Response {
@@ -75,7 +91,7 @@ extension PageRenderer {
     func sharedHTML(_ template: String, _ values: [String: Any]) -> String? {
         var values = values
         values["title"] = values["title"] ?? Self.titles[template] ?? "Seleksi"
-        return library.render(values, withTemplate: template)
+        return library.render(Self.withoutEmptyText(values), withTemplate: template)
     }
 
     /// A page whose form is sent before login: it carries the signed anonymous form token,

@@ -106,6 +106,7 @@ struct StaffPages {
                 "graduationYear": application.draft.education.graduationYear,
             ] as [String: Any],
             "testLocation": application.draft.testLocation, "disability": application.draft.disability, "residesAbroad": application.draft.residesAbroad,
+            "declares": application.draft.disability || application.draft.residesAbroad,
             "accommodations": application.draft.accommodations,
             "documents": application.documents.map { ["kind": $0.kind, "sizeKB": ($0.size + 1023) / 1024] },
             "reasons": service.settings.rejectionReasons.map { ["code": $0.code, "label": $0.label] },
