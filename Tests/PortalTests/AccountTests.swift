@@ -401,7 +401,8 @@ struct AccountTests {
             let ok = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": code])
             #expect(ok.status == 200 && ok["role"] as? String == "verifier")
             let replay = try await client.send(.post, "/api/staff/sessions", json: ["username": "verif-keu", "password": password, "totp": code])
-            #expect(replay.status == 401)
+            #expect(replay.status == 401 && replay.code == "totp-reused", "\(replay.text)")
+            #expect(wrongCode.code == "wrong-credentials")
             let admin = try await client.staff("admin")
             let audit = try await client.send(.get, "/api/admin/audit?actor=verif-keu", token: admin)
             let actions = (audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }

@@ -292,6 +292,8 @@ struct PageFlowTests {
             let id = try #require(page.text.firstMatch(of: /\/staf\/verifikasi\/(\d+)/)).1
             page = try await staff.request(.get, "/staf/verifikasi/\(id)")
             #expect(page.text.contains("UI/2021/00123") && page.text.contains("dokumen/ijazah"))
+            #expect(page.text.contains(#"dokumen/foto">Pas foto</a>"#) && page.text.contains("1 Januari 1999") && page.text.contains("3,40"), "\(page.text)")
+            #expect(!page.text.contains("<th>Pernyataan</th>"))
             let file = try await staff.request(.get, "/staf/verifikasi/\(id)/dokumen/ijazah")
             #expect(file.status == 200 && [UInt8](file.body) == Files.pdf())
             reply = try await staff.request(
@@ -311,13 +313,20 @@ struct PageFlowTests {
             )
             #expect(reply.status == 303)
             page = try await admin.request(.get, "/staf/panitia")
-            #expect(page.status == 200 && page.text.contains("verification.decide"))
+            // Roles and actions in Indonesian; the filter offers the actions by name.
+            #expect(page.status == 200 && page.text.contains("verif-keu (verifikator)") && page.text.contains("<td>memutuskan verifikasi</td>"), "\(page.text)")
+            #expect(page.text.contains("admin (admin panitia)") && page.text.contains(#"<option value="verification.decide">memutuskan verifikasi</option>"#))
             // Too early while registration is open: the page says why, and nothing is announced.
             reply = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page))])
             #expect(reply.status == 409 && reply.text.contains("Pendaftaran masih dibuka"), "\(reply.status)")
             try await portal.closeRegistration()
             page = try await admin.request(.get, "/staf/panitia")
+            // The first click asks, naming what the announcement covers; nothing is announced yet.
             page = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page))])
+            #expect(page.status == 200 && page.text.contains("mencakup <strong>1 lamaran</strong> yang diakhiri: 1 MS dan 0 TMS"), "\(page.text)")
+            #expect(!page.text.contains("Hasil administrasi diumumkan"))
+            #expect(try await browser.request(.get, "/lamaran").text.contains("Hasil seleksi administrasi") == false)
+            page = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page)), ("confirm", "1")])
             #expect(page.status == 200 && page.text.contains("Hasil administrasi diumumkan"))
             page = try await admin.request(.post, "/staf/panitia/jadwalkan", form: [("csrf", try Browser.csrf(page))])
             #expect(page.status == 200 && page.text.contains("1 peserta mendapat nomor"))

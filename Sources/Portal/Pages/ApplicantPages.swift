@@ -88,11 +88,11 @@ struct ApplicantPages {
         }
         router.get("/kartu-pendaftaran") { _, context in
             let (account, application) = try await service.registrationCard(accountID: try context.applicantID())
-            return pages.render("kartu-pendaftaran", Self.cardValues(account, application), context: context)
+            return pages.render("kartu-pendaftaran", Self.cardValues(account, application, documents: service.settings.documents), context: context)
         }
         router.get("/kartu-ujian") { _, context in
             let (account, application, seat) = try await service.examCard(accountID: try context.applicantID())
-            var values = Self.cardValues(account, application)
+            var values = Self.cardValues(account, application, documents: service.settings.documents)
             values["participantNumber"] = seat.participantNumber
             values["venue"] = seat.slot.venue
             values["location"] = seat.slot.location
@@ -484,15 +484,17 @@ struct ApplicantPages {
         }
     }
 
-    static func cardValues(_ account: Account, _ application: Registration.Application) -> [String: Any] {
+    static func cardValues(_ account: Account, _ application: Registration.Application, documents: [DocumentRequirement]) -> [String: Any] {
         [
-            "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)",
+            "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(IndonesianDate.day(account.birthDate))",
             "registrationNumber": String(format: "REG-%08d", application.id),
             "agency": application.formation.agencyName, "position": application.formation.position, "unit": application.formation.unit,
             "formationType": application.formation.type.displayName,
             "education": "\(application.draft.education.level.rawValue) \(application.draft.education.major)",
             "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "", "testLocation": application.draft.testLocation,
-            "documents": application.documents.map { ["kind": $0.kind, "sha": String($0.sha256.prefix(16))] },
+            "documents": application.documents.map { document in
+                ["label": documents.first { $0.kind == document.kind }?.label ?? document.kind, "sha": String(document.sha256.prefix(16))]
+            },
         ]
     }
 }

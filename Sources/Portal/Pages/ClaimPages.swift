@@ -101,12 +101,18 @@ struct ClaimPages {
         var values: [String: Any] = [
             "id": claim.id, "nik": claim.nik, "status": claim.status.indonesian, "pending": claim.status == .pending,
             "claimant": [
-                "name": claim.name, "kk": claim.kk, "birthDate": claim.birthDate, "email": claim.email, "phone": claim.phone,
+                "name": claim.name, "kk": claim.kk, "birthDate": IndonesianDate.day(claim.birthDate), "email": claim.email, "phone": claim.phone,
                 "statement": claim.statement, "filedAt": IndonesianDate.dateTime(claim.filedAt),
             ] as [String: Any],
-            "documents": claim.documents.map { ["kind": $0.kind, "sizeKB": ($0.size + 1023) / 1024] },
+            "documents": claim.documents.map { document in
+                [
+                    "kind": document.kind, "label": service.claimDocuments.first { $0.kind == document.kind }?.label ?? document.kind,
+                    "sizeKB": (document.size + 1023) / 1024,
+                ] as [String: Any]
+            },
             "held": [
-                "id": held.id, "name": held.name, "kk": held.kk, "birth": "\(held.birthPlace), \(held.birthDate)", "email": held.email, "phone": held.phone,
+                "id": held.id, "name": held.name, "kk": held.kk, "birth": "\(held.birthPlace), \(IndonesianDate.day(held.birthDate))", "email": held.email,
+                "phone": held.phone,
                 "createdAt": IndonesianDate.dateTime(held.createdAt), "frozen": held.frozenAt.map(IndonesianDate.dateTime) ?? "",
             ] as [String: Any],
         ]

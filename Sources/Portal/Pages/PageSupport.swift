@@ -45,7 +45,7 @@ struct PageRenderer: Sendable {
         case .applicant: values["applicant"] = true
         case .staff(let staff):
             values["staff"] = [
-                "username": staff.username, "role": staff.role.rawValue, "admin": staff.role == .admin, "observer": staff.role == .observer,
+                "username": staff.username, "role": StaffLabels.role(staff.role), "admin": staff.role == .admin, "observer": staff.role == .observer,
                 "verifier": [.verifier, .admin].contains(staff.role),
             ]
         case nil: break

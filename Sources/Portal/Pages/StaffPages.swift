@@ -72,13 +72,17 @@ struct StaffPages {
         }
         router.get("/staf/panitia") { request, context in try await committee(request, context, values: [:]) }
         router.post("/staf/panitia/umumkan") { request, context in
-            try await adminAction(request, context) { staff in
+            try await adminAction(request, context) { staff, form in
+                // One click asks first, naming what the announcement covers; the second announces.
+                guard form["confirm"] == "1" else {
+                    throw ConfirmFirst(values: ["confirmAnnounce": Self.tallyValues(try await service.announcementPreview(staff: staff))])
+                }
                 let period = try await service.announceResults(staff: staff)
                 return "Hasil administrasi diumumkan; masa sanggah sampai \(period.objectionDeadline.map(IndonesianDate.dateTime) ?? "-")."
             }
         }
         router.post("/staf/panitia/jadwalkan") { request, context in
-            try await adminAction(request, context) { staff in
+            try await adminAction(request, context) { staff, _ in
                 let (assigned, unplaced) = try await service.assignSeats(staff: staff)
                 return "\(assigned) peserta mendapat nomor dan kursi; \(unplaced) belum (tambah sesi di lokasi tesnya)."
             }
@@ -98,7 +102,8 @@ struct StaffPages {
         let staff = try context.staff()
         let (account, application) = try await service.openApplication(staff, id: try id(context))
         var values: [String: Any] = [
-            "id": application.id, "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(account.birthDate)", "sex": account.sex.rawValue,
+            "id": application.id, "name": account.name, "nik": account.nik, "birth": "\(account.birthPlace), \(IndonesianDate.day(account.birthDate))",
+            "sex": account.sex == .female ? "perempuan" : "laki-laki",
             "email": account.email, "phone": account.phone, "formation": ApplicantPages.formationValues(application.formation),
             "education": [
                 "level": application.draft.education.level.rawValue, "major": application.draft.education.major,
@@ -108,7 +113,12 @@ struct StaffPages {
             "testLocation": application.draft.testLocation, "disability": application.draft.disability, "residesAbroad": application.draft.residesAbroad,
             "declares": application.draft.disability || application.draft.residesAbroad,
             "accommodations": application.draft.accommodations,
-            "documents": application.documents.map { ["kind": $0.kind, "sizeKB": ($0.size + 1023) / 1024] },
+            "documents": application.documents.map { document in
+                [
+                    "kind": document.kind, "label": service.settings.documents.first { $0.kind == document.kind }?.label ?? document.kind,
+                    "sizeKB": (document.size + 1023) / 1024,
+                ] as [String: Any]
+            },
             "reasons": service.settings.rejectionReasons.map { ["code": $0.code, "label": $0.label] },
         ]
         if let verification = application.verification {
@@ -157,14 +167,17 @@ struct StaffPages {
         )
         let entries = try await service.auditLog(staff: staff, filter).map { entry -> [String: String] in
             [
-                "at": IndonesianDate.dateTime(entry.at), "actor": entry.actor, "role": entry.role, "action": entry.action, "subject": entry.subject,
+                "at": IndonesianDate.dateTime(entry.at), "actor": entry.actor, "role": StaffLabels.role(named: entry.role),
+                "action": StaffLabels.action(entry.action),
+                "subject": entry.subject,
                 "detail": entry.detail,
             ]
         }
         let period = try await service.period()
         var values: [String: Any] = [
             "period": period.name, "announced": period.resultsAnnouncedAt.map(IndonesianDate.dateTime) ?? "", "entries": entries,
-            "actor": filter.actor ?? "", "action": filter.action ?? "",
+            "actor": filter.actor ?? "",
+            "actions": StaffLabels.actions.map { ["code": $0.code, "label": $0.label, "selected": $0.code == filter.action] as [String: Any] },
         ]
         values["slots"] = try await service.slots().map {
             [
@@ -175,13 +188,28 @@ struct StaffPages {
         return pages.render("staf-panitia", values.merging(extra) { _, b in b }, context: context, status: status)
     }
 
-    func adminAction(_ request: Request, _ context: PortalRequestContext, _ action: (StaffAccount) async throws -> String) async throws -> Response {
+    /// An action that shows a confirmation step (its values) before it is done.
+    struct ConfirmFirst: Error {
+        let values: [String: Any]
+    }
+
+    static func tallyValues(_ tally: VerificationTally) -> [String: Any] {
+        ["submitted": tally.submitted, "ms": tally.ms, "tms": tally.tms]
+    }
+
+    func adminAction(
+        _ request: Request,
+        _ context: PortalRequestContext,
+        _ action: (StaffAccount, FormFields) async throws -> String
+    ) async throws -> Response {
         let staff = try context.staff()
         let form = try await FormFields.read(request, context: context)
         try PageHelpers.checkSessionToken(context, form)
         do {
-            let notice = try await action(staff)
+            let notice = try await action(staff, form)
             return try await committee(request, context, values: ["notice": notice])
+        } catch let confirm as ConfirmFirst {
+            return try await committee(request, context, values: confirm.values)
         } catch let error as RegistrationError where error.code != "forbidden" {
             return try await committee(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
         }

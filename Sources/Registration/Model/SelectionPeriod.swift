@@ -80,6 +80,13 @@ public enum IndonesianDate {
 
     public static func dateTime(_ milliseconds: Int64) -> String { dateTime(milliseconds, in: .wib) }
 
+    /// "1 Januari 1999" for a calendar day kept as `1999-01-01` (a birth date); the text
+    /// as it is when it is not such a day.
+    public static func day(_ ymd: String) -> String {
+        guard let (y, m, d) = parseYMD(ymd) else { return ymd }
+        return "\(d) \(months[m - 1]) \(y)"
+    }
+
     /// "12 Februari 2027 07.30 WITA": a venue's time, in the venue's zone, labelled.
     public static func dateTime(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
         let c = zone.local(milliseconds)

@@ -27,6 +27,11 @@ public struct RegistrationError: Error, Sendable, Hashable, CustomStringConverti
     )
     public static let duplicateEmail = Self("duplicate-email", kind: .conflict, "Alamat email ini sudah dipakai akun lain.")
     public static let wrongLogin = Self("wrong-credentials", kind: .unauthenticated, "NIK/email atau kata sandi salah.")
+    public static let totpReused = Self(
+        "totp-reused",
+        kind: .unauthenticated,
+        "Kode autentikator itu sudah dipakai untuk masuk. Tunggu sampai aplikasi autentikator menampilkan kode berikutnya (paling lama 30 detik), lalu masuk dengan kode baru."
+    )
     public static let wrongStaffLogin = Self("wrong-credentials", kind: .unauthenticated, "Nama pengguna, kata sandi, atau kode autentikator salah.")
     public static func tooManyAttempts(minutes: Int) -> Self {
         Self("too-many-attempts", kind: .tooMany, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam \(minutes) menit.")

@@ -198,6 +198,16 @@ extension RegistrationService {
         )
     }
 
+    /// What an announcement of the administrative result would cover, shown before it is
+    /// made; throws what would refuse it now (registration still open, undecided applications).
+    public func announcementPreview(staff: StaffAccount) async throws -> VerificationTally {
+        try requireAdmin(staff)
+        let period = try await period()
+        let tally = try await store.verificationTally(periodID: period.id)
+        if let refusal = AnnouncementRule.refusal(period: period, now: now, submitted: tally.submitted, undecided: tally.undecided) { throw refusal }
+        return tally
+    }
+
     public func assignSeats(staff: StaffAccount) async throws -> (assigned: Int, unplaced: Int) {
         try requireAdmin(staff)
         let period = try await period()

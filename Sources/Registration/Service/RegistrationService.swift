@@ -453,9 +453,8 @@ public struct RegistrationService: Sendable {
         let credentials = valid ? try await store.staffCredentials(username: username) : nil
         // An unknown username costs the same bcrypt as a known one.
         let matches = try await verifyPassword(password, hash: credentials?.passwordHash ?? dummyHash)
-        guard let credentials, matches,
-            let step = TOTPCode.step(secret: credentials.totpSecret, code: totp, now: now), step > credentials.lastTOTPStep,
-            try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
+        let step = credentials.flatMap { TOTPCode.step(secret: $0.totpSecret, code: totp, now: now) }
+        guard let credentials, matches, let step, step > credentials.lastTOTPStep, try await store.useTOTPStep(staffID: credentials.staff.id, step: step)
         else {
             // The typed name is not trusted as an actor: it is recorded, shortened, as detail.
             try await store.appendAudit(
@@ -468,6 +467,11 @@ public struct RegistrationService: Sendable {
                     detail: "nama \(String(username.prefix(40))), alamat \(address)"
                 )
             )
+            // The right password and a right code used already (a second tab, a double
+            // click): said as such, since only the holder of the password learns it.
+            if credentials != nil, matches, step != nil {
+                throw RegistrationError.totpReused
+            }
             throw RegistrationError.wrongStaffLogin
         }
         try await succeeded(attempt, accountKey: accountKey)

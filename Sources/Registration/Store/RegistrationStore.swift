@@ -87,6 +87,8 @@ public protocol RegistrationStore: Sendable {
     /// Sets the announcement time once; throws `already-announced` the second time and
     /// `verification-pending` while a submitted application has no result.
     func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod
+    /// The submitted applications of the period and their verification results.
+    func verificationTally(periodID: String) async throws -> VerificationTally
     func currentPeriod() async throws -> SelectionPeriod?
     func saveAgency(_ agency: Agency, audit: AuditEntry?) async throws
     func agencies() async throws -> [Agency]

@@ -58,6 +58,20 @@ extension SQLiteRegistrationStore {
         }
     }
 
+    public func verificationTally(periodID: String) async throws -> VerificationTally {
+        try await writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS submitted, coalesce(sum(result = 'MS'), 0) AS ms, coalesce(sum(result = 'TMS'), 0) AS tms
+                    FROM application WHERE period_id = ? AND status = 'submitted'
+                    """,
+                arguments: [periodID]
+            )
+            return VerificationTally(submitted: row?["submitted"] ?? 0, ms: row?["ms"] ?? 0, tms: row?["tms"] ?? 0)
+        }
+    }
+
     public func currentPeriod() async throws -> SelectionPeriod? {
         try await periodCache.value("") { try await readCurrentPeriod() }
     }

@@ -1,0 +1,34 @@
+import Registration
+
+/// What staff pages call roles and audit actions: Indonesian words, while the API and
+/// the stored log keep their machine names (`verifier`, `verification.decide`).
+enum StaffLabels {
+    static func role(_ role: StaffRole) -> String {
+        switch role {
+        case .verifier: "verifikator"
+        case .admin: "admin panitia"
+        case .proctor: "pengawas ujian"
+        case .interviewer: "pewawancara"
+        case .observer: "pengamat"
+        }
+    }
+
+    /// A stored role name (the audit log keeps it as text); unknown names as they are.
+    static func role(named name: String) -> String { StaffRole(rawValue: name).map(role) ?? name }
+
+    static let actions: [(code: String, label: String)] = [
+        ("staff.login", "masuk"), ("staff.login-failed", "gagal masuk"), ("staff.logout", "keluar"), ("staff.create", "membuat akun staf"),
+        ("account.freeze", "membekukan akun"), ("worklist.open", "membuka daftar verifikasi"), ("application.open", "membuka lamaran"),
+        ("document.open", "membuka dokumen"), ("verification.decide", "memutuskan verifikasi"), ("objection.answer", "menjawab sanggahan"),
+        ("results.announce", "mengumumkan hasil administrasi"), ("claims.open", "membuka daftar klaim NIK"), ("claim.open", "membuka klaim NIK"),
+        ("claim.document.open", "membuka dokumen klaim"), ("claim.file", "mengajukan klaim NIK"), ("claim.decide", "memutuskan klaim NIK"),
+        ("period.save", "menyimpan jadwal periode"), ("agency.save", "menyimpan instansi"), ("formation.save", "menyimpan formasi"),
+        ("formation.import", "mengimpor formasi"), ("slot.save", "menyimpan sesi ujian"), ("seats.assign", "membagi tempat duduk"),
+        ("seats.move", "memindahkan peserta"), ("seats.resit", "memberi ujian ulang"), ("node.register", "mendaftarkan node ujian"),
+        ("roster.export", "mengirim daftar peserta ke node"), ("results.import", "menerima hasil dari node"),
+        ("announcement.publish", "menerbitkan pengumuman"), ("audit.read", "membaca log audit"),
+    ]
+    static let actionLabels = Dictionary(uniqueKeysWithValues: actions)
+
+    static func action(_ code: String) -> String { actionLabels[code] ?? code }
+}
