@@ -339,6 +339,16 @@ struct PageFlowTests {
             let number = try #require(page.text.firstMatch(of: /class="number">(\d+)</)).1
             #expect(ParticipantNumber.isValid(String(number)) && page.text.contains("Kanreg V Jakarta"))
             #expect(page.text.firstMatch(of: /Kode akses<\/th><td><strong class="code">[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}</) != nil)
+            // What the door checks: photo, birth date, the session's start and end (the rule
+            // set's 100 minutes), and the time to arrive, all in the venue's zone.
+            #expect(page.text.contains(#"<img class="photo" src="/lamaran/dokumen/foto" alt="Pas foto Ani Lestari""#))
+            #expect(page.text.contains("Bogor, 1 Januari 1999") && page.text.contains(PortalClient.nik))
+            let hours = try #require(page.text.firstMatch(of: /Sesi \d, (\d\d)\.(\d\d)–(\d\d)\.(\d\d) WIB/), "\(page.text)")
+            let arrive = try #require(page.text.firstMatch(of: /Hadir paling lambat<\/th><td><strong>(\d\d)\.(\d\d) WIB/))
+            func minutes(_ h: Substring, _ m: Substring) -> Int { Int(h)! * 60 + Int(m)! }
+            let start = minutes(hours.1, hours.2)
+            #expect((minutes(hours.3, hours.4) - start + 1440) % 1440 == 100)
+            #expect((start - minutes(arrive.1, arrive.2) + 1440) % 1440 == 60)
             reply = try await browser.request(.post, "/keluar", form: [("csrf", try Browser.csrf(page))])
             #expect(reply.status == 303)
             #expect(try await browser.request(.get, "/kartu-ujian").status == 303)

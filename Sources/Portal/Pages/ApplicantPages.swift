@@ -96,8 +96,16 @@ struct ApplicantPages {
             values["participantNumber"] = seat.participantNumber
             values["venue"] = seat.slot.venue
             values["location"] = seat.slot.location
-            values["date"] = seat.slot.localStart
-            values["session"] = seat.slot.sessionNumber
+            // Every time in the venue's own zone, labelled: a Kupang card reads WITA.
+            let slot = seat.slot
+            let zone = slot.timeZone.rawValue
+            let ends = slot.startsAt + Int64(try service.workingMinutes(application)) * 60_000
+            values["date"] = IndonesianDate.date(slot.startsAt, in: slot.timeZone)
+            values["hours"] = "\(IndonesianDate.time(slot.startsAt, in: slot.timeZone))–\(IndonesianDate.time(ends, in: slot.timeZone)) \(zone)"
+            values["arrive"] = "\(IndonesianDate.time(slot.startsAt - Int64(examCardArrivalMinutes) * 60_000, in: slot.timeZone)) \(zone)"
+            values["session"] = slot.sessionNumber
+            values["hasPhoto"] = application.documents.contains { $0.kind == "foto" }
+            values["period"] = try await service.period().name
             values["accessCode"] = service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID)
             values["rules"] = examCardRules
             return pages.render("kartu-ujian", values, context: context)

@@ -93,6 +93,18 @@ public enum IndonesianDate {
         return "\(c.day) \(months[c.month - 1]) \(c.year) \(String(format: "%02d.%02d", c.hour, c.minute)) \(zone.rawValue)"
     }
 
+    /// "12 Februari 2027": the calendar day of an instant in `zone`.
+    public static func date(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
+        let c = zone.local(milliseconds)
+        return "\(c.day) \(months[c.month - 1]) \(c.year)"
+    }
+
+    /// "07.30": the clock time of an instant in `zone`, unlabelled.
+    public static func time(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
+        let c = zone.local(milliseconds)
+        return String(format: "%02d.%02d", c.hour, c.minute)
+    }
+
     /// 23:59:59.999 WIB of the day `plusDays` calendar days after `milliseconds`.
     public static func endOfDay(_ milliseconds: Int64, plusDays: Int) -> Int64 {
         let c = components(milliseconds)

@@ -171,6 +171,17 @@ extension RegistrationService {
         return (account, application, assignment)
     }
 
+    /// The candidate's working minutes at the exam: the rule set's duration plus the
+    /// accommodations of the application that apply to its formation type.
+    public func workingMinutes(_ application: Application) throws -> Int {
+        let ruleSet = try examRuleSet()
+        do {
+            return try ruleSet.durationMinutes(for: application.formation.type, accommodations: application.draft.accommodations)
+        } catch {
+            return ruleSet.durationMinutes
+        }
+    }
+
     /// The registration card, once registration was ended.
     public func registrationCard(accountID: Int64) async throws -> (Account, Application) {
         let account = try await account(id: accountID)
