@@ -100,7 +100,9 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         var response = try await next(request, context)
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         response.headers[.init("X-Frame-Options")!] = "DENY"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        // Nothing goes to other sites; "no-referrer" would also make Chromium send
+        // `Origin: null` with this site's own forms, which the same-origin check refuses.
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
         if response.headers[.init("Content-Security-Policy")!] == nil {
             response.headers[.init("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; form-action 'self'"
         }

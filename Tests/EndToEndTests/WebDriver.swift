@@ -12,7 +12,11 @@ final class WebDriver: @unchecked Sendable {
         var description: String { message }
     }
 
-    init(chromium: String, chromedriver: String) throws {
+    /// - Parameters:
+    ///   - javascript: false for a browser with JavaScript off in its pages (the WebDriver's
+    ///     own scripts still run, to read the page).
+    ///   - phoneWidth: a phone's screen, this many CSS pixels wide (device emulation).
+    init(chromium: String, chromedriver: String, javascript: Bool = true, phoneWidth: Int? = nil) throws {
         driver.executableURL = URL(fileURLWithPath: chromedriver)
         driver.arguments = ["--port=\(port)"]
         driver.standardOutput = FileHandle.nullDevice
@@ -22,6 +26,10 @@ final class WebDriver: @unchecked Sendable {
             if (try? call("GET", "/status")) != nil { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
+        var options: [String: Any] = [
+            "binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
+        ]
+        if !javascript { options["prefs"] = ["profile.managed_default_content_settings.javascript": 2] }
         let created = try call(
             "POST",
             "/session",
@@ -29,10 +37,7 @@ final class WebDriver: @unchecked Sendable {
                 "capabilities": [
                     "alwaysMatch": [
                         "browserName": "chrome", "acceptInsecureCerts": true,
-                        "goog:chromeOptions": [
-                            "binary": chromium,
-                            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
-                        ],
+                        "goog:chromeOptions": options,
                     ] as [String: Any]
                 ]
             ]
@@ -41,6 +46,15 @@ final class WebDriver: @unchecked Sendable {
             throw Failure(message: "no WebDriver session: \(String(describing: created))")
         }
         session = id
+        // A phone's screen through DevTools (chromedriver's mobileEmulation makes clicks
+        // wait forever, and a headless window is at least 500 px wide).
+        if let phoneWidth {
+            _ = try call(
+                "POST",
+                "/session/\(id)/goog/cdp/execute",
+                ["cmd": "Emulation.setDeviceMetricsOverride", "params": ["width": phoneWidth, "height": 780, "deviceScaleFactor": 2, "mobile": true]]
+            )
+        }
     }
 
     deinit {

@@ -87,7 +87,7 @@ struct NodeSecurityHeaderTests {
                 try await client.client.execute(uri: path, method: .get) { response in
                     #expect(response.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000", "\(path)")
                     #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
-                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin", "\(path)")
                     let policy = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
                     #expect(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"), "\(path)")
                     let body = String(buffer: response.body)

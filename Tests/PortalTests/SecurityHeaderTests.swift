@@ -5,7 +5,7 @@ import Testing
 @Suite("Portal: security headers on every page")
 struct SecurityHeaderTests {
     static let required: [String: String] = [
-        "Strict-Transport-Security": "max-age=31536000", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+        "Strict-Transport-Security": "max-age=31536000", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
         "X-Frame-Options": "DENY",
     ]
 
