@@ -29,6 +29,7 @@ struct PortalPhoneBrowser {
         let unlabelled: [String]
         let lang: String
         let title: String
+        let skip: Bool
     }
 
     static let checkScript = """
@@ -44,7 +45,8 @@ struct PortalPhoneBrowser {
           if (!name.trim()) unlabelled.push(e.outerHTML.slice(0, 100));
         }
         return JSON.stringify({path: location.pathname + location.search, client: d.clientWidth, scroll: d.scrollWidth, wide: wide.slice(0, 6),
-          unlabelled, lang: d.lang, title: document.title});
+          unlabelled, lang: d.lang, title: document.title,
+          skip: document.querySelector('a.skip[href="#isi"]') !== null && document.getElementById('isi') !== null});
         """
 
     /// Fits `width`, labels every control, says its language and where one is.
@@ -54,6 +56,7 @@ struct PortalPhoneBrowser {
         #expect(page.client == width, "\(page.path): \(page.client) px wide", sourceLocation: sourceLocation)
         #expect(page.scroll <= page.client, "\(page.path) scrolls sideways at \(width) px: \(page.wide)", sourceLocation: sourceLocation)
         #expect(page.unlabelled.isEmpty, "\(page.path) has unlabelled controls: \(page.unlabelled)", sourceLocation: sourceLocation)
+        #expect(page.skip, "\(page.path) has no link past the menu for the keyboard", sourceLocation: sourceLocation)
         #expect(
             page.lang == "id" && page.title.hasSuffix("· Seleksi ASN") && page.title.count > 14,
             "\(page.path): \(page.title)",
@@ -134,6 +137,7 @@ struct PortalPhoneBrowser {
         )
         let admin = try await service.createStaff(username: "admin", role: .admin, agencyID: nil)
         let verifier = try await service.createStaff(username: "verif-kupang", role: .verifier, agencyID: "pemkot-kupang")
+        let observer = try await service.createStaff(username: "pengamat", role: .observer, agencyID: nil)
         try await portal.serve()
         let site = "https://127.0.0.1:\(portal.httpsPort)"
         let files = portal.folder + "/unggah"
@@ -144,8 +148,11 @@ struct PortalPhoneBrowser {
 
         try await offPool {
             // The applicant finds the formation and is told why sign-in comes first.
-            try browser.open(site + "/")
-            try Self.checkPage(browser, width: width)
+            // Every page a visitor reaches without an account.
+            for path in ["/", "/hasil", "/masuk", "/lupa-sandi", "/atur-sandi", "/verifikasi-email", "/klaim-nik", "/tidak-ada"] {
+                try browser.open(site + path)
+                try Self.checkPage(browser, width: width)
+            }
             try browser.open(site + "/formasi?q=analis+sumber&location=kupang")
             try Self.checkPage(browser, width: width)
             try browser.click("a.button[href^='/lamaran?formasi=']")
@@ -279,6 +286,27 @@ struct PortalPhoneBrowser {
             try browser.click("form[action='/staf/panitia/jadwalkan'] button")
             text = try Self.text(browser)
             #expect(text.contains("1 peserta mendapat nomor"), "\(text)")
+            try Self.checkPage(browser, width: width)
+            // Every other page of the committee, at the same width.
+            for path in [
+                "/staf/panitia/jadwal", "/staf/panitia/instansi", "/staf/panitia/formasi", "/staf/panitia/formasi/ubah", "/staf/panitia/sesi",
+                "/staf/panitia/sesi/ubah", "/staf/panitia/node", "/staf/panitia/hasil", "/staf/klaim", "/staf/verifikasi",
+            ] {
+                try browser.open(site + path)
+                try Self.checkPage(browser, width: width)
+            }
+            try browser.click("header form[action='/keluar'] button")
+
+            // The observer's pages.
+            try browser.open(site + "/staf/masuk")
+            try Self.fill(
+                browser,
+                "form[action='/staf/masuk']",
+                ["username": "pengamat", "password": observer.password, "totp": TOTPCode.current(secret: observer.totpSecret, now: start)]
+            )
+            try browser.click("form[action='/staf/masuk'] button")
+            try browser.open(site + "/staf/pengamat")
+            #expect(try Self.text(browser).contains("pengamat"))
             try Self.checkPage(browser, width: width)
             try browser.click("header form[action='/keluar'] button")
 
