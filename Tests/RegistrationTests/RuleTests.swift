@@ -116,14 +116,17 @@ struct RuleTests {
         for _ in 0..<3 { url.deleteLastPathComponent() }
         let settings = try PortalSettings.load(file: url.path + "/Config/portal.yaml")
         #expect(settings.documents.map(\.kind) == ["foto", "swafoto", "ktp", "ijazah", "transkrip"])
-        #expect(settings.documents.first { $0.kind == "ijazah" }?.maxKB == 800 && settings.httpsPort == 9443)
+        #expect(settings.documents.first { $0.kind == "ijazah" }?.maxKB == 800 && settings.httpsPort == 9443 && settings.arrivalMinutes == 60)
         let broken = NSTemporaryDirectory() + "portal-\(UUID().uuidString).yaml"
         try "bcrypt_cost: banyak\n".write(toFile: broken, atomically: true, encoding: .utf8)
         #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
         try "bcrypt_cost: 3\n".write(toFile: broken, atomically: true, encoding: .utf8)
         #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
         // A misspelt key, and a trusted proxy that is no address, would otherwise do nothing silently.
-        for (text, named) in [("bcrypt_kost: 12\n", "bcrypt_kost"), ("trusted_proxies: [10.0.0.300]\n", "10.0.0.300"), ("tls:\n  cert: x\n", "tls.cert")] {
+        for (text, named) in [
+            ("bcrypt_kost: 12\n", "bcrypt_kost"), ("trusted_proxies: [10.0.0.300]\n", "10.0.0.300"), ("tls:\n  cert: x\n", "tls.cert"),
+            ("arrival_minutes: 600\n", "arrival_minutes"),
+        ] {
             try text.write(toFile: broken, atomically: true, encoding: .utf8)
             let error = #expect(throws: PortalSettingsError.self) { try PortalSettings.load(file: broken) }
             #expect(error?.message.contains(named) == true, "\(error?.message ?? "")")

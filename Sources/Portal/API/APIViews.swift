@@ -177,12 +177,12 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable {
 }
 
 /// The rules printed on every exam card.
-/// How long before the session a candidate is at the door (the card prints the time).
-let examCardArrivalMinutes = 60
-
-let examCardRules = [
-    "Hadir \(examCardArrivalMinutes) menit sebelum sesi dimulai (jam hadir tertulis di atas) dengan membawa kartu ini dan KTP asli.",
-    "Dilarang membawa ponsel, kalkulator, buku, atau alat komunikasi ke ruang ujian.",
-    "Peserta yang terlambat setelah sesi dimulai tidak diperkenankan mengikuti ujian.",
-    "Nilai akhir ditampilkan di layar setelah ujian selesai dan bersifat resmi.",
-]
+/// The rules printed on the exam card; `arrivalMinutes` comes from the portal's settings.
+func examCardRules(arrivalMinutes: Int) -> [String] {
+    [
+        "Hadir \(arrivalMinutes) menit sebelum sesi dimulai (jam hadir tertulis di atas) dengan membawa kartu ini dan KTP asli.",
+        "Dilarang membawa ponsel, kalkulator, buku, atau alat komunikasi ke ruang ujian.",
+        "Peserta yang terlambat setelah sesi dimulai tidak diperkenankan mengikuti ujian.",
+        "Nilai akhir ditampilkan di layar setelah ujian selesai dan bersifat resmi.",
+    ]
+}

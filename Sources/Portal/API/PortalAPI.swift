@@ -381,7 +381,7 @@ struct PortalAPI {
             startsAt: seat.slot.startsAt,
             session: seat.slot.sessionNumber,
             accessCode: service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID),
-            rules: examCardRules
+            rules: examCardRules(arrivalMinutes: service.settings.arrivalMinutes)
         )
     }
 

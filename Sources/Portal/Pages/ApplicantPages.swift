@@ -102,12 +102,12 @@ struct ApplicantPages {
             let ends = slot.startsAt + Int64(try service.workingMinutes(application)) * 60_000
             values["date"] = IndonesianDate.date(slot.startsAt, in: slot.timeZone)
             values["hours"] = "\(IndonesianDate.time(slot.startsAt, in: slot.timeZone))–\(IndonesianDate.time(ends, in: slot.timeZone)) \(zone)"
-            values["arrive"] = "\(IndonesianDate.time(slot.startsAt - Int64(examCardArrivalMinutes) * 60_000, in: slot.timeZone)) \(zone)"
+            values["arrive"] = "\(IndonesianDate.time(slot.startsAt - Int64(service.settings.arrivalMinutes) * 60_000, in: slot.timeZone)) \(zone)"
             values["session"] = slot.sessionNumber
             values["hasPhoto"] = application.documents.contains { $0.kind == "foto" }
             values["period"] = try await service.period().name
             values["accessCode"] = service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID)
-            values["rules"] = examCardRules
+            values["rules"] = examCardRules(arrivalMinutes: service.settings.arrivalMinutes)
             return pages.render("kartu-ujian", values, context: context)
         }
     }

@@ -49,6 +49,8 @@ public struct PortalSettings: Sendable, Decodable {
     /// early, and a node refuses to change an open session's roster): seats no longer move
     /// into or out of it, and later roster packages carry it as it was sent.
     public var rosterFreezeMinutes = 60
+    /// How long before a session a candidate must be at the door; the exam card prints the time.
+    public var arrivalMinutes = 60
     public var codeMinutes = 30
     /// A `sendmail -t` style command that reads the message on standard input; empty
     /// writes each message to `DATA/mail/` so the demo works offline.
@@ -81,6 +83,7 @@ public struct PortalSettings: Sendable, Decodable {
         case commonPasswords = "common_passwords"
         case maxPackageMB = "max_package_mb"
         case rosterFreezeMinutes = "roster_freeze_minutes"
+        case arrivalMinutes = "arrival_minutes"
         case mailCommand = "mail_command"
         case minimumAge = "minimum_age"
         case cumlaudeMinimumGPA = "cumlaude_min_gpa"
@@ -132,6 +135,7 @@ public struct PortalSettings: Sendable, Decodable {
         commonPasswords = try c.decodeIfPresent(String.self, forKey: .commonPasswords) ?? d.commonPasswords
         maxPackageMB = try c.decodeIfPresent(Int.self, forKey: .maxPackageMB) ?? d.maxPackageMB
         rosterFreezeMinutes = try c.decodeIfPresent(Int.self, forKey: .rosterFreezeMinutes) ?? d.rosterFreezeMinutes
+        arrivalMinutes = try c.decodeIfPresent(Int.self, forKey: .arrivalMinutes) ?? d.arrivalMinutes
         mailCommand = try c.decodeIfPresent(String.self, forKey: .mailCommand) ?? d.mailCommand
         minimumAge = try c.decodeIfPresent(Int.self, forKey: .minimumAge) ?? d.minimumAge
         cumlaudeMinimumGPA = try c.decodeIfPresent(Double.self, forKey: .cumlaudeMinimumGPA) ?? d.cumlaudeMinimumGPA
@@ -186,6 +190,7 @@ public struct PortalSettings: Sendable, Decodable {
         }
         guard (1...1_024).contains(maxPackageMB) else { throw fail("max_package_mb harus 1..1024") }
         guard (0...1_440).contains(rosterFreezeMinutes) else { throw fail("roster_freeze_minutes harus 0..1440") }
+        guard (0...240).contains(arrivalMinutes) else { throw fail("arrival_minutes harus 0..240") }
         guard !rejectionReasons.isEmpty else { throw fail("rejection_reasons tidak boleh kosong") }
     }
 }
