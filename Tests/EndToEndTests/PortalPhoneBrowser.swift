@@ -84,6 +84,26 @@ struct PortalPhoneBrowser {
         )
     }
 
+    /// Signs a staff member in through `/staf/masuk` with the authenticator's code at
+    /// `now`; checks that page at `width` when given.
+    static func staffSignIn(
+        _ browser: WebDriver,
+        _ site: String,
+        _ username: String,
+        _ account: (staff: StaffAccount, password: String, totpSecret: String),
+        now: Int64,
+        width: Int?
+    ) throws {
+        try browser.open(site + "/staf/masuk")
+        if let width { try checkPage(browser, width: width) }
+        try fill(
+            browser,
+            "form[action='/staf/masuk']",
+            ["username": username, "password": account.password, "totp": TOTPCode.current(secret: account.totpSecret, now: now)]
+        )
+        try browser.click("form[action='/staf/masuk'] button")
+    }
+
     static func text(_ browser: WebDriver) throws -> String { try browser.script("return document.body.innerText;") as? String ?? "" }
     static func html(_ browser: WebDriver) throws -> String { try browser.script("return document.documentElement.outerHTML;") as? String ?? "" }
     static func path(_ browser: WebDriver) throws -> String { try browser.script("return location.pathname + location.search;") as? String ?? "" }
@@ -240,14 +260,7 @@ struct PortalPhoneBrowser {
 
         // The verifier, on the same phone.
         try await offPool {
-            try browser.open(site + "/staf/masuk")
-            try Self.checkPage(browser, width: width)
-            try Self.fill(
-                browser,
-                "form[action='/staf/masuk']",
-                ["username": "verif-kupang", "password": verifier.password, "totp": TOTPCode.current(secret: verifier.totpSecret, now: start)]
-            )
-            try browser.click("form[action='/staf/masuk'] button")
+            try Self.staffSignIn(browser, site, "verif-kupang", verifier, now: start, width: width)
             try browser.open(site + "/staf/verifikasi")
             try Self.checkPage(browser, width: width)
             try browser.click("a[href^='/staf/verifikasi/']")
@@ -267,13 +280,7 @@ struct PortalPhoneBrowser {
         period.registration.closes = start - 1
         try await service.setPeriod(staff: nil, period)
         try await offPool {
-            try browser.open(site + "/staf/masuk")
-            try Self.fill(
-                browser,
-                "form[action='/staf/masuk']",
-                ["username": "admin", "password": admin.password, "totp": TOTPCode.current(secret: admin.totpSecret, now: start)]
-            )
-            try browser.click("form[action='/staf/masuk'] button")
+            try Self.staffSignIn(browser, site, "admin", admin, now: start, width: nil)
             try browser.open(site + "/staf/panitia")
             try Self.checkPage(browser, width: width)
             try browser.click("form[action='/staf/panitia/umumkan'] button")
@@ -298,13 +305,7 @@ struct PortalPhoneBrowser {
             try browser.click("header form[action='/keluar'] button")
 
             // The observer's pages.
-            try browser.open(site + "/staf/masuk")
-            try Self.fill(
-                browser,
-                "form[action='/staf/masuk']",
-                ["username": "pengamat", "password": observer.password, "totp": TOTPCode.current(secret: observer.totpSecret, now: start)]
-            )
-            try browser.click("form[action='/staf/masuk'] button")
+            try Self.staffSignIn(browser, site, "pengamat", observer, now: start, width: nil)
             try browser.open(site + "/staf/pengamat")
             #expect(try Self.text(browser).contains("pengamat"))
             try Self.checkPage(browser, width: width)

@@ -17,7 +17,7 @@ struct PortalErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any PublicError {
             if error.status == 401 { return Self.signIn(request) }
-            return page(error.status, error.message, context)
+            return page(error.status, error.message, context, code: error.code)
         } catch let error as HTTPError {
             return page(error.status.code, error.status.code == 404 ? "Halaman tidak ditemukan." : error.status.reasonPhrase, context)
         } catch is NIOTooManyBytesError {
@@ -36,8 +36,8 @@ struct PortalErrorMiddleware: RouterMiddleware {
         return PageHelpers.redirect("/masuk?lanjut=" + ReturnPath.encoded(request.uri.string))
     }
 
-    func page(_ status: Int, _ message: String, _ context: PortalRequestContext) -> Response {
-        let (heading, advice) = Self.advice(status)
+    func page(_ status: Int, _ message: String, _ context: PortalRequestContext, code: String? = nil) -> Response {
+        let (heading, advice) = Self.advice(status, code: code)
         return pages.render(
             "galat",
             ["title": heading, "heading": heading, "message": message, "advice": advice],
@@ -46,9 +46,17 @@ struct PortalErrorMiddleware: RouterMiddleware {
         )
     }
 
-    /// The heading and the next step for each kind of refusal.
-    static func advice(_ status: Int) -> (String, String) {
-        switch status {
+    /// The heading and the next step for each kind of refusal. A form left open too long
+    /// (or sent from elsewhere) is refused as forbidden too, but its next step is to
+    /// reload the form, not to change accounts.
+    static func advice(_ status: Int, code: String? = nil) -> (String, String) {
+        if code == "invalid-csrf" || code == "cross-site" {
+            return (
+                "Formulir perlu dimuat ulang",
+                "Buka lagi halaman formulirnya dari menu di atas, isi, lalu kirim. Tidak ada yang tersimpan dari kiriman ini."
+            )
+        }
+        return switch status {
         case 404: ("Halaman tidak ditemukan", "Periksa alamat yang Anda buka, atau pilih halaman dari menu di atas.")
         case 403:
             (

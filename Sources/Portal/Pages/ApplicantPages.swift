@@ -38,6 +38,8 @@ struct ApplicantPages {
             if let token = context.token { try await service.logout(token: token) }
             var response = PageHelpers.redirect("/")
             response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
+            // A shared PC: the next person does not inherit a formation chosen here.
+            response.setCookie(Cookie(name: Self.choiceCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
             return response
         }
         router.get("/lupa-sandi") { request, context in anonymousForm("lupa-sandi", [:], request, context) }
@@ -501,7 +503,7 @@ struct ApplicantPages {
             "education": "\(application.draft.education.level.rawValue) \(application.draft.education.major)",
             "submittedAt": application.submittedAt.map(IndonesianDate.dateTime) ?? "", "testLocation": application.draft.testLocation,
             "documents": application.documents.map { document in
-                ["label": documents.first { $0.kind == document.kind }?.label ?? document.kind, "sha": String(document.sha256.prefix(16))]
+                ["label": documents.label(of: document.kind), "sha": String(document.sha256.prefix(16))]
             },
         ]
     }

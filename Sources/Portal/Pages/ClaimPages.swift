@@ -106,7 +106,7 @@ struct ClaimPages {
             ] as [String: Any],
             "documents": claim.documents.map { document in
                 [
-                    "kind": document.kind, "label": service.claimDocuments.first { $0.kind == document.kind }?.label ?? document.kind,
+                    "kind": document.kind, "label": service.claimDocuments.label(of: document.kind),
                     "sizeKB": (document.size + 1023) / 1024,
                 ] as [String: Any]
             },

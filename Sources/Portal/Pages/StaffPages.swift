@@ -115,7 +115,7 @@ struct StaffPages {
             "accommodations": application.draft.accommodations,
             "documents": application.documents.map { document in
                 [
-                    "kind": document.kind, "label": service.settings.documents.first { $0.kind == document.kind }?.label ?? document.kind,
+                    "kind": document.kind, "label": service.settings.documents.label(of: document.kind),
                     "sizeKB": (document.size + 1023) / 1024,
                 ] as [String: Any]
             },

@@ -78,3 +78,8 @@ public struct RejectionReason: Sendable, Codable, Hashable {
         .init(code: "lainnya", label: "Lainnya (lihat keterangan)"),
     ]
 }
+
+extension [DocumentRequirement] {
+    /// What pages call a document of `kind` ("Pas foto"); the kind itself when none is configured.
+    public func label(of kind: String) -> String { first { $0.kind == kind }?.label ?? kind }
+}

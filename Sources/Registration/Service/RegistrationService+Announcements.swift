@@ -92,13 +92,7 @@ extension RegistrationService {
     }
 
     /// The rule set of the exam the rosters were for.
-    func examRuleSet() throws -> RuleSet {
-        do {
-            return try RuleSetLoader.load(file: settings.examRules)
-        } catch {
-            throw RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)")
-        }
-    }
+    func examRuleSet() throws -> RuleSet { try examRules.get() }
 
     func skdDraft(period: SelectionPeriod, publishAt: Int64?) async throws -> Announcement {
         let publishedAt = publishAt ?? now

@@ -1,3 +1,4 @@
+import ExamEngine
 import Foundation
 import SeleksiAuth
 public import SeleksiCore
@@ -20,6 +21,9 @@ public struct RegistrationService: Sendable {
     let accessCodeKey: [UInt8]
     /// The password rules, with the common-password list read once at start.
     let passwords: PasswordPolicy
+    /// The exam's rule set (`exam_rules`), read once at start: every exam card, form and
+    /// roster uses it, and a file that cannot be read is reported where it is needed.
+    let examRules: Result<RuleSet, RegistrationError>
 
     public init(
         store: any RegistrationStore,
@@ -47,6 +51,11 @@ public struct RegistrationService: Sendable {
             throw error
         } catch {
             throw RegistrationError("common-passwords", kind: .internal, "Daftar kata sandi umum \(settings.commonPasswords) tidak dapat dibaca: \(error)")
+        }
+        do {
+            examRules = .success(try RuleSetLoader.load(file: settings.examRules))
+        } catch {
+            examRules = .failure(RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)"))
         }
         self.store = store
         self.clock = clock
