@@ -137,12 +137,14 @@ struct HandoffEndToEndTests {
 
     /// Headless Chromium (started off the cooperative pool), or nil (with the reason
     /// printed) where it is not installed; under CI it must be.
-    static func browser(phoneWidth: Int? = nil, javascript: Bool = true) async throws -> WebDriver? {
+    static func browser(phoneWidth: Int? = nil, desktopWidth: Int? = nil, javascript: Bool = true) async throws -> WebDriver? {
         guard let chromium = which("chromium"), let chromedriver = which("chromedriver") else {
             _ = requireTools(["chromium": which("chromium"), "chromedriver": which("chromedriver")])
             return nil
         }
-        return try await offPool { try WebDriver(chromium: chromium, chromedriver: chromedriver, javascript: javascript, phoneWidth: phoneWidth) }
+        return try await offPool {
+            try WebDriver(chromium: chromium, chromedriver: chromedriver, javascript: javascript, phoneWidth: phoneWidth, desktopWidth: desktopWidth)
+        }
     }
 
     /// The period, Maria's application found MS and her seat in session `kpg-1` (starting

@@ -5,20 +5,32 @@ import SeleksiCore
 import Testing
 
 /// The portal as people meet it: headless Chromium at a phone's width with JavaScript
-/// off, through every journey by its own forms: the applicant from the home page to the
-/// exam card, the verifier, the committee admin. Every page fits the screen (no sideways
-/// scrolling), every control is labelled, a refused form keeps what was typed, and every
-/// action says what happened.
+/// off, and on a desktop with JavaScript on, through every journey by its own forms: the
+/// applicant from the home page to the exam card, a NIK claim and its decision, the
+/// verifier, the committee admin, the observer with a session's results and the public
+/// board. Every page fits the screen (no sideways scrolling), every control is labelled,
+/// a refused form keeps what was typed, every action says what happened, and the keyboard
+/// alone reaches every control (with a visible focus ring) and signs in to the exam card.
 /// (Run within the serialized end-to-end suite: a browser beside the crash tests would
 /// compete with their timing.)
 extension EndToEndTests {
-    @Test("applicant, verifier and committee admin through the pages at phone width, JavaScript off", arguments: [360, 412])
-    func portalAtPhoneWidth(width: Int) async throws { try await PortalPhoneBrowser().journeys(width: width) }
+    @Test(
+        "applicant, claimant, verifier, committee admin and observer through the pages; by keyboard too",
+        arguments: [PortalPhoneBrowser.Screen(width: 360, phone: true), .init(width: 412, phone: true), .init(width: 1280, phone: false)]
+    )
+    func portalInBrowser(screen: PortalPhoneBrowser.Screen) async throws { try await PortalPhoneBrowser().journeys(screen) }
 }
 
 struct PortalPhoneBrowser {
     typealias LivePortal = HandoffEndToEndTests.LivePortal
     static let day: Int64 = 86_400_000
+
+    /// A phone (JavaScript off, touch) or a desktop window (JavaScript on, scroll bars).
+    struct Screen: Sendable, CustomTestStringConvertible {
+        let width: Int
+        let phone: Bool
+        var testDescription: String { phone ? "ponsel \(width) px, JavaScript mati" : "desktop \(width) px, JavaScript hidup" }
+    }
 
     /// The page's layout and controls as the browser has them.
     struct PageCheck: Decodable {
@@ -37,7 +49,10 @@ struct PortalPhoneBrowser {
         if (d.scrollWidth > d.clientWidth) {
           for (const e of document.body.querySelectorAll('*')) {
             const r = e.getBoundingClientRect();
-            if (r.right > d.clientWidth + 1) wide.push(e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(r.right) + 'px');
+            const name = e.tagName.toLowerCase() + (e.className ? '.' + e.className : '');
+            if (r.right > d.clientWidth + 1) wide.push(name + ' ' + Math.round(r.right) + 'px');
+            // Text that overflows its own box (a long number in a heading) widens the page too.
+            else if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible' && e.clientWidth > 0) wide.push(name + ' content ' + e.scrollWidth + 'px');
           }
         }
         for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea, button')) {
@@ -53,7 +68,8 @@ struct PortalPhoneBrowser {
     static func checkPage(_ browser: WebDriver, width: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let json = try #require(try browser.script(checkScript) as? String)
         let page = try JSONDecoder().decode(PageCheck.self, from: Data(json.utf8))
-        #expect(page.client == width, "\(page.path): \(page.client) px wide", sourceLocation: sourceLocation)
+        // A desktop's vertical scroll bar takes its own width.
+        #expect((width - 20...width).contains(page.client), "\(page.path): \(page.client) px wide", sourceLocation: sourceLocation)
         #expect(page.scroll <= page.client, "\(page.path) scrolls sideways at \(width) px: \(page.wide)", sourceLocation: sourceLocation)
         #expect(page.unlabelled.isEmpty, "\(page.path) has unlabelled controls: \(page.unlabelled)", sourceLocation: sourceLocation)
         #expect(page.skip, "\(page.path) has no link past the menu for the keyboard", sourceLocation: sourceLocation)
@@ -65,7 +81,8 @@ struct PortalPhoneBrowser {
     }
 
     /// Fills a form's fields the way typing would leave them (radios and checkboxes by
-    /// value); the page's own scripts play no part.
+    /// value; a file input that shares the name is left to `type`); the page's own
+    /// scripts play no part.
     static func fill(_ browser: WebDriver, _ form: String, _ values: [String: String]) throws {
         let encoded = String(decoding: try JSONSerialization.data(withJSONObject: values), as: UTF8.self)
         let selector = String(decoding: try JSONSerialization.data(withJSONObject: [form]), as: UTF8.self)
@@ -76,9 +93,11 @@ struct PortalPhoneBrowser {
             const f = document.querySelector(\(selector)[0]), v = \(encoded);
             for (const [k, val] of Object.entries(v)) {
               const el = f.elements[k];
-              if (el instanceof RadioNodeList) { for (const r of el) r.checked = (r.value === val); }
-              else if (el.type === 'checkbox') { el.checked = val === '1'; }
-              else { el.value = val; }
+              for (const x of (el instanceof RadioNodeList ? [...el] : [el])) {
+                if (x.type === 'radio') x.checked = (x.value === val);
+                else if (x.type === 'checkbox') x.checked = val === '1';
+                else if (x.type !== 'file') x.value = val;
+              }
             }
             """
         )
@@ -108,8 +127,82 @@ struct PortalPhoneBrowser {
     static func html(_ browser: WebDriver) throws -> String { try browser.script("return document.documentElement.outerHTML;") as? String ?? "" }
     static func path(_ browser: WebDriver) throws -> String { try browser.script("return location.pathname + location.search;") as? String ?? "" }
 
-    func journeys(width: Int) async throws {
-        guard let browser = try await HandoffEndToEndTests.browser(phoneWidth: width, javascript: false) else { return }
+    /// The focused element, described, and whether it shows a focus ring.
+    struct Focus: Decodable {
+        let at: String
+        let ring: Bool
+        let index: Int
+    }
+
+    static let focusScript = """
+        const e = document.activeElement;
+        if (!e || e === document.body || e === document.documentElement) return JSON.stringify({at: 'body', ring: false, index: -1});
+        const s = getComputedStyle(e);
+        const at = e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + (e.getAttribute('href') ? '[href=' + e.getAttribute('href') + ']' : '') + ' ' + (e.innerText || e.value || '').trim().slice(0, 40);
+        return JSON.stringify({at, ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, index: Number(e.dataset.tab ?? -1)});
+        """
+
+    static func focus(_ browser: WebDriver) throws -> Focus {
+        let json = try #require(try browser.script(focusScript) as? String)
+        return try JSONDecoder().decode(Focus.self, from: Data(json.utf8))
+    }
+
+    /// Presses Tab until the focused element satisfies `condition` (JavaScript of `e`),
+    /// each element on the way showing its focus ring.
+    static func tab(_ browser: WebDriver, to condition: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for _ in 0..<60 {
+            try browser.press(WebDriver.tab)
+            let focus = try focus(browser)
+            #expect(focus.ring || focus.at == "body", "\(focus.at) has no visible focus ring", sourceLocation: sourceLocation)
+            if try browser.script("const e = document.activeElement; return Boolean(\(condition));") as? Bool == true { return }
+        }
+        Issue.record("Tab never reached \(condition) on \(try path(browser))", sourceLocation: sourceLocation)
+    }
+
+    /// Tabs through the whole page from its top (just loaded, nothing focused): every
+    /// control that can take focus (one radio per group) is reached in turn, in the order
+    /// of the page, each with a visible focus ring.
+    static func tabThrough(_ browser: WebDriver, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let expected = try #require(
+            try browser.script(
+                """
+                const all = [];
+                for (const e of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')) {
+                  if (e.disabled || e.tabIndex < 0 || !e.getClientRects().length) continue;
+                  if (e.type === 'radio') {
+                    const group = e.form ? e.form.elements[e.name] : [e];
+                    const checked = [...group].find(r => r.checked);
+                    if (checked ? checked !== e : group[0] !== e) continue;
+                  }
+                  e.dataset.tab = all.length; all.push(e.tagName.toLowerCase() + ' ' + (e.name || e.getAttribute('href') || e.innerText.trim()));
+                }
+                window.scrollTo(0, 0);
+                return JSON.stringify(all);
+                """
+            ) as? String
+        )
+        let controls = try JSONDecoder().decode([String].self, from: Data(expected.utf8))
+        var reached: [Int] = []
+        for _ in 0..<(controls.count + 5) {
+            try browser.press(WebDriver.tab)
+            let focus = try focus(browser)
+            if focus.index < 0 || reached.contains(focus.index) { break }
+            #expect(focus.ring, "\(focus.at) has no visible focus ring", sourceLocation: sourceLocation)
+            reached.append(focus.index)
+        }
+        let page = try path(browser)
+        #expect(reached == Array(controls.indices), "\(page): Tab reached \(reached.map { controls[$0] }) of \(controls)", sourceLocation: sourceLocation)
+    }
+
+    func journeys(_ screen: Screen) async throws {
+        let width = screen.width
+        guard
+            let browser = try await HandoffEndToEndTests.browser(
+                phoneWidth: screen.phone ? width : nil,
+                desktopWidth: screen.phone ? nil : width,
+                javascript: !screen.phone
+            )
+        else { return }
         let start = Int64(Date().timeIntervalSince1970 * 1000)
         let portal = try LivePortal(start: start)
         let service = portal.service
@@ -176,11 +269,15 @@ struct PortalPhoneBrowser {
             try browser.open(site + "/formasi?q=analis+sumber&location=kupang")
             try Self.checkPage(browser, width: width)
             try browser.click("a.button[href^='/lamaran?formasi=']")
-            #expect(try Self.text(browser).contains("Untuk melamar formasi KPG-ANALIS-SDM-AHLI-PERTAMA-001, masuk dulu"))
+            #expect(
+                try Self.text(browser).contains(
+                    "Untuk melamar formasi Analis Sumber Daya Manusia Aparatur Ahli Pertama (KPG-ANALIS-SDM-AHLI-PERTAMA-001), masuk dulu"
+                )
+            )
             try Self.checkPage(browser, width: width)
 
-            // A new account: a refused sign-up keeps what was typed (passwords aside).
-            try browser.open(site + "/daftar")
+            // A new account from there: a refused sign-up keeps what was typed (passwords aside).
+            try browser.click("a[href^='/daftar?lanjut=']")
             try Self.checkPage(browser, width: width)
             var signUp = [
                 "nik": "5371014101990001", "kk": "5371010101100001", "name": "Maria Ndolu", "birthPlace": "Kupang", "birthDate": "1999-01-01",
@@ -188,7 +285,7 @@ struct PortalPhoneBrowser {
             ]
             try Self.fill(browser, "form[action='/daftar']", signUp)
             try browser.click("form[action='/daftar'] button")
-            var text = try Self.text(browser)
+            let text = try Self.text(browser)
             #expect(text.contains("Kata sandi ini terlalu umum"), "\(text)")
             #expect(try Self.html(browser).contains(#"value="Maria Ndolu""#))
             try Self.checkPage(browser, width: width)
@@ -217,7 +314,7 @@ struct PortalPhoneBrowser {
             try Self.fill(browser, "form[action='/masuk']", ["login": "maria@contoh.id", "password": "garam-dan-madu-42"])
             try browser.click("form[action='/masuk'] button")
             // The formation chosen before the account existed is still chosen.
-            #expect(try Self.path(browser) == "/lamaran")
+            #expect(try Self.path(browser) == "/lamaran?formasi=KPG-ANALIS-SDM-AHLI-PERTAMA-001")
             var text = try Self.text(browser)
             #expect(text.contains("Formasi yang dipilih: Analis Sumber Daya Manusia Aparatur Ahli Pertama"), "\(text)")
             try Self.checkPage(browser, width: width)
@@ -238,6 +335,9 @@ struct PortalPhoneBrowser {
             try browser.click("form[action='/lamaran'] button")
             #expect(try Self.text(browser).contains("Lamaran tersimpan"))
             try Self.checkPage(browser, width: width)
+            // The keyboard alone reaches every field and every document's form.
+            try browser.open(site + "/lamaran")
+            try Self.tabThrough(browser)
 
             // Each document by its own labelled form; each upload says it arrived.
             for (kind, file) in [("foto", "foto.jpg"), ("swafoto", "foto.jpg"), ("ktp", "foto.jpg"), ("ijazah", "dokumen.pdf"), ("transkrip", "dokumen.pdf")] {
@@ -258,19 +358,55 @@ struct PortalPhoneBrowser {
             return ()
         }
 
-        // The verifier, on the same phone.
+        // Someone says the NIK is theirs: a claim with the KTP and KK scans, no account needed.
+        try await offPool {
+            try browser.open(site + "/klaim-nik")
+            try Self.fill(
+                browser,
+                "form[action='/klaim-nik']",
+                [
+                    "nik": "5371014101990001", "kk": "5371010101100009", "name": "Maria Ndolu", "birthPlace": "Kupang", "birthDate": "1999-01-01",
+                    "sex": "P", "email": "maria.ndolu@contoh.id", "phone": "081298765432",
+                    "statement": "Saya tidak pernah membuat akun dengan NIK ini; saya baru hendak mendaftar.",
+                ]
+            )
+            for kind in ["ktp", "kk"] { try browser.type("form[action='/klaim-nik'] input[type=file][name=\(kind)]", files + "/foto.jpg") }
+            try browser.click("form[action='/klaim-nik'] button")
+            let text = try Self.text(browser)
+            #expect(text.contains("Klaim diterima"), "\(text)")
+            try Self.checkPage(browser, width: width)
+            return ()
+        }
+
+        // The verifier, on the same phone: the claim compared and refused, then the application.
         try await offPool {
             try Self.staffSignIn(browser, site, "verif-kupang", verifier, now: start, width: width)
+            try browser.open(site + "/staf/klaim")
+            #expect(try Self.text(browser).contains("menunggu keputusan"))
+            try Self.checkPage(browser, width: width)
+            try browser.click("a[href^='/staf/klaim/']")
+            var text = try Self.text(browser)
+            #expect(text.contains("5371010101100009") && text.contains("5371010101100001") && text.contains("Kartu Keluarga"), "\(text)")
+            try Self.checkPage(browser, width: width)
+            try browser.click("input[name=decision][value=tolak]")
+            try Self.fill(browser, "form[action$='/keputusan']", ["note": "Nomor KK pemohon tidak sama dengan KK pada akun; pindaian KTP tidak terbaca."])
+            try browser.click("form[action$='/keputusan'] button")
+            text = try Self.text(browser)
+            #expect(text.contains("ditolak"), "\(text)")
+            try Self.checkPage(browser, width: width)
+
             try browser.open(site + "/staf/verifikasi")
             try Self.checkPage(browser, width: width)
             try browser.click("a[href^='/staf/verifikasi/']")
-            var text = try Self.text(browser)
+            text = try Self.text(browser)
             #expect(text.contains("Maria Ndolu") && text.contains("1 Januari 1999") && text.contains("3,52") && text.contains("verifikator"), "\(text)")
             try Self.checkPage(browser, width: width)
-            try browser.click("input[name=result][value=MS]")
+            try Self.tabThrough(browser)
+            try Self.fill(browser, "form[action$='/keputusan']", ["result": "MS"])
             try browser.click("form[action$='/keputusan'] button")
             text = try Self.text(browser)
-            #expect(text.contains("Hasil: MS"), "\(text)")
+            let decided = try Self.path(browser)
+            #expect(text.contains("Hasil: MS"), "\(screen) \(decided) \(text)")
             try browser.click("header form[action='/keluar'] button")
             return ()
         }
@@ -303,20 +439,116 @@ struct PortalPhoneBrowser {
                 try Self.checkPage(browser, width: width)
             }
             try browser.click("header form[action='/keluar'] button")
+            return ()
+        }
 
-            // The observer's pages.
-            try Self.staffSignIn(browser, site, "pengamat", observer, now: start, width: nil)
+        // The exam on the node in Kupang: its signed results package comes back (as the
+        // node would send it), and the committee announces the ranking.
+        let nodeKey = try SigningKey.loadOrCreate(path: portal.folder + "/node.key")
+        _ = try await service.registerNode(
+            staff: admin.staff,
+            RegisteredNode(id: "node-kupang", venues: ["UPT BKN Kupang, Ruang CAT Utama"], url: "https://127.0.0.1:9", publicKey: nodeKey.publicKey.text)
+        )
+        let stored = try await service.rosterPackage(staff: admin.staff, nodeID: "node-kupang")
+        let roster = try JSONDecoder().decode(RosterPackage.self, from: SignedEnvelope.decode(stored.envelope, maximumBytes: .max).payload)
+        let session = try #require(roster.sessions.first)
+        let number = try #require(session.participants.first?.participantNumber)
+        let opened = session.scheduledStart + 300_000
+        let finished = opened + 95 * 60_000 + 7_000
+        let sheet = ScoreSheet(
+            subtests: [
+                SubtestScore(subtest: "TWK", score: 95, maximum: 150, answered: 30, items: 30),
+                SubtestScore(subtest: "TIU", score: 110, maximum: 175, answered: 35, items: 35),
+                SubtestScore(subtest: "TKP", score: 180, maximum: 225, answered: 45, items: 45),
+            ],
+            formationType: .general,
+            decision: .passed
+        )
+        let results = ResultsPackage(
+            periodID: "casn-hp",
+            nodeID: "node-kupang",
+            sessionID: session.id,
+            venue: session.venue,
+            ruleSetID: session.ruleSetID,
+            rosterVersion: roster.version,
+            openedAt: opened,
+            closedAt: finished + 60_000,
+            candidates: [
+                ResultsPackage.Candidate(
+                    participantNumber: number,
+                    status: .finished,
+                    reason: nil,
+                    startedAt: opened + 60_000,
+                    finishedAt: finished,
+                    score: sheet,
+                    paperFingerprint: String(repeating: "c", count: 64),
+                    answerLog: []
+                )
+            ],
+            audit: [
+                ResultsPackage.AuditLine(at: opened, actor: "pengawas", action: "session-open", participantNumber: nil, details: ""),
+                ResultsPackage.AuditLine(at: finished, actor: number, action: "attempt-finish", participantNumber: number, details: ""),
+            ]
+        )
+        portal.clock.set(finished + 3_600_000)
+        _ = try await service.importResults(SignedEnvelope.seal(kind: ResultsPackage.kind, payload: results.encoded(), key: nodeKey).encoded(), staff: nil)
+        portal.clock.set(start + 35 * Self.day)
+        _ = try await service.publishSKD(staff: admin.staff, publishAt: nil)
+        portal.clock.advance(seconds: 2)
+        let now = portal.clock.nowMilliseconds()
+
+        try await offPool {
+            // The committee's node and results pages, with a node and its results.
+            try Self.staffSignIn(browser, site, "admin", admin, now: now, width: nil)
+            for path in ["/staf/panitia/node", "/staf/panitia/hasil"] {
+                try browser.open(site + path)
+                #expect(try Self.text(browser).contains("node-kupang"), "\(path)")
+                try Self.checkPage(browser, width: width)
+            }
+            try browser.click("header form[action='/keluar'] button")
+
+            // The observer: the session's progress, its node's audit log in Kupang's time,
+            // and the published score checked against the signed package.
+            try Self.staffSignIn(browser, site, "pengamat", observer, now: now, width: nil)
             try browser.open(site + "/staf/pengamat")
-            #expect(try Self.text(browser).contains("pengamat"))
+            var text = try Self.text(browser)
+            #expect(text.contains("selesai 1") && text.contains("node-kupang"), "\(text)")
+            try Self.checkPage(browser, width: width)
+            try browser.click("a[href='/staf/pengamat/sesi/kpg-1']")
+            text = try Self.text(browser)
+            #expect(text.contains(IndonesianDate.timestamp(opened, in: .wita)) && text.contains("membuka sesi") && !text.contains("WIB"), "\(text)")
+            try Self.checkPage(browser, width: width)
+            try browser.open(site + "/staf/pengamat")
+            try Self.fill(browser, "form[action='/staf/pengamat']", ["nomor": number])
+            try browser.click("form[action='/staf/pengamat'] button")
+            text = try Self.text(browser)
+            #expect(text.contains("total 385") && text.contains("Cocok dengan paket hasil bertanda tangan node"), "\(text)")
             try Self.checkPage(browser, width: width)
             try browser.click("header form[action='/keluar'] button")
 
-            // The applicant's exam card: Kupang's time in WITA, on the phone.
+            // The public board with her row, and a search for her number.
+            try browser.open(site + "/hasil")
+            try Self.checkPage(browser, width: width)
+            try Self.fill(browser, "form.filters", ["q": number])
+            try browser.click("form.filters button")
+            text = try Self.text(browser)
+            #expect(text.contains("Maria Ndolu") && text.contains("385"), "\(text)")
+            try Self.checkPage(browser, width: width)
+
+            // By keyboard alone: past the menu, signed in, to the exam card (Kupang's time in WITA).
             try browser.open(site + "/masuk")
-            try Self.fill(browser, "form[action='/masuk']", ["login": "maria@contoh.id", "password": "garam-dan-madu-42"])
-            try browser.click("form[action='/masuk'] button")
+            try browser.press(WebDriver.tab)
+            #expect(try Self.focus(browser).at.hasPrefix("a[href=#isi]"))
+            try browser.press(WebDriver.enter)
+            try Self.tab(browser, to: "e.name === 'login'")
+            try browser.press("maria@contoh.id")
+            try Self.tab(browser, to: "e.name === 'password'")
+            try browser.press("garam-dan-madu-42" + WebDriver.enter)
+            try browser.wait("location.pathname === '/lamaran'")
             #expect(try Self.text(browser).contains("MS"))
-            try browser.open(site + "/kartu-ujian")
+            try Self.tab(browser, to: "e.getAttribute('href') === '/kartu-ujian'")
+            try browser.press(WebDriver.enter)
+            try browser.wait("location.pathname === '/kartu-ujian'")
             text = try Self.text(browser)
             #expect(text.contains("WITA") && !text.contains("WIB") && text.contains("Hadir paling lambat"), "\(text)")
             try Self.checkPage(browser, width: width)

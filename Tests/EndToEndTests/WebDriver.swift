@@ -16,7 +16,8 @@ final class WebDriver: @unchecked Sendable {
     ///   - javascript: false for a browser with JavaScript off in its pages (the WebDriver's
     ///     own scripts still run, to read the page).
     ///   - phoneWidth: a phone's screen, this many CSS pixels wide (device emulation).
-    init(chromium: String, chromedriver: String, javascript: Bool = true, phoneWidth: Int? = nil) throws {
+    ///   - desktopWidth: a desktop window this many CSS pixels wide (no touch, scroll bars).
+    init(chromium: String, chromedriver: String, javascript: Bool = true, phoneWidth: Int? = nil, desktopWidth: Int? = nil) throws {
         driver.executableURL = URL(fileURLWithPath: chromedriver)
         driver.arguments = ["--port=\(port)"]
         driver.standardOutput = FileHandle.nullDevice
@@ -48,11 +49,15 @@ final class WebDriver: @unchecked Sendable {
         session = id
         // A phone's screen through DevTools (chromedriver's mobileEmulation makes clicks
         // wait forever, and a headless window is at least 500 px wide).
-        if let phoneWidth {
+        if let width = phoneWidth ?? desktopWidth {
+            let mobile = phoneWidth != nil
             _ = try call(
                 "POST",
                 "/session/\(id)/goog/cdp/execute",
-                ["cmd": "Emulation.setDeviceMetricsOverride", "params": ["width": phoneWidth, "height": 780, "deviceScaleFactor": 2, "mobile": true]]
+                [
+                    "cmd": "Emulation.setDeviceMetricsOverride",
+                    "params": ["width": width, "height": mobile ? 780 : 900, "deviceScaleFactor": mobile ? 2 : 1, "mobile": mobile],
+                ]
             )
         }
     }
@@ -84,6 +89,15 @@ final class WebDriver: @unchecked Sendable {
         guard let element = (found as? [String: Any])?.values.first as? String else { throw Failure(message: "no element \(css)") }
         _ = try call("POST", "/session/\(session)/element/\(element)/value", ["text": text])
     }
+
+    /// Presses keys on the keyboard, wherever focus is (`WebDriver.tab`, `.enter`, or text).
+    func press(_ keys: String) throws {
+        let strokes = keys.unicodeScalars.flatMap { key in [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]] }
+        _ = try call("POST", "/session/\(session)/actions", ["actions": [["type": "key", "id": "keyboard", "actions": strokes] as [String: Any]]])
+    }
+
+    static let tab = "\u{E004}"
+    static let enter = "\u{E007}"
 
     func click(_ css: String) throws {
         let found = try call("POST", "/session/\(session)/element", ["using": "css selector", "value": css])

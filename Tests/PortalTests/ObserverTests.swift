@@ -45,7 +45,9 @@ struct ObserverTests {
             // The pages, by bearer as by cookie.
             let page = try await client.send(.get, "/staf/pengamat?nomor=\(number)", token: observer)
             #expect(page.status == 200 && page.text.contains("Cocok dengan paket hasil bertanda tangan node"), "\(page.text)")
-            #expect(try await client.send(.get, "/staf/pengamat/sesi/jkt-1", token: observer).text.contains("session-open"))
+            // The node's log in words, at the venue's time (Jakarta: WIB), to the second.
+            let log = try await client.send(.get, "/staf/pengamat/sesi/jkt-1", token: observer).text
+            #expect(log.contains("<td>membuka sesi</td>") && log.contains("waktu dalam WIB") && log.contains(" 07.00.00 WIB</td>"), "\(log)")
             // Reading the portal's log is itself on the log.
             #expect(try await portal.service.store.audit(AuditFilter(actor: "pengamat", action: "audit.read", limit: 10)).count == 1)
         }

@@ -109,7 +109,9 @@ struct PageFlowTests {
         }
     }
 
-    @Test("a formation chosen while signed out is carried through sign-in, which says why it is asked; error pages keep the site's frame")
+    @Test(
+        "a formation chosen while signed out is carried through sign-in and sign-up (never kept in the browser), which say why; error pages keep the site's frame"
+    )
     func chooseFormationBeforeSignIn() async throws {
         let portal = try await TestPortal()
         try await portal.test { client in
@@ -120,10 +122,17 @@ struct PageFlowTests {
             let chosen = try await browser.request(.get, "/lamaran?formasi=KEU-1")
             let location = try #require(chosen.headers[.location])
             #expect(chosen.status == 303 && location == "/masuk?lanjut=%2Flamaran%3Fformasi%3DKEU-1")
-            #expect(browser.cookies["seleksi_formasi"] == "KEU-1")
+            // Nothing is kept in the browser for the next person at a shared PC.
+            #expect(browser.cookies["seleksi_formasi"] == nil, "\(browser.cookies)")
             var page = try await browser.request(.get, location)
-            #expect(page.text.contains("Untuk melamar formasi KEU-1, masuk dulu"), "\(page.text)")
+            #expect(page.text.contains("Untuk melamar formasi Pranata Komputer Ahli Pertama (KEU-1), masuk dulu"), "\(page.text)")
             #expect(page.text.contains(#"name="lanjut" value="/lamaran?formasi=KEU-1""#))
+            #expect(page.text.contains(#"href="/daftar?lanjut=%2Flamaran%3Fformasi%3DKEU-1""#), "\(page.text)")
+            // The link's own text is never shown: only a formation the portal has is named.
+            var stranger = Browser(client: client)
+            let forged = try await stranger.request(.get, "/masuk?lanjut=%2Flamaran%3Fformasi%3DX.%2520PENTING%253A%2520kirim%2520sandi")
+            let notice = try #require(forged.text.firstMatch(of: /<p class="notice"[^>]*>([^<]*)</).map { String($0.1) }, "\(forged.text)")
+            #expect(notice.hasPrefix("Halaman itu hanya untuk pelamar") && !notice.contains("PENTING"), "\(notice)")
             let csrf = try Browser.csrf(page)
             let signIn = try await browser.request(
                 .post,
@@ -133,8 +142,7 @@ struct PageFlowTests {
             #expect(signIn.status == 303 && signIn.headers[.location] == "/lamaran?formasi=KEU-1")
             page = try await browser.request(.get, "/lamaran?formasi=KEU-1")
             #expect(page.text.contains("Formasi yang dipilih: <strong>Pranata Komputer Ahli Pertama</strong>"), "\(page.text)")
-            // Used once: the cookie is cleared, and a bare /lamaran no longer shows the choice.
-            #expect(browser.cookies["seleksi_formasi"] == nil)
+            // A bare /lamaran does not show the choice.
             #expect(!(try await browser.request(.get, "/lamaran")).text.contains("Formasi yang dipilih"))
             // An error page keeps the header and the signed-in menu, and says what to do.
             let missing = try await browser.request(.get, "/tidak-ada")
@@ -152,31 +160,56 @@ struct PageFlowTests {
                 )
                 #expect(reply.headers[.location] == "/lamaran", "\(bad)")
             }
-            // A remembered choice survives creating an account (no lanjut there) and is used once.
+            // The choice survives creating an account: sign-up and the email check carry it to sign-in.
             var fresh = Browser(client: client)
             _ = try await fresh.request(.get, "/lamaran?formasi=BKN-2")
-            page = try await fresh.request(.get, "/masuk")
-            _ = try await fresh.request(
+            page = try await fresh.request(.get, "/daftar?lanjut=%2Flamaran%3Fformasi%3DBKN-2")
+            #expect(page.text.contains(#"name="lanjut" value="/lamaran?formasi=BKN-2""#), "\(page.text)")
+            var reply = try await fresh.request(
+                .post,
+                "/daftar",
+                form: [
+                    ("csrf", try Browser.csrf(page)), ("lanjut", "/lamaran?formasi=BKN-2"), ("nik", "3201014501990002"), ("kk", "3201010101100002"),
+                    ("name", "Sari Wulandari"), ("birthPlace", "Bogor"), ("birthDate", "1999-01-05"), ("sex", "P"), ("email", "sari@contoh.id"),
+                    ("phone", "081234567891"), ("password", "kopi-tubruk-pagi-77"), ("password2", "kopi-tubruk-pagi-77"),
+                ]
+            )
+            let verify = try #require(reply.headers[.location], "\(reply.status) \(reply.text)")
+            #expect(verify == "/verifikasi-email?email=sari%40contoh.id&lanjut=%2Flamaran%3Fformasi%3DBKN-2")
+            page = try await fresh.request(.get, verify)
+            #expect(page.text.contains(#"name="lanjut" value="/lamaran?formasi=BKN-2""#), "\(page.text)")
+            reply = try await fresh.request(
+                .post,
+                "/verifikasi-email",
+                form: [
+                    ("csrf", try Browser.csrf(page)), ("lanjut", "/lamaran?formasi=BKN-2"), ("email", "sari@contoh.id"),
+                    ("code", try await portal.mailedCode(to: "sari@contoh.id")),
+                ]
+            )
+            #expect(reply.headers[.location] == "/masuk?ok=1&lanjut=%2Flamaran%3Fformasi%3DBKN-2", "\(reply.status) \(reply.text)")
+            page = try await fresh.request(.get, "/masuk?ok=1&lanjut=%2Flamaran%3Fformasi%3DBKN-2")
+            #expect(page.text.contains("Email terverifikasi. Untuk melamar formasi Analis Kepegawaian (BKN-2)"), "\(page.text)")
+            reply = try await fresh.request(
                 .post,
                 "/masuk",
-                form: [("csrf", try Browser.csrf(page)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+                form: [
+                    ("csrf", try Browser.csrf(page)), ("lanjut", "/lamaran?formasi=BKN-2"), ("login", "sari@contoh.id"), ("password", "kopi-tubruk-pagi-77"),
+                ]
             )
-            page = try await fresh.request(.get, "/lamaran")
+            #expect(reply.headers[.location] == "/lamaran?formasi=BKN-2")
+            page = try await fresh.request(.get, "/lamaran?formasi=BKN-2")
             #expect(page.text.contains(#"value="BKN-2""#) && page.text.contains("Analis Kepegawaian"))
-            // Signing out clears a choice not yet used, for the next person at a shared PC.
-            var leaving = Browser(client: client)
-            _ = try await leaving.request(.get, "/lamaran?formasi=KEU-1")
-            page = try await leaving.request(.get, "/masuk")
-            _ = try await leaving.request(
+            // Someone chose a formation at a shared PC and walked away: the next person who
+            // signs in there is not handed that choice.
+            var shared = Browser(client: client)
+            _ = try await shared.request(.get, "/lamaran?formasi=KEU-1")
+            page = try await shared.request(.get, "/masuk")
+            _ = try await shared.request(
                 .post,
                 "/masuk",
                 form: [("csrf", try Browser.csrf(page)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
             )
-            #expect(leaving.cookies["seleksi_formasi"] == "KEU-1")
-            page = try await leaving.request(.get, "/masuk")
-            let signOut = try #require(page.text.firstMatch(of: /action="\/keluar"[^>]*><input type="hidden" name="csrf" value="([^"]+)"/))
-            _ = try await leaving.request(.post, "/keluar", form: [("csrf", String(signOut.1))])
-            #expect(leaving.cookies["seleksi_formasi"] == nil)
+            #expect(!(try await shared.request(.get, "/lamaran")).text.contains("Formasi yang dipilih"))
         }
     }
 
@@ -340,7 +373,19 @@ struct PageFlowTests {
             #expect(page.status == 200 && page.text.contains("mencakup <strong>1 lamaran</strong> yang diakhiri: 1 MS dan 0 TMS"), "\(page.text)")
             #expect(!page.text.contains("Hasil administrasi diumumkan"))
             #expect(try await browser.request(.get, "/lamaran").text.contains("Hasil seleksi administrasi") == false)
-            page = try await admin.request(.post, "/staf/panitia/umumkan", form: [("csrf", try Browser.csrf(page)), ("confirm", "1")])
+            #expect(page.text.contains(#"<input type="hidden" name="ms" value="1"><input type="hidden" name="tms" value="0">"#))
+            // A confirmation of other counts than the current ones (a decision since) asks again.
+            page = try await admin.request(
+                .post,
+                "/staf/panitia/umumkan",
+                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("ms", "0"), ("tms", "1")]
+            )
+            #expect(page.status == 200 && page.text.contains("berubah sejak konfirmasi") && !page.text.contains("Hasil administrasi diumumkan"))
+            page = try await admin.request(
+                .post,
+                "/staf/panitia/umumkan",
+                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("ms", "1"), ("tms", "0")]
+            )
             #expect(page.status == 200 && page.text.contains("Hasil administrasi diumumkan"))
             page = try await admin.request(.post, "/staf/panitia/jadwalkan", form: [("csrf", try Browser.csrf(page))])
             #expect(page.status == 200 && page.text.contains("1 peserta mendapat nomor"))

@@ -89,6 +89,10 @@ struct VerificationTests {
             #expect(ParticipantNumber.isValid(number) && number.hasPrefix("26"))
             #expect(card["venue"] as? String == "Kanreg V Jakarta" && card["session"] as? Int == 1 && card["name"] as? String == "Ani Lestari")
             #expect(card["agency"] as? String == "Kementerian Keuangan")
+            // The times the card's rules point to: her end (the rule set's 100 minutes) and when to arrive (60 minutes before), in Jakarta's zone.
+            let starts = try #require(card["startsAt"] as? Int)
+            #expect(card["endsAt"] as? Int == starts + 100 * 60_000 && card["arriveBy"] as? Int == starts - 60 * 60_000, "\(card.text)")
+            #expect(card["timeZone"] as? String == "WIB" && (card["date"] as? String)?.hasSuffix(" WIB") == true)
 
             let audit = try await client.send(.get, "/api/admin/audit", token: admin)
             let actions = Set((audit["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })

@@ -132,6 +132,12 @@ struct ExamCardView: ResponseEncodable {
     let location: String
     let date: String
     let startsAt: Int64
+    /// The end of this candidate's working time (duration plus accommodations).
+    let endsAt: Int64
+    /// The latest time to arrive.
+    let arriveBy: Int64
+    /// The venue's zone (`WITA`), in which `date` and the printed card read.
+    let timeZone: String
     let session: Int
     /// Typed at the exam node with the participant number and the session PIN.
     let accessCode: String
@@ -176,7 +182,6 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseEncodable {
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
-/// The rules printed on every exam card.
 /// The rules printed on the exam card; `arrivalMinutes` comes from the portal's settings.
 func examCardRules(arrivalMinutes: Int) -> [String] {
     [

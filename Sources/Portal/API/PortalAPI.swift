@@ -280,7 +280,7 @@ struct PortalAPI {
             AuditView(items: try await service.observerAuditLog(staff: try context.staff(), Self.auditFilter(request)))
         }
         table.add(api, .get, "observer/sessions/{id}/audit") { _, context in
-            JSONBody(["items": try await service.nodeAudit(staff: try context.staff(), sessionID: try context.parameters.require("id"))])
+            JSONBody(["items": try await service.nodeAudit(staff: try context.staff(), sessionID: try context.parameters.require("id")).lines])
         }
         table.add(api, .get, "observer/scores/{number}") { _, context in
             JSONBody(try await service.verifyScore(staff: try context.staff(), participantNumber: try context.parameters.require("number")))
@@ -379,6 +379,9 @@ struct PortalAPI {
             location: seat.slot.location,
             date: seat.slot.localStart,
             startsAt: seat.slot.startsAt,
+            endsAt: seat.slot.startsAt + Int64(try service.workingMinutes(application)) * 60_000,
+            arriveBy: seat.slot.startsAt - Int64(service.settings.arrivalMinutes) * 60_000,
+            timeZone: seat.slot.timeZone.rawValue,
             session: seat.slot.sessionNumber,
             accessCode: service.accessCode(participantNumber: seat.participantNumber, periodID: application.periodID),
             rules: examCardRules(arrivalMinutes: service.settings.arrivalMinutes)

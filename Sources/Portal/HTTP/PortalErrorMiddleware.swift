@@ -9,7 +9,8 @@ import SeleksiHTTP
 /// visitor who is not signed in is sent to sign in, told why, and brought back after.
 struct PortalErrorMiddleware: RouterMiddleware {
     let pages: PageRenderer
-    let json = ErrorMiddleware<PortalRequestContext>(internalMessage: "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi.")
+    static let serverFault = "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi."
+    let json = ErrorMiddleware<PortalRequestContext>(internalMessage: Self.serverFault)
 
     func handle(_ request: Request, context: PortalRequestContext, next: (Request, PortalRequestContext) async throws -> Response) async throws -> Response {
         if isAPI(request) { return try await json.handle(request, context: context, next: next) }
@@ -17,6 +18,11 @@ struct PortalErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any PublicError {
             if error.status == 401 { return Self.signIn(request) }
+            // A server fault's own text (a file path, a library's error) is for the log.
+            guard error.status != 500 else {
+                context.logger.error("server error", metadata: ["error": "\(error.message)", "code": "\(error.code)", "path": "\(request.uri.path)"])
+                return page(error.status, Self.serverFault, context, code: error.code)
+            }
             return page(error.status, error.message, context, code: error.code)
         } catch let error as HTTPError {
             return page(error.status.code, error.status.code == 404 ? "Halaman tidak ditemukan." : error.status.reasonPhrase, context)
@@ -24,7 +30,7 @@ struct PortalErrorMiddleware: RouterMiddleware {
             return page(413, "Isi permintaan terlalu besar.", context)
         } catch {
             context.logger.error("unexpected error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return page(500, "Terjadi kesalahan di server. Data yang sudah tersimpan tetap aman; coba lagi.", context)
+            return page(500, Self.serverFault, context)
         }
     }
 

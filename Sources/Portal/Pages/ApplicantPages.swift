@@ -14,19 +14,29 @@ struct ApplicantPages {
     func register(on router: Router<PortalRequestContext>) {
         router.get("/") { _, context in try await home(context) }
         router.get("/formasi") { request, context in try await formations(request, context) }
-        router.get("/daftar") { request, context in anonymousForm("daftar", [:], request, context) }
+        router.get("/daftar") { request, context in anonymousForm("daftar", Self.returning(request.formQuery["lanjut"].map(String.init)), request, context) }
         router.post("/daftar") { request, context in try await signUp(request, context) }
         router.get("/verifikasi-email") { request, context in
-            anonymousForm("verifikasi-email", ["email": request.formQuery["email"].map(String.init) ?? ""], request, context)
+            anonymousForm(
+                "verifikasi-email",
+                Self.returning(request.formQuery["lanjut"].map(String.init)).merging(["email": request.formQuery["email"].map(String.init) ?? ""]) { a, _ in a
+                },
+                request,
+                context
+            )
         }
         router.post("/verifikasi-email") { request, context in try await verifyEmail(request, context) }
         router.get("/masuk") { request, context in
             var values: [String: Any] = [:]
-            if request.formQuery["ok"] != nil { values["notice"] = "Email terverifikasi. Silakan masuk." }
+            let verified = request.formQuery["ok"] != nil
+            if verified { values["notice"] = "Email terverifikasi. Silakan masuk." }
             if request.formQuery["sandi"] != nil { values["notice"] = "Kata sandi sudah diganti. Silakan masuk." }
             if let path = ReturnPath.safe(request.formQuery["lanjut"].map(String.init)) {
-                values["lanjut"] = path
-                values["notice"] = ReturnPath.reason(path)
+                values.merge(Self.returning(path)) { _, b in b }
+                // Named only as the portal knows it: the link's own text is never shown.
+                var formation: Formation?
+                if let code = ReturnPath.formationCode(in: path) { formation = try? await service.formation(id: code) }
+                values["notice"] = (verified ? "Email terverifikasi. " : "") + ReturnPath.reason(path, formation: formation)
             }
             return anonymousForm("masuk", values, request, context)
         }
@@ -38,8 +48,6 @@ struct ApplicantPages {
             if let token = context.token { try await service.logout(token: token) }
             var response = PageHelpers.redirect("/")
             response.setCookie(Cookie(name: sessionCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
-            // A shared PC: the next person does not inherit a formation chosen here.
-            response.setCookie(Cookie(name: Self.choiceCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
             return response
         }
         router.get("/lupa-sandi") { request, context in anonymousForm("lupa-sandi", [:], request, context) }
@@ -201,7 +209,9 @@ struct ApplicantPages {
                 throw RegistrationError.invalid("password-mismatch", "Ulangi kata sandi yang sama.")
             }
             let account = try await service.signUp(signUp, address: context.clientAddress)
-            return PageHelpers.redirect("/verifikasi-email?email=" + (account.email.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            return PageHelpers.redirect(
+                "/verifikasi-email?email=" + ReturnPath.encoded(account.email) + Self.returnParameter(form["lanjut"])
+            )
         } catch let error as RegistrationError {
             var values = form.values
             values["password"] = nil
@@ -209,6 +219,7 @@ struct ApplicantPages {
             var all: [String: Any] = values
             all["sexL"] = form["sex"] == "L"
             all["sexP"] = form["sex"] == "P"
+            all.merge(Self.returning(form["lanjut"])) { _, b in b }
             return anonymousForm("daftar", all.merging(PageHelpers.error(error)) { _, b in b }, request, context, status: PageHelpers.status(error))
         }
     }
@@ -221,7 +232,10 @@ struct ApplicantPages {
                 try await service.resendVerification(email: form["email"])
                 return anonymousForm(
                     "verifikasi-email",
-                    ["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."],
+                    Self.returning(form["lanjut"]).merging(["email": form["email"], "notice": "Jika alamat itu terdaftar, kode baru sudah dikirim."]) {
+                        _,
+                        b in b
+                    },
                     request,
                     context
                 )
@@ -229,11 +243,11 @@ struct ApplicantPages {
             try await service.verifyEmail(email: form["email"], code: form["code"], address: context.clientAddress)
             // Signed in already (the address was changed or verified later): no need to sign in again.
             if case .applicant = context.session?.principal { return PageHelpers.redirect("/lamaran?email=1") }
-            return PageHelpers.redirect("/masuk?ok=1")
+            return PageHelpers.redirect("/masuk?ok=1" + Self.returnParameter(form["lanjut"]))
         } catch let error as RegistrationError {
             return anonymousForm(
                 "verifikasi-email",
-                PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a },
+                PageHelpers.error(error).merging(["email": form["email"]]) { a, _ in a }.merging(Self.returning(form["lanjut"])) { a, _ in a },
                 request,
                 context,
                 status: PageHelpers.status(error)
@@ -252,9 +266,15 @@ struct ApplicantPages {
         } catch let error as RegistrationError {
             // Over a limit: the second step, the code sent by email, on the same page.
             let values = PageHelpers.error(error).merging([
-                "login": form["login"], "codeStep": error.code == "sign-in-code-required", "lanjut": ReturnPath.safe(form["lanjut"]) ?? "",
+                "login": form["login"], "codeStep": error.code == "sign-in-code-required",
             ]) { a, _ in a }
-            return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
+            return anonymousForm(
+                "masuk",
+                values.merging(Self.returning(form["lanjut"])) { a, _ in a },
+                request,
+                context,
+                status: PageHelpers.status(error)
+            )
         }
     }
 
@@ -267,11 +287,17 @@ struct ApplicantPages {
             response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
             return response
         } catch let error as RegistrationError {
-            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": true, "lanjut": ReturnPath.safe(form["lanjut"]) ?? ""]) {
+            let values = PageHelpers.error(error).merging(["login": form["login"], "codeStep": true]) {
                 a,
                 _ in a
             }
-            return anonymousForm("masuk", values, request, context, status: PageHelpers.status(error))
+            return anonymousForm(
+                "masuk",
+                values.merging(Self.returning(form["lanjut"])) { a, _ in a },
+                request,
+                context,
+                status: PageHelpers.status(error)
+            )
         }
     }
 
@@ -280,13 +306,9 @@ struct ApplicantPages {
     func dashboard(_ request: Request, _ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response
     {
         guard case .applicant(let id) = context.session?.principal else {
-            // The formation chosen before signing in is kept for a day in this browser, so
-            // that it survives creating an account too (sign-in itself returns to the link).
-            var response = PortalErrorMiddleware.signIn(request)
-            if let chosen = request.formQuery["formasi"].map(String.init), Self.isFormationCode(chosen) {
-                response.setCookie(Cookie(name: Self.choiceCookie, value: chosen, maxAge: 86_400, path: "/", secure: true, httpOnly: true, sameSite: .lax))
-            }
-            return response
+            // Sign-in (and creating an account on the way) returns to the link with its choice;
+            // nothing is kept in the browser for the next person at a shared PC.
+            return PortalErrorMiddleware.signIn(request)
         }
         let account = try await service.account(id: id)
         let period = try await service.period()
@@ -301,11 +323,7 @@ struct ApplicantPages {
         // After a refusal the form shows what was typed, not what was last saved.
         let typed = extra["typed"] as? FormFields
         func field(_ name: String, saved: String) -> String { typed.map { $0[name] } ?? saved }
-        let remembered = request.cookies[Self.choiceCookie]?.value
-        let chosenFormation = field(
-            "formationID",
-            saved: request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? remembered.flatMap { Self.isFormationCode($0) ? $0 : nil } ?? ""
-        )
+        let chosenFormation = field("formationID", saved: request.formQuery["formasi"].map(String.init) ?? draft?.formationID ?? "")
         if !chosenFormation.isEmpty, let formation = try? await service.formation(id: chosenFormation) {
             values["chosen"] = Self.formationValues(formation)
         }
@@ -369,20 +387,18 @@ struct ApplicantPages {
             }
             if let seat = application.assignment { values["participantNumber"] = seat.participantNumber }
         }
-        var response = pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
-        // Used once: the next person at a shared PC does not inherit the choice.
-        if remembered != nil {
-            response.setCookie(Cookie(name: Self.choiceCookie, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true, sameSite: .lax))
-        }
-        return response
+        return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
     }
 
-    /// The cookie that keeps a formation chosen while signed out.
-    static let choiceCookie = "seleksi_formasi"
-
-    static func isFormationCode(_ text: String) -> Bool {
-        (1...40).contains(text.count) && text.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+    /// A page's values for where sign-in returns to (`lanjut`, when it is safe): the hidden
+    /// field's value and the same as a query for the links on the way (sign-up, email).
+    static func returning(_ path: String?) -> [String: Any] {
+        guard let path = ReturnPath.safe(path) else { return [:] }
+        return ["lanjut": path, "lanjutQuery": ReturnPath.encoded(path)]
     }
+
+    /// `&lanjut=…` to append to a redirect's query, or nothing.
+    static func returnParameter(_ path: String?) -> String { ReturnPath.safe(path).map { "&lanjut=" + ReturnPath.encoded($0) } ?? "" }
 
     /// What the applicant's last action did and what comes next, shown after its redirect.
     static func confirmation(_ query: Parameters, documents: [DocumentRequirement]) -> String? {

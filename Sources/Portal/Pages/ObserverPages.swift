@@ -44,13 +44,14 @@ struct ObserverPages {
         router.get("/staf/pengamat/sesi/:id") { _, context in
             let staff = try context.staff()
             let id = try context.parameters.require("id")
-            let lines = try await service.nodeAudit(staff: staff, sessionID: id).map { line -> [String: Any] in
+            let (zone, audit) = try await service.nodeAudit(staff: staff, sessionID: id)
+            let lines = audit.map { line -> [String: Any] in
                 [
-                    "at": IndonesianDate.dateTime(line.at), "actor": line.actor, "action": line.action, "participant": line.participantNumber ?? "",
-                    "details": line.details,
+                    "at": IndonesianDate.timestamp(line.at, in: zone), "actor": line.actor, "action": StaffLabels.nodeAction(line.action),
+                    "participant": line.participantNumber ?? "", "details": line.details,
                 ]
             }
-            return pages.render("staf-pengamat-sesi", ["session": id, "lines": lines], context: context)
+            return pages.render("staf-pengamat-sesi", ["session": id, "zone": zone.rawValue, "lines": lines], context: context)
         }
     }
 }

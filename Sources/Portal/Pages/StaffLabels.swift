@@ -31,4 +31,17 @@ enum StaffLabels {
     static let actionLabels = Dictionary(uniqueKeysWithValues: actions)
 
     static func action(_ code: String) -> String { actionLabels[code] ?? code }
+
+    /// What an exam node's audit log (carried in its results package) calls its actions.
+    static let nodeActions: [String: String] = [
+        "roster-import": "memuat daftar peserta", "roster-import-refused": "menolak daftar peserta", "session-open": "membuka sesi",
+        "session-pause": "menjeda sesi", "session-resume": "melanjutkan sesi", "session-close": "menutup sesi", "session-extend": "menambah waktu sesi",
+        "candidate-extend": "menambah waktu peserta", "candidate-disqualify": "mendiskualifikasi peserta",
+        "candidate-reset-device": "melepas perangkat peserta", "candidate-login": "peserta masuk", "candidate-login-failed": "peserta gagal masuk",
+        "attempt-start": "peserta mulai mengerjakan", "attempt-finish": "peserta selesai", "attempt-finish-failed": "penyelesaian gagal",
+        "attempt-absent": "peserta tidak hadir", "proctor-set": "mengatur akun pengawas", "proctor-assign": "menugaskan pengawas",
+        "results-package": "menyusun paket hasil", "results-pulled": "portal mengambil paket hasil", "node-downtime-credit": "mengganti waktu node mati",
+    ]
+
+    static func nodeAction(_ code: String) -> String { nodeActions[code] ?? code }
 }

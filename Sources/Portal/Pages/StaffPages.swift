@@ -73,9 +73,15 @@ struct StaffPages {
         router.get("/staf/panitia") { request, context in try await committee(request, context, values: [:]) }
         router.post("/staf/panitia/umumkan") { request, context in
             try await adminAction(request, context) { staff, form in
-                // One click asks first, naming what the announcement covers; the second announces.
-                guard form["confirm"] == "1" else {
-                    throw ConfirmFirst(values: ["confirmAnnounce": Self.tallyValues(try await service.announcementPreview(staff: staff))])
+                // One click asks first, naming what the announcement covers; the second announces,
+                // only if that is still what it covers (a decision made in between asks again).
+                let tally = try await service.announcementPreview(staff: staff)
+                guard form["confirm"] == "1" else { throw ConfirmFirst(values: ["confirmAnnounce": Self.tallyValues(tally)]) }
+                guard form["ms"] == String(tally.ms), form["tms"] == String(tally.tms) else {
+                    throw ConfirmFirst(values: [
+                        "confirmAnnounce": Self.tallyValues(tally),
+                        "error": "Jumlah MS dan TMS berubah sejak konfirmasi tadi. Periksa lagi sebelum mengumumkan.",
+                    ])
                 }
                 let period = try await service.announceResults(staff: staff)
                 return "Hasil administrasi diumumkan; masa sanggah sampai \(period.objectionDeadline.map(IndonesianDate.dateTime) ?? "-")."

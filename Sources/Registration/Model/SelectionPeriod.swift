@@ -93,6 +93,13 @@ public enum IndonesianDate {
         return "\(c.day) \(months[c.month - 1]) \(c.year) \(String(format: "%02d.%02d", c.hour, c.minute)) \(zone.rawValue)"
     }
 
+    /// "12 Februari 2027 07.30.05 WITA": an audit line's moment, to the second, in `zone`.
+    public static func timestamp(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
+        let c = zone.local(milliseconds)
+        let second = Int(((milliseconds % 60_000) + 60_000) % 60_000 / 1000)
+        return "\(c.day) \(months[c.month - 1]) \(c.year) \(String(format: "%02d.%02d.%02d", c.hour, c.minute, second)) \(zone.rawValue)"
+    }
+
     /// "12 Februari 2027": the calendar day of an instant in `zone`.
     public static func date(_ milliseconds: Int64, in zone: IndonesianTimeZone) -> String {
         let c = zone.local(milliseconds)

@@ -49,15 +49,20 @@ extension RegistrationService {
         }
     }
 
-    /// The node's audit log of a session, as its signed results package carried it.
-    public func nodeAudit(staff: StaffAccount, sessionID: String) async throws -> [ResultsPackage.AuditLine] {
+    /// The node's audit log of a session, as its signed results package carried it, and
+    /// the session's time zone (the venue's clock, in which its lines are read).
+    public func nodeAudit(
+        staff: StaffAccount,
+        sessionID: String
+    ) async throws -> (timeZone: IndonesianTimeZone, lines: [ResultsPackage.AuditLine]) {
         let period = try await requireObserver(staff)
-        guard let stored = try await store.resultsPackage(periodID: period.id, sessionID: sessionID),
+        guard let slot = try await slots().first(where: { $0.id == sessionID }),
+            let stored = try await store.resultsPackage(periodID: period.id, sessionID: sessionID),
             let package = try? JSONDecoder().decode(ResultsPackage.self, from: SignedEnvelope.decode(stored.envelope, maximumBytes: .max).payload)
         else {
             throw RegistrationError("no-results", kind: .notFound, "Paket hasil sesi \(EnvelopeError.shown(sessionID)) belum diterima.")
         }
-        return package.audit
+        return (slot.timeZone, package.audit)
     }
 
     /// The portal's audit log for an observer (the reading is audited, as an admin's is).
