@@ -92,6 +92,8 @@ struct ClaimPages {
             var values: [String: Any] = form.values
             values["sexL"] = form["sex"] == "L"
             values["sexP"] = form["sex"] == "P"
+            // A browser never refills a file input: say so, rather than let the scans vanish unnoticed.
+            values["rechoose"] = !form.files.isEmpty
             return self.form(values.merging(PageHelpers.error(error)) { _, b in b }, request, context, status: PageHelpers.status(error))
         }
     }
