@@ -156,6 +156,43 @@ extension EndToEndTests {
         try browser.script("show(paper.items.length - 2); document.getElementById('next').focus();")
         try browser.click("#next")
         #expect(try browser.script("return document.activeElement.id;") as? String == "next")
+
+        // Keys only, through an item: the arrow keys choose among the options (saved), Tab
+        // reaches "next", Enter moves on, and focus is where the candidate is.
+        try browser.script("show(2); document.querySelector('#item-options input').focus();")
+        try browser.press("\u{E015}")  // arrow down
+        try browser.wait("document.getElementById('status').textContent.includes('Semua jawaban tersimpan')")
+        #expect(
+            try browser.script("return document.activeElement === document.querySelectorAll('#item-options input')[1] && document.activeElement.checked;")
+                as? Bool == true
+        )
+        for _ in 0..<10 where try browser.script("return document.activeElement.id;") as? String != "next" { try browser.press(WebDriver.tab) }
+        #expect(try browser.script("return document.activeElement.id;") as? String == "next")
+        try browser.press(WebDriver.enter)
+        try browser.wait("document.getElementById('item-title').textContent.startsWith('Soal 4 ')")
+        try browser.wait("document.querySelector('#grid li:nth-child(3) button').getAttribute('aria-label').startsWith('Soal 3: dijawab')")
+
+        // The accessibility tree names every control a screen reader reaches.
+        let tree = try browser.accessibilityTree()
+        let controls = tree.filter { ["button", "radio", "checkbox", "textbox", "link"].contains($0.role) && !$0.ignored }
+        #expect(controls.count > 110, "\(controls.count) controls")
+        let unnamed = controls.filter { $0.name.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(unnamed.isEmpty, "unnamed: \(unnamed.map(\.role))")
+        #expect(controls.contains { $0.role == "button" && $0.name.hasPrefix("Soal 3: dijawab") })
+
+        // A pause shows at once as a pause, by the page's short poll, not at its 15-second refresh (stopped here).
+        try browser.script("stopTimers(); timers.push(setInterval(tick, 1000), setInterval(pulse, 3000));")
+        let credentials = try #require(node.printed.firstMatch(of: /"pengawas", kata sandi (\S+), rahasia autentikator (\S+)/))
+        let code = TOTPCode.current(secret: String(credentials.2), now: SystemClock().nowMilliseconds())
+        let (_, login) = try node.curl("POST", "/api/proctor/login", json: ["username": "pengawas", "password": String(credentials.1), "totp": code])
+        let proctor = try #require((login as? [String: Any])?["token"] as? String)
+        let (_, sessions) = try node.curl("GET", "/api/proctor/sessions", token: proctor)
+        let session = try #require(((sessions as? [[String: Any]])?.first)?["id"] as? String)
+        #expect(try node.curl("POST", "/api/proctor/sessions/\(session)/pause", token: proctor).0 == 200)
+        try browser.wait("document.getElementById('clock').textContent === 'Dihentikan sementara'", seconds: 8)
+        #expect(try browser.script("return document.getElementById('status').classList.contains('warn');") as? Bool != true)
+        #expect(try node.curl("POST", "/api/proctor/sessions/\(session)/resume", token: proctor).0 == 200)
+        try browser.wait("document.getElementById('clock').textContent.startsWith('Sisa ')", seconds: 8)
     }
 
     func serverAnswers(_ node: NodeProcess, _ token: String, device: String) throws -> Int {

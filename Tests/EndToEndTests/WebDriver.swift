@@ -96,6 +96,26 @@ final class WebDriver: @unchecked Sendable {
         _ = try call("POST", "/session/\(session)/actions", ["actions": [["type": "key", "id": "keyboard", "actions": strokes] as [String: Any]]])
     }
 
+    /// One node of the page's accessibility tree, as a screen reader gets it.
+    struct AccessibleNode {
+        let role: String
+        let name: String
+        let ignored: Bool
+    }
+
+    /// The page's full accessibility tree (DevTools `Accessibility.getFullAXTree`).
+    func accessibilityTree() throws -> [AccessibleNode] {
+        let value = try call("POST", "/session/\(session)/goog/cdp/execute", ["cmd": "Accessibility.getFullAXTree", "params": [String: Any]()])
+        let nodes = ((value as? [String: Any])?["nodes"] as? [[String: Any]]) ?? []
+        return nodes.map { node in
+            AccessibleNode(
+                role: ((node["role"] as? [String: Any])?["value"] as? String) ?? "",
+                name: ((node["name"] as? [String: Any])?["value"] as? String) ?? "",
+                ignored: node["ignored"] as? Bool ?? false
+            )
+        }
+    }
+
     static let tab = "\u{E004}"
     static let enter = "\u{E007}"
 

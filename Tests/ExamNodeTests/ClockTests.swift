@@ -42,6 +42,32 @@ struct ClockTests {
         }
     }
 
+    @Test("the page's pulse moves with every change the proctor makes to the session, and only then; a stranger's token gets nothing")
+    func pulseFollowsTheProctor() async throws {
+        let node = try await TestNode()
+        try await node.test { client in
+            let (proctor, session) = try await node.openSession(client)
+            let token = try await client.login(pin: session.pin)
+            func pulse() async throws -> Int {
+                let answer: [String: Int] = try await client.json(.get, "/api/exam/pulse", token: token)
+                return try #require(answer["pulse"])
+            }
+            var last = try await pulse()
+            // Answers and reads do not move it: the page fetches its state only when the session changed.
+            let paper: CandidatePaper = try await client.json(.get, "/api/exam/paper", token: token)
+            let _: SaveReceipt = try await client.save(token, item: paper.items[0].id, option: paper.items[0].options[0].id, sequence: 1)
+            #expect(try await pulse() == last)
+            for (action, body) in [("pause", nil), ("resume", nil), ("extend", ["minutes": 5]) as (String, [String: Int]?), ("close", nil)] {
+                let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/\(action)", token: proctor, body: body)
+                let now = try await pulse()
+                #expect(now != last, "\(action) did not move the pulse")
+                last = now
+            }
+            #expect(try await client.refusal(.get, "/api/exam/pulse", token: "bukan-token", device: "perangkat-1").code == "invalid-token")
+            #expect(try await client.refusal(.get, "/api/exam/pulse").status == 401)
+        }
+    }
+
     @Test("saves see every pause, resume, extension and close at once, though the session's clock is kept in memory between saves")
     func savesFollowTheSessionClock() async throws {
         let node = try await TestNode()

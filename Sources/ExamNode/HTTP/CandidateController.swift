@@ -139,6 +139,15 @@ struct CandidateController {
             let body = try await request.decode(as: DoubtBody.self, context: context)
             return try await service.mark(credential, item: item, doubtful: body.doubtful, sequence: body.sequence)
         }
+        // Asked every few seconds by the page: a number that moves when the proctor changes the session.
+        group.get("pulse") { request, _ -> Response in
+            let pulse = try await service.pulse(try credential(request))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "{\"pulse\":\(pulse)}"))
+            )
+        }
         group.get("state") { request, _ -> CandidateState in
             try await service.state(try credential(request))
         }

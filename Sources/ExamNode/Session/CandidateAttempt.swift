@@ -262,6 +262,13 @@ extension ExamService {
         return ((session, participant), items)
     }
 
+    /// The candidate's session's pulse (`SessionPulses`): when it moves, the page fetches
+    /// its state. From memory once the token is known; `badToken` for one that is not.
+    public func pulse(_ credential: CandidateCredential) async throws -> Int {
+        let (owner, _) = try await paperItems(tokenHash: credential.digest)
+        return pulses.value(session: owner.session)
+    }
+
     public func state(_ credential: CandidateCredential) async throws -> CandidateState {
         let now = clock.nowMilliseconds()
         return try await store.read { tx in

@@ -138,6 +138,7 @@ extension ExamService {
             try body(tx, state, now)
             try Self.audit(tx, now, actor: actor, action, session: id, participant: participant, details: details)
         }
+        pulses.bump(session: id)
     }
 
     static func seed(session: String, participant: String) -> UInt64 {

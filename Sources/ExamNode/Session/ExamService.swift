@@ -26,6 +26,8 @@ public struct ExamService: Sendable {
     let addressFailures = AddressFailures()
     /// Recent wrong proctor sign-ins, per address and per name.
     let proctorFailures = AddressFailures()
+    /// What moves when a session's state changes, for the exam page's short poll.
+    let pulses = SessionPulses()
     /// One roster import at a time.
     let importing = RosterImportGate()
     /// The portal's signed requests already answered (by digest), so a captured one cannot be used again.
