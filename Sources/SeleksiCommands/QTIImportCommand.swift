@@ -89,8 +89,19 @@ enum QTIImportCommand {
         // The text is read back as the loader will before it enters the bank, so a written
         // file can never be one the bank refuses. An item the loader refuses is refused
         // under its own source file, and the others go on.
-        let scratch = NSTemporaryDirectory() + "seleksi-qti-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).yaml"
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // A scratch bank folder: the item file and the figures it shows, read as the bank will.
+        let scratchFolder = NSTemporaryDirectory() + "seleksi-qti-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        let scratch = scratchFolder + "/qti.yaml"
+        defer { try? FileManager.default.removeItem(atPath: scratchFolder) }
+        do {
+            try FileManager.default.createDirectory(atPath: scratchFolder, withIntermediateDirectories: true)
+            for path in Set(accepted.flatMap(\.images)) {
+                guard let source = imported.figures[path] else { continue }
+                try Self.copy(source, to: BankLoader.join(scratchFolder, path))
+            }
+        } catch {
+            return fail(["Folder sementara tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
+        }
         var text = ""
         while !accepted.isEmpty {
             do {
@@ -128,12 +139,24 @@ enum QTIImportCommand {
         let read = imported.items.count + imported.refused.count
         result.line("\(read) soal dibaca dalam \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", Double(read) / seconds)) soal/s).")
         if !accepted.isEmpty {
+            // The figures first (each under its content address, so one already there is the
+            // same picture), then the items that show them.
+            let figures = Set(accepted.flatMap(\.images)).sorted()
+            var copied: [String] = []
             do {
+                for path in figures {
+                    let destination = BankLoader.join(bankDirectory, path)
+                    guard !FileManager.default.fileExists(atPath: destination), let source = imported.figures[path] else { continue }
+                    try Self.copy(source, to: destination)
+                    copied.append(destination)
+                }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
+                for file in copied { try? FileManager.default.removeItem(atPath: file) }
                 return fail(["\(output) tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
             }
             result.line("\(accepted.count) soal diimpor ke \(output): \(accepted.map(\.id).joined(separator: ", "))")
+            if !figures.isEmpty { result.line("\(figures.count) gambar di \(BankLoader.join(bankDirectory, "figures/qti")) (\(copied.count) baru).") }
         } else {
             result.line("Tidak ada soal yang diimpor.")
         }
@@ -143,6 +166,12 @@ enum QTIImportCommand {
             result.status = 2
         }
         return result
+    }
+
+    static func copy(_ source: String, to destination: String) throws {
+        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: destination) { return }
+        try FileManager.default.copyItem(atPath: source, toPath: destination)
     }
 
     /// Everything of an item but where it was read from.

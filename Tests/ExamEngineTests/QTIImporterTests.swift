@@ -147,6 +147,23 @@ struct QTIImporterTests {
         QTIImporter.importFile(shapes + "/" + path, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, idSource: idSource))
     }
 
+    @Test(
+        "an image beside the item travels with it as a figure (content-addressed, alt text kept); one outside the item's folder, missing or remote is refused"
+    )
+    func figures() throws {
+        let result = QTIImporter.importPath(shapes + "/figures", target: target)
+        #expect(result.items.map(\.id) == ["qti-deret-titik"])
+        let item = try #require(result.items.first)
+        #expect(item.markup && item.images.count == 5 && Set(item.images) == Set(result.figures.keys))
+        // The stem's figure first, then the options' in their order, as the loader lists them.
+        #expect(result.figures[item.images[0]]?.hasSuffix("/img/deret.svg") == true)
+        #expect(result.figures[item.images[4]]?.hasSuffix("/img/lima titik.png") == true && item.images[4].hasSuffix(".png"))
+        #expect(item.options.map(\.text).allSatisfy { $0.hasPrefix("<img src=\"figures/qti/") })
+        #expect(result.refused.map(\.code).sorted() == ["image-missing", "image-outside", "image-outside"], "\(result.refused)")
+        // Before: an image became the words "[Gambar: …]", and the picture was lost.
+        #expect(!item.stem.contains("[Gambar"))
+    }
+
     @Test("a TAO export (items/<id>/qti.xml) is read recursively, each item by its identifier or by its path")
     func taoFolder() throws {
         let result = QTIImporter.importPath(shapes + "/tao", target: target)
@@ -289,11 +306,22 @@ struct QTIImporterTests {
             print("skipped: \(samples) is not on this machine")
             return
         }
+        // As shipped, the samples lack the picture choice.xml shows (images/sign.png): refused, never imported as words.
+        let bare = QTIImporter.importPath(samples, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5, idSource: .file))
+        let missing = bare.refused.filter { $0.code == "image-missing" }
+        #expect(missing.count == 2 && missing.allSatisfy { $0.message.contains("images/sign.png") }, "\(bare.refused)")
+        // With the picture beside them (a copy of the folder, a small PNG written here):
+        let folder = NSTemporaryDirectory() + "seleksi-qti-samples-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(atPath: samples, toPath: folder)
+        try FileManager.default.createDirectory(atPath: folder + "/images", withIntermediateDirectories: true)
+        let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!
+        try png.write(to: URL(fileURLWithPath: folder + "/images/sign.png"))
         // choice.xml and choice_fixed.xml share identifier="choice": by identifier both are refused.
-        let shared = QTIImporter.importPath(samples, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5))
+        let shared = QTIImporter.importPath(folder, target: QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5))
         #expect(shared.refused.filter { $0.code == "duplicate-id" }.count == 2 && shared.items.isEmpty)
         let wide = QTIImportTarget(subtest: "A", topic: "x", difficulty: 2, optionCount: 2...5, idSource: .file)
-        let result = QTIImporter.importPath(samples, target: wide)
+        let result = QTIImporter.importPath(folder, target: wide)
         let refused = Dictionary(uniqueKeysWithValues: result.refused.map { (($0.file as NSString).lastPathComponent, $0.code) })
         #expect(result.items.map(\.id).sorted() == ["qti-choice", "qti-choice_fixed"])
         #expect(
@@ -304,7 +332,10 @@ struct QTIImporterTests {
             ]
         )
         let choice = try #require(result.items.first { $0.id == "qti-choice" })
-        #expect(choice.stem == "Look at the text in the picture.\n[Gambar: NEVER LEAVE LUGGAGE UNATTENDED]\nWhat does it say?")
+        let sign = try #require(choice.images.first)
+        #expect(choice.images == [sign] && result.figures[sign]?.hasSuffix("/images/sign.png") == true)
+        #expect(choice.markup && choice.stem.contains(#"<img src="\#(sign)" alt="NEVER LEAVE LUGGAGE UNATTENDED"/>"#), "\(choice.stem)")
+        #expect(choice.stem.contains("Look at the text in the picture.") && choice.stem.contains("What does it say?"))
         #expect(choice.key == .correct(optionIndex: 0))
         // shuffle="false": its options keep their order.
         #expect(choice.options.allSatisfy { $0.fixed })

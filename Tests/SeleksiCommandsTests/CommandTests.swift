@@ -95,6 +95,36 @@ struct CommandTests {
         #expect(result.text.contains("tidak dapat dibaca"))
     }
 
+    @Test(
+        "import-qti: an item's figures are copied into the bank under their content address and load with it; a figure outside, missing or remote refuses its item only"
+    )
+    func importQTIFigures() throws {
+        let bank = try scratchBank()
+        defer { try? FileManager.default.removeItem(atPath: bank) }
+        let source = repositoryRoot + "/Tests/ExamEngineTests/Fixtures/qti-shapes/figures"
+        let result = QTIImportCommand.run(
+            source: source,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti-",
+            rulesDirectory: rules
+        )
+        #expect(result.status == 2, "\(result.text)")
+        #expect(result.text.contains("1 soal diimpor") && result.text.contains("5 gambar di") && result.text.contains("(5 baru)"), "\(result.text)")
+        for refusal in ["tidak ada di folder soal", "hanya berkas di folder soal"] { #expect(result.text.contains(refusal), "\(refusal): \(result.text)") }
+        #expect(result.text.contains("luar-situs.xml") && result.text.contains("keluar.xml") && result.text.contains("hilang.xml"))
+        let reloaded = try BankLoader.load(directory: bank, ruleSets: [try RuleSetLoader.load(file: rules + "/skb-pranata-komputer.yaml")])
+        let item = try #require(reloaded.item("qti-deret-titik"))
+        #expect(item.markup && item.images.count == 5 && item.images.allSatisfy { $0.hasPrefix("figures/qti/") }, "\(item.images)")
+        #expect(item.key == .correct(optionIndex: 2) && item.stem.contains(#"alt="Deret: satu titik, dua titik, tiga titik""#), "\(item.stem)")
+        // The bytes are the source's, so the item's fingerprint covers the pictures themselves.
+        let stemFigure = try #require(item.images.first)
+        #expect(FileManager.default.contents(atPath: bank + "/" + stemFigure) == FileManager.default.contents(atPath: source + "/img/deret.svg"))
+        #expect(item.options[3].text.contains(".png"))
+    }
+
     @Test("import-qti: whole items are written and reload with the bank; refusals are listed (exit 2)")
     func importQTI() throws {
         let bank = try scratchBank()

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Where imported QTI items go: the subtest, topic and difficulty QTI does not carry.
@@ -42,6 +43,12 @@ public enum QTIImporter {
     /// The item in one QTI file; `name` is its path inside the imported folder (without
     /// `.xml`), for `QTIIDSource.file` and where the item has no identifier.
     public static func importFile(_ path: String, name: String? = nil, target: QTIImportTarget) -> Result<Item, BankProblem> {
+        importItem(path, name: name, target: target).map(\.item)
+    }
+
+    /// The item in one QTI file and the figures it shows: bank path (`figures/qti/…`) →
+    /// the source file to copy there.
+    static func importItem(_ path: String, name: String?, target: QTIImportTarget) -> Result<(item: Item, figures: [String: String]), BankProblem> {
         let fallback = sanitised(target.idPrefix + (name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension))
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(BankProblem(code: "unreadable", file: path, line: nil, message: "berkas tidak dapat dibaca"))
@@ -71,13 +78,17 @@ public enum QTIImporter {
     /// recursively (`items/<id>/qti.xml` as TAO exports them); a content package, through
     /// its `imsmanifest.xml`. Two items that would get one id are both refused, naming each
     /// other, so no bank ever holds an id twice. One bad file never stops the others.
-    public static func importPath(_ path: String, target: QTIImportTarget) -> (items: [Item], refused: [BankProblem]) {
+    /// `figures` maps each figure's bank path (content-addressed) to the file it is copied from.
+    public static func importPath(_ path: String, target: QTIImportTarget) -> (items: [Item], figures: [String: String], refused: [BankProblem]) {
         let (sources, problems) = QTISources.find(path)
         var items: [Item] = []
+        var figures: [String: String] = [:]
         var refused = problems
         for source in sources {
-            switch importFile(source.file, name: source.name, target: target) {
-            case .success(let item): items.append(item)
+            switch importItem(source.file, name: source.name, target: target) {
+            case .success(let imported):
+                items.append(imported.item)
+                figures.merge(imported.figures) { first, _ in first }
             case .failure(let problem): refused.append(problem)
             }
         }
@@ -96,7 +107,7 @@ public enum QTIImporter {
                 )
             )
         }
-        return (items.filter { twice[$0.id] == nil }, refused)
+        return (items.filter { twice[$0.id] == nil }, figures, refused)
     }
 
     // MARK: - Interpretation
@@ -114,9 +125,40 @@ public enum QTIImporter {
         "uploadInteraction": "unggah berkas (uploadInteraction)",
     ]
 
-    static func interpret(_ root: XMLElement, id: String, file: String, target: QTIImportTarget) throws(BankProblem) -> Item {
+    static func interpret(
+        _ root: XMLElement,
+        id: String,
+        file: String,
+        target: QTIImportTarget
+    ) throws(BankProblem) -> (item: Item, figures: [String: String]) {
         func refuse(_ code: String, _ line: Int?, _ message: String) -> BankProblem {
             BankProblem(code: code, file: file, line: line, itemID: id, message: "ditolak: \(message)")
+        }
+        // Figures travel with the item: each file beside it is copied into the bank under
+        // its content address, never left behind as words.
+        var figures: [String: String] = [:]
+        func figure(_ node: XMLElement) throws(BankProblem) -> String {
+            let raw = node.attributes["src"] ?? ""
+            let src = raw.removingPercentEncoding ?? raw
+            let parts = src.split(separator: "/", omittingEmptySubsequences: false)
+            guard !src.isEmpty, !src.hasPrefix("/"), !src.contains(":"), !src.contains("\\"), !parts.contains(where: { $0 == ".." || $0.isEmpty }) else {
+                throw refuse("image-outside", node.line, "gambar '\(raw)': hanya berkas di folder soal (jalur relatif, tanpa ..) yang dapat dibawa ke bank")
+            }
+            let type = (src as NSString).pathExtension.lowercased()
+            guard ["svg", "png", "jpg", "jpeg"].contains(type) else {
+                throw refuse("image-type", node.line, "gambar '\(raw)': hanya SVG, PNG atau JPEG yang dapat dibawa ke bank")
+            }
+            let folder = ((file as NSString).deletingLastPathComponent as NSString).resolvingSymlinksInPath
+            let resolved = ((folder + "/" + src) as NSString).resolvingSymlinksInPath
+            guard resolved.hasPrefix(folder + "/"), (try? FileManager.default.attributesOfItem(atPath: resolved)[.type]) as? FileAttributeType == .typeRegular,
+                let data = FileManager.default.contents(atPath: resolved)
+            else {
+                throw refuse("image-missing", node.line, "gambar '\(raw)' tidak ada di folder soal")
+            }
+            let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let path = "figures/qti/\(digest).\(type == "jpeg" ? "jpg" : type)"
+            figures[path] = resolved
+            return path
         }
         if root.name == "questestinterop" {
             throw refuse(
@@ -187,24 +229,26 @@ public enum QTIImporter {
         // Powers, indices, formulas and tables are kept as the bank's markup (a rich item),
         // never flattened: 2<sup>5</sup> read as text would be 25.
         let rich = ([body] + choices).contains { $0.descendants.contains { richElements.contains($0.name) } }
-        func render(_ element: XMLElement, replacing: XMLElement? = nil) throws(BankProblem) -> (text: String, words: String) {
+        func render(_ element: XMLElement, replacing: XMLElement? = nil) throws(BankProblem) -> (text: String, words: String, images: [String]) {
             guard rich else {
                 let text = try renderText(element, replacing: replacing, refuse: refuse)
-                return (text, text)
+                return (text, text, [])
             }
-            let written = try renderMarkup(element, replacing: replacing, refuse: refuse)
+            let written = try renderMarkup(element, replacing: replacing, refuse: refuse, figure: figure)
             do throws(ItemMarkup.Problem) {
                 let fragment = try ItemMarkup.parse(written)
-                return (fragment.html(), fragment.plainText)
+                return (fragment.html(), fragment.plainText, fragment.images)
             } catch {
                 throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
             }
         }
         var optionTexts: [String] = []
+        var optionImages: [String] = []
         for choice in choices {
-            let (text, words) = try render(choice)
-            guard !words.isEmpty else { throw refuse("empty-option", choice.line, "opsi \(choice.attributes["identifier"] ?? "?") kosong") }
+            let (text, words, images) = try render(choice)
+            guard !words.isEmpty || !images.isEmpty else { throw refuse("empty-option", choice.line, "opsi \(choice.attributes["identifier"] ?? "?") kosong") }
             optionTexts.append(text)
+            optionImages += images
         }
         let identifiers = choices.map { $0.attributes["identifier"] ?? "" }
         // Two choices with one identifier would both be right (or weighted) in QTI.
@@ -256,8 +300,11 @@ public enum QTIImporter {
         }
 
         // The stem: the body with the interaction replaced by its prompt.
-        let (stem, stemWords) = try render(body, replacing: interaction)
-        guard !stemWords.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
+        let (stem, stemWords, stemImages) = try render(body, replacing: interaction)
+        guard !stemWords.isEmpty || !stemImages.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
+        // As the loader lists them: the stem's figures, then the options', each once.
+        var shown: [String] = []
+        for path in stemImages + optionImages where !shown.contains(path) { shown.append(path) }
 
         // Options are shuffled only where the interaction says so (QTI's default keeps them
         // in place), and then a `fixed` choice keeps its place.
@@ -273,7 +320,7 @@ public enum QTIImporter {
                 fixed: !shuffled || truthy(choice.attributes["fixed"])
             )
         }
-        return Item(
+        let item = Item(
             id: id,
             version: 1,
             subtest: target.subtest,
@@ -284,12 +331,14 @@ public enum QTIImporter {
             explanation: nil,
             key: key,
             origin: SourceLocation(file: file, line: root.line),
-            markup: rich
+            markup: rich,
+            images: shown
         )
+        return (item, figures.filter { shown.contains($0.key) })
     }
 
     /// What makes an imported item a rich one (`markup: true`).
-    static let richElements: Set<String> = ["sup", "sub", "math", "table"]
+    static let richElements: Set<String> = ["sup", "sub", "math", "table", "img"]
     /// QTI's XHTML as the bank's markup: kept as it is, renamed (`b` → `strong`), or a
     /// block as a paragraph; anything else (`span`, lists, `tbody`) is unwrapped to its content.
     private static let keptMarkup: [String: String] = [
@@ -301,10 +350,13 @@ public enum QTIImporter {
     /// An element as the bank's markup text (checked again by `ItemMarkup.parse`); content
     /// the bank cannot carry is refused as in `renderText`, and so are table cells that
     /// span and MathML attributes that change what a formula says.
+    /// - Parameter figure: the bank path of an `img`'s file (copied with the item); without
+    ///   it an image is its alt text.
     static func renderMarkup(
         _ element: XMLElement,
         replacing interaction: XMLElement? = nil,
-        refuse: (String, Int?, String) -> BankProblem
+        refuse: (String, Int?, String) -> BankProblem,
+        figure: ((XMLElement) throws(BankProblem) -> String)? = nil
     ) throws(BankProblem) -> String {
         var output = ""
         func children(_ node: XMLElement, math: Bool) throws(BankProblem) {
@@ -318,6 +370,14 @@ public enum QTIImporter {
         func walk(_ node: XMLElement, math: Bool) throws(BankProblem) {
             if let interaction, node === interaction {
                 if let prompt = node.first("prompt") { try walk(prompt, math: false) }
+                return
+            }
+            if !math, node.name == "img", let figure {
+                guard let alt = node.attributes["alt"]?.trimmingCharacters(in: .whitespacesAndNewlines), !alt.isEmpty else {
+                    throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank")
+                }
+                let path = try figure(node)
+                output += "<img src=\"\(ItemMarkup.escaped(path, quote: true))\" alt=\"\(ItemMarkup.escaped(alt, quote: true))\"/>"
                 return
             }
             if !math, let special = try leaf(node, refuse: refuse) {
