@@ -96,8 +96,8 @@ enum QTIImportCommand {
         do {
             try FileManager.default.createDirectory(atPath: scratchFolder, withIntermediateDirectories: true)
             for path in Set(accepted.flatMap(\.images)) {
-                guard let source = imported.figures[path] else { continue }
-                try Self.copy(source, to: BankLoader.join(scratchFolder, path))
+                guard let bytes = imported.figures[path] else { continue }
+                try Self.write(bytes, to: BankLoader.join(scratchFolder, path))
             }
         } catch {
             return fail(["Folder sementara tidak dapat ditulis: \(error). Tidak ada yang ditulis."])
@@ -146,8 +146,8 @@ enum QTIImportCommand {
             do {
                 for path in figures {
                     let destination = BankLoader.join(bankDirectory, path)
-                    guard !FileManager.default.fileExists(atPath: destination), let source = imported.figures[path] else { continue }
-                    try Self.copy(source, to: destination)
+                    guard !FileManager.default.fileExists(atPath: destination), let bytes = imported.figures[path] else { continue }
+                    try Self.write(bytes, to: destination)
                     copied.append(destination)
                 }
                 try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -168,10 +168,9 @@ enum QTIImportCommand {
         return result
     }
 
-    static func copy(_ source: String, to destination: String) throws {
+    static func write(_ bytes: Data, to destination: String) throws {
         try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if FileManager.default.fileExists(atPath: destination) { return }
-        try FileManager.default.copyItem(atPath: source, toPath: destination)
+        try bytes.write(to: URL(fileURLWithPath: destination), options: .withoutOverwriting)
     }
 
     /// Everything of an item but where it was read from.

@@ -1,6 +1,8 @@
-import ExamEngine
 import Foundation
 import Testing
+import ZIPFoundation
+
+@testable import ExamEngine
 
 @Suite("QTI import")
 struct QTIImporterTests {
@@ -156,12 +158,63 @@ struct QTIImporterTests {
         let item = try #require(result.items.first)
         #expect(item.markup && item.images.count == 5 && Set(item.images) == Set(result.figures.keys))
         // The stem's figure first, then the options' in their order, as the loader lists them.
-        #expect(result.figures[item.images[0]]?.hasSuffix("/img/deret.svg") == true)
-        #expect(result.figures[item.images[4]]?.hasSuffix("/img/lima titik.png") == true && item.images[4].hasSuffix(".png"))
+        #expect(result.figures[item.images[0]] == FileManager.default.contents(atPath: shapes + "/figures/img/deret.svg"))
+        #expect(
+            result.figures[item.images[4]] == FileManager.default.contents(atPath: shapes + "/figures/img/lima titik.png") && item.images[4].hasSuffix(".png")
+        )
         #expect(item.options.map(\.text).allSatisfy { $0.hasPrefix("<img src=\"figures/qti/") })
         #expect(result.refused.map(\.code).sorted() == ["image-missing", "image-outside", "image-outside"], "\(result.refused)")
         // Before: an image became the words "[Gambar: …]", and the picture was lost.
         #expect(!item.stem.contains("[Gambar"))
+    }
+
+    /// A zip of `entries` (path → bytes) written here, as a tool's export would be.
+    private func zip(_ entries: [(String, Data)]) throws -> String {
+        let path = NSTemporaryDirectory() + "seleksi-qti-" + UUID().uuidString + ".zip"
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+        for (name, data) in entries {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+        return path
+    }
+
+    private func files(under folder: String) throws -> [(String, Data)] {
+        let names = try FileManager.default.subpathsOfDirectory(atPath: folder).sorted()
+        return names.compactMap { name in FileManager.default.contents(atPath: folder + "/" + name).map { (name, $0) } }
+    }
+
+    @Test(
+        "a zipped content package is read as it comes, named inside the .zip in every refusal; an entry outside it, or too much once inflated, refuses the whole package"
+    )
+    func zippedPackage() throws {
+        let package = try zip(try files(under: shapes + "/package"))
+        defer { try? FileManager.default.removeItem(atPath: package) }
+        let result = QTIImporter.importPath(package, target: target)
+        #expect(result.items.map(\.id) == ["qti-pkg-a", "qti-pkg-b"], "\(result.refused)")
+        #expect(result.refused.map(\.code).sorted() == ["outside-package", "unreadable"], "\(result.refused)")
+        // Named by the package, never by its scratch copy.
+        #expect(result.refused.allSatisfy { $0.file == package + "/imsmanifest.xml" }, "\(result.refused)")
+        #expect(result.items.allSatisfy { $0.origin.file.hasPrefix(package + "/") && !$0.origin.file.contains("seleksi-qti-zip-") })
+        // With its figures: a zipped folder of items that show pictures.
+        let pictures = try zip(try files(under: shapes + "/figures"))
+        defer { try? FileManager.default.removeItem(atPath: pictures) }
+        let figured = QTIImporter.importPath(pictures, target: target)
+        #expect(figured.items.map(\.id) == ["qti-deret-titik"] && figured.figures.count == 5)
+
+        // An entry that climbs out of the package: nothing of it is read.
+        let climbing = try zip([("../lepas.xml", Data("<x/>".utf8))] + (try files(under: shapes + "/package")))
+        defer { try? FileManager.default.removeItem(atPath: climbing) }
+        let refused = QTIImporter.importPath(climbing, target: target)
+        #expect(refused.items.isEmpty && refused.refused.map(\.code) == ["outside-package"] && refused.refused[0].file == climbing, "\(refused.refused)")
+        // More than the limit once inflated (a small limit here; 512 MB in use): refused, whatever the headers say.
+        let big = try zip([("besar.xml", Data(repeating: 0x20, count: 200_000))])
+        defer { try? FileManager.default.removeItem(atPath: big) }
+        let scratch = NSTemporaryDirectory() + "seleksi-qti-big-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        #expect(QTIZip.unpack(big, into: scratch, maximumBytes: 100_000)?.code == "zip-too-large")
     }
 
     @Test("a TAO export (items/<id>/qti.xml) is read recursively, each item by its identifier or by its path")
@@ -247,8 +300,8 @@ struct QTIImporterTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data("PK".utf8).write(to: URL(fileURLWithPath: folder + "/paket.zip"))
-        #expect(QTIImporter.importPath(folder + "/paket.zip", target: target).refused.map(\.code) == ["zip-package"])
-        // A packed package inside a folder is named too.
+        #expect(QTIImporter.importPath(folder + "/paket.zip", target: target).refused.map(\.code) == ["bad-zip"])
+        // A packed package inside a folder is named too (import the .zip itself).
         #expect(QTIImporter.importPath(folder, target: target).refused.map(\.code) == ["zip-package"])
         // Another encoding could hide an entity from the checks: UTF-8 only.
         let plain = try String(contentsOfFile: shapes + "/refused/html-entity.xml", encoding: .utf8)
@@ -333,7 +386,7 @@ struct QTIImporterTests {
         )
         let choice = try #require(result.items.first { $0.id == "qti-choice" })
         let sign = try #require(choice.images.first)
-        #expect(choice.images == [sign] && result.figures[sign]?.hasSuffix("/images/sign.png") == true)
+        #expect(choice.images == [sign] && result.figures[sign] == png)
         #expect(choice.markup && choice.stem.contains(#"<img src="\#(sign)" alt="NEVER LEAVE LUGGAGE UNATTENDED"/>"#), "\(choice.stem)")
         #expect(choice.stem.contains("Look at the text in the picture.") && choice.stem.contains("What does it say?"))
         #expect(choice.key == .correct(optionIndex: 0))

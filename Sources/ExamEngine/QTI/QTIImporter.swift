@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Where imported QTI items go: the subtest, topic and difficulty QTI does not carry.
 public struct QTIImportTarget: Sendable {
@@ -43,26 +43,32 @@ public enum QTIImporter {
     /// The item in one QTI file; `name` is its path inside the imported folder (without
     /// `.xml`), for `QTIIDSource.file` and where the item has no identifier.
     public static func importFile(_ path: String, name: String? = nil, target: QTIImportTarget) -> Result<Item, BankProblem> {
-        importItem(path, name: name, target: target).map(\.item)
+        importItem(path, name: name, shownAs: path, target: target).map(\.item)
     }
 
     /// The item in one QTI file and the figures it shows: bank path (`figures/qti/…`) →
-    /// the source file to copy there.
-    static func importItem(_ path: String, name: String?, target: QTIImportTarget) -> Result<(item: Item, figures: [String: String]), BankProblem> {
+    /// the picture's bytes. `shown` names the file in refusals and as the item's origin
+    /// (a file inside a zipped package is named by the package, not by its scratch copy).
+    static func importItem(
+        _ path: String,
+        name: String?,
+        shownAs shown: String,
+        target: QTIImportTarget
+    ) -> Result<(item: Item, figures: [String: Data]), BankProblem> {
         let fallback = sanitised(target.idPrefix + (name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension))
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(BankProblem(code: "unreadable", file: path, line: nil, message: "berkas tidak dapat dibaca"))
+            return .failure(BankProblem(code: "unreadable", file: shown, line: nil, message: "berkas tidak dapat dibaca"))
         }
         switch parseXMLTree(data) {
         case .failure(let failure):
-            return .failure(BankProblem(code: "xml-syntax", file: path, line: failure.line, itemID: fallback, message: "XML tidak valid: \(failure.message)"))
+            return .failure(BankProblem(code: "xml-syntax", file: shown, line: failure.line, itemID: fallback, message: "XML tidak valid: \(failure.message)"))
         case .success(let root):
             var id = fallback
             if target.idSource == .identifier, let identifier = root.attributes["identifier"]?.trimmingCharacters(in: .whitespaces), !identifier.isEmpty {
                 id = sanitised(target.idPrefix + identifier)
             }
             do throws(BankProblem) {
-                return .success(try interpret(root, id: id, file: path, target: target))
+                return .success(try interpret(root, id: id, file: path, shownAs: shown, target: target))
             } catch {
                 return .failure(error)
             }
@@ -78,14 +84,40 @@ public enum QTIImporter {
     /// recursively (`items/<id>/qti.xml` as TAO exports them); a content package, through
     /// its `imsmanifest.xml`. Two items that would get one id are both refused, naming each
     /// other, so no bank ever holds an id twice. One bad file never stops the others.
-    /// `figures` maps each figure's bank path (content-addressed) to the file it is copied from.
-    public static func importPath(_ path: String, target: QTIImportTarget) -> (items: [Item], figures: [String: String], refused: [BankProblem]) {
+    /// A zipped package is unpacked into a scratch folder first and read as one; its files
+    /// are named inside the `.zip` in every refusal. `figures` maps each figure's bank path
+    /// (content-addressed) to its bytes.
+    public static func importPath(_ path: String, target: QTIImportTarget) -> (items: [Item], figures: [String: Data], refused: [BankProblem]) {
+        var isDirectory: ObjCBool = false
+        let zip = (path as NSString).resolvingSymlinksInPath
+        guard zip.lowercased().hasSuffix(".zip"), FileManager.default.fileExists(atPath: zip, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return importFound(path, shown: { $0 }, target: target)
+        }
+        let scratch = NSTemporaryDirectory() + "seleksi-qti-zip-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        do {
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        } catch {
+            return ([], [:], [BankProblem(code: "unreadable", file: zip, line: nil, message: "folder sementara tidak dapat dibuat: \(error)")])
+        }
+        if let problem = QTIZip.unpack(zip, into: scratch) { return ([], [:], [problem]) }
+        let root = (scratch as NSString).resolvingSymlinksInPath
+        let shown = { (text: String) in text.replacingOccurrences(of: root, with: zip).replacingOccurrences(of: scratch, with: zip) }
+        return importFound(scratch, shown: shown, target: target)
+    }
+
+    /// `importPath` of a file or folder; `shown` turns a path read into the one named.
+    private static func importFound(
+        _ path: String,
+        shown: (String) -> String,
+        target: QTIImportTarget
+    ) -> (items: [Item], figures: [String: Data], refused: [BankProblem]) {
         let (sources, problems) = QTISources.find(path)
         var items: [Item] = []
-        var figures: [String: String] = [:]
-        var refused = problems
+        var figures: [String: Data] = [:]
+        var refused = problems.map { BankProblem(code: $0.code, file: shown($0.file), line: $0.line, itemID: $0.itemID, message: shown($0.message)) }
         for source in sources {
-            switch importItem(source.file, name: source.name, target: target) {
+            switch importItem(source.file, name: source.name, shownAs: shown(source.file), target: target) {
             case .success(let imported):
                 items.append(imported.item)
                 figures.merge(imported.figures) { first, _ in first }
@@ -129,14 +161,15 @@ public enum QTIImporter {
         _ root: XMLElement,
         id: String,
         file: String,
+        shownAs shown: String? = nil,
         target: QTIImportTarget
-    ) throws(BankProblem) -> (item: Item, figures: [String: String]) {
+    ) throws(BankProblem) -> (item: Item, figures: [String: Data]) {
         func refuse(_ code: String, _ line: Int?, _ message: String) -> BankProblem {
-            BankProblem(code: code, file: file, line: line, itemID: id, message: "ditolak: \(message)")
+            BankProblem(code: code, file: shown ?? file, line: line, itemID: id, message: "ditolak: \(message)")
         }
         // Figures travel with the item: each file beside it is copied into the bank under
         // its content address, never left behind as words.
-        var figures: [String: String] = [:]
+        var figures: [String: Data] = [:]
         func figure(_ node: XMLElement) throws(BankProblem) -> String {
             let raw = node.attributes["src"] ?? ""
             let src = raw.removingPercentEncoding ?? raw
@@ -157,7 +190,7 @@ public enum QTIImporter {
             }
             let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
             let path = "figures/qti/\(digest).\(type == "jpeg" ? "jpg" : type)"
-            figures[path] = resolved
+            figures[path] = data
             return path
         }
         if root.name == "questestinterop" {
@@ -303,8 +336,8 @@ public enum QTIImporter {
         let (stem, stemWords, stemImages) = try render(body, replacing: interaction)
         guard !stemWords.isEmpty || !stemImages.isEmpty else { throw refuse("empty-stem", body.line, "batang soal kosong") }
         // As the loader lists them: the stem's figures, then the options', each once.
-        var shown: [String] = []
-        for path in stemImages + optionImages where !shown.contains(path) { shown.append(path) }
+        var listed: [String] = []
+        for path in stemImages + optionImages where !listed.contains(path) { listed.append(path) }
 
         // Options are shuffled only where the interaction says so (QTI's default keeps them
         // in place), and then a `fixed` choice keeps its place.
@@ -330,11 +363,11 @@ public enum QTIImporter {
             options: options,
             explanation: nil,
             key: key,
-            origin: SourceLocation(file: file, line: root.line),
+            origin: SourceLocation(file: shown ?? file, line: root.line),
             markup: rich,
-            images: shown
+            images: listed
         )
-        return (item, figures.filter { shown.contains($0.key) })
+        return (item, figures.filter { listed.contains($0.key) })
     }
 
     /// What makes an imported item a rich one (`markup: true`).

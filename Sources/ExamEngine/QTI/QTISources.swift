@@ -29,19 +29,6 @@ enum QTISources {
             return ([], [BankProblem(code: "unreadable", file: path, line: nil, message: "berkas atau folder tidak ada")])
         }
         guard isDirectory.boolValue else {
-            if path.lowercased().hasSuffix(".zip") {
-                return (
-                    [],
-                    [
-                        BankProblem(
-                            code: "zip-package",
-                            file: path,
-                            line: nil,
-                            message: "paket .zip belum dibaca langsung; ekstrak dulu (mis. unzip \(path) -d FOLDER), lalu impor foldernya"
-                        )
-                    ]
-                )
-            }
             if (path as NSString).lastPathComponent == manifestName { return manifest(path, folder: (path as NSString).deletingLastPathComponent) }
             return ([Source(file: path, name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension)], [])
         }
@@ -71,7 +58,7 @@ enum QTISources {
                     code: "zip-package",
                     file: BankLoader.join(path, relative),
                     line: nil,
-                    message: "paket .zip belum dibaca langsung; ekstrak dulu, lalu impor foldernya"
+                    message: "paket .zip di dalam folder tidak dibuka; impor berkas .zip itu sendiri"
                 )
             )
         }
