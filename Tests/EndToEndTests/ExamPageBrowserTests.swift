@@ -62,7 +62,20 @@ extension EndToEndTests {
         let picture = NSTemporaryDirectory() + "seleksi-soal-figural.png"
         try browser.screenshot().write(to: URL(fileURLWithPath: picture))
         print("figural item as the candidate sees it: \(picture)")
+        // An item of a shared passage shows the passage above its stem, titled with every
+        // item of the paper that uses it; an item without one shows none.
+        let reading = try #require(try browser.script("return paper.items.findIndex(i => i.passage);") as? Int)
+        #expect(reading >= 0, "the demo paper has no passage item")
+        try browser.script("show(\(reading));")
+        try browser.wait(
+            "!document.getElementById('item-passage').hidden && document.getElementById('passage-title').textContent.startsWith('Bacaan untuk soal') && document.getElementById('passage-text').textContent.trim().length > 40"
+        )
+        let title = try browser.script("return document.getElementById('passage-title').textContent;") as? String ?? ""
+        let number = try browser.script("return paper.items[\(reading)].number;") as? Int ?? -1
+        #expect(title == "Bacaan untuk soal ini" || title.contains(" \(number)"), "\(title)")
+        try browser.screenshot().write(to: URL(fileURLWithPath: NSTemporaryDirectory() + "seleksi-soal-bacaan.png"))
         try browser.script("show(0);")
+        #expect(try browser.script("return document.getElementById('item-passage').hidden;") as? Bool == true)
 
         // The network drops: the next answer stays queued, visibly unsaved.
         try browser.script("window.realFetch = window.fetch; window.fetch = () => Promise.reject(new TypeError('jaringan putus'));")
