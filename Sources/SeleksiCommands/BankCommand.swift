@@ -44,7 +44,7 @@ struct BankCommand: ParsableCommand {
             abstract: "Mengimpor soal pilihan ganda QTI 2.1/3.0 ke sebuah bank.",
             discussion: """
                 Membaca satu berkas, folder (termasuk subfolder, mis. items/<id>/qti.xml dari TAO) \
-                atau paket konten yang sudah diekstrak (imsmanifest.xml). Setiap berkas menjadi satu \
+                atau paket konten (imsmanifest.xml), terbuka atau sebagai .zip. Setiap berkas menjadi satu \
                 soal utuh atau ditolak dengan alasannya; satu berkas buruk tidak menghentikan yang \
                 lain. Soal yang diterima ditulis ke satu berkas qti-NAMA.yaml di bank tujuan. Keluar \
                 0 bila semua diterima, 2 bila ada yang ditolak (soal yang diterima tetap ditulis) atau \
@@ -52,7 +52,7 @@ struct BankCommand: ParsableCommand {
                 """
         )
 
-        @Argument(help: "Berkas QTI (.xml) atau folder berisi berkas QTI.")
+        @Argument(help: "Berkas QTI (.xml), folder berisi berkas QTI, atau paket .zip.")
         var source: String
 
         @Option(name: .customLong("into"), help: "Folder bank tujuan.")

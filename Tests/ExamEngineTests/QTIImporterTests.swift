@@ -217,6 +217,35 @@ struct QTIImporterTests {
         #expect(QTIZip.unpack(big, into: scratch, maximumBytes: 100_000)?.code == "zip-too-large")
     }
 
+    @Test(
+        "QTI 1.2 (Canvas, Moodle): every single-choice item of a quiz, its key from resprocessing (right/wrong or weights), HTML kept, pictures copied; the rest refused, each by itself"
+    )
+    func qti12() throws {
+        let result = QTIImporter.importPath(shapes + "/qti12", target: target)
+        let byID = Dictionary(uniqueKeysWithValues: result.items.map { ($0.id, $0) })
+        #expect(byID.keys.sorted() == ["qti-g1", "qti-g2", "qti-tkp-1"], "\(result.refused)")
+        let refused = Dictionary(uniqueKeysWithValues: result.refused.map { ($0.itemID ?? "?", $0.code) })
+        #expect(
+            refused == [
+                "qti-g3": "multiple-response", "qti-g4": "unsupported-interaction", "qti-g5": "html-unreadable", "qti-tkp-2": "unsupported-scoring",
+            ],
+            "\(result.refused)"
+        )
+        #expect(result.refused.allSatisfy { $0.line != nil && $0.file.hasSuffix(".xml") })
+        // Canvas: a plain item, its "other" feedback condition passed over; options in place.
+        let g1 = try #require(byID["qti-g1"])
+        #expect(g1.stem == "Ibu kota Jawa Barat adalah ..." && g1.key == .correct(optionIndex: 1) && !g1.markup)
+        #expect(g1.options.map(\.text) == ["Semarang", "Bandung", "Surabaya", "Serang"] && g1.options.allSatisfy(\.fixed))
+        // HTML as Canvas writes it: 2<sup>5</sup> stays a power (read as text it would be 25, an option).
+        let g2 = try #require(byID["qti-g2"])
+        #expect(g2.markup && g2.stem.contains("2<sup>5</sup>") && g2.key == .correct(optionIndex: 2), "\(g2.stem)")
+        #expect(g2.options.map(\.fixed) == [false, false, false, true])
+        // Moodle-like: weights per option, a picture (matimage) copied with its label as alt text.
+        let tkp = try #require(byID["qti-tkp-1"])
+        #expect(tkp.key == .weights([1, 5, 4, 2, 3]) && tkp.images.count == 1 && tkp.stem.contains(#"alt="Denah loket pelayanan""#), "\(tkp.stem)")
+        #expect(result.figures[tkp.images[0]] == FileManager.default.contents(atPath: shapes + "/qti12/img/peta.png"))
+    }
+
     @Test("a TAO export (items/<id>/qti.xml) is read recursively, each item by its identifier or by its path")
     func taoFolder() throws {
         let result = QTIImporter.importPath(shapes + "/tao", target: target)
@@ -276,11 +305,11 @@ struct QTIImporterTests {
     }
 
     @Test(
-        "shared stimuli, xi:include, QTI 1.2, a .zip and entities XML does not know (&nbsp;, which the parser dropped) are refused with their reason, never dropped"
+        "shared stimuli, xi:include, a .zip that is not one and entities XML does not know (&nbsp;, which the parser dropped) are refused with their reason, never dropped"
     )
     func refusedShapes() throws {
         let expected = [
-            "refused/stimulus30.xml": "shared-stimulus", "refused/xinclude.xml": "external-include", "refused/canvas12.xml": "qti-1.2",
+            "refused/stimulus30.xml": "shared-stimulus", "refused/xinclude.xml": "external-include",
             "refused/html-entity.xml": "xml-syntax",
         ]
         for (path, code) in expected {

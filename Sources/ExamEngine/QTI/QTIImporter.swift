@@ -55,22 +55,38 @@ public enum QTIImporter {
         shownAs shown: String,
         target: QTIImportTarget
     ) -> Result<(item: Item, figures: [String: Data]), BankProblem> {
+        importItems(path, name: name, shownAs: shown, target: target).first
+            ?? .failure(BankProblem(code: "no-items", file: shown, line: nil, message: "tidak ada soal di berkas ini"))
+    }
+
+    /// Every item of one QTI file: one for QTI 2.1 and 3.0, each `item` of a QTI 1.2
+    /// quiz (`QTI12`).
+    static func importItems(
+        _ path: String,
+        name: String?,
+        shownAs shown: String,
+        target: QTIImportTarget
+    ) -> [Result<(item: Item, figures: [String: Data]), BankProblem>] {
         let fallback = sanitised(target.idPrefix + (name ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension))
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(BankProblem(code: "unreadable", file: shown, line: nil, message: "berkas tidak dapat dibaca"))
+            return [.failure(BankProblem(code: "unreadable", file: shown, line: nil, message: "berkas tidak dapat dibaca"))]
         }
         switch parseXMLTree(data) {
         case .failure(let failure):
-            return .failure(BankProblem(code: "xml-syntax", file: shown, line: failure.line, itemID: fallback, message: "XML tidak valid: \(failure.message)"))
+            return [
+                .failure(BankProblem(code: "xml-syntax", file: shown, line: failure.line, itemID: fallback, message: "XML tidak valid: \(failure.message)"))
+            ]
+        case .success(let root) where root.name == "questestinterop":
+            return QTI12.items(root, file: path, shownAs: shown, name: name, target: target)
         case .success(let root):
             var id = fallback
             if target.idSource == .identifier, let identifier = root.attributes["identifier"]?.trimmingCharacters(in: .whitespaces), !identifier.isEmpty {
                 id = sanitised(target.idPrefix + identifier)
             }
             do throws(BankProblem) {
-                return .success(try interpret(root, id: id, file: path, shownAs: shown, target: target))
+                return [.success(try interpret(root, id: id, file: path, shownAs: shown, target: target))]
             } catch {
-                return .failure(error)
+                return [.failure(error)]
             }
         }
     }
@@ -117,11 +133,13 @@ public enum QTIImporter {
         var figures: [String: Data] = [:]
         var refused = problems.map { BankProblem(code: $0.code, file: shown($0.file), line: $0.line, itemID: $0.itemID, message: shown($0.message)) }
         for source in sources {
-            switch importItem(source.file, name: source.name, shownAs: shown(source.file), target: target) {
-            case .success(let imported):
-                items.append(imported.item)
-                figures.merge(imported.figures) { first, _ in first }
-            case .failure(let problem): refused.append(problem)
+            for result in importItems(source.file, name: source.name, shownAs: shown(source.file), target: target) {
+                switch result {
+                case .success(let imported):
+                    items.append(imported.item)
+                    figures.merge(imported.figures) { first, _ in first }
+                case .failure(let problem): refused.append(problem)
+                }
             }
         }
         let twice = Dictionary(grouping: items, by: \.id).filter { $0.value.count > 1 }
@@ -171,34 +189,7 @@ public enum QTIImporter {
         // its content address, never left behind as words.
         var figures: [String: Data] = [:]
         func figure(_ node: XMLElement) throws(BankProblem) -> String {
-            let raw = node.attributes["src"] ?? ""
-            let src = raw.removingPercentEncoding ?? raw
-            let parts = src.split(separator: "/", omittingEmptySubsequences: false)
-            guard !src.isEmpty, !src.hasPrefix("/"), !src.contains(":"), !src.contains("\\"), !parts.contains(where: { $0 == ".." || $0.isEmpty }) else {
-                throw refuse("image-outside", node.line, "gambar '\(raw)': hanya berkas di folder soal (jalur relatif, tanpa ..) yang dapat dibawa ke bank")
-            }
-            let type = (src as NSString).pathExtension.lowercased()
-            guard ["svg", "png", "jpg", "jpeg"].contains(type) else {
-                throw refuse("image-type", node.line, "gambar '\(raw)': hanya SVG, PNG atau JPEG yang dapat dibawa ke bank")
-            }
-            let folder = ((file as NSString).deletingLastPathComponent as NSString).resolvingSymlinksInPath
-            let resolved = ((folder + "/" + src) as NSString).resolvingSymlinksInPath
-            guard resolved.hasPrefix(folder + "/"), (try? FileManager.default.attributesOfItem(atPath: resolved)[.type]) as? FileAttributeType == .typeRegular,
-                let data = FileManager.default.contents(atPath: resolved)
-            else {
-                throw refuse("image-missing", node.line, "gambar '\(raw)' tidak ada di folder soal")
-            }
-            let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
-            let path = "figures/qti/\(digest).\(type == "jpeg" ? "jpg" : type)"
-            figures[path] = data
-            return path
-        }
-        if root.name == "questestinterop" {
-            throw refuse(
-                "qti-1.2",
-                root.line,
-                "QTI 1.2 (questestinterop, ekspor Canvas, Moodle atau Blackboard) belum dapat dibaca; ekspor ulang sebagai QTI 2.1 atau 3.0"
-            )
+            try Self.figure(node.attributes["src"] ?? "", line: node.line, beside: file, refuse: refuse, into: &figures)
         }
         guard root.name == "assessmentItem" else {
             throw refuse("not-qti-item", root.line, "bukan soal QTI (elemen akar '\(root.name)', bukan assessmentItem / qti-assessment-item)")
@@ -368,6 +359,38 @@ public enum QTIImporter {
             images: listed
         )
         return (item, figures.filter { listed.contains($0.key) })
+    }
+
+    /// The bank path (`figures/qti/<digest>.<type>`) of a picture an item shows, read from
+    /// `src` beside the item's `file` into `figures`: only a relative path inside the item's
+    /// folder (percent-escapes read), an SVG, PNG or JPEG that is there.
+    static func figure(
+        _ raw: String,
+        line: Int,
+        beside file: String,
+        refuse: (String, Int?, String) -> BankProblem,
+        into figures: inout [String: Data]
+    ) throws(BankProblem) -> String {
+        let src = raw.removingPercentEncoding ?? raw
+        let parts = src.split(separator: "/", omittingEmptySubsequences: false)
+        guard !src.isEmpty, !src.hasPrefix("/"), !src.contains(":"), !src.contains("\\"), !parts.contains(where: { $0 == ".." || $0.isEmpty }) else {
+            throw refuse("image-outside", line, "gambar '\(raw)': hanya berkas di folder soal (jalur relatif, tanpa ..) yang dapat dibawa ke bank")
+        }
+        let type = (src as NSString).pathExtension.lowercased()
+        guard ["svg", "png", "jpg", "jpeg"].contains(type) else {
+            throw refuse("image-type", line, "gambar '\(raw)': hanya SVG, PNG atau JPEG yang dapat dibawa ke bank")
+        }
+        let folder = ((file as NSString).deletingLastPathComponent as NSString).resolvingSymlinksInPath
+        let resolved = ((folder + "/" + src) as NSString).resolvingSymlinksInPath
+        guard resolved.hasPrefix(folder + "/"), (try? FileManager.default.attributesOfItem(atPath: resolved)[.type]) as? FileAttributeType == .typeRegular,
+            let data = FileManager.default.contents(atPath: resolved)
+        else {
+            throw refuse("image-missing", line, "gambar '\(raw)' tidak ada di folder soal")
+        }
+        let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let path = "figures/qti/\(digest).\(type == "jpeg" ? "jpg" : type)"
+        figures[path] = data
+        return path
     }
 
     /// What makes an imported item a rich one (`markup: true`).

@@ -1,0 +1,205 @@
+import Foundation
+
+/// QTI 1.2 (`questestinterop`), as Canvas, Moodle and Blackboard export quizzes: every
+/// `item` of the file, each a whole single-choice item or one refusal with its reason.
+/// Text is `mattext` (plain, or HTML as those tools write it, read as XHTML: HTML that is
+/// not well-formed is refused, never guessed at), pictures are `matimage` or an `img` in
+/// the HTML, copied like QTI 2's. The key is read from `resprocessing`: each condition
+/// that compares the response with one choice and sets the score.
+enum QTI12 {
+    typealias Imported = Result<(item: Item, figures: [String: Data]), BankProblem>
+
+    static func items(_ root: XMLElement, file: String, shownAs shown: String, name: String?, target: QTIImportTarget) -> [Imported] {
+        let items = root.descendants.filter { $0.name == "item" }
+        guard !items.isEmpty else {
+            return [.failure(BankProblem(code: "no-items", file: shown, line: root.line, message: "berkas QTI 1.2 tanpa item"))]
+        }
+        let base = name ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return items.enumerated().map { offset, element in
+            let ident = element.attributes["ident"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let own = ident.isEmpty ? "\(base)-\(offset + 1)" : ident
+            let id = QTIImporter.sanitised(target.idPrefix + (target.idSource == .file ? "\(base)-\(own)" : own))
+            do throws(BankProblem) {
+                return .success(try interpret(element, id: id, file: file, shown: shown, target: target))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    static func interpret(
+        _ element: XMLElement,
+        id: String,
+        file: String,
+        shown: String,
+        target: QTIImportTarget
+    ) throws(BankProblem) -> (
+        item: Item, figures: [String: Data]
+    ) {
+        func refuse(_ code: String, _ line: Int?, _ message: String) -> BankProblem {
+            BankProblem(code: code, file: shown, line: line, itemID: id, message: "ditolak: \(message)")
+        }
+        var figures: [String: Data] = [:]
+        guard let presentation = element.first("presentation") else { throw refuse("no-item-body", element.line, "item tanpa presentation") }
+        let responses = presentation.descendants.filter { ["response_lid", "response_str", "response_num", "response_xy", "response_grp"].contains($0.name) }
+        guard let response = responses.first else { throw refuse("no-interaction", presentation.line, "tidak ada respons jawaban") }
+        if responses.count > 1 {
+            throw refuse("multiple-interactions", responses[1].line, "\(responses.count) respons dalam satu soal; hanya satu pilihan ganda yang didukung")
+        }
+        guard response.name == "response_lid", let choices = response.descendants.first(where: { $0.name == "render_choice" }) else {
+            let kind = response.descendants.first { $0.name.hasPrefix("render_") }?.name ?? response.name
+            throw refuse("unsupported-interaction", response.line, "jenis soal \(kind) bukan pilihan ganda satu jawaban")
+        }
+        if let cardinality = response.attributes["rcardinality"], cardinality.lowercased() != "single" {
+            throw refuse("multiple-response", response.line, "pilihan ganda kompleks (rcardinality=\(cardinality)); hanya satu jawaban yang didukung")
+        }
+        let responseID = response.attributes["ident"] ?? ""
+        let labels = choices.descendants.filter { $0.name == "response_label" }
+        guard target.optionCount.contains(labels.count) else {
+            throw refuse(
+                "option-count",
+                choices.line,
+                "\(labels.count) opsi; bank tujuan meminta \(target.optionCount.lowerBound)..\(target.optionCount.upperBound) opsi"
+            )
+        }
+        let identifiers = labels.map { $0.attributes["ident"] ?? "" }
+        for (offset, identifier) in identifiers.enumerated() where identifier.isEmpty || identifiers[..<offset].contains(identifier) {
+            throw refuse("bad-choice-identifier", labels[offset].line, identifier.isEmpty ? "opsi tanpa ident" : "ident opsi '\(identifier)' dipakai dua kali")
+        }
+
+        // Each material as QTI 2's XHTML would be: a paragraph of its HTML or text, a picture.
+        func content(_ materials: [XMLElement]) throws(BankProblem) -> XMLElement {
+            var xhtml = ""
+            for material in materials {
+                for part in material.elements {
+                    switch part.name {
+                    case "mattext":
+                        let kind = (part.attributes["texttype"] ?? "text/plain").lowercased()
+                        xhtml += "<p>" + (kind.contains("html") ? part.text : ItemMarkup.escaped(part.text, quote: false)) + "</p>"
+                    case "matimage":
+                        let uri = part.attributes["uri"] ?? ""
+                        let alt = part.attributes["label"] ?? part.attributes["alt"] ?? ""
+                        xhtml += "<p><img src=\"\(ItemMarkup.escaped(uri, quote: true))\" alt=\"\(ItemMarkup.escaped(alt, quote: true))\"/></p>"
+                    case "matbreak":
+                        xhtml += "<br/>"
+                    default:
+                        throw refuse("unsupported-markup", part.line, "isi \(part.name) belum dapat dibawa ke bank")
+                    }
+                }
+            }
+            switch parseXMLTree(Data("<div>\(xhtml)</div>".utf8)) {
+            case .success(let tree): return tree
+            case .failure(let failure):
+                throw refuse("html-unreadable", materials.first?.line, "teks HTML soal tidak dapat dibaca sebagai XHTML (\(failure.message)); tidak ditebak")
+            }
+        }
+        let insideResponse = Set(response.descendants.map(ObjectIdentifier.init))
+        let stemMaterials = presentation.descendants.filter { $0.name == "material" && !insideResponse.contains(ObjectIdentifier($0)) }
+        let stemTree = try content(stemMaterials)
+        let optionTrees = try labels.map { (label: XMLElement) throws(BankProblem) -> XMLElement in
+            try content(label.descendants.filter { $0.name == "material" })
+        }
+        let rich = ([stemTree] + optionTrees).contains { $0.descendants.contains { QTIImporter.richElements.contains($0.name) } }
+        func figure(_ node: XMLElement) throws(BankProblem) -> String {
+            try QTIImporter.figure(node.attributes["src"] ?? "", line: element.line, beside: file, refuse: refuse, into: &figures)
+        }
+        func render(_ tree: XMLElement) throws(BankProblem) -> (text: String, words: String, images: [String]) {
+            guard rich else {
+                let text = try QTIImporter.renderText(tree, refuse: refuse)
+                return (text, text, [])
+            }
+            let written = try QTIImporter.renderMarkup(tree, refuse: refuse, figure: figure)
+            do throws(ItemMarkup.Problem) {
+                let fragment = try ItemMarkup.parse(written)
+                return (fragment.html(), fragment.plainText, fragment.images)
+            } catch {
+                throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
+            }
+        }
+        let (stem, stemWords, stemImages) = try render(stemTree)
+        guard !stemWords.isEmpty || !stemImages.isEmpty else { throw refuse("empty-stem", presentation.line, "batang soal kosong") }
+        var optionTexts: [String] = []
+        var listed = stemImages
+        for (offset, tree) in optionTrees.enumerated() {
+            let (text, words, images) = try render(tree)
+            guard !words.isEmpty || !images.isEmpty else { throw refuse("empty-option", labels[offset].line, "opsi \(identifiers[offset]) kosong") }
+            optionTexts.append(text)
+            for path in images where !listed.contains(path) { listed.append(path) }
+        }
+
+        let key = try scoring(element, responseID: responseID, identifiers: identifiers, refuse: refuse)
+        let shuffled = (choices.attributes["shuffle"] ?? "No").lowercased() == "yes"
+        let options = labels.enumerated().map { offset, label in
+            let correct = if case .correct(let index) = key { index == offset } else { false }
+            let weight = if case .weights(let weights) = key { weights[offset] } else { Int?.none }
+            return ItemOption(
+                id: ItemOption.letters[offset],
+                text: optionTexts[offset],
+                correct: correct,
+                weight: weight,
+                fixed: !shuffled || (label.attributes["rshuffle"] ?? "Yes").lowercased() == "no"
+            )
+        }
+        let item = Item(
+            id: id,
+            version: 1,
+            subtest: target.subtest,
+            topic: target.topic,
+            difficulty: target.difficulty,
+            stem: stem,
+            options: options,
+            explanation: nil,
+            key: key,
+            origin: SourceLocation(file: shown, line: element.line),
+            markup: rich,
+            images: listed
+        )
+        return (item, figures.filter { listed.contains($0.key) })
+    }
+
+    /// The key from `resprocessing`: each condition that tests the response against one
+    /// choice (`varequal`) and sets or adds to the score gives that choice its score; one
+    /// choice above zero and the rest zero is right/wrong, anything else weights. A
+    /// condition of another shape (`not`, `and`, `or`, a second response) is refused; one
+    /// that sets no score (feedback only) is passed over.
+    static func scoring(
+        _ element: XMLElement,
+        responseID: String,
+        identifiers: [String],
+        refuse: (String, Int?, String) -> BankProblem
+    ) throws(BankProblem) -> ItemKey {
+        guard let processing = element.first("resprocessing") else {
+            throw refuse("unscored", element.line, "tidak ada resprocessing: soal tanpa penilaian")
+        }
+        var scores: [String: Int] = [:]
+        for condition in processing.elements where condition.name == "respcondition" {
+            let sets = condition.elements.filter { $0.name == "setvar" }
+            guard !sets.isEmpty else { continue }
+            guard let test = condition.first("conditionvar") else { throw refuse("unsupported-scoring", condition.line, "respcondition tanpa conditionvar") }
+            if test.elements.count == 1, test.elements[0].name == "other" { continue }
+            guard test.elements.count == 1, let equal = test.elements.first, equal.name == "varequal",
+                equal.attributes["respident"].map({ $0 == responseID || responseID.isEmpty }) ?? true
+            else {
+                throw refuse(
+                    "unsupported-scoring",
+                    test.line,
+                    "syarat penilaian \(test.elements.map(\.name).joined(separator: ", ")) belum dapat dibaca (hanya satu varequal per syarat)"
+                )
+            }
+            let choice = equal.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard identifiers.contains(choice) else { throw refuse("unknown-correct-option", equal.line, "syarat menyebut opsi '\(choice)' yang tidak ada") }
+            for set in sets {
+                let action = (set.attributes["action"] ?? "Set").lowercased()
+                guard action == "set" || action == "add", let value = QTIImporter.wholeNumber(set.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                    throw refuse("unsupported-scoring", set.line, "setvar \(set.attributes["action"] ?? "") '\(set.text)' belum dapat dibaca")
+                }
+                scores[choice] = action == "set" ? value : (scores[choice] ?? 0) + value
+            }
+        }
+        guard !scores.isEmpty else { throw refuse("unscored", processing.line, "resprocessing tidak memberi nilai pada opsi mana pun") }
+        let values = identifiers.map { scores[$0] ?? 0 }
+        let positive = values.indices.filter { values[$0] > 0 }
+        if positive.count == 1, values.allSatisfy({ $0 == 0 || $0 == values[positive[0]] }) { return .correct(optionIndex: positive[0]) }
+        return .weights(values)
+    }
+}
