@@ -190,6 +190,7 @@ let package = Package(
                 "SeleksiBench",
                 "Selection",
                 "SeleksiHTTP",
+                "SeleksiStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
@@ -268,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "SeleksiCommandsTests",
             dependencies: [
-                "SeleksiCommands", "ExamEngine", "ExamNode", "SeleksiCore", "Registration", "Portal",
+                "SeleksiCommands", "ExamEngine", "ExamNode", "SeleksiCore", "Registration", "Portal", "SeleksiStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

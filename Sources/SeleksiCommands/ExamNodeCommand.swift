@@ -7,6 +7,7 @@ import Portal
 import Registration
 import SeleksiAuth
 import SeleksiCore
+import SeleksiStorage
 import ServiceLifecycle
 import UnixSignals
 
@@ -40,7 +41,7 @@ struct ExamNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exam-node",
         abstract: "Node ujian CAT: HTTPS untuk peserta dan pengawas, dengan penyimpanannya sendiri.",
-        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self, Results.self, Sync.self],
+        subcommands: [Run.self, Proctor.self, Assign.self, Key.self, Import.self, Results.self, Sync.self, Backup.self],
         defaultSubcommand: Run.self
     )
 
@@ -53,6 +54,30 @@ struct ExamNodeCommand: AsyncParsableCommand {
             let configuration = try options.configuration()
             let node = try await ExamNodeRunner.open(configuration)
             try await ExamNodeRunner.serve(node, configuration: configuration)
+        }
+    }
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backup",
+            abstract: "Mencadangkan basis data node selagi ujian berjalan (API cadangan daring SQLite), lalu memeriksa salinannya.",
+            discussion: """
+                Memulihkan: hentikan node, salin cadangan menjadi DATA/exam.sqlite (hapus exam.sqlite-wal dan \
+                -shm yang lama), jalankan lagi; peserta yang sedang ujian mendapat kembali waktu node mati.
+                """
+        )
+
+        @OptionGroup var options: ServerOptions
+        @Option(help: "Berkas cadangan yang dibuat (tidak boleh sudah ada).") var to: String
+
+        func run() async throws {
+            let configuration = try options.configuration()
+            do {
+                let report = try SQLiteBackup.copy(from: configuration.dataDirectory + "/exam.sqlite", to: to)
+                print(SQLiteBackup.describe(report, to: to))
+            } catch let failure as SQLiteBackup.Failure {
+                throw ValidationError(failure.description)
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import Logging
 import Portal
 import Registration
 import SeleksiCore
+import SeleksiStorage
 import ServiceLifecycle
 import UnixSignals
 
@@ -29,7 +30,7 @@ struct PortalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portal",
         abstract: "Portal pendaftaran: akun, formasi, lamaran, verifikasi, sanggahan, kartu ujian.",
-        subcommands: [Run.self, Staff.self, TOTPCode.self, Key.self],
+        subcommands: [Run.self, Staff.self, TOTPCode.self, Key.self, Backup.self],
         defaultSubcommand: Run.self
     )
 
@@ -73,6 +74,35 @@ struct PortalCommand: AsyncParsableCommand {
             let service = try PortalServer.openService(settings: try options.settings(httpsPort: nil, httpPort: nil, data: data))
             let (_, password, secret) = try await service.createStaff(username: username, role: role, agencyID: agency)
             print(PortalDemo.describe(username: username, role: role, password: password, secret: secret))
+        }
+    }
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backup",
+            abstract: "Mencadangkan basis data portal selagi berjalan (API cadangan daring SQLite), lalu memeriksa salinannya.",
+            discussion: """
+                Salinannya utuh seperti yang dilihat satu transaksi, meski portal terus menulis. Dokumen tidak \
+                ada di basis data: salin folder DATA/documents sesudahnya (dokumen ditulis sebelum basis data \
+                merujuknya). Memulihkan: hentikan portal, salin cadangan menjadi DATA/portal.sqlite (hapus \
+                portal.sqlite-wal dan -shm yang lama), kembalikan folder dokumen, jalankan lagi.
+                """
+        )
+
+        @OptionGroup var options: PortalOptions
+        @Option(help: "Folder data portal (juga lewat SELEKSI_DATA).") var data: String?
+        @Option(help: "Berkas cadangan yang dibuat (tidak boleh sudah ada).") var to: String
+
+        func run() async throws {
+            let settings = try options.settings(httpsPort: nil, httpPort: nil, data: data)
+            guard settings.store == .sqlite else { throw ValidationError("store: \(settings.store.rawValue): cadangkan dengan alat basis data itu") }
+            do {
+                let report = try SQLiteBackup.copy(from: settings.data + "/portal.sqlite", to: to)
+                print(SQLiteBackup.describe(report, to: to))
+                print("Salin juga folder \(settings.data)/documents sesudah ini.")
+            } catch let failure as SQLiteBackup.Failure {
+                throw ValidationError(failure.description)
+            }
         }
     }
 
