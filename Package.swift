@@ -261,6 +261,7 @@ let package = Package(
                 "Portal",
                 "Registration",
                 "SeleksiCore",
+                "SeleksiHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],

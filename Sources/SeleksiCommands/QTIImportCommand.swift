@@ -94,7 +94,7 @@ enum QTIImportCommand {
         let scratch = scratchFolder + "/qti.yaml"
         defer { try? FileManager.default.removeItem(atPath: scratchFolder) }
         do {
-            try FileManager.default.createDirectory(atPath: scratchFolder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: scratchFolder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             for path in Set(accepted.flatMap(\.images)) {
                 guard let bytes = imported.figures[path] else { continue }
                 try Self.write(bytes, to: BankLoader.join(scratchFolder, path))
@@ -146,7 +146,12 @@ enum QTIImportCommand {
             do {
                 for path in figures {
                     let destination = BankLoader.join(bankDirectory, path)
-                    guard !FileManager.default.fileExists(atPath: destination), let bytes = imported.figures[path] else { continue }
+                    guard let bytes = imported.figures[path] else { continue }
+                    // The same address is the same picture; anything else there is refused, never replaced.
+                    if let present = FileManager.default.contents(atPath: destination) {
+                        guard present == bytes else { return fail(["\(destination) sudah ada dengan isi lain. Tidak ada yang ditulis."]) }
+                        continue
+                    }
                     try Self.write(bytes, to: destination)
                     copied.append(destination)
                 }

@@ -57,6 +57,12 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as any PublicError {
+            // A server fault's own text (a file path, a library's error) is for the log;
+            // the client gets its code and the plain message.
+            guard error.status != 500 else {
+                context.logger.error("server error", metadata: ["code": "\(error.code)", "error": "\(error.message)", "path": "\(request.uri.path)"])
+                return Self.response(status: 500, code: error.code, message: internalMessage)
+            }
             return Self.response(status: error.status, code: error.code, message: error.message)
         } catch let error as HTTPError {
             let (code, message) = Self.describe(error.status)

@@ -22,8 +22,8 @@ public enum SQLiteBackup {
         guard !FileManager.default.fileExists(atPath: destination) else {
             throw Failure(description: "\(destination) sudah ada; cadangan tidak pernah menimpa berkas")
         }
-        let partial = destination + ".sebagian"
-        try? FileManager.default.removeItem(atPath: partial)
+        // A name of its own: two backups to one destination never share a half-written file.
+        let partial = destination + ".sebagian-" + UUID().uuidString
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
@@ -40,6 +40,7 @@ public enum SQLiteBackup {
             }
             try to.close()
             guard integrity == "ok" else { throw Failure(description: "salinan tidak utuh: \(integrity ?? "?")") }
+            // moveItem refuses an existing destination: a backup that finished first wins.
             try FileManager.default.moveItem(atPath: partial, toPath: destination)
             let bytes = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int) ?? 0
             return Report(bytes: bytes, rows: rows)

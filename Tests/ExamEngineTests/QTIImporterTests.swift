@@ -208,6 +208,10 @@ struct QTIImporterTests {
         defer { try? FileManager.default.removeItem(atPath: climbing) }
         let refused = QTIImporter.importPath(climbing, target: target)
         #expect(refused.items.isEmpty && refused.refused.map(\.code) == ["outside-package"] && refused.refused[0].file == climbing, "\(refused.refused)")
+        // One path twice (a later entry would replace the first unseen): refused whole.
+        let twice = try zip([("soal.xml", Data("<a/>".utf8)), ("./soal.xml", Data("<b/>".utf8))])
+        defer { try? FileManager.default.removeItem(atPath: twice) }
+        #expect(QTIImporter.importPath(twice, target: target).refused.map(\.code) == ["duplicate-entry"])
         // More than the limit once inflated (a small limit here; 512 MB in use): refused, whatever the headers say.
         let big = try zip([("besar.xml", Data(repeating: 0x20, count: 200_000))])
         defer { try? FileManager.default.removeItem(atPath: big) }
@@ -228,11 +232,13 @@ struct QTIImporterTests {
         #expect(
             refused == [
                 "qti-g3": "multiple-response", "qti-g4": "unsupported-interaction", "qti-g5": "html-unreadable", "qti-tkp-2": "unsupported-scoring",
+                "qti-tkp-3": "unsupported-scoring",
             ],
             "\(result.refused)"
         )
         #expect(result.refused.allSatisfy { $0.line != nil && $0.file.hasSuffix(".xml") })
-        // Canvas: a plain item, its "other" feedback condition passed over; options in place.
+        // Canvas: a plain item, its "other" feedback condition passed over, the first matching
+        // condition ending processing (continue="No": the later one setting 0 is not read); options in place.
         let g1 = try #require(byID["qti-g1"])
         #expect(g1.stem == "Ibu kota Jawa Barat adalah ..." && g1.key == .correct(optionIndex: 1) && !g1.markup)
         #expect(g1.options.map(\.text) == ["Semarang", "Bandung", "Surabaya", "Serang"] && g1.options.allSatisfy(\.fixed))

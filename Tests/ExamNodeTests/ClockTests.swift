@@ -64,6 +64,9 @@ struct ClockTests {
                 last = now
             }
             #expect(try await client.refusal(.get, "/api/exam/pulse", token: "bukan-token", device: "perangkat-1").code == "invalid-token")
+            // A device reset ends the token: its pulse is refused like any other request.
+            let _: [String: Bool] = try await client.json(.post, "/api/proctor/sessions/\(session.id)/candidates/2024000001/reset-device", token: proctor)
+            #expect(try await client.refusal(.get, "/api/exam/pulse", token: token).code == "invalid-token")
             #expect(try await client.refusal(.get, "/api/exam/pulse").status == 401)
         }
     }

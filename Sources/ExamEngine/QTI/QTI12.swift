@@ -74,6 +74,10 @@ enum QTI12 {
                 for part in material.elements {
                     switch part.name {
                     case "mattext":
+                        // XHTML written as elements rather than escaped text: never flattened.
+                        if let inner = part.elements.first {
+                            throw refuse("unsupported-markup", inner.line, "mattext berisi elemen <\(inner.name)>, bukan teks; ekspor dengan HTML sebagai teks")
+                        }
                         let kind = (part.attributes["texttype"] ?? "text/plain").lowercased()
                         xhtml += "<p>" + (kind.contains("html") ? part.text : ItemMarkup.escaped(part.text, quote: false)) + "</p>"
                     case "matimage":
@@ -93,8 +97,9 @@ enum QTI12 {
                 throw refuse("html-unreadable", materials.first?.line, "teks HTML soal tidak dapat dibaca sebagai XHTML (\(failure.message)); tidak ditebak")
             }
         }
-        let insideResponse = Set(response.descendants.map(ObjectIdentifier.init))
-        let stemMaterials = presentation.descendants.filter { $0.name == "material" && !insideResponse.contains(ObjectIdentifier($0)) }
+        // The stem: every material but the options' (a prompt inside the response included).
+        let inOptions = Set(labels.flatMap(\.descendants).map(ObjectIdentifier.init))
+        let stemMaterials = presentation.descendants.filter { $0.name == "material" && !inOptions.contains(ObjectIdentifier($0)) }
         let stemTree = try content(stemMaterials)
         let optionTrees = try labels.map { (label: XMLElement) throws(BankProblem) -> XMLElement in
             try content(label.descendants.filter { $0.name == "material" })
@@ -157,11 +162,13 @@ enum QTI12 {
         return (item, figures.filter { listed.contains($0.key) })
     }
 
-    /// The key from `resprocessing`: each condition that tests the response against one
-    /// choice (`varequal`) and sets or adds to the score gives that choice its score; one
-    /// choice above zero and the rest zero is right/wrong, anything else weights. A
-    /// condition of another shape (`not`, `and`, `or`, a second response) is refused; one
-    /// that sets no score (feedback only) is passed over.
+    /// The key from `resprocessing`, as QTI 1.2 processes it: the score variable (the one
+    /// `decvar`, or `SCORE`) starts at its `defaultval`; each condition that tests the
+    /// response against one choice (`varequal`) sets or adds to it, and one with
+    /// `continue="No"` (the default) ends processing for that choice. One choice above the
+    /// rest at zero is right/wrong, anything else weights. A condition of another shape
+    /// (`not`, `and`, `or`, a second response), an `other` that scores, or a score on
+    /// another variable is refused; a condition that sets nothing (feedback) is passed over.
     static func scoring(
         _ element: XMLElement,
         responseID: String,
@@ -171,12 +178,29 @@ enum QTI12 {
         guard let processing = element.first("resprocessing") else {
             throw refuse("unscored", element.line, "tidak ada resprocessing: soal tanpa penilaian")
         }
+        let declared = processing.first("outcomes")?.elements.filter { $0.name == "decvar" } ?? []
+        if declared.count > 1 { throw refuse("unsupported-scoring", processing.line, "lebih dari satu variabel nilai (decvar)") }
+        let variable = declared.first?.attributes["varname"] ?? "SCORE"
+        guard let initial = QTIImporter.wholeNumber(declared.first?.attributes["defaultval"] ?? "0") else {
+            throw refuse("weight-not-whole", declared.first?.line, "defaultval variabel nilai bukan bilangan bulat")
+        }
         var scores: [String: Int] = [:]
+        var ended: Set<String> = []
+        var scored = false
         for condition in processing.elements where condition.name == "respcondition" {
             let sets = condition.elements.filter { $0.name == "setvar" }
             guard !sets.isEmpty else { continue }
+            for set in sets where (set.attributes["varname"] ?? variable) != variable {
+                throw refuse("unsupported-scoring", set.line, "setvar pada variabel \(set.attributes["varname"] ?? "?"), bukan variabel nilai \(variable)")
+            }
             guard let test = condition.first("conditionvar") else { throw refuse("unsupported-scoring", condition.line, "respcondition tanpa conditionvar") }
-            if test.elements.count == 1, test.elements[0].name == "other" { continue }
+            if test.elements.count == 1, test.elements[0].name == "other" {
+                // Feedback for any answer is passed over; a score for any answer is not read.
+                if sets.contains(where: { QTIImporter.wholeNumber($0.text.trimmingCharacters(in: .whitespacesAndNewlines)) != 0 }) {
+                    throw refuse("unsupported-scoring", test.line, "syarat <other/> yang memberi nilai belum dapat dibaca")
+                }
+                continue
+            }
             guard test.elements.count == 1, let equal = test.elements.first, equal.name == "varequal",
                 equal.attributes["respident"].map({ $0 == responseID || responseID.isEmpty }) ?? true
             else {
@@ -188,16 +212,19 @@ enum QTI12 {
             }
             let choice = equal.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard identifiers.contains(choice) else { throw refuse("unknown-correct-option", equal.line, "syarat menyebut opsi '\(choice)' yang tidak ada") }
+            guard !ended.contains(choice) else { continue }
             for set in sets {
                 let action = (set.attributes["action"] ?? "Set").lowercased()
                 guard action == "set" || action == "add", let value = QTIImporter.wholeNumber(set.text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
                     throw refuse("unsupported-scoring", set.line, "setvar \(set.attributes["action"] ?? "") '\(set.text)' belum dapat dibaca")
                 }
-                scores[choice] = action == "set" ? value : (scores[choice] ?? 0) + value
+                scores[choice] = action == "set" ? value : (scores[choice] ?? initial) + value
+                scored = true
             }
+            if (condition.attributes["continue"] ?? "No").lowercased() == "no" { ended.insert(choice) }
         }
-        guard !scores.isEmpty else { throw refuse("unscored", processing.line, "resprocessing tidak memberi nilai pada opsi mana pun") }
-        let values = identifiers.map { scores[$0] ?? 0 }
+        guard scored else { throw refuse("unscored", processing.line, "resprocessing tidak memberi nilai pada opsi mana pun") }
+        let values = identifiers.map { scores[$0] ?? initial }
         let positive = values.indices.filter { values[$0] > 0 }
         if positive.count == 1, values.allSatisfy({ $0 == 0 || $0 == values[positive[0]] }) { return .correct(optionIndex: positive[0]) }
         return .weights(values)

@@ -112,7 +112,8 @@ public enum QTIImporter {
         let scratch = NSTemporaryDirectory() + "seleksi-qti-zip-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         do {
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            // Only this user may read the unpacked items (a bank is confidential).
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             return ([], [:], [BankProblem(code: "unreadable", file: zip, line: nil, message: "folder sementara tidak dapat dibuat: \(error)")])
         }
@@ -387,7 +388,7 @@ public enum QTIImporter {
         else {
             throw refuse("image-missing", line, "gambar '\(raw)' tidak ada di folder soal")
         }
-        let digest = SHA256.hash(data: data).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         let path = "figures/qti/\(digest).\(type == "jpeg" ? "jpg" : type)"
         figures[path] = data
         return path

@@ -23,6 +23,7 @@ enum QTIZip {
         }
         var inflated = 0
         var count = 0
+        var seen: Set<String> = []
         for entry in archive {
             count += 1
             guard count <= maximumEntries else { return problem("too-many-files", "lebih dari \(maximumEntries) berkas di paket") }
@@ -31,6 +32,9 @@ enum QTIZip {
             guard !path.hasPrefix("/"), !path.contains("\\"), !path.contains(":"), !parts.contains("..") else {
                 return problem("outside-package", "entri '\(path)' menunjuk ke luar paket; paket ditolak seluruhnya")
             }
+            // One entry per path: a second one (or `a//b` beside `a/b`) would replace the first unseen.
+            let normalised = parts.filter { !$0.isEmpty && $0 != "." }.joined(separator: "/")
+            guard seen.insert(normalised).inserted else { return problem("duplicate-entry", "entri '\(path)' ada dua kali di paket; paket ditolak seluruhnya") }
             switch entry.type {
             case .directory: continue
             case .symlink: return problem("outside-package", "entri '\(path)' adalah tautan; paket ditolak seluruhnya")

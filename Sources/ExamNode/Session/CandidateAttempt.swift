@@ -263,10 +263,13 @@ extension ExamService {
     }
 
     /// The candidate's session's pulse (`SessionPulses`): when it moves, the page fetches
-    /// its state. From memory once the token is known; `badToken` for one that is not.
+    /// its state. One indexed read checks the token (`badToken` for one that is not, or no
+    /// longer, valid: a device reset ends it), and fills no cache (a closed session's
+    /// entries stay dropped).
     public func pulse(_ credential: CandidateCredential) async throws -> Int {
-        let (owner, _) = try await paperItems(tokenHash: credential.digest)
-        return pulses.value(session: owner.session)
+        let tokenHash = credential.digest
+        let session = try await store.read { tx in try Self.candidate(tx, tokenHash: tokenHash).0.session }
+        return pulses.value(session: session)
     }
 
     public func state(_ credential: CandidateCredential) async throws -> CandidateState {
