@@ -142,16 +142,19 @@ enum QTIImportCommand {
             // The figures first (each under its content address, so one already there is the
             // same picture), then the items that show them.
             let figures = Set(accepted.flatMap(\.images)).sorted()
+            // The same address is the same picture; anything else there is refused, never
+            // replaced, before any figure is written.
+            for path in figures {
+                let destination = BankLoader.join(bankDirectory, path)
+                if let present = FileManager.default.contents(atPath: destination), present != imported.figures[path] {
+                    return fail(["\(destination) sudah ada dengan isi lain. Tidak ada yang ditulis."])
+                }
+            }
             var copied: [String] = []
             do {
                 for path in figures {
                     let destination = BankLoader.join(bankDirectory, path)
-                    guard let bytes = imported.figures[path] else { continue }
-                    // The same address is the same picture; anything else there is refused, never replaced.
-                    if let present = FileManager.default.contents(atPath: destination) {
-                        guard present == bytes else { return fail(["\(destination) sudah ada dengan isi lain. Tidak ada yang ditulis."]) }
-                        continue
-                    }
+                    guard let bytes = imported.figures[path], !FileManager.default.fileExists(atPath: destination) else { continue }
                     try Self.write(bytes, to: destination)
                     copied.append(destination)
                 }

@@ -123,6 +123,24 @@ struct CommandTests {
         let stemFigure = try #require(item.images.first)
         #expect(FileManager.default.contents(atPath: bank + "/" + stemFigure) == FileManager.default.contents(atPath: source + "/img/deret.svg"))
         #expect(item.options[3].text.contains(".png"))
+
+        // Another import of the same pictures (from another folder) finds them there; one
+        // whose address holds other bytes stops it before anything is written.
+        let other = NSTemporaryDirectory() + "seleksi-qti-gambar-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        try FileManager.default.copyItem(atPath: source, toPath: other)
+        try Data("<svg/>".utf8).write(to: URL(fileURLWithPath: bank + "/" + stemFigure))
+        let clash = QTIImportCommand.run(
+            source: other,
+            bankDirectory: bank,
+            subtest: "TEKNIS",
+            topic: "jaringan",
+            difficulty: 2,
+            idPrefix: "qti2-",
+            rulesDirectory: rules
+        )
+        #expect(clash.status == 2 && clash.text.contains("sudah ada dengan isi lain"), "\(clash.text)")
+        #expect(!FileManager.default.fileExists(atPath: bank + "/qti-\((other as NSString).lastPathComponent).yaml"))
     }
 
     @Test("import-qti: whole items are written and reload with the bank; refusals are listed (exit 2)")
