@@ -3,7 +3,8 @@ import Foundation
 /// A small W3C WebDriver client over chromedriver, enough to drive the exam page in
 /// headless Chromium from Debian's packages.
 final class WebDriver: @unchecked Sendable {
-    let port = Int.random(in: 40_000..<50_000)
+    /// A port nothing listens on (a random one could be a portal's or a node's of the same run).
+    let port = NodeProcess.freePorts(1)[0]
     private let driver = Process()
     private var session = ""
 
@@ -31,18 +32,28 @@ final class WebDriver: @unchecked Sendable {
             "binary": chromium, "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1024,900"],
         ]
         if !javascript { options["prefs"] = ["profile.managed_default_content_settings.javascript": 2] }
-        let created = try call(
-            "POST",
-            "/session",
-            [
-                "capabilities": [
-                    "alwaysMatch": [
-                        "browserName": "chrome", "acceptInsecureCerts": true,
-                        "goog:chromeOptions": options,
-                    ] as [String: Any]
-                ]
-            ]
-        )
+        // Chromium sometimes fails its first start on a loaded machine (the previous test's
+        // browser still exiting): asked again, up to three times, before the test fails.
+        var created: Any?
+        for attempt in 1...3 {
+            do {
+                created = try call(
+                    "POST",
+                    "/session",
+                    [
+                        "capabilities": [
+                            "alwaysMatch": [
+                                "browserName": "chrome", "acceptInsecureCerts": true,
+                                "goog:chromeOptions": options,
+                            ] as [String: Any]
+                        ]
+                    ]
+                )
+                break
+            } catch  where attempt < 3 && driver.isRunning {
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
         guard let id = (created as? [String: Any])?["sessionId"] as? String else {
             throw Failure(message: "no WebDriver session: \(String(describing: created))")
         }
