@@ -109,17 +109,7 @@ enum QTI12 {
             try QTIImporter.figure(node.attributes["src"] ?? "", line: element.line, beside: file, refuse: refuse, into: &figures)
         }
         func render(_ tree: XMLElement) throws(BankProblem) -> (text: String, words: String, images: [String]) {
-            guard rich else {
-                let text = try QTIImporter.renderText(tree, refuse: refuse)
-                return (text, text, [])
-            }
-            let written = try QTIImporter.renderMarkup(tree, refuse: refuse, figure: figure)
-            do throws(ItemMarkup.Problem) {
-                let fragment = try ItemMarkup.parse(written)
-                return (fragment.html(), fragment.plainText, fragment.images)
-            } catch {
-                throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
-            }
+            try QTIImporter.render(tree, rich: rich, refuse: refuse, figure: figure)
         }
         let (stem, stemWords, stemImages) = try render(stemTree)
         guard !stemWords.isEmpty || !stemImages.isEmpty else { throw refuse("empty-stem", presentation.line, "batang soal kosong") }

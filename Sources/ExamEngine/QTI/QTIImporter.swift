@@ -255,17 +255,7 @@ public enum QTIImporter {
         // never flattened: 2<sup>5</sup> read as text would be 25.
         let rich = ([body] + choices).contains { $0.descendants.contains { richElements.contains($0.name) } }
         func render(_ element: XMLElement, replacing: XMLElement? = nil) throws(BankProblem) -> (text: String, words: String, images: [String]) {
-            guard rich else {
-                let text = try renderText(element, replacing: replacing, refuse: refuse)
-                return (text, text, [])
-            }
-            let written = try renderMarkup(element, replacing: replacing, refuse: refuse, figure: figure)
-            do throws(ItemMarkup.Problem) {
-                let fragment = try ItemMarkup.parse(written)
-                return (fragment.html(), fragment.plainText, fragment.images)
-            } catch {
-                throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
-            }
+            try Self.render(element, replacing: replacing, rich: rich, refuse: refuse, figure: figure)
         }
         var optionTexts: [String] = []
         var optionImages: [String] = []
@@ -362,6 +352,29 @@ public enum QTIImporter {
         return (item, figures.filter { listed.contains($0.key) })
     }
 
+    /// One content element as the item's text: plain (`renderText`) or, in a rich item, the
+    /// bank's markup checked by `ItemMarkup.parse`; with its words and the figures it shows.
+    /// Both readers (QTI 2/3 and `QTI12`) render through it.
+    static func render(
+        _ element: XMLElement,
+        replacing: XMLElement? = nil,
+        rich: Bool,
+        refuse: (String, Int?, String) -> BankProblem,
+        figure: (XMLElement) throws(BankProblem) -> String
+    ) throws(BankProblem) -> (text: String, words: String, images: [String]) {
+        guard rich else {
+            let text = try renderText(element, replacing: replacing, refuse: refuse)
+            return (text, text, [])
+        }
+        let written = try renderMarkup(element, replacing: replacing, refuse: refuse, figure: figure)
+        do throws(ItemMarkup.Problem) {
+            let fragment = try ItemMarkup.parse(written)
+            return (fragment.html(), fragment.plainText, fragment.images)
+        } catch {
+            throw refuse("unsupported-markup", element.line, "isi tidak dapat dibawa sebagai markup bank: \(error.message)")
+        }
+    }
+
     /// The bank path (`figures/qti/<digest>.<type>`) of a picture an item shows, read from
     /// `src` beside the item's `file` into `figures`: only a relative path inside the item's
     /// folder (percent-escapes read), an SVG, PNG or JPEG that is there.
@@ -407,13 +420,12 @@ public enum QTIImporter {
     /// An element as the bank's markup text (checked again by `ItemMarkup.parse`); content
     /// the bank cannot carry is refused as in `renderText`, and so are table cells that
     /// span and MathML attributes that change what a formula says.
-    /// - Parameter figure: the bank path of an `img`'s file (copied with the item); without
-    ///   it an image is its alt text.
+    /// - Parameter figure: the bank path of an `img`'s file (copied with the item).
     static func renderMarkup(
         _ element: XMLElement,
         replacing interaction: XMLElement? = nil,
         refuse: (String, Int?, String) -> BankProblem,
-        figure: ((XMLElement) throws(BankProblem) -> String)? = nil
+        figure: (XMLElement) throws(BankProblem) -> String
     ) throws(BankProblem) -> String {
         var output = ""
         func children(_ node: XMLElement, math: Bool) throws(BankProblem) {
@@ -429,7 +441,7 @@ public enum QTIImporter {
                 if let prompt = node.first("prompt") { try walk(prompt, math: false) }
                 return
             }
-            if !math, node.name == "img", let figure {
+            if !math, node.name == "img" {
                 guard let alt = node.attributes["alt"]?.trimmingCharacters(in: .whitespacesAndNewlines), !alt.isEmpty else {
                     throw refuse("image-without-alt", node.line, "gambar \(node.attributes["src"] ?? "") tanpa teks alt tidak dapat dibawa ke bank")
                 }
