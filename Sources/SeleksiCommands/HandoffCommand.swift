@@ -55,7 +55,7 @@ struct HandoffCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             do {
-                let imported = try await service.importResults(bytes, staff: nil)
+                let imported = try await service.importResults(bytes, .commandLine)
                 print(
                     imported.unchanged
                         ? "Paket hasil sesi \(imported.sessionID) sudah diterima sebelumnya; tidak ada yang berubah."

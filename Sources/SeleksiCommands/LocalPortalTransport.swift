@@ -21,7 +21,7 @@ struct LocalPortalTransport: PortalTransport {
         }
     }
 
-    func results(_ envelope: Data) async throws { _ = try await refusing { try await portal.importResults(envelope, staff: nil) } }
+    func results(_ envelope: Data) async throws { _ = try await refusing { try await portal.importResults(envelope, .fromNode) } }
     func scores(_ envelope: Data) async throws { _ = try await refusing { try await portal.importLiveScores(envelope) } }
     func shutdown() async {}
 

@@ -52,7 +52,7 @@ struct NodeDialer {
         var pulled = Pulled()
         for (index, package) in answer.packages.enumerated() {
             do {
-                let imported = try await portal.importResults(package, staff: nil)
+                let imported = try await portal.importResults(package, .pulled)
                 if imported.unchanged { pulled.unchanged.append(imported.sessionID) } else { pulled.imported.append(imported.sessionID) }
             } catch let error as RegistrationError {
                 pulled.refused["paket \(index + 1)"] = error.message

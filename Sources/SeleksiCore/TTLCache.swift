@@ -38,18 +38,6 @@ public final class TTLCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// Sets `key` to `value` unless it holds a live value: true if it was set (the first
-    /// to claim it within the lifetime), false if it was already there.
-    public func claim(_ key: String, _ value: Value) -> Bool {
-        let now = clock.nowMilliseconds()
-        return entries.withLock { entries in
-            if let entry = entries[key], entry.expires > now { return false }
-            if entries.count >= capacity { entries = entries.filter { $0.value.expires > now } }
-            entries[key] = Entry(value: value, expires: now + lifetime)
-            return true
-        }
-    }
-
     public func clear() { entries.withLock { $0.removeAll() } }
 
     /// The cached value, or `load()`'s (then cached).

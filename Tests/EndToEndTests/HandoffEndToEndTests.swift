@@ -466,6 +466,8 @@ extension HandoffEndToEndTests {
         #expect(pulled == 0 && pullOutput.contains("paket hasil diterima 1 (kpg-1)"), "\(pullOutput)\n\(node.printed)")
         let received = try #require(try await service.store.resultsPackage(periodID: "casn-e2e", sessionID: "kpg-1"))
         #expect(received.nodeID == "node-kupang" && received.candidates == 1)
+        // Kept as the portal's pull, not as if the node had sent it.
+        #expect(received.importedBy == "portal (ditarik dari node:node-kupang)")
         #expect(try await service.store.examResults(periodID: "casn-e2e").first?.participantNumber == number)
         // What the portal holds is not sent again.
         let (_, repeatOutput) = try await Self.seleksi(["handoff", "pull"] + call)

@@ -491,7 +491,7 @@ struct PortalPhoneBrowser {
             ]
         )
         portal.clock.set(finished + 3_600_000)
-        _ = try await service.importResults(SignedEnvelope.seal(kind: ResultsPackage.kind, payload: results.encoded(), key: nodeKey).encoded(), staff: nil)
+        _ = try await service.importResults(SignedEnvelope.seal(kind: ResultsPackage.kind, payload: results.encoded(), key: nodeKey).encoded(), .fromNode)
         portal.clock.set(start + 35 * Self.day)
         _ = try await service.publishSKD(staff: admin.staff, publishAt: nil)
         portal.clock.advance(seconds: 2)

@@ -149,6 +149,9 @@ struct PortalCallTests {
             // Written another way (a space, keys reordered), it is still the same request.
             let respaced = try await client.refusal(.post, "/api/link/results", raw: " " + String(decoding: once, as: UTF8.self))
             #expect(respaced.status == 409 && respaced.code == "request-replayed", "\(respaced)")
+            // A restarted node still knows it (the answered requests are in its store).
+            let restarted = try TestNode.reopened(node)
+            await #expect { _ = try await restarted.resultsForPortal(once) } throws: { ($0 as? ExamNodeError)?.code == "request-replayed" }
 
             // Refused, and nothing of the results shown: not the portal's key, another node's
             // request, another purpose, too old or from the future, not a request at all.

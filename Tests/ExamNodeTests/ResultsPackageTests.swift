@@ -1,5 +1,6 @@
 import ExamEngine
 import Foundation
+import GRDB
 import HTTPTypes
 import SeleksiCore
 import Testing
@@ -87,6 +88,17 @@ struct ResultsPackageTests {
             #expect(scores.nodeID == "node-aula" && scores.entries.map(\.participantNumber) == ["2600000001"] && scores.entries[0].total == a.score?.total)
             try await node.service.markScoresSent(live.attempts)
             #expect(try await node.service.liveScoreBatch() == nil)
+            // A score the node cannot read is named, never taken as none (it stalled the feed).
+            try await node.node.store.writer.write { db in
+                try db.execute(sql: "UPDATE candidate SET score = '{', live_sent_at = NULL WHERE participant_number = '2600000001'")
+            }
+            await #expect { try await node.service.liveScoreBatch() } throws: { ($0 as? ExamNodeError)?.code == "score-unreadable" }
+            try await node.node.store.writer.write { db in
+                try db.execute(
+                    sql: "UPDATE candidate SET score = ?, live_sent_at = 1 WHERE participant_number = '2600000001'",
+                    arguments: [String(decoding: try JSONEncoder().encode(a.score), as: UTF8.self)]
+                )
+            }
             // The venue's screen: her score, never the PIN.
             let (screenStatus, screen) = try await client.send(.get, "/layar/kpg-1")
             let page = String(decoding: screen, as: UTF8.self)

@@ -68,6 +68,11 @@ final class TestNode: @unchecked Sendable {
         node = try buildExamNode(node.configuration, clock: nodeClock, catalog: catalog)
     }
 
+    /// The service of a second process on the same store, as after a restart (the test's own node stays as it is).
+    static func reopened(_ node: TestNode) throws -> ExamService {
+        try buildExamNode(node.node.configuration, clock: node.nodeClock, catalog: sharedCatalog).service
+    }
+
     @discardableResult
     func test<Value: Sendable>(_ body: @escaping @Sendable (Client) async throws -> Value) async throws -> Value {
         let app = Application(router: node.router())

@@ -96,6 +96,8 @@ struct ResultsBoardTests {
             #expect(again.status == 200 && again["unchanged"] as? Bool == true, "\(again.text)")
             let kept = try #require(try await portal.service.store.resultsPackage(periodID: "casn-test", sessionID: "jkt-1"))
             #expect(kept.envelope == Data(package))
+            // Kept as the admin's upload; the node's resend did not take it over.
+            #expect(kept.importedBy == "admin")
             // Another package for the same session is not a correction: refused.
             let other = Self.sealed(Self.results("jkt-1", [Self.finished(number, twk: 150, tiu: 175, tkp: 225)]), key)
             let replaced = try await client.send(.post, "/api/admin/results", token: admin, bytes: other)
@@ -307,6 +309,7 @@ struct ResultsBoardTests {
             #expect(
                 try await client.send(.post, "/api/node/results", bytes: Self.sealed(Self.results("jkt-1", [Self.ended(number, .absent)]), key)).status == 200
             )
+            #expect(try await portal.service.store.resultsPackage(periodID: "casn-test", sessionID: "jkt-1")?.importedBy == "node:node-jkt")
             let first = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]())
             #expect(first.status == 201, "\(first.text)")
             let v1 = try #require(first["digest"] as? String)

@@ -21,7 +21,7 @@ struct LinkController {
                     "Paket daftar peserta dari portal harus disertai permintaan portal bertanda tangan (\(PortalRequest.header))."
                 )
             }
-            let asked = try service.portalRequest(signed, purpose: "roster")
+            let asked = try await service.portalRequest(signed, purpose: "roster")
             let buffer = try await request.body.collect(upTo: service.settings.maxPackageBytes + 1)
             return try await service.rosterFromPortal(asked, package: Data(buffer.readableBytesView))
         }

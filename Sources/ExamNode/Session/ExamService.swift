@@ -30,14 +30,11 @@ public struct ExamService: Sendable {
     let pulses = SessionPulses()
     /// One roster import at a time.
     let importing = RosterImportGate()
-    /// The portal's signed requests already answered (by digest), so a captured one cannot be used again.
-    let answeredPortalRequests: TTLCache<Bool>
 
     init(store: any ExamStore, clock: any ServerClock, catalog: ExamCatalog, settings: ExamSettings = ExamSettings()) {
         self.store = store
         self.clock = clock
         self.catalog = catalog
         self.settings = settings
-        answeredPortalRequests = TTLCache(clock: clock, lifetimeMilliseconds: 2 * NodeRequest.maximumSkewMilliseconds)
     }
 }

@@ -20,7 +20,7 @@ extension ExamService {
 
     /// The closed sessions' results packages the portal does not hold, for a `results` request.
     public func resultsForPortal(_ data: Data) async throws -> PulledResults {
-        let request = try portalRequest(data, purpose: "results")
+        let request = try await portalRequest(data, purpose: "results")
         let have = Set(request.have)
         // A session closed before its package could be made (the node stopped) gets it now, if it can.
         for id in try await store.read({ tx in try tx.closedSessionsWithoutResults() }) { _ = try? await resultsPackage(session: id) }
@@ -42,7 +42,7 @@ extension ExamService {
     public static let portalActor = "portal"
 
     /// The request, if the configured portal signed it for this node and `purpose`, recently, and it was not used before.
-    public func portalRequest(_ data: Data, purpose: String) throws -> PortalRequest {
+    public func portalRequest(_ data: Data, purpose: String) async throws -> PortalRequest {
         guard let portalKey = settings.portalPublicKey else {
             throw ExamNodeError(
                 "no-portal-key",
@@ -77,7 +77,11 @@ extension ExamService {
             throw ExamNodeError("stale-request", kind: .invalid, "Permintaan portal terlalu jauh dari jam node; periksa jam portal dan node.")
         }
         // Once per signed payload: the same request written another way (spaces, key order) is the same request.
-        guard answeredPortalRequests.claim(Hex.encode(SHA256.hash(data: signed)), true) else {
+        // Kept in the store past the request's validity, so a restart does not forget it.
+        let digest = Hex.encode(SHA256.hash(data: signed))
+        let now = clock.nowMilliseconds()
+        let expiresAt = max(now, request.at) + NodeRequest.maximumSkewMilliseconds
+        guard try await store.write({ tx in try tx.claimPortalRequest(digest: digest, expiresAt: expiresAt, now: now) }) else {
             throw ExamNodeError(
                 "request-replayed",
                 kind: .conflict,

@@ -205,6 +205,9 @@ protocol ExamStoreTransaction: ExamStoreReading {
     /// Moves the proctor's last accepted authenticator step to `step`; false unless it was lower.
     func advanceTOTPStep(username: String, to step: Int64) throws -> Bool
     func insertProctorToken(hash: String, username: String, createdAt: Int64, expiresAt: Int64) throws
+    /// Records a portal request as answered until `expiresAt` (and forgets those expired by
+    /// `now`); false if it was answered before.
+    func claimPortalRequest(digest: String, expiresAt: Int64, now: Int64) throws -> Bool
     func endProctorToken(hash: String) throws
     func endProctorTokens(username: String) throws
 

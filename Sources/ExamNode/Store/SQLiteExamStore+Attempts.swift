@@ -336,8 +336,8 @@ extension SQLiteExamTransaction {
 // MARK: - Rows
 
 extension StoredAttempt: FetchableRecord {
-    init(row: Row) {
-        self.init(
+    init(row: Row) throws {
+        try self.init(
             session: row["session_id"],
             participant: row["participant_number"],
             name: row["name"],
@@ -346,14 +346,14 @@ extension StoredAttempt: FetchableRecord {
             extensionMilliseconds: row["extension_ms"],
             startedAt: row["started_at"],
             finishedAt: row["finished_at"],
-            score: (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }
+            score: ScoreSheet.stored(row["score"], session: row["session_id"], participant: row["participant_number"])
         )
     }
 }
 
 extension StoredCandidate: FetchableRecord {
-    init(row: Row) {
-        self.init(attempt: StoredAttempt(row: row), finishReason: row["finish_reason"], finishProblem: row["finish_problem"], device: row["device"])
+    init(row: Row) throws {
+        self.init(attempt: try StoredAttempt(row: row), finishReason: row["finish_reason"], finishProblem: row["finish_problem"], device: row["device"])
     }
 }
 

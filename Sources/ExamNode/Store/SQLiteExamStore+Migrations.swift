@@ -254,6 +254,11 @@ extension SQLiteExamStore {
         migrator.registerMigration("v11-roster-created") { db in
             try db.execute(sql: "ALTER TABLE exam_session ADD COLUMN roster_created_at INTEGER")
         }
+        // The portal's signed requests already answered (by SHA-256 of the signed payload),
+        // kept past their validity so a captured one is refused after a restart too.
+        migrator.registerMigration("v12-answered-portal-requests") { db in
+            try db.execute(sql: "CREATE TABLE answered_portal_request (digest TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID")
+        }
         return migrator
     }
 }

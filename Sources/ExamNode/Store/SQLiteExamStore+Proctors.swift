@@ -31,6 +31,12 @@ extension SQLiteExamTransaction {
         try db.execute(sql: "INSERT OR IGNORE INTO proctor_assignment (username, session_id) VALUES (?, ?)", arguments: [username, session])
     }
 
+    func claimPortalRequest(digest: String, expiresAt: Int64, now: Int64) throws -> Bool {
+        try db.execute(sql: "DELETE FROM answered_portal_request WHERE expires_at < ?", arguments: [now])
+        try db.execute(sql: "INSERT OR IGNORE INTO answered_portal_request (digest, expires_at) VALUES (?, ?)", arguments: [digest, expiresAt])
+        return db.changesCount == 1
+    }
+
     func advanceTOTPStep(username: String, to step: Int64) throws -> Bool {
         try db.execute(
             sql: "UPDATE proctor SET last_totp_step = ? WHERE username = ? AND last_totp_step < ?",

@@ -25,13 +25,13 @@ extension SQLiteExamTransaction {
                 """,
             arguments: [session]
         ).map { row in
-            StoredResult(
+            try StoredResult(
                 participant: row["participant_number"],
                 startedAt: row["started_at"],
                 finishedAt: row["finished_at"],
                 finishReason: row["finish_reason"],
                 disqualifiedReason: row["disqualified_reason"],
-                score: (row["score"] as String?).flatMap { try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) },
+                score: try ScoreSheet.stored(row["score"], session: session, participant: row["participant_number"]),
                 fingerprint: row["fingerprint"]
             )
         }
@@ -140,8 +140,10 @@ extension SQLiteExamTransaction {
                 ORDER BY c.finished_at LIMIT ?
                 """,
             arguments: [limit]
-        ).compactMap { row in
-            guard let score = (row["score"] as String?).flatMap({ try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }) else { return nil }
+        ).map { row in
+            // The query asks for rows with a score: one that cannot be read stops the feed
+            // with its name, rather than holding a place in every batch unsent.
+            let score = try ScoreSheet.read(row["score"], session: row["session_id"], participant: row["participant_number"])
             return UnsentScore(
                 session: row["session_id"],
                 participant: row["participant_number"],
@@ -163,8 +165,8 @@ extension SQLiteExamTransaction {
                 ORDER BY finished_at DESC, participant_number
                 """,
             arguments: [session]
-        ).compactMap { row in
-            guard let score = (row["score"] as String?).flatMap({ try? JSONDecoder().decode(ScoreSheet.self, from: Data($0.utf8)) }) else { return nil }
+        ).map { row in
+            let score = try ScoreSheet.read(row["score"], session: session, participant: row["participant_number"])
             return (row["participant_number"], row["name"], score, row["finished_at"])
         }
     }
@@ -181,6 +183,24 @@ extension SQLiteExamTransaction {
         for attempt in attempts {
             try statement.execute(arguments: [now, attempt.session, attempt.participant])
             try withdraw.execute(arguments: [attempt.session, attempt.participant])
+        }
+    }
+}
+
+extension ScoreSheet {
+    /// A score as the node stored it (nil for none). One it cannot read is the node's own
+    /// fault, named, never taken as no score (a results package would then call a finished
+    /// candidate scoreless).
+    static func stored(_ text: String?, session: String, participant: String) throws -> ScoreSheet? {
+        try text.map { try read($0, session: session, participant: participant) }
+    }
+
+    /// A score the query asked to be there.
+    static func read(_ text: String, session: String, participant: String) throws -> ScoreSheet {
+        do {
+            return try JSONDecoder().decode(ScoreSheet.self, from: Data(text.utf8))
+        } catch {
+            throw ExamNodeError("score-unreadable", kind: .internal, "Nilai peserta \(participant) di sesi \(session) yang tersimpan tidak dapat dibaca.")
         }
     }
 }

@@ -259,7 +259,7 @@ struct PortalAPI {
         table.add(api, .get, "admin/nodes") { _, context in NodeList(items: try await service.nodes(staff: try requireAdmin(context))) }
         table.add(api, .post, "admin/results") { request, context in
             let staff = try requireAdmin(context)
-            return JSONBody(try await service.importResults(try await packageBody(request), staff: staff))
+            return JSONBody(try await service.importResults(try await packageBody(request), .upload(staff)))
         }
         table.add(api, .get, "admin/announcements/skd/preview") { request, context in
             let staff = try requireAdmin(context)
@@ -306,7 +306,7 @@ struct PortalAPI {
         table.add(api, .post, "node/results") { request, _ in
             // Anyone may send one (the signature is checked after reading): a few at a time.
             try await nodeUploads.admit {
-                JSONBody(try await service.importResults(try await packageBody(request), staff: nil))
+                JSONBody(try await service.importResults(try await packageBody(request), .fromNode))
             }
         }
         table.add(api, .get, "admin/audit") { request, context in

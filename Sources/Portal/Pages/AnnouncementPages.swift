@@ -32,7 +32,7 @@ struct AnnouncementPages {
                 guard let file = form.files["paket"], !file.isEmpty else {
                     throw RegistrationError.invalid("invalid-package", "Pilih berkas paket hasil (hasil-SESI.json dari node).")
                 }
-                let imported = try await service.importResults(Data(file), staff: staff)
+                let imported = try await service.importResults(Data(file), .upload(staff))
                 if imported.unchanged {
                     return try await page(
                         context,

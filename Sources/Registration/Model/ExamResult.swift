@@ -87,6 +87,33 @@ public struct StoredResultsPackage: Sendable, Hashable {
     }
 }
 
+/// How a results package reached the portal: kept beside it (`importedBy`) and in the audit log.
+public enum ResultsArrival: Sendable, Hashable {
+    /// A committee admin uploaded the file.
+    case upload(StaffAccount)
+    /// The node sent it itself (`/api/node/results`, or in-process under `seleksi serve`).
+    case fromNode
+    /// The portal asked the node for it (`seleksi handoff pull`).
+    case pulled
+    /// An operator imported the file on the portal's server (`seleksi handoff import`).
+    case commandLine
+
+    /// The admin, if an admin brought it.
+    public var staff: StaffAccount? {
+        if case .upload(let staff) = self { staff } else { nil }
+    }
+
+    /// Who brought it, in words, for the package's `importedBy`.
+    func importedBy(node: String) -> String {
+        switch self {
+        case .upload(let staff): staff.username
+        case .fromNode: "node:\(node)"
+        case .pulled: "portal (ditarik dari node:\(node))"
+        case .commandLine: "baris perintah server portal"
+        }
+    }
+}
+
 /// What importing a results package did.
 public struct ResultsImport: Sendable, Hashable, Codable {
     public let sessionID: String

@@ -15,9 +15,11 @@ extension RegistrationService {
     /// Imports a results package (a `SignedEnvelope` of kind `results`). The same package
     /// again changes nothing; anything else about it that is wrong refuses all of it.
     /// Audited as `results.import`.
-    /// - Parameter staff: the admin uploading it; nil when the node sends it itself (the
-    ///   signature is then its only credential) or from the command line on the server.
-    public func importResults(_ data: Data, staff: StaffAccount?) async throws -> ResultsImport {
+    /// - Parameter arrival: how it came: an admin's upload, or without one (the node sent
+    ///   it, the portal pulled it, the command line on the server), when the node's
+    ///   signature is its only credential.
+    public func importResults(_ data: Data, _ arrival: ResultsArrival) async throws -> ResultsImport {
+        let staff = arrival.staff
         if let staff { try requireAdmin(staff) }
         let period = try await period()
         // The signer must be a node registered for this period: the key id picks which.
@@ -72,14 +74,19 @@ extension RegistrationService {
             envelope: data,
             candidates: results.count,
             importedAt: now,
-            importedBy: staff?.username ?? "node:\(node.id)"
+            importedBy: arrival.importedBy(node: node.id)
         )
         let finished = results.filter { $0.status == .finished }.count
         let saved = try await store.saveResults(
             kept,
             results,
             periodID: period.id,
-            audit: audit(staff, "results.import", "session:\(slot.id)", "node \(node.id), \(results.count) peserta (\(finished) selesai), digest \(digest)")
+            audit: audit(
+                staff,
+                "results.import",
+                "session:\(slot.id)",
+                "node \(node.id), \(results.count) peserta (\(finished) selesai), digest \(digest), oleh \(kept.importedBy)"
+            )
         )
         return ResultsImport(sessionID: slot.id, nodeID: node.id, candidates: results.count, digest: digest, unchanged: !saved)
     }
