@@ -373,18 +373,19 @@ struct PageFlowTests {
             #expect(page.status == 200 && page.text.contains("mencakup <strong>1 lamaran</strong> yang diakhiri: 1 MS dan 0 TMS"), "\(page.text)")
             #expect(!page.text.contains("Hasil administrasi diumumkan"))
             #expect(try await browser.request(.get, "/lamaran").text.contains("Hasil seleksi administrasi") == false)
-            #expect(page.text.contains(#"<input type="hidden" name="ms" value="1"><input type="hidden" name="tms" value="0">"#))
-            // A confirmation of other counts than the current ones (a decision since) asks again.
+            // The confirmation carries the digest of the decisions it showed.
+            let shown = try #require(page.text.firstMatch(of: /name="decisions" value="([0-9a-f]{64})"/)?.1).description
+            // A confirmation of other decisions than the current ones (a decision since) asks again.
             page = try await admin.request(
                 .post,
                 "/staf/panitia/umumkan",
-                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("ms", "0"), ("tms", "1")]
+                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("decisions", String(repeating: "0", count: 64))]
             )
             #expect(page.status == 200 && page.text.contains("berubah sejak konfirmasi") && !page.text.contains("Hasil administrasi diumumkan"))
             page = try await admin.request(
                 .post,
                 "/staf/panitia/umumkan",
-                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("ms", "1"), ("tms", "0")]
+                form: [("csrf", try Browser.csrf(page)), ("confirm", "1"), ("decisions", shown)]
             )
             #expect(page.status == 200 && page.text.contains("Hasil administrasi diumumkan"))
             page = try await admin.request(.post, "/staf/panitia/jadwalkan", form: [("csrf", try Browser.csrf(page))])

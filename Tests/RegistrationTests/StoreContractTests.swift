@@ -238,10 +238,11 @@ struct StoreContractTests {
             try await store.submit(applicationID: application.id, requiredKinds: [:], now: Self.now + Int64(index))
             ids.append(application.id)
         }
-        await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
         try await store.savePeriod(Self.period(registrationCloses: Self.now - 1), audit: nil)
-        let pending = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        let pending = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
         #expect(pending?.code == "verification-pending")
+        let undecided = try await store.verificationTally(periodID: "p1")
         for id in ids {
             try await store.recordVerification(
                 applicationID: id,
@@ -249,9 +250,20 @@ struct StoreContractTests {
                 audit: Self.audit
             )
         }
-        let announced = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit)
+        // A confirmation of other decisions than these (one made since the preview) is refused.
+        #expect(try await store.verificationTally(periodID: "p1").decisions != undecided.decisions)
+        let changed = await #expect(throws: RegistrationError.self) {
+            _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: undecided.decisions, audit: Self.audit)
+        }
+        #expect(changed?.code == "decisions-changed")
+        let announced = try await store.announceResults(
+            periodID: "p1",
+            at: Self.now,
+            confirmed: try await store.verificationTally(periodID: "p1").decisions,
+            audit: Self.audit
+        )
         #expect(announced.resultsAnnouncedAt == Self.now)
-        let again = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, audit: Self.audit) }
+        let again = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
         #expect(again?.code == "already-announced")
         let seats = try await store.assignSeats(period: announced, now: 0, freezeMilliseconds: 0, audit: Self.audit)
         #expect(seats == (2, 0))

@@ -77,13 +77,14 @@ struct StaffPages {
                 // only if that is still what it covers (a decision made in between asks again).
                 let tally = try await service.announcementPreview(staff: staff)
                 guard form["confirm"] == "1" else { throw ConfirmFirst(values: ["confirmAnnounce": Self.tallyValues(tally)]) }
-                guard form["ms"] == String(tally.ms), form["tms"] == String(tally.tms) else {
-                    throw ConfirmFirst(values: [
-                        "confirmAnnounce": Self.tallyValues(tally),
-                        "error": "Jumlah MS dan TMS berubah sejak konfirmasi tadi. Periksa lagi sebelum mengumumkan.",
-                    ])
+                let changed = ConfirmFirst(values: ["confirmAnnounce": Self.tallyValues(tally), "error": AnnouncementRule.decisionsChanged().message])
+                guard form["decisions"] == tally.decisions else { throw changed }
+                let period: SelectionPeriod
+                do {
+                    period = try await service.announceResults(staff: staff, confirmed: form["decisions"])
+                } catch let error as RegistrationError where error.code == "decisions-changed" {
+                    throw changed
                 }
-                let period = try await service.announceResults(staff: staff)
                 return "Hasil administrasi diumumkan; masa sanggah sampai \(period.objectionDeadline.map(IndonesianDate.dateTime) ?? "-")."
             }
         }
@@ -200,7 +201,7 @@ struct StaffPages {
     }
 
     static func tallyValues(_ tally: VerificationTally) -> [String: Any] {
-        ["submitted": tally.submitted, "ms": tally.ms, "tms": tally.tms]
+        ["submitted": tally.submitted, "ms": tally.ms, "tms": tally.tms, "decisions": tally.decisions]
     }
 
     func adminAction(

@@ -5,10 +5,13 @@ public struct VerificationTally: Sendable, Hashable {
     public let ms: Int
     public let tms: Int
     public var undecided: Int { submitted - ms - tms }
+    /// `AnnouncementRule.decisionsDigest` of these decisions: what an announcement confirms.
+    public let decisions: String
 
-    public init(submitted: Int, ms: Int, tms: Int) {
+    public init(submitted: Int, ms: Int, tms: Int, decisions: String) {
         self.submitted = submitted
         self.ms = ms
         self.tms = tms
+        self.decisions = decisions
     }
 }

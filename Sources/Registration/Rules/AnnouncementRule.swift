@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import SeleksiCore
 
 /// When the administrative results may be announced: once registration has closed (a
@@ -31,5 +33,23 @@ public enum AnnouncementRule {
             )
         }
         return nil
+    }
+
+    /// SHA-256 over every submitted application's decision (`id:result`, in id order): what
+    /// the admin confirmed, checked again inside the announcement's own transaction, so a
+    /// decision changed in between (even one that leaves the MS and TMS counts as they
+    /// were) asks for a new confirmation.
+    public static func decisionsDigest(_ decisions: some Sequence<(id: Int64, result: String?)>) -> String {
+        var hash = SHA256()
+        for (id, result) in decisions { hash.update(data: Data("\(id):\(result ?? "-")\n".utf8)) }
+        return Hex.encode(hash.finalize())
+    }
+
+    public static func decisionsChanged() -> RegistrationError {
+        RegistrationError(
+            "decisions-changed",
+            kind: .conflict,
+            "Keputusan verifikasi berubah sejak konfirmasi tadi. Periksa lagi sebelum mengumumkan."
+        )
     }
 }

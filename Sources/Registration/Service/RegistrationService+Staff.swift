@@ -187,13 +187,16 @@ extension RegistrationService {
         )
     }
 
-    /// Publishes the administrative results: applicants see them, and the objection days start.
-    public func announceResults(staff: StaffAccount) async throws -> SelectionPeriod {
+    /// Publishes the administrative results: applicants see them, and the objection days
+    /// start. Given the `decisions` of the preview the admin confirmed
+    /// (`VerificationTally.decisions`), refused if any decision has changed since.
+    public func announceResults(staff: StaffAccount, confirmed decisions: String? = nil) async throws -> SelectionPeriod {
         try requireAdmin(staff)
         let period = try await period()
         return try await store.announceResults(
             periodID: period.id,
             at: now,
+            confirmed: decisions,
             audit: audit(staff, "results.announce", period.id, "masa sanggah \(period.objectionDays) hari")
         )
     }

@@ -86,7 +86,9 @@ public protocol RegistrationStore: Sendable {
     func savePeriod(_ period: SelectionPeriod, audit: AuditEntry?) async throws
     /// Sets the announcement time once; throws `already-announced` the second time and
     /// `verification-pending` while a submitted application has no result.
-    func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod
+    /// Refused (`decisions-changed`) when `confirmed` is given and the decisions'
+    /// `AnnouncementRule.decisionsDigest` is no longer it.
+    func announceResults(periodID: String, at: Int64, confirmed: String?, audit: AuditEntry) async throws -> SelectionPeriod
     /// The submitted applications of the period and their verification results.
     func verificationTally(periodID: String) async throws -> VerificationTally
     func currentPeriod() async throws -> SelectionPeriod?

@@ -32,7 +32,7 @@ extension SQLiteRegistrationStore {
         periodCache.clear()
     }
 
-    public func announceResults(periodID: String, at: Int64, audit: AuditEntry) async throws -> SelectionPeriod {
+    public func announceResults(periodID: String, at: Int64, confirmed: String?, audit: AuditEntry) async throws -> SelectionPeriod {
         defer { periodCache.clear() }
         return try await grouped.write { db in
             guard var period = try Row.fetchOne(db, sql: "SELECT * FROM period WHERE id = ?", arguments: [periodID]).map(Self.period) else {
@@ -51,6 +51,7 @@ extension SQLiteRegistrationStore {
                     arguments: [periodID]
                 ) ?? 0
             if let refusal = AnnouncementRule.refusal(period: period, now: at, submitted: submitted, undecided: pending) { throw refusal }
+            if let confirmed, try Self.decisionsDigest(db, periodID: periodID) != confirmed { throw AnnouncementRule.decisionsChanged() }
             period.resultsAnnouncedAt = at
             try db.execute(sql: "UPDATE period SET results_announced_at = ? WHERE id = ?", arguments: [at, periodID])
             try Self.insertAudit(db, audit)
@@ -68,8 +69,24 @@ extension SQLiteRegistrationStore {
                     """,
                 arguments: [periodID]
             )
-            return VerificationTally(submitted: row?["submitted"] ?? 0, ms: row?["ms"] ?? 0, tms: row?["tms"] ?? 0)
+            return VerificationTally(
+                submitted: row?["submitted"] ?? 0,
+                ms: row?["ms"] ?? 0,
+                tms: row?["tms"] ?? 0,
+                decisions: try Self.decisionsDigest(db, periodID: periodID)
+            )
         }
+    }
+
+    static func decisionsDigest(_ db: Database, periodID: String) throws -> String {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: "SELECT id, result FROM application WHERE period_id = ? AND status = 'submitted' ORDER BY id",
+            arguments: [periodID]
+        )
+        var decisions: [(id: Int64, result: String?)] = []
+        while let row = try rows.next() { decisions.append((row["id"], row["result"])) }
+        return AnnouncementRule.decisionsDigest(decisions)
     }
 
     public func currentPeriod() async throws -> SelectionPeriod? {
