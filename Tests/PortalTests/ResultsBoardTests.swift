@@ -112,6 +112,31 @@ struct ResultsBoardTests {
             #expect(row.total == 390 && row.rank == 1 && row.code == "P/L" && row.name == "Ani Lestari" && row.scores?["TKP"] == 180)
             // Published for an hour from now: nothing shows before then.
             let at = portal.clock.nowMilliseconds() + 3_600_000
+            let planned = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: ["publishAt": at - 600_000])
+            #expect(planned.status == 201 && planned["version"] as? Int == 1, "\(planned.text)")
+            // Scheduled at the wrong time: withdrawn before it shows (an admin only; the
+            // results page offers it), then published again at the right one.
+            #expect(try await client.send(.post, "/api/admin/announcements/skd/1/withdraw", token: verifier).status == 403)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd/2/withdraw", token: admin).status == 404)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd/x/withdraw", token: admin).status == 404)
+            portal.clock.advance(seconds: 31)
+            var committee = Browser(client: client)
+            var page = try await committee.request(.get, "/staf/masuk")
+            let secrets = try #require(portal.staffSecrets["admin"])
+            _ = try await committee.request(
+                .post,
+                "/staf/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("username", "admin"), ("password", secrets.password), ("totp", portal.totp("admin"))]
+            )
+            page = try await committee.request(.get, "/staf/panitia/hasil")
+            #expect(page.status == 200 && page.text.contains("Tarik versi 1 (belum tayang)"), "\(page.text)")
+            let withdrawn = try await committee.request(.post, "/staf/panitia/hasil/tarik", form: [("csrf", try Browser.csrf(page)), ("version", "1")])
+            #expect(withdrawn.status == 303 && withdrawn.headers[.location] == "/staf/panitia/hasil?selesai=tarik", "\(withdrawn.text)")
+            page = try await committee.request(.get, "/staf/panitia/hasil?selesai=tarik")
+            #expect(page.text.contains("Pengumuman terjadwal ditarik") && page.text.contains("Belum ada pengumuman."))
+            let logged = try await portal.service.store.audit(AuditFilter(action: "announcement.withdraw", limit: 10))
+            let plannedDigest = try #require(planned["digest"] as? String)
+            #expect(logged.count == 1 && logged[0].actor == "admin" && logged[0].detail.contains(plannedDigest))
             let published = try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: ["publishAt": at])
             #expect(published.status == 201 && published["version"] as? Int == 1, "\(published.text)")
             let digest = try #require(published["digest"] as? String)
@@ -122,6 +147,9 @@ struct ResultsBoardTests {
             #expect(unchanged.status == 409 && unchanged.code == "announcement-unchanged")
 
             portal.clock.advance(seconds: 3_602)
+            // Public now: no longer withdrawn (a correction is a new version).
+            let late = try await client.send(.post, "/api/admin/announcements/skd/1/withdraw", token: admin)
+            #expect(late.status == 409 && late.code == "announcement-public", "\(late.text)")
             let board = try await client.send(.get, "/hasil")
             #expect(board.status == 200)
             for shown in ["Ani Lestari", number, "390", "P/L", digest] { #expect(board.text.contains(shown), "\(shown) missing from the board") }
@@ -148,7 +176,7 @@ struct ResultsBoardTests {
             let csv = try await client.send(.get, "/hasil/skd/1/pengumuman.csv")
             #expect(csv.text.contains("\(number),Ani Lestari,Kementerian Keuangan,KEU-1") && csv.text.contains(",100,110,180,390,1,P/L,"), "\(csv.text)")
             #expect(try await portal.service.store.audit(AuditFilter(action: "results.import", limit: 10)).count == 1)
-            #expect(try await portal.service.store.audit(AuditFilter(action: "announcement.publish", limit: 10)).count == 1)
+            #expect(try await portal.service.store.audit(AuditFilter(action: "announcement.publish", limit: 10)).count == 2)
         }
     }
 

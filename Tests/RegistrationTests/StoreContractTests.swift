@@ -240,7 +240,9 @@ struct StoreContractTests {
         }
         await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
         try await store.savePeriod(Self.period(registrationCloses: Self.now - 1), audit: nil)
-        let pending = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
+        let pending = await #expect(throws: RegistrationError.self) {
+            _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit)
+        }
         #expect(pending?.code == "verification-pending")
         let undecided = try await store.verificationTally(periodID: "p1")
         for id in ids {
@@ -263,7 +265,9 @@ struct StoreContractTests {
             audit: Self.audit
         )
         #expect(announced.resultsAnnouncedAt == Self.now)
-        let again = await #expect(throws: RegistrationError.self) { _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit) }
+        let again = await #expect(throws: RegistrationError.self) {
+            _ = try await store.announceResults(periodID: "p1", at: Self.now, confirmed: nil, audit: Self.audit)
+        }
         #expect(again?.code == "already-announced")
         let seats = try await store.assignSeats(period: announced, now: 0, freezeMilliseconds: 0, audit: Self.audit)
         #expect(seats == (2, 0))
@@ -426,4 +430,57 @@ extension StoreContractTests {
         #expect(try await store.claims(periodID: "p1", status: .upheld).map(\.id) == [filed.id])
     }
 
+}
+
+extension StoreContractTests {
+    static func announcement(_ version: Int, at publishedAt: Int64, previous: String?) -> StoredAnnouncement {
+        StoredAnnouncement(
+            stage: "skd",
+            version: version,
+            digest: String(repeating: "\(version)", count: 64),
+            previousDigest: previous,
+            contentDigest: "isi-\(version)",
+            publishedAt: publishedAt,
+            createdAt: Self.now,
+            createdBy: "admin",
+            rows: 1
+        )
+    }
+
+    @Test(
+        "announcements: appended in order; a scheduled version is withdrawn only while it is the latest and before its time",
+        arguments: StoreUnderTest.allCases
+    )
+    func announcements(_ kind: StoreUnderTest) async throws {
+        let (store, cleanup) = try await Self.furnished(kind)
+        defer { cleanup() }
+        let first = Self.announcement(1, at: Self.now - 1, previous: nil)
+        let second = Self.announcement(2, at: Self.now + 60_000, previous: first.digest)
+        let third = Self.announcement(3, at: Self.now + 120_000, previous: second.digest)
+        for item in [first, second, third] { try await store.appendAnnouncement(item, file: Data("{}".utf8), periodID: "p1", audit: Self.audit) }
+        #expect(try await store.announcements(periodID: "p1", stage: "skd", visibleAt: Self.now).map(\.version) == [1])
+        func withdraw(_ version: Int) async throws -> StoredAnnouncement {
+            try await store.withdrawScheduledAnnouncement(periodID: "p1", stage: "skd", version: version, now: Self.now, audit: Self.audit)
+        }
+        // A later version refers to it: that one goes first.
+        let notLatest = await #expect(throws: RegistrationError.self) { _ = try await withdraw(2) }
+        #expect(notLatest?.code == "announcement-not-latest")
+        #expect(try await withdraw(3) == third)
+        #expect(try await withdraw(2) == second)
+        #expect(try await store.announcementFile(periodID: "p1", stage: "skd", version: 2, visibleAt: nil) == nil)
+        // Public already, or none such: refused, and nothing changes.
+        let shown = await #expect(throws: RegistrationError.self) { _ = try await withdraw(1) }
+        #expect(shown?.code == "announcement-public")
+        let missing = await #expect(throws: RegistrationError.self) { _ = try await withdraw(4) }
+        #expect(missing?.code == "not-found")
+        #expect(try await store.announcements(periodID: "p1", stage: "skd", visibleAt: nil) == [first])
+        // The next one is version 2 again, chained to the first.
+        try await store.appendAnnouncement(
+            Self.announcement(2, at: Self.now + 300_000, previous: first.digest),
+            file: Data("{}".utf8),
+            periodID: "p1",
+            audit: Self.audit
+        )
+        #expect(try await store.announcements(periodID: "p1", stage: "skd", visibleAt: nil).map(\.version) == [1, 2])
+    }
 }

@@ -274,6 +274,12 @@ struct PortalAPI {
             let stored = try await service.publishSKD(staff: try requireAdmin(context), publishAt: body.publishAt, expectedContent: body.contentDigest)
             return try created(JSONBody(stored), request, context)
         }
+        table.add(api, .post, "admin/announcements/skd/{version}/withdraw") { _, context in
+            guard let version = Int(try context.parameters.require("version")) else { throw RegistrationError.notFound }
+            return JSONBody(
+                try await service.withdrawScheduledAnnouncement(staff: try requireAdmin(context), stage: RegistrationService.skdStage, version: version)
+            )
+        }
         // MARK: Observers (read-only)
         table.add(api, .get, "observer/progress") { _, context in JSONBody(["items": try await service.examProgress(staff: try context.staff())]) }
         table.add(api, .get, "observer/audit") { request, context in

@@ -20,6 +20,7 @@ struct AnnouncementPages {
                 switch request.formQuery["selesai"] {
                 case "impor": ["notice": "Paket hasil diterima."]
                 case "terbit": ["notice": "Pengumuman diterbitkan; papan hasil menampilkannya mulai waktu tayangnya."]
+                case "tarik": ["notice": "Pengumuman terjadwal ditarik; tidak pernah tayang. Terbitkan lagi dengan waktu yang benar bila perlu."]
                 default: [:]
                 }
             return try await page(context, values: notice)
@@ -52,6 +53,19 @@ struct AnnouncementPages {
                 // What the admin saw: results that changed since the preview are not published by this form.
                 _ = try await service.publishSKD(staff: staff, publishAt: try Self.publishTime(form), expectedContent: form["content"])
                 return PageHelpers.redirect("/staf/panitia/hasil?selesai=terbit")
+            } catch let error as RegistrationError where error.code != "forbidden" {
+                return try await page(context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+            }
+        }
+        // A scheduled version withdrawn before its time: cancelled, or moved by publishing again.
+        router.post("/staf/panitia/hasil/tarik") { request, context in
+            let staff = try admin(context)
+            let form = try await FormFields.read(request, context: context)
+            try PageHelpers.checkSessionToken(context, form)
+            do {
+                guard let version = Int(form["version"]) else { throw RegistrationError.notFound }
+                _ = try await service.withdrawScheduledAnnouncement(staff: staff, stage: RegistrationService.skdStage, version: version)
+                return PageHelpers.redirect("/staf/panitia/hasil?selesai=tarik")
             } catch let error as RegistrationError where error.code != "forbidden" {
                 return try await page(context, values: PageHelpers.error(error), status: PageHelpers.status(error))
             }
@@ -96,10 +110,12 @@ struct AnnouncementPages {
         } catch let error as RegistrationError where error.code != "forbidden" {
             values["previewProblem"] = error.message
         }
-        values["published"] = try await service.allAnnouncements(staff: staff, stage: RegistrationService.skdStage).map { item -> [String: Any] in
-            [
+        let versions = try await service.allAnnouncements(staff: staff, stage: RegistrationService.skdStage)
+        values["published"] = versions.map { item -> [String: Any] in
+            let scheduled = item.publishedAt > service.clock.nowMilliseconds()
+            return [
                 "version": item.version, "digest": item.digest, "at": IndonesianDate.dateTime(item.publishedAt), "rows": item.rows, "by": item.createdBy,
-                "scheduled": item.publishedAt > service.clock.nowMilliseconds(),
+                "scheduled": scheduled, "withdrawable": scheduled && item.version == versions.last?.version,
             ]
         }
         return pages.render("staf-hasil", values.merging(extra) { _, b in b }, context: context, status: status)

@@ -26,7 +26,8 @@ enum StaffLabels {
         ("formation.import", "mengimpor formasi"), ("slot.save", "menyimpan sesi ujian"), ("seats.assign", "membagi tempat duduk"),
         ("seats.move", "memindahkan peserta"), ("seats.resit", "memberi ujian ulang"), ("node.register", "mendaftarkan node ujian"),
         ("roster.export", "mengirim daftar peserta ke node"), ("results.import", "menerima hasil dari node"),
-        ("announcement.publish", "menerbitkan pengumuman"), ("audit.read", "membaca log audit"),
+        ("announcement.publish", "menerbitkan pengumuman"), ("announcement.withdraw", "menarik pengumuman terjadwal"),
+        ("audit.read", "membaca log audit"),
     ]
     static let actionLabels = Dictionary(uniqueKeysWithValues: actions)
 

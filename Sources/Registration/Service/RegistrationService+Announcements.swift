@@ -67,6 +67,28 @@ extension RegistrationService {
         return stored
     }
 
+    /// Withdraws a scheduled version before its time (to cancel it, or to move it: withdraw,
+    /// then publish again at the new time). Only the latest version can be withdrawn, and
+    /// never one already public: a correction of that is a new version. Audited as
+    /// `announcement.withdraw` with the withdrawn version's digest and planned time.
+    public func withdrawScheduledAnnouncement(staff: StaffAccount, stage: String, version: Int) async throws -> StoredAnnouncement {
+        try requireAdmin(staff)
+        let period = try await period()
+        let planned = try await store.announcements(periodID: period.id, stage: stage, visibleAt: nil).first { $0.version == version }
+        return try await store.withdrawScheduledAnnouncement(
+            periodID: period.id,
+            stage: stage,
+            version: version,
+            now: now,
+            audit: audit(
+                staff,
+                "announcement.withdraw",
+                "announcement:\(stage)/\(version)",
+                "terjadwal \(planned.map { IndonesianDate.dateTime($0.publishedAt) } ?? "-"), digest \(planned?.digest ?? "-")"
+            )
+        )
+    }
+
     /// Every version, scheduled ones included, for the committee.
     public func allAnnouncements(staff: StaffAccount, stage: String) async throws -> [StoredAnnouncement] {
         try requireAdmin(staff)

@@ -211,6 +211,10 @@ public protocol RegistrationStore: Sendable {
     /// Appends the next version; refuses one whose version or previous digest is not the
     /// latest's successor (another admin published first).
     func appendAnnouncement(_ announcement: StoredAnnouncement, file: Data, periodID: String, audit: AuditEntry) async throws
+    /// Removes `version`, if it is the stage's latest and not yet public at `now` (a scheduled
+    /// one never shown: no one may have read it), and returns it; refuses
+    /// (`announcement-not-latest`, `announcement-public`, `not-found`) otherwise.
+    func withdrawScheduledAnnouncement(periodID: String, stage: String, version: Int, now: Int64, audit: AuditEntry) async throws -> StoredAnnouncement
 
     // MARK: - Live scores
 

@@ -3,7 +3,8 @@ import GRDB
 import SeleksiCore
 import SeleksiStorage
 
-/// Published announcements: append-only, each kept as the file the public downloads.
+/// Published announcements: append-only once public, each kept as the file the public
+/// downloads; only a scheduled version not yet shown can be withdrawn.
 extension SQLiteRegistrationStore {
     public func announcements(periodID: String, stage: String, visibleAt: Int64?) async throws -> [StoredAnnouncement] {
         try await writer.read { db in
@@ -14,20 +15,22 @@ extension SQLiteRegistrationStore {
                     WHERE period_id = ? AND stage = ? AND published_at <= ? ORDER BY version
                     """,
                 arguments: [periodID, stage, visibleAt ?? Int64.max]
-            ).map { row in
-                StoredAnnouncement(
-                    stage: row["stage"],
-                    version: row["version"],
-                    digest: row["digest"],
-                    previousDigest: row["previous_digest"],
-                    contentDigest: row["content_digest"],
-                    publishedAt: row["published_at"],
-                    createdAt: row["created_at"],
-                    createdBy: row["created_by"],
-                    rows: row["row_count"]
-                )
-            }
+            ).map(Self.announcement)
         }
+    }
+
+    static func announcement(_ row: Row) -> StoredAnnouncement {
+        StoredAnnouncement(
+            stage: row["stage"],
+            version: row["version"],
+            digest: row["digest"],
+            previousDigest: row["previous_digest"],
+            contentDigest: row["content_digest"],
+            publishedAt: row["published_at"],
+            createdAt: row["created_at"],
+            createdBy: row["created_by"],
+            rows: row["row_count"]
+        )
     }
 
     public func announcementFile(periodID: String, stage: String, version: Int, visibleAt: Int64?) async throws -> Data? {
@@ -74,6 +77,50 @@ extension SQLiteRegistrationStore {
                 ]
             )
             try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func withdrawScheduledAnnouncement(
+        periodID: String,
+        stage: String,
+        version: Int,
+        now: Int64,
+        audit: AuditEntry
+    ) async throws -> StoredAnnouncement {
+        try await grouped.write { db in
+            let versions = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT stage, version, digest, previous_digest, content_digest, published_at, created_at, created_by, row_count FROM announcement
+                    WHERE period_id = ? AND stage = ? ORDER BY version
+                    """,
+                arguments: [periodID, stage]
+            ).map(Self.announcement)
+            guard let withdrawn = versions.first(where: { $0.version == version }) else { throw RegistrationError.notFound }
+            guard withdrawn.publishedAt > now else {
+                throw RegistrationError(
+                    "announcement-public",
+                    kind: .conflict,
+                    "Versi \(version) sudah tayang sejak \(IndonesianDate.dateTime(withdrawn.publishedAt)) dan tidak dapat ditarik; terbitkan versi koreksi."
+                )
+            }
+            guard withdrawn.version == versions.last?.version else {
+                throw RegistrationError(
+                    "announcement-not-latest",
+                    kind: .conflict,
+                    "Versi \(versions.last?.version ?? version) dibuat sesudah versi \(version) dan merujuknya; tarik versi itu lebih dulu."
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO announcement_withdrawal (period_id, stage, version, digest, planned_at, withdrawn_at, withdrawn_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [periodID, stage, version, withdrawn.digest, withdrawn.publishedAt, now, audit.actor]
+            )
+            try db.execute(sql: "DELETE FROM announcement WHERE period_id = ? AND stage = ? AND version = ?", arguments: [periodID, stage, version])
+            try Self.insertAudit(db, audit)
+            return withdrawn
         }
     }
 }

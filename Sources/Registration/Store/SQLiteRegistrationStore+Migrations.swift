@@ -257,6 +257,25 @@ extension SQLiteRegistrationStore {
             }
             try db.execute(sql: "CREATE INDEX formation_location ON formation(period_id, location_key)")
         }
+        // A scheduled version withdrawn before its time leaves a record of itself (kept,
+        // never changed); an announcement is removed only with that record beside it.
+        migrator.registerMigration("v15-announcement-withdrawal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE announcement_withdrawal (
+                        period_id TEXT NOT NULL, stage TEXT NOT NULL, version INTEGER NOT NULL, digest TEXT NOT NULL,
+                        planned_at INTEGER NOT NULL, withdrawn_at INTEGER NOT NULL CHECK (withdrawn_at < planned_at), withdrawn_by TEXT NOT NULL);
+                    CREATE TRIGGER announcement_withdrawal_kept BEFORE UPDATE ON announcement_withdrawal
+                        BEGIN SELECT RAISE(ABORT, 'a withdrawal is never changed'); END;
+                    CREATE TRIGGER announcement_withdrawal_not_deleted BEFORE DELETE ON announcement_withdrawal
+                        BEGIN SELECT RAISE(ABORT, 'a withdrawal is never changed'); END;
+                    DROP TRIGGER announcement_not_deleted;
+                    CREATE TRIGGER announcement_not_deleted BEFORE DELETE ON announcement
+                        WHEN NOT EXISTS (SELECT 1 FROM announcement_withdrawal w WHERE w.digest = OLD.digest AND w.planned_at = OLD.published_at)
+                        BEGIN SELECT RAISE(ABORT, 'announcement is never changed'); END;
+                    """
+            )
+        }
         return migrator
     }
 }
