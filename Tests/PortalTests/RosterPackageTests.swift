@@ -155,7 +155,38 @@ struct RosterPackageTests {
             #expect(try await client.send(.post, "/api/application/submit", token: ani).status == 200)
             let application = try #require((created["id"] as? NSNumber)?.int64Value)
             let keu = try await client.staff("verif-keu")
-            #expect(try await client.send(.post, "/api/verifier/applications/\(application)/decision", token: keu, json: ["result": "MS"]).status == 200)
+            // The verifier confirms it against the documents: only one asked for, only with MS.
+            let decision = "/api/verifier/applications/\(application)/decision"
+            for (body, why) in [
+                (["result": "MS", "accommodations": ["kursi-roda"]] as [String: Any], "not asked for"),
+                (["result": "MS", "accommodations": ["tunanetra", "tunanetra"]], "twice"),
+                (["result": "TMS", "reasonCode": "lainnya", "accommodations": ["tunanetra"]], "with TMS"),
+            ] {
+                let refused = try await client.send(.post, decision, token: keu, json: body)
+                #expect(refused.status == 422 && refused.code == "invalid-accommodation", "\(why): \(refused.text)")
+            }
+            // On the verifier's page: asked for, to be ticked against the documents.
+            portal.clock.advance(seconds: 31)
+            var verifier = Browser(client: client)
+            var page = try await verifier.request(.get, "/staf/masuk")
+            let secrets = try #require(portal.staffSecrets["verif-keu"])
+            _ = try await verifier.request(
+                .post,
+                "/staf/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("username", "verif-keu"), ("password", secrets.password), ("totp", portal.totp("verif-keu"))]
+            )
+            page = try await verifier.request(.get, "/staf/verifikasi/\(application)")
+            #expect(page.text.contains(#"<input type="checkbox" name="accommodation-tunanetra" value="1"> tunanetra didukung dokumen"#), "\(page.text)")
+            let decided = try await verifier.request(
+                .post,
+                "/staf/verifikasi/\(application)/keputusan",
+                form: [("csrf", try Browser.csrf(page)), ("result", "MS"), ("accommodation-tunanetra", "1")]
+            )
+            #expect(decided.status == 303, "\(decided.text)")
+            page = try await verifier.request(.get, "/staf/verifikasi/\(application)")
+            #expect(page.text.contains("Kebutuhan khusus dikonfirmasi: tunanetra"))
+            let confirmed = try await portal.service.store.application(id: application)?.verification?.accommodations
+            #expect(confirmed == ["tunanetra"])
             try await portal.closeRegistration()
             let admin = try await client.staff("admin")
             #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)

@@ -60,10 +60,13 @@ struct PortalAPI {
         let result: String
         let reasonCode: String?
         let note: String?
+        /// The accommodations asked for that the documents support (MS only).
+        let accommodations: [String]?
     }
     struct AnswerBody: Decodable {
         let accepted: Bool
         let answer: String
+        let accommodations: [String]?
     }
     struct MoveBody: Decodable { let slotID: String }
     struct ResitBody: Decodable {
@@ -196,12 +199,25 @@ struct PortalAPI {
             guard let result = VerificationResult(rawValue: body.result) else { throw RegistrationError.invalid("invalid-result", "Hasil harus MS atau TMS.") }
             let staff = try context.staff()
             let id = try applicationID(context)
-            try await service.decide(staff: staff, id: id, result: result, reasonCode: body.reasonCode, note: body.note ?? "")
+            try await service.decide(
+                staff: staff,
+                id: id,
+                result: result,
+                reasonCode: body.reasonCode,
+                note: body.note ?? "",
+                accommodations: body.accommodations ?? []
+            )
             return Accepted(ok: true, message: "Hasil verifikasi dicatat.")
         }
         table.add(api, .post, "verifier/applications/{id}/objection-answer") { request, context in
             let body = try await request.decode(as: AnswerBody.self, context: context)
-            try await service.answerObjection(staff: try context.staff(), id: try applicationID(context), accepted: body.accepted, answer: body.answer)
+            try await service.answerObjection(
+                staff: try context.staff(),
+                id: try applicationID(context),
+                accepted: body.accepted,
+                answer: body.answer,
+                accommodations: body.accommodations ?? []
+            )
             return Accepted(ok: true, message: "Jawaban sanggahan dicatat.")
         }
         // MARK: Committee admin

@@ -57,13 +57,20 @@ struct StaffPages {
                     id: id,
                     result: result,
                     reasonCode: form["reasonCode"].isEmpty ? nil : form["reasonCode"],
-                    note: form["note"]
+                    note: form["note"],
+                    accommodations: Self.confirmedAccommodations(form)
                 )
             }
         }
         router.post("/staf/verifikasi/:id/sanggahan") { request, context in
             try await staffAction(request, context) { staff, id, form in
-                try await service.answerObjection(staff: staff, id: id, accepted: form["accepted"] == "1", answer: form["answer"])
+                try await service.answerObjection(
+                    staff: staff,
+                    id: id,
+                    accepted: form["accepted"] == "1",
+                    answer: form["answer"],
+                    accommodations: form["accepted"] == "1" ? Self.confirmedAccommodations(form) : []
+                )
             }
         }
         router.get("/staf/verifikasi/:id/dokumen/:kind") { _, context in
@@ -105,6 +112,11 @@ struct StaffPages {
         pages.renderAnonymous("staf-masuk", values, request, context, status: status)
     }
 
+    /// The accommodations a verifier ticked as supported by the documents (`accommodation-NAME`).
+    static func confirmedAccommodations(_ form: FormFields) -> [String] {
+        form.values.keys.filter { $0.hasPrefix("accommodation-") && form[$0] == "1" }.map { String($0.dropFirst("accommodation-".count)) }.sorted()
+    }
+
     func detail(_ context: PortalRequestContext, values extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let staff = try context.staff()
         let (account, application) = try await service.openApplication(staff, id: try id(context))
@@ -119,7 +131,11 @@ struct StaffPages {
             ] as [String: Any],
             "testLocation": application.draft.testLocation, "disability": application.draft.disability, "residesAbroad": application.draft.residesAbroad,
             "declares": application.draft.disability || application.draft.residesAbroad,
-            "accommodations": application.draft.accommodations,
+            "accommodations": application.draft.accommodations, "hasAsked": !application.draft.accommodations.isEmpty,
+            // Asked for, each to be confirmed against the documents when deciding MS.
+            "asked": application.draft.accommodations.map { name in
+                ["name": name, "minutes": service.accommodationOffers().first { $0.name == name }?.extraMinutes ?? 0] as [String: Any]
+            },
             "documents": application.documents.map { document in
                 [
                     "kind": document.kind, "label": service.settings.documents.label(of: document.kind),
@@ -132,6 +148,7 @@ struct StaffPages {
             values["verification"] = [
                 "result": verification.result.rawValue, "reason": service.reasonLabel(verification.reasonCode) ?? "", "note": verification.note,
                 "by": verification.by, "at": IndonesianDate.dateTime(verification.at),
+                "confirmed": verification.accommodations.joined(separator: ", "),
             ]
         } else {
             values["canDecide"] = true

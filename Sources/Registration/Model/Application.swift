@@ -95,13 +95,18 @@ public struct Verification: Sendable, Codable, Hashable {
     public var note: String
     public var by: String
     public var at: Int64
+    /// The accommodations asked for that the verifier found supported by the documents
+    /// (MS only): the only ones the exam card and the node's roster count. Asking is not
+    /// enough, or anyone could claim a disability's extra minutes.
+    public var accommodations: [String]
 
-    public init(result: VerificationResult, reasonCode: String?, note: String, by: String, at: Int64) {
+    public init(result: VerificationResult, reasonCode: String?, note: String, by: String, at: Int64, accommodations: [String] = []) {
         self.result = result
         self.reasonCode = reasonCode
         self.note = note
         self.by = by
         self.at = at
+        self.accommodations = accommodations
     }
 }
 

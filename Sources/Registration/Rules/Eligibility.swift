@@ -68,6 +68,20 @@ public struct Eligibility: Sendable {
 
     /// The accommodations asked for: each one the exam rule set offers, for this
     /// formation's type, once.
+    /// The accommodations a verifier confirms: each one the applicant asked for, once.
+    public static func confirmedAccommodations(_ names: [String], asked: [String]) -> RegistrationError? {
+        guard Set(names).count == names.count else {
+            return .invalid("invalid-accommodation", "Setiap kebutuhan khusus dikonfirmasi sekali saja.")
+        }
+        if let stranger = names.first(where: { !asked.contains($0) }) {
+            return .invalid(
+                "invalid-accommodation",
+                "Kebutuhan khusus '\(String(stranger.prefix(40)))' tidak diminta pelamar; hanya yang diminta dapat dikonfirmasi."
+            )
+        }
+        return nil
+    }
+
     public static func checkAccommodations(_ names: [String], formationType: FormationType, offered: [String: Accommodation]) -> RegistrationError? {
         guard Set(names).count == names.count else {
             return .invalid("invalid-accommodation", "Setiap kebutuhan khusus dipilih sekali saja.")

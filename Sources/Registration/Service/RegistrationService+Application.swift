@@ -172,11 +172,11 @@ extension RegistrationService {
     }
 
     /// The candidate's working minutes at the exam: the rule set's duration plus the
-    /// accommodations of the application that apply to its formation type.
+    /// accommodations a verifier confirmed that apply to its formation type.
     public func workingMinutes(_ application: Application) throws -> Int {
         let ruleSet = try examRuleSet()
         do {
-            return try ruleSet.durationMinutes(for: application.formation.type, accommodations: application.draft.accommodations)
+            return try ruleSet.durationMinutes(for: application.formation.type, accommodations: application.verification?.accommodations ?? [])
         } catch {
             return ruleSet.durationMinutes
         }

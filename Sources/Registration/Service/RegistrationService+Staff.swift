@@ -53,9 +53,18 @@ extension RegistrationService {
     }
 
     /// MS, or TMS with a reason from the configured list, during the verification window.
-    public func decide(staff: StaffAccount, id: Int64, result: VerificationResult, reasonCode: String?, note: String) async throws {
+    /// `accommodations`: those asked for that the documents support (MS only); the others
+    /// do not count at the exam.
+    public func decide(
+        staff: StaffAccount,
+        id: Int64,
+        result: VerificationResult,
+        reasonCode: String?,
+        note: String,
+        accommodations: [String] = []
+    ) async throws {
         let period = try await period()
-        _ = try await applicationForStaff(staff, id: id)
+        let (_, application) = try await applicationForStaff(staff, id: id)
         try require(period.verification, "Verifikasi")
         // After the announcement a new result would have no objection days left.
         if let announced = period.resultsAnnouncedAt {
@@ -75,24 +84,37 @@ extension RegistrationService {
             code = reasonCode
         }
         guard text.count <= 2000 else { throw RegistrationError.invalid("invalid-note", "Keterangan paling panjang 2000 karakter.") }
+        if result == .tms, !accommodations.isEmpty {
+            throw RegistrationError.invalid("invalid-accommodation", "Kebutuhan khusus hanya dikonfirmasi untuk hasil MS.")
+        }
+        if let problem = Eligibility.confirmedAccommodations(accommodations, asked: application.draft.accommodations) { throw problem }
+        let confirmed = accommodations.isEmpty ? "" : ", kebutuhan khusus dikonfirmasi: " + accommodations.joined(separator: ", ")
         try await store.recordVerification(
             applicationID: id,
-            Verification(result: result, reasonCode: code, note: text, by: staff.username, at: now),
-            audit: audit(staff, "verification.decide", "lamaran:\(id)", result.rawValue + (code.map { " " + $0 } ?? ""))
+            Verification(result: result, reasonCode: code, note: text, by: staff.username, at: now, accommodations: accommodations),
+            audit: audit(staff, "verification.decide", "lamaran:\(id)", result.rawValue + (code.map { " " + $0 } ?? "") + confirmed)
         )
     }
 
-    public func answerObjection(staff: StaffAccount, id: Int64, accepted: Bool, answer: String) async throws {
-        _ = try await applicationForStaff(staff, id: id)
+    /// An accepted objection makes the result MS, with the `accommodations` (asked for and
+    /// supported by the documents) confirmed as in `decide`.
+    public func answerObjection(staff: StaffAccount, id: Int64, accepted: Bool, answer: String, accommodations: [String] = []) async throws {
+        let (_, application) = try await applicationForStaff(staff, id: id)
         let text = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (5...2000).contains(text.count) else { throw RegistrationError.invalid("invalid-answer", "Jawaban sanggahan harus ditulis, 5-2000 karakter.") }
+        if !accepted, !accommodations.isEmpty {
+            throw RegistrationError.invalid("invalid-accommodation", "Kebutuhan khusus hanya dikonfirmasi bila sanggahan diterima.")
+        }
+        if let problem = Eligibility.confirmedAccommodations(accommodations, asked: application.draft.accommodations) { throw problem }
+        let confirmed = accommodations.isEmpty ? "" : ", kebutuhan khusus dikonfirmasi: " + accommodations.joined(separator: ", ")
         try await store.answerObjection(
             applicationID: id,
             answer: text,
             accepted: accepted,
+            accommodations: accommodations,
             by: staff.username,
             at: now,
-            audit: audit(staff, "objection.answer", "lamaran:\(id)", accepted ? "diterima" : "ditolak")
+            audit: audit(staff, "objection.answer", "lamaran:\(id)", (accepted ? "diterima" : "ditolak") + confirmed)
         )
     }
 

@@ -166,7 +166,16 @@ public protocol RegistrationStore: Sendable {
     func recordVerification(applicationID: Int64, _ verification: Verification, audit: AuditEntry) async throws
     /// Files an objection if `ObjectionRule` allows it at `objection.filedAt`.
     func fileObjection(applicationID: Int64, _ objection: Objection, deadline: Int64?) async throws
-    func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws
+    /// An accepted objection makes the result MS with `accommodations` confirmed.
+    func answerObjection(
+        applicationID: Int64,
+        answer: String,
+        accepted: Bool,
+        accommodations: [String],
+        by: String,
+        at: Int64,
+        audit: AuditEntry
+    ) async throws
 
     // MARK: - Exam nodes
 

@@ -68,8 +68,15 @@ extension SQLiteRegistrationStore {
                 uploadedAt: $0["uploaded_at"]
             )
         }
-        let verification: Verification? = (row["result"] as String?).flatMap { VerificationResult(rawValue: $0) }.map {
-            Verification(result: $0, reasonCode: row["reason_code"], note: row["result_note"] ?? "", by: row["verified_by"] ?? "", at: row["verified_at"] ?? 0)
+        let verification: Verification? = try (row["result"] as String?).flatMap { VerificationResult(rawValue: $0) }.map {
+            Verification(
+                result: $0,
+                reasonCode: row["reason_code"],
+                note: row["result_note"] ?? "",
+                by: row["verified_by"] ?? "",
+                at: row["verified_at"] ?? 0,
+                accommodations: try (row["accommodations_confirmed"] as String?).map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? []
+            )
         }
         let objection: Objection? = (row["objection_reason"] as String?).map {
             Objection(

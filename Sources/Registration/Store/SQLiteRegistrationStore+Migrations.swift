@@ -276,6 +276,16 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // Accommodations count once a verifier confirms them (`Verification.accommodations`).
+        // Decisions made before this was asked keep what the applicant asked for.
+        migrator.registerMigration("v16-accommodations-confirmed") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE application ADD COLUMN accommodations_confirmed TEXT;
+                    UPDATE application SET accommodations_confirmed = coalesce(json_extract(draft, '$.accommodations'), '[]') WHERE result = 'MS';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -72,7 +72,7 @@ extension SQLiteRegistrationStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.slot_id, p.participant_number, c.name, f.type, json_extract(p.draft, '$.accommodations') AS accommodations,
+                    SELECT p.slot_id, p.participant_number, c.name, f.type, p.accommodations_confirmed AS accommodations,
                       r.from_session AS resit_of,
                       r.from_session IS NOT NULL AND NOT EXISTS (SELECT 1 FROM results_package rp WHERE rp.period_id = p.period_id
                         AND rp.session_id = r.from_session) AS resit_waiting

@@ -41,8 +41,11 @@ extension SQLiteRegistrationStore {
             guard row["status"] == ApplicationStatus.submitted.rawValue else { throw RegistrationError.notSubmitted }
             guard (row["result"] as String?) == nil else { throw RegistrationError.alreadyVerified }
             try db.execute(
-                sql: "UPDATE application SET result = ?, reason_code = ?, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
-                arguments: [v.result.rawValue, v.reasonCode, v.note, v.by, v.at, applicationID]
+                sql: """
+                    UPDATE application SET result = ?, reason_code = ?, result_note = ?, verified_by = ?, verified_at = ?, accommodations_confirmed = ?
+                    WHERE id = ?
+                    """,
+                arguments: [v.result.rawValue, v.reasonCode, v.note, v.by, v.at, try Self.accommodationsText(v.accommodations), applicationID]
             )
             try db.execute(
                 sql: "INSERT INTO verification_event (application_id, at, by, kind, result, reason_code, text) VALUES (?, ?, ?, 'verification', ?, ?, ?)",
@@ -73,7 +76,20 @@ extension SQLiteRegistrationStore {
         }
     }
 
-    public func answerObjection(applicationID: Int64, answer: String, accepted: Bool, by: String, at: Int64, audit: AuditEntry) async throws {
+    /// The confirmed accommodations as stored: a JSON array.
+    static func accommodationsText(_ names: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+    }
+
+    public func answerObjection(
+        applicationID: Int64,
+        answer: String,
+        accepted: Bool,
+        accommodations: [String],
+        by: String,
+        at: Int64,
+        audit: AuditEntry
+    ) async throws {
         try await grouped.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -89,8 +105,11 @@ extension SQLiteRegistrationStore {
             )
             if accepted {
                 try db.execute(
-                    sql: "UPDATE application SET result = 'MS', reason_code = NULL, result_note = ?, verified_by = ?, verified_at = ? WHERE id = ?",
-                    arguments: ["Sanggahan diterima: " + answer, by, at, applicationID]
+                    sql: """
+                        UPDATE application SET result = 'MS', reason_code = NULL, result_note = ?, verified_by = ?, verified_at = ?, accommodations_confirmed = ?
+                        WHERE id = ?
+                        """,
+                    arguments: ["Sanggahan diterima: " + answer, by, at, try Self.accommodationsText(accommodations), applicationID]
                 )
             }
             try db.execute(
