@@ -4,6 +4,7 @@ import SeleksiCommands
 @main
 struct Seleksi {
     static func main() async {
+        ParentWatch.startIfAsked()
         await SeleksiCommand.main()
     }
 }

@@ -22,6 +22,10 @@ let seleksiBinary: String? = {
     return FileManager.default.isExecutableFile(atPath: built) ? built : nil
 }()
 
+/// The tests' environment, and every `seleksi` they start ends with the test process
+/// (`ParentWatch`): a crashed run leaves no server behind.
+let childEnvironment = ProcessInfo.processInfo.environment.merging(["SELEKSI_EXIT_WITH_PARENT": String(getpid())]) { _, new in new }
+
 func which(_ name: String) -> String? {
     for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
         let path = "\(folder)/\(name)"
@@ -118,6 +122,7 @@ final class NodeProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: seleksiBinary!)
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         process.arguments = arguments
+        process.environment = childEnvironment
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()
@@ -178,6 +183,7 @@ func runSeleksi(_ arguments: [String]) throws -> (status: Int32, output: String)
     process.executableURL = URL(fileURLWithPath: seleksiBinary!)
     process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
     process.arguments = arguments
+    process.environment = childEnvironment
     process.standardOutput = handle
     process.standardError = handle
     try process.run()
