@@ -48,6 +48,16 @@ public enum SKDTables {
     }
 
     public static func scores(_ text: String, ruleSet: RuleSet) -> Result<[SKDCandidate], SKDTableProblems> {
+        scoreRows(text, ruleSet: ruleSet).map { rows in rows.map(\.candidate) }
+    }
+
+    /// The scores table, each row with its line and every field by column, for a table
+    /// that carries `extraColumns` too (required; the caller reads and checks them).
+    static func scoreRows(
+        _ text: String,
+        ruleSet: RuleSet,
+        extraColumns: [String] = []
+    ) -> Result<[(candidate: SKDCandidate, line: Int, fields: [String: String])], SKDTableProblems> {
         let table: CSVTable
         do {
             table = try CSVTable.read(text)
@@ -55,9 +65,12 @@ public enum SKDTables {
             return .failure(SKDTableProblems(lines: [error.message]))
         }
         let subtests = ruleSet.subtests.map { ($0.code, $0.code.lowercased(), $0.maximumScore) }
-        var problems = table.headerProblems(required: ["participant_number", "formation_id"] + subtests.map(\.1) + ["status"], optional: ["reason"])
+        var problems = table.headerProblems(
+            required: ["participant_number", "formation_id"] + subtests.map(\.1) + ["status"] + extraColumns,
+            optional: ["reason"]
+        )
         guard problems.isEmpty else { return .failure(SKDTableProblems(lines: problems)) }
-        var candidates: [SKDCandidate] = []
+        var candidates: [(candidate: SKDCandidate, line: Int, fields: [String: String])] = []
         var seen: [String: Int] = [:]
         for (line, values) in table.rows {
             guard values.count == table.header.count else {
@@ -97,7 +110,7 @@ public enum SKDTables {
                 continue
             }
             seen[number] = line
-            candidates.append(SKDCandidate(participantNumber: number, formationID: formation, attendance: attendance))
+            candidates.append((SKDCandidate(participantNumber: number, formationID: formation, attendance: attendance), line, field))
         }
         return problems.isEmpty ? .success(candidates) : .failure(SKDTableProblems(lines: problems))
     }

@@ -24,7 +24,7 @@ struct SKDRankingTests {
 
     @Test("the rule set carries the multiplier and the tie-break order")
     func ruleSetSelection() {
-        #expect(Self.ruleSet.selection == SelectionRule(multiplier: 3, tieBreak: ["TKP", "TIU", "TWK"]))
+        #expect(Self.ruleSet.selection?.multiplier == 3 && Self.ruleSet.selection?.tieBreak == ["TKP", "TIU", "TWK"])
     }
 
     @Test("ties on the total go by TKP, then TIU, then TWK; a tie on every key at the cut-off goes through whole")

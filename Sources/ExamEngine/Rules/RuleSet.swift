@@ -126,10 +126,36 @@ public struct SelectionRule: Sendable, Hashable {
     public let multiplier: Int
     /// Subtest codes, in the order they break a tie on the total.
     public let tieBreak: [String]
+    /// How this stage's result joins the SKB into the final score; nil when the rule set
+    /// does not say (the final result cannot be made from it).
+    public let final: FinalRule?
 
-    public init(multiplier: Int, tieBreak: [String]) {
+    public init(multiplier: Int, tieBreak: [String], final: FinalRule? = nil) {
         self.multiplier = multiplier
         self.tieBreak = tieBreak
+        self.final = final
+    }
+}
+
+/// The national formula joining SKD and SKB (`selection.final`): the weight of each, in
+/// percent (together 100), and where posts left empty may be filled from (optimalisasi).
+public struct FinalRule: Sendable, Hashable {
+    public enum Optimization: String, Sendable, Hashable, CaseIterable {
+        /// The same position, education and unit, another formation type (L-1).
+        case otherType = "other_type"
+        /// The same position and education, another unit or location (L-2).
+        case otherUnit = "other_unit"
+    }
+
+    public let skdWeight: Int
+    public let skbWeight: Int
+    /// In the order they are tried.
+    public let optimization: [Optimization]
+
+    public init(skdWeight: Int, skbWeight: Int, optimization: [Optimization]) {
+        self.skdWeight = skdWeight
+        self.skbWeight = skbWeight
+        self.optimization = optimization
     }
 }
 

@@ -97,7 +97,7 @@ public enum RuleSetLoader {
         guard fields.submapping("selection", required: false) != nil, let node = fields.mapping["selection"],
             let entry = FieldReader(node, file: fields.file, log: fields.log, what: "seleksi")
         else { return nil }
-        entry.rejectUnknownKeys(["multiplier", "tie_break"])
+        entry.rejectUnknownKeys(["multiplier", "tie_break", "final"])
         guard let multiplier = entry.int("multiplier"), let list = entry.sequence("tie_break") else { return nil }
         if multiplier < 1 { entry.problem("out-of-range", at: "multiplier", "pengali harus minimal 1") }
         var order: [String] = []
@@ -114,7 +114,49 @@ public enum RuleSetLoader {
             if order.contains(code) { fields.log.add("duplicate-subtest", fields.file, item.line, "subtes \(code) disebut dua kali di tie_break") }
             order.append(code)
         }
-        return SelectionRule(multiplier: multiplier, tieBreak: order)
+        return SelectionRule(multiplier: multiplier, tieBreak: order, final: readFinal(entry))
+    }
+
+    /// `selection.final`: `skd_weight` and `skb_weight` (percent, together 100) and
+    /// `optimization` (`other_type`, `other_unit`, in the order they are tried).
+    private static func readFinal(_ selection: FieldReader) -> FinalRule? {
+        guard selection.submapping("final", required: false) != nil, let node = selection.mapping["final"],
+            let entry = FieldReader(node, file: selection.file, log: selection.log, what: "integrasi akhir")
+        else { return nil }
+        entry.rejectUnknownKeys(["skd_weight", "skb_weight", "optimization"])
+        guard let skd = entry.int("skd_weight"), let skb = entry.int("skb_weight") else { return nil }
+        var valid = true
+        for (key, weight) in [("skd_weight", skd), ("skb_weight", skb)] where !(0...100).contains(weight) {
+            entry.problem("out-of-range", at: key, "selection.final.\(key): bobot harus 0-100 persen, bukan \(weight)")
+            valid = false
+        }
+        if valid, skd + skb != 100 {
+            entry.problem(
+                "weights-not-100",
+                at: "skb_weight",
+                "selection.final: skd_weight (\(skd)) dan skb_weight (\(skb)) harus berjumlah 100, bukan \(skd + skb)"
+            )
+            valid = false
+        }
+        var optimization: [FinalRule.Optimization] = []
+        for item in entry.sequence("optimization", required: false) ?? [] {
+            guard let value = item.string.flatMap(FinalRule.Optimization.init(rawValue:)) else {
+                entry.log.add(
+                    "unknown-optimization",
+                    entry.file,
+                    item.line,
+                    "selection.final.optimization: '\(item.string ?? "?")' tidak dikenal (\(FinalRule.Optimization.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+                valid = false
+                continue
+            }
+            if optimization.contains(value) {
+                entry.log.add("duplicate-optimization", entry.file, item.line, "selection.final.optimization: \(value.rawValue) disebut dua kali")
+                valid = false
+            }
+            optimization.append(value)
+        }
+        return valid ? FinalRule(skdWeight: skd, skbWeight: skb, optimization: optimization) : nil
     }
 
     private static func readSubtest(_ node: Node, file: String, log: ProblemLog) -> SubtestRule? {
