@@ -464,6 +464,54 @@ struct PortalPhoneBrowser {
             formationType: .general,
             decision: .passed
         )
+        // With scripts on (desktop): the session's live page shows her score as the node
+        // sends it, and takes it down when a withdrawal follows (she was disqualified after
+        // finishing), both without a reload.
+        if !screen.phone {
+            let scores = sheet.subtests.reduce(into: [String: Int]()) { $0[$1.subtest] = $1.score }
+            @Sendable func send(withdrawn: Bool) throws {
+                let batch = LiveScores(
+                    periodID: "casn-hp",
+                    nodeID: "node-kupang",
+                    entries: [
+                        LiveScores.Entry(
+                            sessionID: session.id,
+                            participantNumber: number,
+                            scores: scores,
+                            total: 385,
+                            passed: true,
+                            finishedAt: finished,
+                            withdrawn: withdrawn ? true : nil
+                        )
+                    ]
+                )
+                let file = portal.folder + "/nilai-langsung.json"
+                try batch.sealed(with: nodeKey).write(to: URL(fileURLWithPath: file))
+                let answer = try runCurl(["-sk", "-X", "POST", "--data-binary", "@" + file, site + "/api/node/scores", "--max-time", "5"])
+                #expect(answer.contains("\"accepted\":1"), "\(answer)")
+            }
+            try await offPool {
+                try browser.open(site + "/langsung/" + session.id)
+                try browser.wait("document.getElementById('status').textContent.startsWith('0 peserta selesai')")
+                try Self.checkPage(browser, width: width)
+                try send(withdrawn: false)
+                try browser.wait(
+                    "(() => { const rows = document.getElementById('nilai').tBodies[0].rows; return rows.length === 1 && rows[0].textContent.includes('Maria Ndolu') && rows[0].textContent.includes('385'); })()",
+                    seconds: 20
+                )
+                try send(withdrawn: true)
+                try browser.wait(
+                    "document.getElementById('nilai').tBodies[0].rows.length === 0 && document.getElementById('status').textContent.startsWith('0 peserta selesai')",
+                    seconds: 20
+                )
+                let navigation = try browser.script("return performance.getEntriesByType('navigation')[0].type;") as? String
+                #expect(navigation == "navigate", "the live page was reloaded")
+                // A reader who comes later sees neither.
+                try browser.open(site + "/langsung/" + session.id)
+                #expect(!(try Self.text(browser)).contains("Maria Ndolu"))
+                return ()
+            }
+        }
         let results = ResultsPackage(
             periodID: "casn-hp",
             nodeID: "node-kupang",
