@@ -23,7 +23,13 @@ struct BoardPages {
 
     static let subtests = ["TWK", "TIU", "TKP"]
     static let pageSize = 50
+    /// A published board may be a minute old (and served stale while a proxy fetches the
+    /// next): a correction is a new version, and results day is read far more than written.
     static let cacheControl = "public, max-age=60, stale-while-revalidate=600"
+    /// Before anything is public, a reader waiting for the announced hour must see the
+    /// results the moment they appear, not a cached "belum ada" for up to eleven minutes:
+    /// kept, but revalidated by its `ETag` on every request (a 304 costs the portal little).
+    static let cacheControlBeforePublication = "public, no-cache"
 
     init(service: RegistrationService, pages: PageRenderer) {
         self.service = service
@@ -92,8 +98,9 @@ struct BoardPages {
         // What the page is made of: the versions shown, the one chosen and the query.
         let chosen = version ?? all.last?.version
         let etag = Self.etag(all.map(\.digest).joined(separator: ",") + "|\(chosen ?? 0)|\(q)|\(agency)|\(formation)|\(pageText)")
-        if let notModified = Self.notModified(request, etag: etag) { return notModified }
-        if let page = rendered.get(etag) { return Self.page(page, etag: etag) }
+        let caching = chosen == nil ? Self.cacheControlBeforePublication : Self.cacheControl
+        if let notModified = Self.notModified(request, etag: etag, caching: caching) { return notModified }
+        if let page = rendered.get(etag) { return Self.page(page, etag: etag, caching: caching) }
         var values: [String: Any] = [
             "title": "Hasil SKD", "q": q,
             "versions": all.reversed().map { item -> [String: Any] in
@@ -143,13 +150,13 @@ struct BoardPages {
         guard status == .ok, let html = pages.sharedHTML("hasil", values) else { return pages.renderShared("hasil", values, context: context, status: status) }
         let page = ByteBuffer(string: html)
         rendered.set(etag, page)
-        return Self.page(page, etag: etag)
+        return Self.page(page, etag: etag, caching: caching)
     }
 
-    static func page(_ html: ByteBuffer, etag: String) -> Response {
+    static func page(_ html: ByteBuffer, etag: String, caching: String) -> Response {
         Response(
             status: .ok,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: cacheControl, .eTag: etag],
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: caching, .eTag: etag],
             body: .init(byteBuffer: html)
         )
     }
@@ -166,21 +173,22 @@ struct BoardPages {
     static func etag(_ basis: String) -> String { "\"" + Hex.encode(SHA256.hash(data: Data(basis.utf8)).prefix(12)) + "\"" }
 
     /// 304 when the client (or a proxy) already holds this version of the answer.
-    static func notModified(_ request: Request, etag: String) -> Response? {
+    static func notModified(_ request: Request, etag: String, caching: String) -> Response? {
         guard let held = request.headers[.ifNoneMatch] else { return nil }
         let tags = held.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") }
         guard tags.contains(etag) || tags.contains("*") else { return nil }
-        return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: cacheControl])
+        return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: caching])
     }
 
     static func download(_ request: Request, _ bytes: Data, type: String, name: String, tag: String) -> Response {
         let etag = "\"\(tag)\""
-        if let notModified = notModified(request, etag: etag) { return notModified }
+        // A published version never changes.
+        let caching = "public, max-age=86400, immutable"
+        if let notModified = notModified(request, etag: etag, caching: caching) { return notModified }
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.contentDisposition] = "attachment; filename=\"\(name)\""
-        // A published version never changes.
-        headers[.cacheControl] = "public, max-age=86400, immutable"
+        headers[.cacheControl] = caching
         headers[.eTag] = etag
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
