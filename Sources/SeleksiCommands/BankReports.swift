@@ -7,7 +7,8 @@ enum BankReports {
         var result = CommandResult()
         let rules = RuleSetLoader.loadAll(directory: rulesDirectory)
         let library = BankLoader.loadLibrary(directory: directory, ruleSets: rules.ruleSets)
-        let problems = rules.problems + library.problems
+        let plans = SKBPlanLoader.loadAll(directory: rulesDirectory, ruleSets: rules.ruleSets)
+        let problems = rules.problems + library.problems + plans.problems
         for bank in library.banks {
             let users = rules.ruleSets.filter { $0.bankID == bank.id }.map(\.id)
             result.line(
@@ -18,6 +19,10 @@ enum BankReports {
         let loadedIDs = Set(library.banks.map(\.id))
         for ruleSet in rules.ruleSets where !loadedIDs.contains(ruleSet.bankID) && library.problems.isEmpty {
             result.line("catatan: aturan \(ruleSet.id) memakai bank '\(ruleSet.bankID)' yang tidak ada di \(directory)")
+        }
+        for plan in plans.plans {
+            let parts = plan.components.map { "\($0.kind.label) \($0.weight)%" }.joined(separator: ", ")
+            result.line("OK  rencana SKB \(plan.id): \(parts)")
         }
         if !problems.isEmpty {
             result.line("\(problems.count) masalah:")

@@ -29,6 +29,20 @@ struct CommandTests {
         #expect(result.text.contains("OK  bank skd-contoh"))
         #expect(result.text.contains("cukup untuk skd-2024"))
         #expect(result.text.contains("OK  bank skb-pranata-komputer-contoh"))
+        #expect(result.text.contains("OK  rencana SKB skb-kemenkeu-contoh: CAT SKB 50%, Wawancara 30%, Tes praktik kerja 20%"))
+    }
+
+    @Test("bank validate: an SKB plan whose weights do not add up exits 2, naming the file and the key")
+    func validateBrokenPlan() throws {
+        let folder = NSTemporaryDirectory() + "seleksi-rules-" + UUID().uuidString
+        try FileManager.default.copyItem(atPath: rules, toPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = folder + "/skb-kemenkeu-contoh.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "weight: 20", with: "weight: 25").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = BankReports.validate(directory: banks, rulesDirectory: folder)
+        #expect(result.status == 2)
+        #expect(result.text.contains("skb-kemenkeu-contoh.yaml:") && result.text.contains("components[].weight berjumlah 105, harus 100"), "\(result.text)")
     }
 
     @Test("bank validate: a broken bank exits 2 with the list of problems")

@@ -13,7 +13,8 @@ public enum RuleSetLoader {
         return ruleSet
     }
 
-    /// Loads every `*.yaml` rule set in `directory` (sorted by file name). A broken file
+    /// Loads every `*.yaml` rule set in `directory` (sorted by file name; SKB plans are
+    /// left to `SKBPlanLoader`). A broken file
     /// contributes its problems and no rule set.
     public static func loadAll(directory: String) -> (ruleSets: [RuleSet], problems: [BankProblem]) {
         var ruleSets: [RuleSet] = []
@@ -23,8 +24,11 @@ public enum RuleSetLoader {
             problems.append(BankProblem(code: "no-rule-sets", file: directory, line: nil, message: "tidak ada aturan (*.yaml) di folder ini"))
         }
         for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let file = (directory as NSString).appendingPathComponent(name)
+            // An SKB plan shares the folder (`kind: skb-plan`); `SKBPlanLoader` reads it.
+            guard !SKBPlanLoader.isPlan(file) else { continue }
             do {
-                ruleSets.append(try load(file: (directory as NSString).appendingPathComponent(name)))
+                ruleSets.append(try load(file: file))
             } catch {
                 problems.append(contentsOf: error.problems)
             }
