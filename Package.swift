@@ -237,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ExamNode", "Portal", "Registration", "SeleksiAuth", "SeleksiCommands", "SeleksiCore",
+                "ExamNode", "Portal", "Registration", "SeleksiAuth", "SeleksiCommands", "SeleksiCore", "Selection",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
