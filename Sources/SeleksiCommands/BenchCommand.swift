@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Tolok ukur kinerja (jalankan dengan build release: swift run -c release seleksi bench …).",
-        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self, BoardBenchCommand.self]
+        subcommands: [Papers.self, ExamBenchCommand.self, PortalBenchCommand.self, BoardBenchCommand.self, SelectionBenchCommand.self]
     )
 
     struct Papers: ParsableCommand {
@@ -257,6 +257,32 @@ struct BoardBenchCommand: AsyncParsableCommand {
             print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
         } else {
             print(BoardBench.describe(figures))
+        }
+    }
+}
+
+/// `seleksi bench selection`: interview scheduling and the final integration, pure.
+struct SelectionBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "selection",
+        abstract:
+            "Penjadwalan wawancara 100.000 peserta atas 1.000 panel (dan sepersepuluhnya, agar pertumbuhannya terlihat) dan integrasi SKD+SKB 1.000.000 peserta."
+    )
+
+    @Option(help: "Peserta yang dijadwalkan.") var candidates: Int = 100_000
+    @Option(help: "Panel wawancara.") var panels: Int = 1_000
+    @Option(name: .customLong("integrate-candidates"), help: "Peserta yang diintegrasikan.") var integrateCandidates: Int = 1_000_000
+    @Flag(help: "Cetak satu objek JSON.") var json = false
+
+    func run() throws {
+        guard candidates >= 10, panels >= 10, integrateCandidates > 0 else {
+            throw ValidationError("peserta dan panel paling sedikit 10, peserta integrasi lebih dari 0")
+        }
+        let figures = try SelectionBench(candidates: candidates, panels: panels, integrateCandidates: integrateCandidates).run()
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print(SelectionBench.describe(figures))
         }
     }
 }
