@@ -2,7 +2,7 @@ public import SeleksiCore
 
 /// A calendar day as a place reads it (`2027-01-18`), in no zone of its own: the panel's
 /// zone turns it into instants.
-public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -39,13 +39,27 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// As `yyyy-mm-dd`.
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = LocalDate(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' bukan tanggal yyyy-mm-dd"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
 
 /// One interview panel as a committee admin defines it: who sits on it, where (a room or
 /// a video meeting's link), its slot length and the buffer between slots, and its working
 /// days and hours in the place's own zone (WIB, WITA or WIT). Slots are made from these,
 /// never typed one by one.
-public struct InterviewPanel: Sendable, Hashable {
+public struct InterviewPanel: Sendable, Hashable, Codable {
     public let id: String
     /// The interviewers' staff ids; at least one.
     public let interviewers: [String]
@@ -168,13 +182,13 @@ public struct InterviewPanel: Sendable, Hashable {
     }
 
     /// `2027-01-18 08.00 WITA`: an instant as the place reads it.
-    static func localText(_ instant: Int64, _ zone: IndonesianTimeZone) -> String {
+    public static func localText(_ instant: Int64, _ zone: IndonesianTimeZone) -> String {
         let local = zone.local(instant)
         let day = LocalDate(daysSinceEpoch: Int((instant + zone.offsetMilliseconds).floorDivided(by: 86_400_000)))
         return "\(day) \(clock(local.hour * 60 + local.minute)) \(zone.rawValue)"
     }
 
-    static func clock(_ minutes: Int) -> String {
+    public static func clock(_ minutes: Int) -> String {
         let (hour, minute) = (minutes / 60, minutes % 60)
         return (hour < 10 ? "0\(hour)" : "\(hour)") + "." + (minute < 10 ? "0\(minute)" : "\(minute)")
     }

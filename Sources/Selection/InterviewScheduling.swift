@@ -66,7 +66,8 @@ public enum InterviewScheduling {
     public static func schedule(
         _ candidates: [InterviewCandidate],
         panels: [InterviewPanel],
-        gapMinutes: Int
+        gapMinutes: Int,
+        taken: Set<InterviewSlot> = []
     ) throws(InterviewSchedulingError) -> InterviewSchedule {
         guard (0...1440).contains(gapMinutes) else { throw InterviewSchedulingError("gap", "jeda dengan sesi CAT SKB harus 0-1440 menit") }
         let panels = panels.sorted { $0.id < $1.id }
@@ -95,6 +96,8 @@ public enum InterviewScheduling {
         let gap = Int64(gapMinutes) * 60_000
 
         var state = State(slots: slots, ranges: ranges, candidates: candidates, gap: gap)
+        // Slots booked before this run (by those scheduled earlier) stay theirs.
+        for (index, slot) in slots.enumerated() where taken.contains(slot) { state.occupant[index] = State.booked }
         var reasons: [Int: UnplacedReason] = [:]
         for (index, candidate) in candidates.enumerated() {
             let all = ((serving[candidate.formationID] ?? []) + servesAll).sorted()
@@ -116,6 +119,7 @@ public enum InterviewScheduling {
 
         var placed: [InterviewPlacement] = []
         for (slot, holder) in state.occupant.enumerated() where holder >= 0 {
+            // (`State.booked` slots were someone else's already.)
             placed.append(InterviewPlacement(participantNumber: candidates[Int(holder)].participantNumber, slot: slots[slot]))
         }
         placed.sort { ($0.slot.start, $0.slot.panelID) < ($1.slot.start, $1.slot.panelID) }
@@ -131,8 +135,9 @@ public enum InterviewScheduling {
         let gap: Int64
         /// Per candidate, the panels (indices) they may be interviewed by.
         var eligible: [[Int]]
-        /// Per slot, the candidate holding it, or -1.
+        /// Per slot, the candidate holding it, -1 when free, `booked` when held from before.
         var occupant: [Int32]
+        static let booked: Int32 = -2
         /// Per candidate, the slot they hold, or -1.
         var held: [Int32]
         /// Per panel, the first slot that may be free (every one before it is taken).
@@ -164,9 +169,9 @@ public enum InterviewScheduling {
             var best: Int?
             for panel in eligible[candidate] {
                 var slot = firstFree[panel]
-                while slot < ranges[panel].upperBound, occupant[slot] >= 0 { slot += 1 }
+                while slot < ranges[panel].upperBound, occupant[slot] != -1 { slot += 1 }
                 firstFree[panel] = slot
-                while slot < ranges[panel].upperBound, occupant[slot] >= 0 || clashes(candidate, slot) { slot += 1 }
+                while slot < ranges[panel].upperBound, occupant[slot] != -1 || clashes(candidate, slot) { slot += 1 }
                 guard slot < ranges[panel].upperBound else { continue }
                 if best.map({ slots[slot].start < slots[$0].start }) ?? true { best = slot }
             }
@@ -201,7 +206,7 @@ public enum InterviewScheduling {
                 while next == nil, stack[top].panel < eligible[candidate].count {
                     let range = ranges[eligible[candidate][stack[top].panel]]
                     var slot = stack[top].slot < 0 ? range.lowerBound : stack[top].slot + 1
-                    while slot < range.upperBound, seen[slot] == round || clashes(candidate, slot) { slot += 1 }
+                    while slot < range.upperBound, seen[slot] == round || occupant[slot] == Self.booked || clashes(candidate, slot) { slot += 1 }
                     if slot < range.upperBound {
                         stack[top].slot = slot
                         next = slot

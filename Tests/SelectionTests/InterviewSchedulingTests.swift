@@ -305,3 +305,20 @@ struct InterviewSchedulingTests {
         }
     }
 }
+
+extension InterviewSchedulingTests {
+    @Test("a second run keeps the slots booked in the first: newcomers get what is left, and are told when nothing is")
+    func taken() throws {
+        let panel = Self.panel("P1")
+        let slots = try panel.slots()
+        let earlier = Set(slots.prefix(5))
+        let schedule = try InterviewScheduling.schedule(
+            [InterviewCandidate(participantNumber: "B", formationID: "F"), InterviewCandidate(participantNumber: "A", formationID: "F")],
+            panels: [panel],
+            gapMinutes: 0,
+            taken: earlier
+        )
+        #expect(schedule.placed.map(\.slot) == [slots[5]] && schedule.placed.map(\.participantNumber) == ["A"])
+        #expect(schedule.unplaced.map(\.participantNumber) == ["B"] && schedule.unplaced.map(\.reason) == [.full])
+    }
+}

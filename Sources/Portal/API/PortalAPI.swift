@@ -334,6 +334,7 @@ struct PortalAPI {
         table.add(api, .get, "admin/audit") { request, context in
             AuditView(items: try await service.auditLog(staff: try context.staff(), Self.auditFilter(request)))
         }
+        registerInterviews(api, table: table)
     }
 
     // MARK: - Helpers

@@ -59,6 +59,10 @@ public struct PortalSettings: Sendable, Decodable {
     public var cumlaudeMinimumGPA = 3.51
     public var documents = DocumentRequirement.national
     public var rejectionReasons = RejectionReason.defaults
+    /// Until how many hours before their interview a candidate may move it (once).
+    public var interviewMoveDeadlineHours = 48
+    /// The least time between a candidate's CAT SKB session and their interview.
+    public var interviewGapMinutes = 60
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, data, documents, tls, store
@@ -88,6 +92,8 @@ public struct PortalSettings: Sendable, Decodable {
         case minimumAge = "minimum_age"
         case cumlaudeMinimumGPA = "cumlaude_min_gpa"
         case rejectionReasons = "rejection_reasons"
+        case interviewMoveDeadlineHours = "interview_move_deadline_hours"
+        case interviewGapMinutes = "interview_gap_minutes"
     }
 
     struct TLSFiles: Decodable {
@@ -141,6 +147,8 @@ public struct PortalSettings: Sendable, Decodable {
         cumlaudeMinimumGPA = try c.decodeIfPresent(Double.self, forKey: .cumlaudeMinimumGPA) ?? d.cumlaudeMinimumGPA
         documents = try c.decodeIfPresent([DocumentRequirement].self, forKey: .documents) ?? d.documents
         rejectionReasons = try c.decodeIfPresent([RejectionReason].self, forKey: .rejectionReasons) ?? d.rejectionReasons
+        interviewMoveDeadlineHours = try c.decodeIfPresent(Int.self, forKey: .interviewMoveDeadlineHours) ?? d.interviewMoveDeadlineHours
+        interviewGapMinutes = try c.decodeIfPresent(Int.self, forKey: .interviewGapMinutes) ?? d.interviewGapMinutes
     }
 
     /// Reads the YAML file; a missing file leaves the defaults, a broken or
@@ -192,6 +200,8 @@ public struct PortalSettings: Sendable, Decodable {
         guard (0...1_440).contains(rosterFreezeMinutes) else { throw fail("roster_freeze_minutes harus 0..1440") }
         guard (0...240).contains(arrivalMinutes) else { throw fail("arrival_minutes harus 0..240") }
         guard !rejectionReasons.isEmpty else { throw fail("rejection_reasons tidak boleh kosong") }
+        guard (0...720).contains(interviewMoveDeadlineHours) else { throw fail("interview_move_deadline_hours harus 0..720") }
+        guard (0...1_440).contains(interviewGapMinutes) else { throw fail("interview_gap_minutes harus 0..1440") }
     }
 }
 

@@ -113,6 +113,15 @@ extension RegistrationService {
         return a.participantNumber < b.participantNumber
     }
 
+    /// The codes and labels announcements print (`result_codes`).
+    func resultCodes() throws -> ResultCodes {
+        do {
+            return try ResultCodes.parse(try String(contentsOfFile: settings.resultCodes, encoding: .utf8), file: settings.resultCodes)
+        } catch {
+            throw RegistrationError("result-codes", kind: .internal, "Kode hasil \(settings.resultCodes) tidak dapat dibaca: \(error)")
+        }
+    }
+
     /// The rule set of the exam the rosters were for.
     func examRuleSet() throws -> RuleSet { try examRules.get() }
 
@@ -126,12 +135,7 @@ extension RegistrationService {
             )
         }
         let ruleSet = try examRuleSet()
-        let codes: ResultCodes
-        do {
-            codes = try ResultCodes.parse(try String(contentsOfFile: settings.resultCodes, encoding: .utf8), file: settings.resultCodes)
-        } catch {
-            throw RegistrationError("result-codes", kind: .internal, "Kode hasil \(settings.resultCodes) tidak dapat dibaca: \(error)")
-        }
+        let codes = try resultCodes()
         let applicants = try await store.rankedApplicants(periodID: period.id)
         guard !applicants.isEmpty else {
             throw RegistrationError(

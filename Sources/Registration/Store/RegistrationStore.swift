@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+public import Selection
 public import ServiceLifecycle
 
 /// A message waiting in the outbox.
@@ -224,6 +225,31 @@ public protocol RegistrationStore: Sendable {
     /// one never shown: no one may have read it), and returns it; refuses
     /// (`announcement-not-latest`, `announcement-public`, `not-found`) otherwise.
     func withdrawScheduledAnnouncement(periodID: String, stage: String, version: Int, now: Int64, audit: AuditEntry) async throws -> StoredAnnouncement
+
+    // MARK: - Interviews
+
+    /// Adds or replaces a panel; refuses (`interview-panel-in-use`) one that has bookings.
+    func saveInterviewPanel(_ panel: InterviewPanel, periodID: String, audit: AuditEntry) async throws
+    func interviewPanels(periodID: String) async throws -> [InterviewPanel]
+    /// Books all of them or none, with their mails: one booking per candidate and per slot
+    /// (unique keys); `interview-schedule-changed` if another run booked one meanwhile.
+    func addInterviewBookings(_ bookings: [InterviewBooking], periodID: String, mails: [Mail], audit: AuditEntry) async throws
+    /// In time order.
+    func interviewBookings(periodID: String) async throws -> [InterviewBooking]
+    func interviewBooking(periodID: String, participantNumber: String) async throws -> InterviewBooking?
+    /// Moves the booking from `from` to `slot` once (`interview-moved-once` the second time
+    /// or when it is no longer at `from`); `InterviewMoveRule.slotTaken` when another holds it.
+    func moveInterview(
+        periodID: String,
+        participantNumber: String,
+        from: InterviewSlot,
+        to slot: InterviewSlot,
+        now: Int64,
+        mail: Mail?,
+        audit: AuditEntry
+    ) async throws -> InterviewBooking
+    /// Name and email of these participants (accounts not frozen), by number.
+    func applicantContacts(periodID: String, participantNumbers: [String]) async throws -> [String: (name: String, email: String)]
 
     // MARK: - Live scores
 

@@ -286,6 +286,24 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        // Interview panels (their configuration as JSON) and bookings: one per candidate,
+        // one per slot (a panel's start), so the store refuses a double booking itself.
+        migrator.registerMigration("v17-interviews") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE interview_panel (
+                        period_id TEXT NOT NULL, id TEXT NOT NULL, config TEXT NOT NULL, saved_at INTEGER NOT NULL, saved_by TEXT NOT NULL,
+                        PRIMARY KEY (period_id, id));
+                    CREATE TABLE interview_booking (
+                        period_id TEXT NOT NULL, participant_number TEXT NOT NULL, panel_id TEXT NOT NULL,
+                        starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),
+                        sequence INTEGER NOT NULL DEFAULT 0, booked_at INTEGER NOT NULL, moved_at INTEGER,
+                        PRIMARY KEY (period_id, participant_number),
+                        UNIQUE (period_id, panel_id, starts_at),
+                        FOREIGN KEY (period_id, panel_id) REFERENCES interview_panel (period_id, id));
+                    """
+            )
+        }
         return migrator
     }
 }

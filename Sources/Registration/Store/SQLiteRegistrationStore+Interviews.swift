@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+public import Selection
+import SeleksiCore
+import SeleksiStorage
+
+/// Interview panels and bookings. A slot is held by one booking at most and a candidate
+/// holds one booking: both are unique keys of `interview_booking`, so two writers racing
+/// for the last slot cannot both get it, whatever the service checked before.
+extension SQLiteRegistrationStore {
+    public func saveInterviewPanel(_ panel: InterviewPanel, periodID: String, audit: AuditEntry) async throws {
+        let config = try Self.json(panel)
+        try await grouped.write { db in
+            let booked = try Int.fetchOne(
+                db,
+                sql: "SELECT count(*) FROM interview_booking WHERE period_id = ? AND panel_id = ?",
+                arguments: [periodID, panel.id]
+            )
+            if booked ?? 0 > 0 {
+                throw RegistrationError(
+                    "interview-panel-in-use",
+                    kind: .conflict,
+                    "Panel \(panel.id) sudah punya jadwal wawancara (\(booked!) peserta); buat panel baru untuk tambahan slot."
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO interview_panel (period_id, id, config, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(period_id, id) DO UPDATE SET config = excluded.config, saved_at = excluded.saved_at, saved_by = excluded.saved_by
+                    """,
+                arguments: [periodID, panel.id, config, audit.at, audit.actor]
+            )
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func interviewPanels(periodID: String) async throws -> [InterviewPanel] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT config FROM interview_panel WHERE period_id = ? ORDER BY id", arguments: [periodID]).map {
+                try Self.decoder.decode(InterviewPanel.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    public func addInterviewBookings(_ bookings: [InterviewBooking], periodID: String, mails: [Mail], audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            do {
+                for booking in bookings {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO interview_booking (period_id, participant_number, panel_id, starts_at, ends_at, sequence, booked_at, moved_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+                            """,
+                        arguments: [
+                            periodID, booking.participantNumber, booking.slot.panelID, booking.slot.start, booking.slot.end, booking.sequence,
+                            booking.bookedAt,
+                        ]
+                    )
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                // Another run booked meanwhile: none of this one is kept.
+                throw RegistrationError("interview-schedule-changed", kind: .conflict, "Jadwal wawancara berubah selama penjadwalan; jalankan lagi.")
+            }
+            for mail in mails { try Self.insertMail(db, mail) }
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func interviewBookings(periodID: String) async throws -> [InterviewBooking] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM interview_booking WHERE period_id = ? ORDER BY starts_at, panel_id",
+                arguments: [periodID]
+            ).map(Self.booking)
+        }
+    }
+
+    public func interviewBooking(periodID: String, participantNumber: String) async throws -> InterviewBooking? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM interview_booking WHERE period_id = ? AND participant_number = ?",
+                arguments: [periodID, participantNumber]
+            ).map(Self.booking)
+        }
+    }
+
+    public func moveInterview(
+        periodID: String,
+        participantNumber: String,
+        from: InterviewSlot,
+        to slot: InterviewSlot,
+        now: Int64,
+        mail: Mail?,
+        audit: AuditEntry
+    ) async throws -> InterviewBooking {
+        try await grouped.write { db in
+            do {
+                // Only the booking as the candidate saw it, and only once: a second
+                // request racing the first finds it moved.
+                try db.execute(
+                    sql: """
+                        UPDATE interview_booking SET panel_id = ?, starts_at = ?, ends_at = ?, sequence = sequence + 1, moved_at = ?
+                        WHERE period_id = ? AND participant_number = ? AND moved_at IS NULL AND panel_id = ? AND starts_at = ?
+                        """,
+                    arguments: [slot.panelID, slot.start, slot.end, now, periodID, participantNumber, from.panelID, from.start]
+                )
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw InterviewMoveRule.slotTaken
+            }
+            guard db.changesCount == 1 else {
+                throw RegistrationError("interview-moved-once", kind: .conflict, "Jadwal wawancara hanya dapat dipindah satu kali, dan sudah Anda pindah.")
+            }
+            if let mail { try Self.insertMail(db, mail) }
+            try Self.insertAudit(db, audit)
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM interview_booking WHERE period_id = ? AND participant_number = ?",
+                arguments: [periodID, participantNumber]
+            )
+            return Self.booking(row!)
+        }
+    }
+
+    public func applicantContacts(periodID: String, participantNumbers: [String]) async throws -> [String: (name: String, email: String)] {
+        let numbers = Array(Set(participantNumbers)).sorted()
+        return try await writer.read { db in
+            var contacts: [String: (name: String, email: String)] = [:]
+            for start in stride(from: 0, to: numbers.count, by: 500) {
+                let chunk = Array(numbers[start..<min(start + 500, numbers.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.participant_number, c.name, c.email FROM application p JOIN account c ON c.id = p.account_id
+                        WHERE p.period_id = ? AND c.frozen_at IS NULL AND p.participant_number IN (\(marks))
+                        """,
+                    arguments: StatementArguments([periodID] + chunk)
+                )
+                for row in rows { contacts[row["participant_number"]] = (row["name"], row["email"]) }
+            }
+            return contacts
+        }
+    }
+
+    static func booking(_ row: Row) -> InterviewBooking {
+        InterviewBooking(
+            participantNumber: row["participant_number"],
+            slot: InterviewSlot(panelID: row["panel_id"], start: row["starts_at"], end: row["ends_at"]),
+            sequence: row["sequence"],
+            bookedAt: row["booked_at"],
+            movedAt: row["moved_at"]
+        )
+    }
+}

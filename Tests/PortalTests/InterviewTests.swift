@@ -1,0 +1,189 @@
+import Foundation
+import HTTPTypes
+import Registration
+import Selection
+import SeleksiCore
+import Testing
+
+/// SKB interviews through the API: panels by a committee admin, scheduling from the SKD
+/// announcement, each candidate's slot, its iCalendar file, and one move before the deadline.
+@Suite("Interview panels, scheduling and moves")
+struct InterviewTests {
+    /// Ani (jkt-1) and Budi (jkt-2) seated, examined and both within the SKD cut-off of
+    /// KEU-1; results in, the SKD announcement not yet published.
+    static func examined(_ client: PortalClient, _ portal: TestPortal) async throws -> (ani: String, budi: String, admin: String, numbers: [String]) {
+        let (key, _) = try ResultsBoardTests.keys()
+        let ani = try await client.applicant()
+        let budi = try await client.applicant(nik: PortalClient.papuaNIK, email: "budi@contoh.id", birthDate: "1998-07-05", sex: "L")
+        let applications = [try await client.submittedApplication(ani), try await client.submittedApplication(budi)]
+        let keu = try await client.staff("verif-keu")
+        for application in applications {
+            #expect(try await client.send(.post, "/api/verifier/applications/\(application)/decision", token: keu, json: ["result": "MS"]).status == 200)
+        }
+        try await portal.closeRegistration()
+        let admin = try await client.staff("admin")
+        #expect(try await client.send(.post, "/api/admin/announce-results", token: admin).status == 200)
+        #expect(try await client.send(.post, "/api/admin/assign-seats", token: admin)["assigned"] as? Int == 2)
+        let node: [String: Any] = ["id": "node-jkt", "venues": ["Kanreg V Jakarta"], "url": "https://ujian-jkt.example.go.id", "publicKey": key.publicKey.text]
+        #expect(try await client.send(.post, "/api/admin/nodes", token: admin, json: node).status == 201)
+        let staff = try #require(try await portal.service.store.staffCredentials(username: "admin")?.staff)
+        _ = try await portal.service.rosterPackage(staff: staff, nodeID: "node-jkt")
+        var numbers: [String] = []
+        for token in [ani, budi] {
+            let card = try await client.send(.get, "/api/application/exam-card", token: token)
+            let number = try #require(card["participantNumber"] as? String)
+            let session = "jkt-\(try #require(card["session"] as? Int))"
+            let package = ResultsBoardTests.sealed(ResultsBoardTests.results(session, [ResultsBoardTests.finished(number, twk: 100, tiu: 110, tkp: 180)]), key)
+            #expect(try await client.send(.post, "/api/node/results", bytes: package).status == 200)
+            numbers.append(number)
+        }
+        for name in ["pewawancara-1", "pewawancara-2"] {
+            let (_, password, secret) = try await portal.service.createStaff(username: name, role: .interviewer, agencyID: nil)
+            portal.staffSecrets[name] = (password, secret)
+        }
+        return (ani, budi, admin, numbers)
+    }
+
+    /// A day 40 days from the test clock's now, as Makassar reads it.
+    static func interviewDay(_ portal: TestPortal) -> (text: String, date: (Int, Int, Int)) {
+        let local = IndonesianTimeZone.wita.local(portal.clock.nowMilliseconds() + 40 * TestPortal.day)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return ("\(local.year)-\(two(local.month))-\(two(local.day))", (local.year, local.month, local.day))
+    }
+
+    static func panel(_ day: String, _ changes: [String: Any] = [:]) -> [String: Any] {
+        var panel: [String: Any] = [
+            "id": "P1", "interviewers": ["pewawancara-1", "pewawancara-2"], "place": "Aula BKD, Jl. El Tari No. 2, Kupang", "zone": "WITA",
+            "slotMinutes": 30, "bufferMinutes": 10, "firstDay": day, "lastDay": day, "weekdays": [1, 2, 3, 4, 5, 6, 7], "opens": "08:00",
+            "closes": "10:00", "formations": ["KEU-1"],
+        ]
+        for (key, value) in changes { panel[key] = value }
+        return panel
+    }
+
+    @Test("a panel is refused by name when it cannot work, or from anyone but an admin; scheduling waits for panels and the SKD announcement")
+    func badPanels() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (ani, _, admin, _) = try await Self.examined(client, portal)
+            let day = Self.interviewDay(portal).text
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin).code == "no-interview-panels")
+            let cases: [([String: Any], Int, String)] = [
+                (["zone": "UTC"], 422, "panel-zone"),
+                (["interviewers": [String]()], 422, "panel-no-interviewers"),
+                (["interviewers": ["verif-keu"]], 422, "panel-unknown-interviewer"),
+                (["interviewers": ["tidak-ada"]], 422, "panel-unknown-interviewer"),
+                (["slotMinutes": 180], 422, "panel-slot-length"),
+                (["opens": "10:00", "closes": "08:00"], 422, "panel-hours"),
+                (["opens": "8 pagi"], 422, "panel-hours"),
+                (["firstDay": "2027-02-30"], 422, "panel-days"),
+                (["bufferMinutes": -1], 422, "panel-buffer"),
+                (["formations": ["TIDAK-ADA"]], 422, "unknown-formation"),
+                (["id": "P 1/x"], 422, "panel-id"),
+                (["slotMinutes": "tiga puluh"], 400, "malformed-json"),
+            ]
+            for (change, status, code) in cases {
+                let reply = try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day, change))
+                #expect(reply.status == status && reply.code == code, "\(change): \(reply.status) \(reply.text)")
+            }
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: ani, json: Self.panel(day)).status == 403)
+            portal.clock.advance(seconds: 31)
+            let verifier = try await client.staff("verif-keu")
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: verifier, json: Self.panel(day)).status == 403)
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: verifier).status == 403)
+            #expect(try await portal.service.store.interviewPanels(periodID: "casn-test").isEmpty)
+
+            let saved = try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day))
+            #expect(saved.status == 201 && saved["opens"] as? Int == 480, "\(saved.text)")
+            // Before the SKD announcement is public nobody is known to have passed.
+            let early = try await client.send(.post, "/api/admin/interviews/schedule", token: admin)
+            #expect(early.status == 409 && early.code == "skd-not-announced", "\(early.text)")
+            #expect(try await client.send(.get, "/api/interview", token: ani).code == "no-interview")
+            let logged = try await portal.service.store.audit(AuditFilter(action: "interview.panel", limit: 10))
+            #expect(logged.count == 1 && logged[0].actor == "admin" && logged[0].subject == "interview-panel:P1")
+        }
+    }
+
+    @Test(
+        "everyone the SKD sent on is scheduled in the panel's zone, mailed and given an iCalendar file; one move, before the deadline; the last slot goes to one of two"
+    )
+    func scheduleAndMove() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (ani, budi, admin, numbers) = try await Self.examined(client, portal)
+            let (day, date) = Self.interviewDay(portal)
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day)).status == 201)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]()).status == 201)
+
+            let report = try await client.send(.post, "/api/admin/interviews/schedule", token: admin)
+            #expect(report.status == 200 && report["placed"] as? Int == 2 && (report["unplaced"] as? [Any])?.isEmpty == true, "\(report.text)")
+            // Run again: those booked keep their slots; nobody new.
+            let again = try await client.send(.post, "/api/admin/interviews/schedule", token: admin)
+            #expect(again["placed"] as? Int == 0 && again["kept"] as? Int == 2, "\(again.text)")
+            let bookings = try await portal.service.store.interviewBookings(periodID: "casn-test")
+            #expect(Set(bookings.map(\.participantNumber)) == Set(numbers))
+            let at = { (hour: Int, minute: Int) in IndonesianTimeZone.wita.instant(localDay: date.0, date.1, date.2, hour: hour, minute: minute) }
+            #expect(Set(bookings.map(\.slot.start)) == [at(8, 0), at(8, 40)])
+            // The panel may not change under the bookings.
+            let changed = try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day, ["slotMinutes": 20]))
+            #expect(changed.status == 409 && changed.code == "interview-panel-in-use", "\(changed.text)")
+            for email in ["ani@contoh.id", "budi@contoh.id"] {
+                let mail = try await portal.service.store.pendingMail(limit: 1000).last { $0.to == email }
+                #expect(mail?.subject.contains("WITA") == true && mail?.body.contains("Aula BKD") == true, "\(String(describing: mail))")
+            }
+
+            let view = try await client.send(.get, "/api/interview", token: ani)
+            #expect(view.status == 200 && view["canMove"] as? Bool == true && view["zone"] as? String == "WITA", "\(view.text)")
+            let free = try #require(view["freeSlots"] as? [[String: Any]])
+            #expect(free.map { $0["start"] as? Int64 } == [at(9, 20)] && free.first?["local"] as? String == "\(day) 09.20 WITA")
+            let mine = try #require(((view["booking"] as? [String: Any])?["slot"] as? [String: Any])?["start"] as? Int64)
+            let calendar = try await client.send(.get, "/api/interview/calendar.ics", token: ani)
+            #expect(calendar.status == 200 && calendar.headers[.contentType]?.hasPrefix("text/calendar") == true)
+            let compact = day.replacingOccurrences(of: "-", with: "")
+            let local = mine == at(8, 0) ? "080000" : "084000"
+            for line in ["METHOD:REQUEST", "SEQUENCE:0", "DTSTART;TZID=Asia/Makassar:\(compact)T\(local)", "TZID:Asia/Makassar", "UID:wawancara-casn-test-"] {
+                #expect(calendar.text.contains(line), "\(line) missing from \(calendar.text)")
+            }
+
+            // Bad moves, each refused by name, none using up the one move.
+            let others = mine == at(8, 0) ? at(8, 40) : at(8, 0)
+            for (start, status, code) in [
+                (at(7, 0), 422, "slot-outside-hours"), (at(9, 0), 422, "slot-not-in-panel"), (mine, 422, "interview-same-slot"),
+                (others, 409, "interview-slot-taken"),
+            ] as [(Int64, Int, String)] {
+                let reply = try await client.send(.post, "/api/interview/move", token: ani, json: ["start": start])
+                #expect(reply.status == status && reply.code == code, "\(code): \(reply.status) \(reply.text)")
+            }
+            #expect(try await client.send(.post, "/api/interview/move", token: ani, json: ["start": "besok"]).code == "malformed-json")
+            #expect(try await client.send(.post, "/api/interview/move", token: admin, json: ["start": at(9, 20)]).status == 403)
+
+            // Both ask for the last free slot at once: exactly one gets it.
+            let last = at(9, 20)
+            async let first = client.send(.post, "/api/interview/move", token: ani, json: ["start": last])
+            async let second = client.send(.post, "/api/interview/move", token: budi, json: ["start": last])
+            let replies = [try await first, try await second]
+            #expect(replies.map(\.status).sorted() == [200, 409], "\(replies.map(\.text))")
+            #expect(replies.first { $0.status == 409 }?.code == "interview-slot-taken")
+            let winner = replies[0].status == 200 ? ani : budi
+            let loser = winner == ani ? budi : ani
+            #expect(try await portal.service.store.interviewBookings(periodID: "casn-test").filter { $0.slot.start == at(9, 20) }.count == 1)
+            // The winner's invitation is the same event, one change later, at the new time.
+            let moved = try await client.send(.get, "/api/interview/calendar.ics", token: winner)
+            #expect(moved.text.contains("SEQUENCE:1") && moved.text.contains("DTSTART;TZID=Asia/Makassar:\(compact)T092000"), "\(moved.text)")
+            #expect(try await client.send(.post, "/api/interview/move", token: winner, json: ["start": at(8, 0)]).code == "interview-moved-once")
+            let audit = try await portal.service.store.audit(AuditFilter(action: "interview.move", limit: 10))
+            #expect(audit.count == 1 && audit[0].detail.contains("09.20 WITA"))
+
+            // The loser still has their one move, until 48 hours before their interview.
+            let loserView = try await client.send(.get, "/api/interview", token: loser)
+            #expect(loserView["canMove"] as? Bool == true && (loserView["freeSlots"] as? [Any])?.count == 1)
+            portal.clock.advance(seconds: 39 * 86_400)
+            // (Signed in again: the session of 39 days ago is over.)
+            let returning = try await client.login(loser == ani ? "ani@contoh.id" : "budi@contoh.id")
+            let freed = winner == ani ? mine : others
+            let late = try await client.send(.post, "/api/interview/move", token: returning, json: ["start": freed])
+            #expect(late.status == 409 && late.code == "interview-move-closed", "\(late.text)")
+            #expect(try await client.send(.get, "/api/interview", token: returning)["canMove"] as? Bool == false)
+        }
+    }
+}
