@@ -187,3 +187,72 @@ struct InterviewTests {
         }
     }
 }
+
+extension InterviewTests {
+    @Test("an interviewer sees their panel's day and scores it against the rubric, from the interview's start, every entry audited; another panel's members see nothing of it")
+    func interviewerScores() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (ani, _, admin, numbers) = try await Self.examined(client, portal)
+            let (day, _) = Self.interviewDay(portal)
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day, ["interviewers": ["pewawancara-1"]])).status == 201)
+            var other = Self.panel(day, ["id": "P2", "interviewers": ["pewawancara-2"], "formations": ["BKN-2"]])
+            other["place"] = "https://vicon.contoh.go.id/ruang-2"
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: other).status == 201)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]()).status == 201)
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 2)
+
+            portal.clock.advance(seconds: 31)
+            var interviewer = try await client.staff("pewawancara-1")
+            let list = try await client.send(.get, "/api/interviewer/interviews?day=\(day)", token: interviewer)
+            let rows = try #require(list["items"] as? [[String: Any]], "\(list.text)")
+            #expect(Set(rows.compactMap { $0["participantNumber"] as? String }) == Set(numbers) && rows.allSatisfy { $0["scored"] as? Bool == false })
+            #expect(rows.contains { $0["name"] as? String == "Ani Lestari" } && !list.text.contains("ani@contoh.id") && !list.text.contains(PortalClient.nik))
+            #expect((try await client.send(.get, "/api/interviewer/interviews?day=2000-01-01", token: interviewer)["items"] as? [Any])?.isEmpty == true)
+            #expect(try await client.send(.get, "/api/interviewer/interviews?day=besok", token: interviewer).code == "invalid-day")
+            let early = try await client.send(.put, "/api/interviewer/interviews/\(numbers[0])/score", token: interviewer, json: ["marks": ["integritas": 20]])
+            #expect(early.status == 409 && early.code == "interview-not-started", "\(early.text)")
+
+            // The day of the interviews (signed in again: yesterday's sessions are over).
+            portal.clock.advance(seconds: 41 * 86_400)
+            interviewer = try await client.staff("pewawancara-1")
+            let path = "/api/interviewer/interviews/\(numbers[0])/score"
+            let full = ["integritas": 20, "komunikasi": 18, "kerja-sama": 22, "motivasi": 25]
+            for (marks, code) in [
+                (["integritas": 26, "komunikasi": 18, "kerja-sama": 22, "motivasi": 25], "invalid-score"), (["integritas": 20], "invalid-score"),
+                (full.merging(["penampilan": 5]) { a, _ in a }, "invalid-score"),
+            ] as [([String: Int], String)] {
+                let reply = try await client.send(.put, path, token: interviewer, json: ["marks": marks])
+                #expect(reply.status == 422 && reply.code == code, "\(marks): \(reply.text)")
+            }
+            let scored = try await client.send(.put, path, token: interviewer, json: ["marks": full])
+            #expect(scored.status == 200 && scored["total"] as? Int == 85 && scored["maximum"] as? Int == 100, "\(scored.text)")
+            let changed = try await client.send(.put, path, token: interviewer, json: ["marks": full.merging(["motivasi": 20]) { _, b in b }])
+            #expect(changed["total"] as? Int == 80)
+            let absent = try await client.send(.put, "/api/interviewer/interviews/\(numbers[1])/score", token: interviewer, json: ["absent": true])
+            #expect(absent.status == 200 && absent["absent"] as? Bool == true && absent["total"] == nil, "\(absent.text)")
+            let audit = try await portal.service.store.audit(AuditFilter(action: "skb.score", limit: 10))
+            #expect(audit.count == 3 && audit.allSatisfy { $0.actor == "pewawancara-1" })
+            #expect(audit.contains { $0.detail.contains("80/100") && $0.detail.contains("sebelumnya 85 (pewawancara-1)") }, "\(audit.map(\.detail))")
+            let listed = try #require(try await client.send(.get, "/api/interviewer/interviews", token: interviewer)["items"] as? [[String: Any]])
+            #expect(listed.contains { $0["participantNumber"] as? String == numbers[0] && $0["total"] as? Int == 80 })
+
+            // The other panel's interviewer, an admin, a verifier and the applicant: nothing.
+            portal.clock.advance(seconds: 31)
+            let stranger = try await client.staff("pewawancara-2")
+            #expect((try await client.send(.get, "/api/interviewer/interviews", token: stranger)["items"] as? [Any])?.isEmpty == true)
+            #expect(try await client.send(.put, path, token: stranger, json: ["marks": full]).status == 404)
+            portal.clock.advance(seconds: 31)
+            let adminAgain = try await client.staff("admin")
+            portal.clock.advance(seconds: 31)
+            let verifier = try await client.staff("verif-keu")
+            let applicant = try await client.login("ani@contoh.id")
+            for token in [adminAgain, verifier, applicant] {
+                #expect(try await client.send(.put, path, token: token, json: ["marks": full]).status == 403)
+                #expect(try await client.send(.get, "/api/interviewer/interviews", token: token).status == 403)
+            }
+            _ = ani
+            #expect(try await portal.service.store.audit(AuditFilter(action: "skb.score", limit: 10)).count == 3)
+        }
+    }
+}

@@ -113,6 +113,33 @@ extension PortalAPI {
         let unplaced: [Unplaced]
     }
 
+    struct ScoreBody: Decodable {
+        /// Per rubric criterion code.
+        let marks: [String: Int]?
+        let absent: Bool?
+    }
+
+    struct InterviewerRowView: Encodable {
+        let participantNumber: String
+        let name: String
+        let formationID: String
+        let slot: SlotView
+        let place: String
+        /// Nil until scored; absent ones have `absent` true.
+        let total: Int?
+        let absent: Bool
+        let scored: Bool
+    }
+
+    struct ScoreView: ResponseEncodable {
+        let participantNumber: String
+        let total: Int?
+        let maximum: Int
+        let absent: Bool
+        let enteredBy: String
+        let enteredAt: Int64
+    }
+
     func registerInterviews(_ api: RouterGroup<PortalRequestContext>, table: RouteTable) {
         table.add(api, .post, "admin/interview-panels") { request, context -> Response in
             let staff = try requireAdmin(context)
@@ -136,6 +163,46 @@ extension PortalAPI {
             let zones = Dictionary(uniqueKeysWithValues: try await service.interviewPanels(staff: staff).map { ($0.id, $0.zone) })
             let bookings = try await service.interviewBookings(staff: staff)
             return JSONBody(["items": bookings.map { BookingView($0, zones[$0.slot.panelID] ?? .wib) }])
+        }
+        table.add(api, .get, "interviewer/interviews") { request, context in
+            let staff = try context.staff()
+            let day = try request.formQuery["day"].map { text -> LocalDate in
+                guard let day = LocalDate(String(text)) else { throw RegistrationError.invalid("invalid-day", "day harus tanggal yyyy-mm-dd.") }
+                return day
+            }
+            let rows = try await service.interviewerDay(staff: staff, day: day)
+            return JSONBody([
+                "items": rows.map { row in
+                    InterviewerRowView(
+                        participantNumber: row.booking.participantNumber,
+                        name: row.name,
+                        formationID: row.formationID,
+                        slot: SlotView(row.booking.slot, row.panel.zone),
+                        place: row.panel.place,
+                        total: row.score?.total,
+                        absent: row.score?.absent ?? false,
+                        scored: row.score != nil
+                    )
+                }
+            ])
+        }
+        table.add(api, .put, "interviewer/interviews/{number}/score") { request, context in
+            let staff = try context.staff()
+            let body = try await request.decode(as: ScoreBody.self, context: context)
+            let (score, maximum) = try await service.enterInterviewScore(
+                staff: staff,
+                participantNumber: try context.parameters.require("number"),
+                marks: body.marks ?? [:],
+                absent: body.absent ?? false
+            )
+            return ScoreView(
+                participantNumber: score.participantNumber,
+                total: score.total,
+                maximum: maximum,
+                absent: score.absent,
+                enteredBy: score.enteredBy,
+                enteredAt: score.enteredAt
+            )
         }
         table.add(api, .get, "interview") { _, context in
             let view = try await service.interview(accountID: try context.applicantID())

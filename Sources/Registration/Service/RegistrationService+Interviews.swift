@@ -167,6 +167,119 @@ extension RegistrationService {
         )
     }
 
+    // MARK: - Interviewers
+
+    /// One interview on an interviewer's list: who (name and formation only), when, and
+    /// the score given so far.
+    public struct InterviewerRow: Sendable {
+        public let booking: InterviewBooking
+        public let panel: InterviewPanel
+        public let name: String
+        public let formationID: String
+        public let score: SKBComponentScore?
+    }
+
+    /// The interviews of the panels the interviewer sits on (on `day` in each panel's
+    /// zone, or all), in time order; nothing of any other panel.
+    public func interviewerDay(staff: StaffAccount, day: LocalDate?) async throws -> [InterviewerRow] {
+        guard staff.role == .interviewer else { throw RegistrationError.forbidden }
+        let period = try await period()
+        let panels = try await store.interviewPanels(periodID: period.id).filter { $0.interviewers.contains(staff.username) }
+        let byID = Dictionary(uniqueKeysWithValues: panels.map { ($0.id, $0) })
+        let bookings = try await store.interviewBookings(periodID: period.id).filter { booking in
+            guard let panel = byID[booking.slot.panelID] else { return false }
+            return day.map { InterviewPanel.localText(booking.slot.start, panel.zone).hasPrefix($0.description) } ?? true
+        }
+        let numbers = Set(bookings.map(\.participantNumber))
+        let contacts = try await store.applicantContacts(periodID: period.id, participantNumbers: Array(numbers))
+        let formations = Dictionary(
+            try await store.rankedApplicants(periodID: period.id).filter { numbers.contains($0.participantNumber) }.map {
+                ($0.participantNumber, $0.formationID)
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let scores = Dictionary(
+            try await store.skbScores(periodID: period.id).filter { $0.component == .interview && numbers.contains($0.participantNumber) }.map {
+                ($0.participantNumber, $0)
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return bookings.map { booking in
+            InterviewerRow(
+                booking: booking,
+                panel: byID[booking.slot.panelID]!,
+                name: contacts[booking.participantNumber]?.name ?? "",
+                formationID: formations[booking.participantNumber] ?? "",
+                score: scores[booking.participantNumber]
+            )
+        }
+    }
+
+    /// An interviewer scores a candidate of their own panel against the interview rubric
+    /// of the candidate's SKB plan (every criterion, each within its range), or marks them
+    /// absent; from the interview's start, until the final announcement. A change replaces
+    /// the score; each entry is audited as `skb.score` with the marks and what it replaced.
+    public func enterInterviewScore(
+        staff: StaffAccount,
+        participantNumber: String,
+        marks: [String: Int],
+        absent: Bool
+    ) async throws -> (score: SKBComponentScore, maximum: Int) {
+        guard staff.role == .interviewer else { throw RegistrationError.forbidden }
+        let period = try await period()
+        // Another panel's candidate is as unknown to this interviewer as a wrong number.
+        guard let booking = try await store.interviewBooking(periodID: period.id, participantNumber: participantNumber),
+            let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == booking.slot.panelID }),
+            panel.interviewers.contains(staff.username)
+        else { throw RegistrationError.notFound }
+        guard now >= booking.slot.start else {
+            throw RegistrationError(
+                "interview-not-started",
+                kind: .conflict,
+                "Wawancara peserta \(participantNumber) baru dimulai \(InterviewPanel.localText(booking.slot.start, panel.zone)); nilai diisi sesudahnya."
+            )
+        }
+        guard let applicant = try await store.rankedApplicants(periodID: period.id).first(where: { $0.participantNumber == participantNumber }),
+            let formation = try await store.formation(id: applicant.formationID)
+        else { throw RegistrationError.notFound }
+        let plans = try skbPlans.get()
+        guard let plan = plans.plan(formation: formation.id, agency: formation.agencyID), let component = plan.component(.interview) else {
+            throw RegistrationError(
+                "no-interview-component",
+                kind: .conflict,
+                "Rencana SKB formasi \(formation.id) tidak memuat wawancara (Config/rules/skb-*.yaml)."
+            )
+        }
+        let total: Int?
+        if absent {
+            guard marks.isEmpty else { throw RegistrationError.invalid("invalid-score", "Peserta yang tidak hadir tidak diberi nilai.") }
+            total = nil
+        } else {
+            do { total = try SKBScore.rubricTotal(component, marks) } catch { throw RegistrationError.invalid("invalid-score", error.message) }
+        }
+        let score = SKBComponentScore(
+            participantNumber: participantNumber,
+            component: .interview,
+            marks: absent ? [:] : marks,
+            total: total,
+            enteredBy: staff.username,
+            enteredAt: now
+        )
+        let text =
+            absent
+            ? "tidak hadir"
+            : "\(total!)/\(component.maximum) (" + marks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        // What it replaces, for the audit line (the store keeps the newest).
+        let previous = try await store.skbScores(periodID: period.id).first { $0.participantNumber == participantNumber && $0.component == .interview }
+        let replaced = previous.map { $0.absent ? "; sebelumnya tidak hadir (\($0.enteredBy))" : "; sebelumnya \($0.total!) (\($0.enteredBy))" } ?? ""
+        _ = try await store.saveSKBScore(
+            score,
+            periodID: period.id,
+            audit: audit(staff, "skb.score", "skb:\(participantNumber)/interview", "wawancara \(text), panel \(panel.id)" + replaced)
+        )
+        return (score, component.maximum)
+    }
+
     // MARK: - Parts
 
     func ownInterview(_ accountID: Int64) async throws -> (periodID: String, booking: InterviewBooking, panel: InterviewPanel) {

@@ -24,6 +24,8 @@ public struct RegistrationService: Sendable {
     /// The exam's rule set (`exam_rules`), read once at start: every exam card, form and
     /// roster uses it, and a file that cannot be read is reported where it is needed.
     let examRules: Result<RuleSet, RegistrationError>
+    /// The SKB plans (`kind: skb-plan`) beside the exam's rule set, read once at start.
+    let skbPlans: Result<SKBPlans, RegistrationError>
 
     public init(
         store: any RegistrationStore,
@@ -57,6 +59,12 @@ public struct RegistrationService: Sendable {
         } catch {
             examRules = .failure(RegistrationError("exam-rules", kind: .internal, "Aturan ujian \(settings.examRules) tidak dapat dibaca: \(error)"))
         }
+        let rulesDirectory = (settings.examRules as NSString).deletingLastPathComponent
+        let plans = SKBPlanLoader.loadAll(directory: rulesDirectory, ruleSets: RuleSetLoader.loadAll(directory: rulesDirectory).ruleSets)
+        skbPlans =
+            plans.problems.isEmpty
+            ? .success(SKBPlans(plans.plans))
+            : .failure(RegistrationError("skb-plans", kind: .internal, "Rencana SKB di \(rulesDirectory) bermasalah: \(BankProblems(plans.problems))"))
         self.store = store
         self.clock = clock
         self.civilRegistry = civilRegistry

@@ -248,6 +248,11 @@ public protocol RegistrationStore: Sendable {
         mail: Mail?,
         audit: AuditEntry
     ) async throws -> InterviewBooking
+    /// Keeps a person's score for a component, replacing the earlier one, with its audit
+    /// entry; returns the one it replaced. Refused (`final-announced`) once a final
+    /// announcement exists: after it nothing changes.
+    func saveSKBScore(_ score: SKBComponentScore, periodID: String, audit: AuditEntry) async throws -> SKBComponentScore?
+    func skbScores(periodID: String) async throws -> [SKBComponentScore]
     /// Name and email of these participants (accounts not frozen), by number.
     func applicantContacts(periodID: String, participantNumbers: [String]) async throws -> [String: (name: String, email: String)]
 

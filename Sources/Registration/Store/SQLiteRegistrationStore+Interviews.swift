@@ -1,3 +1,4 @@
+import ExamEngine
 import Foundation
 import GRDB
 public import Selection
@@ -142,6 +143,49 @@ extension SQLiteRegistrationStore {
             }
             return contacts
         }
+    }
+
+    public func saveSKBScore(_ score: SKBComponentScore, periodID: String, audit: AuditEntry) async throws -> SKBComponentScore? {
+        let marks = try Self.json(score.marks)
+        return try await grouped.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM announcement WHERE period_id = ? AND stage = 'final')", arguments: [periodID]) == true {
+                throw RegistrationError("final-announced", kind: .conflict, "Hasil akhir sudah diumumkan; nilai tidak dapat diubah lagi.")
+            }
+            let previous = try Row.fetchOne(
+                db,
+                sql: "SELECT * FROM skb_score WHERE period_id = ? AND participant_number = ? AND component = ?",
+                arguments: [periodID, score.participantNumber, score.component.rawValue]
+            ).map(Self.score)
+            try db.execute(
+                sql: """
+                    INSERT INTO skb_score (period_id, participant_number, component, marks, total, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(period_id, participant_number, component) DO UPDATE SET marks = excluded.marks, total = excluded.total,
+                      entered_by = excluded.entered_by, entered_at = excluded.entered_at
+                    """,
+                arguments: [periodID, score.participantNumber, score.component.rawValue, marks, score.total, score.enteredBy, score.enteredAt]
+            )
+            try Self.insertAudit(db, audit)
+            return previous
+        }
+    }
+
+    public func skbScores(periodID: String) async throws -> [SKBComponentScore] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM skb_score WHERE period_id = ? ORDER BY participant_number, component", arguments: [periodID]).map(
+                Self.score
+            )
+        }
+    }
+
+    static func score(_ row: Row) -> SKBComponentScore {
+        SKBComponentScore(
+            participantNumber: row["participant_number"],
+            component: SKBPlan.ComponentKind(rawValue: row["component"]) ?? .interview,
+            marks: (try? decoder.decode([String: Int].self, from: Data((row["marks"] as String).utf8))) ?? [:],
+            total: row["total"],
+            enteredBy: row["entered_by"],
+            enteredAt: row["entered_at"]
+        )
     }
 
     static func booking(_ row: Row) -> InterviewBooking {

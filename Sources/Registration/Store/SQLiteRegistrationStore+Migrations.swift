@@ -301,6 +301,10 @@ extension SQLiteRegistrationStore {
                         PRIMARY KEY (period_id, participant_number),
                         UNIQUE (period_id, panel_id, starts_at),
                         FOREIGN KEY (period_id, panel_id) REFERENCES interview_panel (period_id, id));
+                    CREATE TABLE skb_score (
+                        period_id TEXT NOT NULL, participant_number TEXT NOT NULL, component TEXT NOT NULL,
+                        marks TEXT NOT NULL, total INTEGER, entered_by TEXT NOT NULL, entered_at INTEGER NOT NULL,
+                        PRIMARY KEY (period_id, participant_number, component));
                     """
             )
         }
