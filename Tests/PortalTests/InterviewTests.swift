@@ -189,13 +189,16 @@ struct InterviewTests {
 }
 
 extension InterviewTests {
-    @Test("an interviewer sees their panel's day and scores it against the rubric, from the interview's start, every entry audited; another panel's members see nothing of it")
+    @Test(
+        "an interviewer sees their panel's day and scores it against the rubric, from the interview's start, every entry audited; another panel's members see nothing of it"
+    )
     func interviewerScores() async throws {
         let portal = try await TestPortal()
         try await portal.test { client in
             let (ani, _, admin, numbers) = try await Self.examined(client, portal)
             let (day, _) = Self.interviewDay(portal)
-            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day, ["interviewers": ["pewawancara-1"]])).status == 201)
+            let own = Self.panel(day, ["interviewers": ["pewawancara-1"]])
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: own).status == 201)
             var other = Self.panel(day, ["id": "P2", "interviewers": ["pewawancara-2"], "formations": ["BKN-2"]])
             other["place"] = "https://vicon.contoh.go.id/ruang-2"
             #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: other).status == 201)
