@@ -259,3 +259,44 @@ extension InterviewTests {
         }
     }
 }
+
+extension InterviewTests {
+    @Test("the interview page works without scripts: the time in the place's zone, the calendar file, one move by a form with its token")
+    func page() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (_, _, admin, _) = try await Self.examined(client, portal)
+            let (day, date) = Self.interviewDay(portal)
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day)).status == 201)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]()).status == 201)
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 2)
+
+            var browser = Browser(client: client)
+            var page = try await browser.request(.get, "/masuk")
+            _ = try await browser.request(
+                .post,
+                "/masuk",
+                form: [("csrf", try Browser.csrf(page)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+            )
+            page = try await browser.request(.get, "/lamaran")
+            #expect(page.text.contains("href=\"/wawancara\""))
+            page = try await browser.request(.get, "/wawancara")
+            #expect(page.status == 200 && page.text.contains("WITA") && page.text.contains("Aula BKD") && page.text.contains("/api/interview/calendar.ics"))
+            let last = IndonesianTimeZone.wita.instant(localDay: date.0, date.1, date.2, hour: 9, minute: 20)
+            #expect(page.text.contains("value=\"\(last)\"") && page.text.contains("09.20 WITA"), "\(page.text)")
+            let calendar = try await browser.request(.get, "/api/interview/calendar.ics")
+            #expect(calendar.status == 200 && calendar.text.contains("BEGIN:VCALENDAR"))
+            // Without the form's token: refused, nothing moved.
+            let forged = try await browser.request(.post, "/wawancara/pindah", form: [("start", String(last))])
+            #expect(forged.status == 403)
+            let none = try await browser.request(.post, "/wawancara/pindah", form: [("csrf", try Browser.csrf(page))])
+            #expect(none.status == 422 && none.text.contains("Pilih slot baru"), "\(none.status)")
+            let moved = try await browser.request(.post, "/wawancara/pindah", form: [("csrf", try Browser.csrf(page)), ("start", String(last))])
+            #expect(moved.status == 303 && moved.headers[.location] == "/wawancara?dipindah=1", "\(moved.status) \(moved.text)")
+            page = try await browser.request(.get, "/wawancara?dipindah=1")
+            #expect(page.text.contains("sudah dipindah") && page.text.contains("09.20") && !page.text.contains("type=\"radio\""))
+            let again = try await browser.request(.post, "/wawancara/pindah", form: [("csrf", try Browser.csrf(page)), ("start", String(last))])
+            #expect(again.status == 409 && again.text.contains("satu kali"), "\(again.status)")
+        }
+    }
+}

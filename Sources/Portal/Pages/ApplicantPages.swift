@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Registration
+import Selection
 import SeleksiCore
 
 /// The public and applicant pages: every step from the formation list to the exam
@@ -95,6 +96,19 @@ struct ApplicantPages {
         router.get("/lamaran/dokumen/:kind") { _, context in
             let (document, data) = try await service.document(accountID: try context.applicantID(), kind: try context.parameters.require("kind"))
             return fileResponse(document, [UInt8](data))
+        }
+        router.get("/wawancara") { request, context in try await interviewPage(request, context, values: [:]) }
+        router.post("/wawancara/pindah") { request, context in
+            let id = try context.applicantID()
+            let form = try await FormFields.read(request, context: context)
+            try PageHelpers.checkSessionToken(context, form)
+            do {
+                guard let start = Int64(form["start"]) else { throw RegistrationError.invalid("interview-no-slot", "Pilih slot baru dulu.") }
+                _ = try await service.moveInterview(accountID: id, start: start)
+                return PageHelpers.redirect("/wawancara?dipindah=1")
+            } catch let error as RegistrationError {
+                return try await interviewPage(request, context, values: PageHelpers.error(error), status: PageHelpers.status(error))
+            }
         }
         router.get("/kartu-pendaftaran") { _, context in
             let (account, application) = try await service.registrationCard(accountID: try context.applicantID())
@@ -385,9 +399,43 @@ struct ApplicantPages {
                 }
                 values["result"] = result
             }
-            if let seat = application.assignment { values["participantNumber"] = seat.participantNumber }
+            if let seat = application.assignment {
+                values["participantNumber"] = seat.participantNumber
+                values["hasInterview"] = (try? await service.interview(accountID: id)) != nil
+            }
         }
         return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
+    }
+
+    /// The applicant's interview: when and where in the place's zone, the calendar file,
+    /// and (once, before the deadline) a form to move it to a free slot of the panel.
+    func interviewPage(
+        _ request: Request,
+        _ context: PortalRequestContext,
+        values extra: [String: Any],
+        status: HTTPResponse.Status = .ok
+    ) async throws
+        -> Response
+    {
+        let view = try await service.interview(accountID: try context.applicantID())
+        let zone = view.panel.zone
+        let slot = view.booking.slot
+        let video = view.panel.place.hasPrefix("https://")
+        let values: [String: Any] = [
+            "participantNumber": view.booking.participantNumber,
+            "date": IndonesianDate.date(slot.start, in: zone),
+            "hours": "\(IndonesianDate.time(slot.start, in: zone))–\(IndonesianDate.time(slot.end, in: zone)) \(zone.rawValue)",
+            "place": view.panel.place, "video": video, "moved": view.booking.movedAt != nil, "canMove": view.canMove && !view.freeSlots.isEmpty,
+            "full": view.canMove && view.freeSlots.isEmpty, "deadline": IndonesianDate.dateTime(view.moveDeadline, in: zone) + " " + zone.rawValue,
+            "done": request.formQuery["dipindah"] != nil,
+            "slots": view.freeSlots.map { free in
+                [
+                    "start": String(free.start),
+                    "label": "\(IndonesianDate.date(free.start, in: zone)), \(IndonesianDate.time(free.start, in: zone)) \(zone.rawValue)",
+                ]
+            },
+        ]
+        return pages.render("wawancara", values.merging(extra) { _, b in b }, context: context, status: status)
     }
 
     /// A page's values for where sign-in returns to (`lanjut`, when it is safe): the hidden
