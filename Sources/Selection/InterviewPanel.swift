@@ -124,6 +124,9 @@ public struct InterviewPanel: Sendable, Hashable, Codable {
             throw InterviewSchedulingError("panel-slot-length", "\(name): panjang slot harus 5 menit sampai sepanjang jam kerja (\(closes - opens) menit)")
         }
         guard (0...240).contains(bufferMinutes) else { throw InterviewSchedulingError("panel-buffer", "\(name): jeda antarslot harus 0-240 menit") }
+        guard (2000...2099).contains(firstDay.year), (2000...2099).contains(lastDay.year) else {
+            throw InterviewSchedulingError("panel-days", "\(name): hari pertama dan terakhir harus di antara tahun 2000 dan 2099")
+        }
         guard firstDay <= lastDay, lastDay.daysSinceEpoch - firstDay.daysSinceEpoch <= 366 else {
             throw InterviewSchedulingError("panel-days", "\(name): hari terakhir harus sesudah hari pertama, paling lama setahun")
         }
@@ -160,6 +163,9 @@ public struct InterviewPanel: Sendable, Hashable, Codable {
     /// Refuses a slot (one moved by hand, or asked for) that is not one of its own: outside
     /// its working hours or days, or not on its grid of slots.
     public func check(_ slot: InterviewSlot) throws(InterviewSchedulingError) {
+        guard IndonesianTimeZone.readableRange.contains(slot.start), IndonesianTimeZone.readableRange.contains(slot.end) else {
+            throw InterviewSchedulingError("slot-outside-hours", "slot itu tidak terbaca sebagai tanggal")
+        }
         let local = zone.local(slot.start)
         let day = LocalDate(daysSinceEpoch: Int((slot.start + zone.offsetMilliseconds).floorDivided(by: 86_400_000)))
         let minute = local.hour * 60 + local.minute

@@ -121,6 +121,13 @@ struct PortalPhoneBrowser {
             ["username": username, "password": account.password, "totp": TOTPCode.current(secret: account.totpSecret, now: now)]
         )
         try browser.click("form[action='/staf/masuk'] button")
+        // The next page opened must not race the sign-in's own navigation (it once did on
+        // a loaded CI machine: the first page after it showed signed out).
+        do {
+            try browser.wait("location.pathname !== '/staf/masuk' && document.readyState === 'complete'", seconds: 20)
+        } catch {
+            throw WebDriver.Failure(message: "\(username) not signed in: \(try path(browser)) \(try text(browser))")
+        }
     }
 
     static func text(_ browser: WebDriver) throws -> String { try browser.script("return document.body.innerText;") as? String ?? "" }
@@ -550,7 +557,8 @@ struct PortalPhoneBrowser {
             try Self.staffSignIn(browser, site, "admin", admin, now: now, width: nil)
             for path in ["/staf/panitia/node", "/staf/panitia/hasil"] {
                 try browser.open(site + path)
-                #expect(try Self.text(browser).contains("node-kupang"), "\(path)")
+                let (text, shown) = (try Self.text(browser), try Self.path(browser))
+                #expect(text.contains("node-kupang"), "\(path): \(shown) \(text)")
                 try Self.checkPage(browser, width: width)
             }
             try browser.click("header form[action='/keluar'] button")

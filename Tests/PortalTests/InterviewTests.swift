@@ -77,6 +77,7 @@ struct InterviewTests {
                 (["opens": "10:00", "closes": "08:00"], 422, "panel-hours"),
                 (["opens": "8 pagi"], 422, "panel-hours"),
                 (["firstDay": "2027-02-30"], 422, "panel-days"),
+                (["firstDay": "9999-12-30", "lastDay": "9999-12-31"], 422, "panel-days"),
                 (["bufferMinutes": -1], 422, "panel-buffer"),
                 (["formations": ["TIDAK-ADA"]], 422, "unknown-formation"),
                 (["id": "P 1/x"], 422, "panel-id"),
@@ -149,7 +150,7 @@ struct InterviewTests {
             let others = mine == at(8, 0) ? at(8, 40) : at(8, 0)
             for (start, status, code) in [
                 (at(7, 0), 422, "slot-outside-hours"), (at(9, 0), 422, "slot-not-in-panel"), (mine, 422, "interview-same-slot"),
-                (others, 409, "interview-slot-taken"),
+                (others, 409, "interview-slot-taken"), (Int64.max, 422, "slot-outside-hours"), (Int64.min, 422, "slot-outside-hours"),
             ] as [(Int64, Int, String)] {
                 let reply = try await client.send(.post, "/api/interview/move", token: ani, json: ["start": start])
                 #expect(reply.status == status && reply.code == code, "\(code): \(reply.status) \(reply.text)")
@@ -297,6 +298,95 @@ extension InterviewTests {
             #expect(page.text.contains("sudah dipindah") && page.text.contains("09.20") && !page.text.contains("type=\"radio\""))
             let again = try await browser.request(.post, "/wawancara/pindah", form: [("csrf", try Browser.csrf(page)), ("start", String(last))])
             #expect(again.status == 409 && again.text.contains("satu kali"), "\(again.status)")
+        }
+    }
+}
+
+extension InterviewTests {
+    @Test(
+        "an interviewer's conflict of interest: never scheduled together; a booking already on their panel is withdrawn (CANCEL, one sequence on) and placed again elsewhere with a higher SEQUENCE; conflicted with every panel is reported"
+    )
+    func conflictsOfInterest() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (ani, _, admin, numbers) = try await Self.examined(client, portal)
+            let aniNumber = numbers[0]
+            let (day, _) = Self.interviewDay(portal)
+            for (id, interviewer) in [("P1", "pewawancara-1"), ("P2", "pewawancara-2")] {
+                let panel = Self.panel(day, ["id": id, "interviewers": [interviewer]])
+                #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: panel).status == 201)
+            }
+            let first = try await client.staff("pewawancara-1")
+            let second = try await client.staff("pewawancara-2")
+            let declare = { (token: String, number: String, reason: Any) in
+                try await client.send(.post, "/api/interviewer/conflicts", token: token, json: ["participantNumber": number, "reason": reason])
+            }
+            // Nobody is on the SKB list before the SKD announcement.
+            #expect(try await declare(first, aniNumber, "adik kandung").code == "skd-not-announced")
+            #expect(try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]()).status == 201)
+
+            // Bad declarations, each refused by name; none kept. (A new TOTP step for the
+            // verifier's second sign-in.)
+            portal.clock.advance(seconds: 31)
+            let verifier = try await client.staff("verif-keu")
+            for (token, number, reason, status, code) in [
+                (first, aniNumber, "  ", 422, "conflict-reason"), (first, aniNumber, String(repeating: "a", count: 501), 422, "conflict-reason"),
+                (first, "99999999999999", "tetangga", 404, "unknown-participant"), (verifier, aniNumber, "tetangga", 403, "forbidden"),
+                (admin, aniNumber, "tetangga", 403, "forbidden"), (ani, aniNumber, "tetangga", 403, "forbidden"),
+            ] as [(String, String, String, Int, String)] {
+                let reply = try await declare(token, number, reason)
+                #expect(reply.status == status && reply.code == code, "\(code): \(reply.status) \(reply.text)")
+            }
+            #expect(try await declare(first, aniNumber, 7).code == "malformed-json")
+            #expect(try await portal.service.store.interviewConflicts(periodID: "casn-test").isEmpty)
+
+            // Declared before scheduling: Ani is never put on P1.
+            let before = try await declare(first, aniNumber, "adik kandung")
+            #expect(before.status == 200 && before["withdrawn"] == nil, "\(before.text)")
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 2)
+            var booking = try #require(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: aniNumber))
+            #expect(booking.slot.panelID == "P2" && booking.sequence == 0)
+            let firstDay = try await client.send(.get, "/api/interviewer/interviews", token: first)
+            #expect(!firstDay.text.contains(aniNumber), "\(firstDay.text)")
+
+            // Declared after: her P2 booking is withdrawn at once, in her zone, mailed, and her
+            // calendar cancels the same event one sequence on.
+            let after = try await declare(second, aniNumber, "mantan mahasiswa bimbingan")
+            let withdrawn = try #require(after["withdrawn"] as? [String: Any], "\(after.text)")
+            #expect(after.status == 200 && (withdrawn["local"] as? String)?.hasSuffix("WITA") == true && withdrawn["panelID"] as? String == "P2")
+            #expect(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: aniNumber) == nil)
+            #expect(try await client.send(.get, "/api/interview", token: ani).code == "no-interview")
+            let cancel = try await client.send(.get, "/api/interview/calendar.ics", token: ani)
+            #expect(cancel.status == 200 && cancel.headers[.contentType]?.contains("method=CANCEL") == true)
+            for line in ["METHOD:CANCEL", "SEQUENCE:1", "UID:wawancara-casn-test-\(aniNumber)@seleksi"] {
+                #expect(cancel.text.contains(line), "\(line) missing from \(cancel.text)")
+            }
+            let mail = try await portal.service.store.pendingMail(limit: 1000).last { $0.to == "ani@contoh.id" }
+            #expect(mail?.subject.contains("ditarik") == true && mail?.subject.contains("WITA") == true, "\(String(describing: mail))")
+            let audit = try await portal.service.store.audit(AuditFilter(action: "interview.conflict", limit: 10))
+            #expect(audit.count == 2 && audit.contains { $0.actor == "pewawancara-2" && $0.detail.contains("ditarik") })
+
+            // Conflicted with every panel: reported, not dropped, not booked.
+            let stuck = try await client.send(.post, "/api/admin/interviews/schedule", token: admin)
+            let unplaced = try #require(stuck["unplaced"] as? [[String: Any]], "\(stuck.text)")
+            #expect(unplaced.map { $0["participantNumber"] as? String } == [aniNumber] && unplaced[0]["reason"] as? String == "every-panel-conflicted")
+
+            // A third panel: she is placed again, the same event with a higher SEQUENCE.
+            let (_, password, secret) = try await portal.service.createStaff(username: "pewawancara-3", role: .interviewer, agencyID: nil)
+            portal.staffSecrets["pewawancara-3"] = (password, secret)
+            let third = Self.panel(day, ["id": "P3", "interviewers": ["pewawancara-3"]])
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: third).status == 201)
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 1)
+            booking = try #require(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: aniNumber))
+            #expect(booking.slot.panelID == "P3" && booking.sequence == 2)
+            let request = try await client.send(.get, "/api/interview/calendar.ics", token: ani)
+            #expect(request.text.contains("METHOD:REQUEST") && request.text.contains("SEQUENCE:2"), "\(request.text)")
+
+            // Each interviewer reads their own declarations; the committee reads all.
+            let own = try await client.send(.get, "/api/interviewer/conflicts", token: first)
+            #expect((own["items"] as? [[String: Any]])?.map { $0["interviewer"] as? String } == ["pewawancara-1"], "\(own.text)")
+            #expect((try await client.send(.get, "/api/interviewer/conflicts", token: admin)["items"] as? [Any])?.count == 2)
+            #expect(try await client.send(.get, "/api/interviewer/conflicts", token: verifier).status == 403)
         }
     }
 }

@@ -131,6 +131,18 @@ extension PortalAPI {
         let scored: Bool
     }
 
+    struct ConflictBody: Decodable {
+        let participantNumber: String
+        /// Why (a relative, a superior, a former student); 1-500 characters.
+        let reason: String
+    }
+
+    struct ConflictView: ResponseEncodable {
+        let participantNumber: String
+        /// The booking on the interviewer's panel this withdrew, if there was one.
+        let withdrawn: SlotView?
+    }
+
     struct ScoreView: ResponseEncodable {
         let participantNumber: String
         let total: Int?
@@ -204,6 +216,16 @@ extension PortalAPI {
                 enteredAt: score.enteredAt
             )
         }
+        table.add(api, .post, "interviewer/conflicts") { request, context in
+            let staff = try context.staff()
+            let body = try await request.decode(as: ConflictBody.self, context: context)
+            let withdrawn = try await service.declareInterviewConflict(staff: staff, participantNumber: body.participantNumber, reason: body.reason)
+            return ConflictView(participantNumber: body.participantNumber, withdrawn: withdrawn.map { SlotView($0.booking.slot, $0.panel.zone) })
+        }
+        table.add(api, .get, "interviewer/conflicts") { _, context in
+            let conflicts = try await service.interviewConflicts(staff: try context.staff())
+            return JSONBody(["items": conflicts])
+        }
         table.add(api, .get, "interview") { _, context in
             let view = try await service.interview(accountID: try context.applicantID())
             return InterviewPageView(
@@ -216,14 +238,15 @@ extension PortalAPI {
             )
         }
         table.add(api, .get, "interview/calendar.ics") { _, context in
-            let ics = try await service.interviewCalendar(accountID: try context.applicantID())
+            let invitation = try await service.interviewCalendar(accountID: try context.applicantID())
             return Response(
                 status: .ok,
                 headers: [
-                    .contentType: "text/calendar; charset=utf-8; method=REQUEST", .contentDisposition: "attachment; filename=\"wawancara.ics\"",
+                    .contentType: "text/calendar; charset=utf-8; method=\(invitation.method.rawValue)",
+                    .contentDisposition: "attachment; filename=\"wawancara.ics\"",
                     .cacheControl: "private, no-store",
                 ],
-                body: .init(byteBuffer: ByteBuffer(string: ics))
+                body: .init(byteBuffer: ByteBuffer(string: invitation.ics))
             )
         }
         table.add(api, .post, "interview/move") { request, context in

@@ -76,7 +76,19 @@ extension RegistrationService {
         let booked = try await store.interviewBookings(periodID: period.id)
         let bookedNumbers = Set(booked.map(\.participantNumber))
         let waiting = shortlist.filter { !bookedNumbers.contains($0.participantNumber) }
-        let candidates = try await interviewCandidates(waiting, periodID: period.id)
+        let conflicts = Dictionary(grouping: try await store.interviewConflicts(periodID: period.id), by: \.participantNumber)
+        let candidates = try await interviewCandidates(waiting, periodID: period.id).map {
+            InterviewCandidate(
+                participantNumber: $0.participantNumber,
+                formationID: $0.formationID,
+                busy: $0.busy,
+                conflicts: Set(conflicts[$0.participantNumber]?.map(\.interviewer) ?? [])
+            )
+        }
+        // One whose booking was withdrawn keeps its calendar event: same UID, a higher SEQUENCE.
+        let cancelled = Dictionary(
+            uniqueKeysWithValues: try await store.interviewWithdrawals(periodID: period.id).map { ($0.participantNumber, $0.sequence) }
+        )
         let schedule: InterviewSchedule
         do {
             schedule = try InterviewScheduling.schedule(
@@ -87,7 +99,14 @@ extension RegistrationService {
             )
         } catch { throw RegistrationError.invalid(error.code, error.message) }
         let at = now
-        let bookings = schedule.placed.map { InterviewBooking(participantNumber: $0.participantNumber, slot: $0.slot, bookedAt: at) }
+        let bookings = schedule.placed.map {
+            InterviewBooking(
+                participantNumber: $0.participantNumber,
+                slot: $0.slot,
+                sequence: cancelled[$0.participantNumber].map { $0 + 1 } ?? 0,
+                bookedAt: at
+            )
+        }
         let contacts = try await store.applicantContacts(periodID: period.id, participantNumbers: bookings.map(\.participantNumber))
         let byID = Dictionary(uniqueKeysWithValues: panels.map { ($0.id, $0) })
         let mails = bookings.compactMap { booking in
@@ -130,10 +149,21 @@ extension RegistrationService {
 
     /// The applicant's invitation as an iCalendar file (`METHOD:REQUEST`, `SEQUENCE` the
     /// number of changes).
-    public func interviewCalendar(accountID: Int64) async throws -> String {
-        let (periodID, booking, panel) = try await ownInterview(accountID)
+    /// A withdrawn interview not booked again gives its `METHOD:CANCEL`, one sequence on.
+    public func interviewCalendar(accountID: Int64) async throws -> InterviewInvitation {
         let account = try await account(id: accountID)
-        return invitation(booking, panel: panel, periodID: periodID, attendee: (account.name, account.email)).ics
+        do {
+            let (periodID, booking, panel) = try await ownInterview(accountID)
+            return invitation(booking, panel: panel, periodID: periodID, attendee: (account.name, account.email))
+        } catch let error as RegistrationError where error.code == "no-interview" {
+            let period = try await period()
+            let application = try await requireApplication(accountID)
+            guard let number = application.assignment?.participantNumber,
+                let withdrawn = try await store.interviewWithdrawals(periodID: period.id).first(where: { $0.participantNumber == number }),
+                let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == withdrawn.slot.panelID })
+            else { throw error }
+            return invitation(withdrawn, panel: panel, periodID: period.id, attendee: (account.name, account.email), method: .cancel)
+        }
     }
 
     /// Moves the applicant's interview to the panel's slot starting at `start`, once and
@@ -142,6 +172,10 @@ extension RegistrationService {
     public func moveInterview(accountID: Int64, start: Int64) async throws -> InterviewBooking {
         let (periodID, booking, panel) = try await ownInterview(accountID)
         let account = try await account(id: accountID)
+        // A start no calendar reads (a client sent Int64.max) is refused before any sum on it.
+        guard IndonesianTimeZone.readableRange.contains(start) else {
+            throw RegistrationError.invalid("slot-outside-hours", "Waktu slot itu tidak terbaca sebagai tanggal; pilih salah satu slot yang kosong.")
+        }
         let target = InterviewSlot(panelID: panel.id, start: start, end: start + Int64(panel.slotMinutes) * 60_000)
         if let refusal = InterviewMoveRule.refusal(booking, to: target, panel: panel, now: now, deadlineHours: settings.interviewMoveDeadlineHours) {
             throw refusal
@@ -280,6 +314,56 @@ extension RegistrationService {
         return (score, component.maximum)
     }
 
+    /// An interviewer declares that they may not interview a candidate of the SKB list
+    /// (reason required): scheduling never seats them together, and a booking the candidate
+    /// already has on one of the interviewer's panels is withdrawn at once (a cancellation
+    /// mailed, the calendar's `METHOD:CANCEL`), to be placed again by the next scheduling
+    /// run. Declaring again restates the reason. Audited as `interview.conflict`. Returns
+    /// the withdrawn booking and its panel, if there was one.
+    public func declareInterviewConflict(
+        staff: StaffAccount,
+        participantNumber: String,
+        reason: String
+    ) async throws -> (booking: InterviewBooking, panel: InterviewPanel)? {
+        guard staff.role == .interviewer else { throw RegistrationError.forbidden }
+        let period = try await period()
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...500).contains(reason.count) else {
+            throw RegistrationError.invalid("conflict-reason", "Tuliskan alasan konflik kepentingan (1-500 karakter).")
+        }
+        guard try await skbShortlist(periodID: period.id).contains(where: { $0.participantNumber == participantNumber }) else {
+            throw RegistrationError("unknown-participant", kind: .notFound, "Peserta \(participantNumber) tidak ada di daftar peserta SKB.")
+        }
+        var withdrawing: (booking: InterviewBooking, panel: InterviewPanel)?
+        var mail: Mail?
+        var detail = "peserta \(participantNumber): \(reason)"
+        if let booking = try await store.interviewBooking(periodID: period.id, participantNumber: participantNumber),
+            let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == booking.slot.panelID }),
+            panel.interviewers.contains(staff.username)
+        {
+            withdrawing = (booking, panel)
+            detail += "; jadwal \(InterviewPanel.localText(booking.slot.start, panel.zone)) panel \(panel.id) ditarik"
+            if let contact = try await store.applicantContacts(periodID: period.id, participantNumbers: [participantNumber])[participantNumber] {
+                mail = withdrawalMail(booking, panel: panel, to: contact)
+            }
+        }
+        try await store.declareInterviewConflict(
+            InterviewConflict(interviewer: staff.username, participantNumber: participantNumber, reason: reason, declaredAt: now),
+            periodID: period.id,
+            withdrawing: withdrawing?.booking,
+            mail: mail,
+            audit: audit(staff, "interview.conflict", "interview:\(participantNumber)", detail)
+        )
+        return withdrawing
+    }
+
+    /// The interviewer's own declarations; every declaration for an admin.
+    public func interviewConflicts(staff: StaffAccount) async throws -> [InterviewConflict] {
+        guard [.interviewer, .admin].contains(staff.role) else { throw RegistrationError.forbidden }
+        let all = try await store.interviewConflicts(periodID: try await period().id)
+        return staff.role == .admin ? all : all.filter { $0.interviewer == staff.username }
+    }
+
     // MARK: - Parts
 
     func ownInterview(_ accountID: Int64) async throws -> (periodID: String, booking: InterviewBooking, panel: InterviewPanel) {
@@ -323,10 +407,16 @@ extension RegistrationService {
         }
     }
 
-    func invitation(_ booking: InterviewBooking, panel: InterviewPanel, periodID: String, attendee: (name: String, email: String)) -> InterviewInvitation {
+    func invitation(
+        _ booking: InterviewBooking,
+        panel: InterviewPanel,
+        periodID: String,
+        attendee: (name: String, email: String),
+        method: InterviewInvitation.Method = .request
+    ) -> InterviewInvitation {
         let link = panel.place.hasPrefix("https://") ? panel.place : nil
         return InterviewInvitation(
-            method: .request,
+            method: method,
             uid: booking.uid(periodID: periodID),
             sequence: booking.sequence,
             stamp: booking.movedAt ?? booking.bookedAt,
@@ -338,6 +428,21 @@ extension RegistrationService {
             description: "Peserta \(booking.participantNumber), panel \(panel.id). Bawa kartu ujian dan KTP asli.",
             organizer: .init(name: "Panitia Seleksi", email: "panitia@seleksi.go.id"),
             attendee: .init(name: attendee.name, email: attendee.email)
+        )
+    }
+
+    func withdrawalMail(_ booking: InterviewBooking, panel: InterviewPanel, to contact: (name: String, email: String)) -> Mail {
+        Mail(
+            to: contact.email,
+            subject: "Jadwal wawancara Anda ditarik: \(InterviewPanel.localText(booking.slot.start, panel.zone))",
+            body: """
+                Yth. \(contact.name),
+
+                Jadwal wawancara SKB Anda (peserta \(booking.participantNumber)) pada \(InterviewPanel.localText(booking.slot.start, panel.zone)) ditarik oleh panitia, karena salah satu pewawancara panelnya tidak boleh mewawancarai Anda. Ini bukan kesalahan Anda dan tidak mengurangi nilai Anda.
+
+                Jadwal pengganti dikirim begitu panitia menjadwalkan ulang. Undangan kalender yang diperbarui (pembatalan): \(settings.publicURL ?? "")/api/interview/calendar.ics
+                """,
+            createdAt: now
         )
     }
 

@@ -253,6 +253,21 @@ public protocol RegistrationStore: Sendable {
     /// announcement exists: after it nothing changes.
     func saveSKBScore(_ score: SKBComponentScore, periodID: String, audit: AuditEntry) async throws -> SKBComponentScore?
     func skbScores(periodID: String) async throws -> [SKBComponentScore]
+    /// Records (or restates) an interviewer's conflict with a candidate; when `withdrawing`
+    /// is the candidate's booking as it stands, removes it in the same transaction and keeps
+    /// it as withdrawn with its sequence one higher (`interview-schedule-changed` if it was
+    /// moved meanwhile).
+    func declareInterviewConflict(
+        _ conflict: InterviewConflict,
+        periodID: String,
+        withdrawing: InterviewBooking?,
+        mail: Mail?,
+        audit: AuditEntry
+    ) async throws
+    func interviewConflicts(periodID: String) async throws -> [InterviewConflict]
+    /// Bookings withdrawn and not booked again, each with the sequence of its cancellation
+    /// and, as `movedAt`, when it was withdrawn.
+    func interviewWithdrawals(periodID: String) async throws -> [InterviewBooking]
     /// Name and email of these participants (accounts not frozen), by number.
     func applicantContacts(periodID: String, participantNumbers: [String]) async throws -> [String: (name: String, email: String)]
 

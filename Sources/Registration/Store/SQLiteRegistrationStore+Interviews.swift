@@ -198,3 +198,86 @@ extension SQLiteRegistrationStore {
         )
     }
 }
+
+/// Interviewers' conflicts of interest, and the bookings they withdrew.
+extension SQLiteRegistrationStore {
+    public func declareInterviewConflict(
+        _ conflict: InterviewConflict,
+        periodID: String,
+        withdrawing: InterviewBooking?,
+        mail: Mail?,
+        audit: AuditEntry
+    ) async throws {
+        try await grouped.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO interview_conflict (period_id, interviewer, participant_number, reason, declared_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(period_id, interviewer, participant_number) DO UPDATE SET reason = excluded.reason, declared_at = excluded.declared_at
+                    """,
+                arguments: [periodID, conflict.interviewer, conflict.participantNumber, conflict.reason, conflict.declaredAt]
+            )
+            if let booking = withdrawing {
+                try db.execute(
+                    sql: "DELETE FROM interview_booking WHERE period_id = ? AND participant_number = ? AND panel_id = ? AND starts_at = ? AND sequence = ?",
+                    arguments: [periodID, booking.participantNumber, booking.slot.panelID, booking.slot.start, booking.sequence]
+                )
+                guard db.changesCount == 1 else {
+                    throw RegistrationError("interview-schedule-changed", kind: .conflict, "Jadwal peserta itu baru saja berubah; coba lagi.")
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO interview_withdrawal (period_id, participant_number, panel_id, starts_at, ends_at, sequence, booked_at, withdrawn_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(period_id, participant_number) DO UPDATE SET panel_id = excluded.panel_id, starts_at = excluded.starts_at,
+                          ends_at = excluded.ends_at, sequence = excluded.sequence, booked_at = excluded.booked_at, withdrawn_at = excluded.withdrawn_at
+                        """,
+                    arguments: [
+                        periodID, booking.participantNumber, booking.slot.panelID, booking.slot.start, booking.slot.end, booking.sequence + 1,
+                        booking.bookedAt, audit.at,
+                    ]
+                )
+            }
+            if let mail { try Self.insertMail(db, mail) }
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func interviewConflicts(periodID: String) async throws -> [InterviewConflict] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM interview_conflict WHERE period_id = ? ORDER BY interviewer, participant_number",
+                arguments: [periodID]
+            ).map { row in
+                InterviewConflict(
+                    interviewer: row["interviewer"],
+                    participantNumber: row["participant_number"],
+                    reason: row["reason"],
+                    declaredAt: row["declared_at"]
+                )
+            }
+        }
+    }
+
+    public func interviewWithdrawals(periodID: String) async throws -> [InterviewBooking] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM interview_withdrawal w WHERE w.period_id = ? AND NOT EXISTS (
+                      SELECT 1 FROM interview_booking b WHERE b.period_id = w.period_id AND b.participant_number = w.participant_number)
+                    ORDER BY w.participant_number
+                    """,
+                arguments: [periodID]
+            ).map { row in
+                InterviewBooking(
+                    participantNumber: row["participant_number"],
+                    slot: InterviewSlot(panelID: row["panel_id"], start: row["starts_at"], end: row["ends_at"]),
+                    sequence: row["sequence"],
+                    bookedAt: row["booked_at"],
+                    movedAt: row["withdrawn_at"]
+                )
+            }
+        }
+    }
+}

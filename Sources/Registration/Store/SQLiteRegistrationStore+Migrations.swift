@@ -308,6 +308,23 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        migrator.registerMigration("v18-interview-conflicts") { db in
+            // A withdrawn booking is kept (its last sequence) so the candidate's calendar
+            // gets a CANCEL, and a later booking the same UID with a higher SEQUENCE.
+            try db.execute(
+                sql: """
+                    CREATE TABLE interview_conflict (
+                        period_id TEXT NOT NULL, interviewer TEXT NOT NULL, participant_number TEXT NOT NULL,
+                        reason TEXT NOT NULL, declared_at INTEGER NOT NULL,
+                        PRIMARY KEY (period_id, interviewer, participant_number));
+                    CREATE TABLE interview_withdrawal (
+                        period_id TEXT NOT NULL, participant_number TEXT NOT NULL, panel_id TEXT NOT NULL,
+                        starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL, sequence INTEGER NOT NULL,
+                        booked_at INTEGER NOT NULL, withdrawn_at INTEGER NOT NULL,
+                        PRIMARY KEY (period_id, participant_number));
+                    """
+            )
+        }
         return migrator
     }
 }
