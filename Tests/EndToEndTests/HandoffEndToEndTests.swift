@@ -383,7 +383,7 @@ struct HandoffEndToEndTests {
                 try browser.open(site + "/hasil")
                 try browser.wait("document.body.textContent.includes('\(digest)')")
                 try browser.script("document.querySelector('form.filters input[name=q]').value = '\(number)';")
-                try browser.click("form.filters button")
+                try browser.submit("form.filters button")
                 try browser.wait("location.search.includes('q=\(number)') && document.querySelector('table tbody').textContent.includes('Maria Ndolu')")
             }
         }

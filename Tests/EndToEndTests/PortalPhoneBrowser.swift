@@ -120,7 +120,7 @@ struct PortalPhoneBrowser {
             "form[action='/staf/masuk']",
             ["username": username, "password": account.password, "totp": TOTPCode.current(secret: account.totpSecret, now: now)]
         )
-        try browser.click("form[action='/staf/masuk'] button")
+        try browser.submit("form[action='/staf/masuk'] button")
         // The next page opened must not race the sign-in's own navigation (it once did on
         // a loaded CI machine: the first page after it showed signed out).
         do {
@@ -275,7 +275,7 @@ struct PortalPhoneBrowser {
             }
             try browser.open(site + "/formasi?q=analis+sumber&location=kupang")
             try Self.checkPage(browser, width: width)
-            try browser.click("a.button[href^='/lamaran?formasi=']")
+            try browser.submit("a.button[href^='/lamaran?formasi=']")
             #expect(
                 try Self.text(browser).contains(
                     "Untuk melamar formasi Analis Sumber Daya Manusia Aparatur Ahli Pertama (KPG-ANALIS-SDM-AHLI-PERTAMA-001), masuk dulu"
@@ -284,14 +284,14 @@ struct PortalPhoneBrowser {
             try Self.checkPage(browser, width: width)
 
             // A new account from there: a refused sign-up keeps what was typed (passwords aside).
-            try browser.click("a[href^='/daftar?lanjut=']")
+            try browser.submit("a[href^='/daftar?lanjut=']")
             try Self.checkPage(browser, width: width)
             var signUp = [
                 "nik": "5371014101990001", "kk": "5371010101100001", "name": "Maria Ndolu", "birthPlace": "Kupang", "birthDate": "1999-01-01",
                 "sex": "P", "email": "maria@contoh.id", "phone": "081234567890", "password": "password12", "password2": "password12",
             ]
             try Self.fill(browser, "form[action='/daftar']", signUp)
-            try browser.click("form[action='/daftar'] button")
+            try browser.submit("form[action='/daftar'] button")
             let text = try Self.text(browser)
             #expect(text.contains("Kata sandi ini terlalu umum"), "\(text)")
             #expect(try Self.html(browser).contains(#"value="Maria Ndolu""#))
@@ -299,7 +299,7 @@ struct PortalPhoneBrowser {
             signUp["password"] = "garam-dan-madu-42"
             signUp["password2"] = "garam-dan-madu-42"
             try Self.fill(browser, "form[action='/daftar']", signUp)
-            try browser.click("form[action='/daftar'] button")
+            try browser.submit("form[action='/daftar'] button")
             #expect(try Self.path(browser).hasPrefix("/verifikasi-email"))
             try Self.checkPage(browser, width: width)
             return ()
@@ -316,10 +316,10 @@ struct PortalPhoneBrowser {
         let code = String(try #require(mailed.firstMatch(of: /: (\d{6})/)).1)
         try await offPool {
             try Self.fill(browser, "form[action='/verifikasi-email']", ["email": "maria@contoh.id", "code": code])
-            try browser.click("form[action='/verifikasi-email'] button")
+            try browser.submit("form[action='/verifikasi-email'] button")
             #expect(try Self.text(browser).contains("Email terverifikasi"))
             try Self.fill(browser, "form[action='/masuk']", ["login": "maria@contoh.id", "password": "garam-dan-madu-42"])
-            try browser.click("form[action='/masuk'] button")
+            try browser.submit("form[action='/masuk'] button")
             // The formation chosen before the account existed is still chosen.
             #expect(try Self.path(browser) == "/lamaran?formasi=KPG-ANALIS-SDM-AHLI-PERTAMA-001")
             var text = try Self.text(browser)
@@ -331,7 +331,7 @@ struct PortalPhoneBrowser {
                 "level": "S1", "major": "Psikologi", "diplomaNumber": "UNDANA/2021/0042", "gpa": "4,52", "graduationYear": "2021", "testLocation": "Kupang",
             ]
             try Self.fill(browser, "form[action='/lamaran']", application)
-            try browser.click("form[action='/lamaran'] button")
+            try browser.submit("form[action='/lamaran'] button")
             let refused = try Self.html(browser)
             for kept in [#"value="KPG-ANALIS-SDM-AHLI-PERTAMA-001""#, #"value="Psikologi""#, #"value="UNDANA/2021/0042""#, #"value="4,52""#] {
                 #expect(refused.contains(kept), "\(kept) was not kept")
@@ -339,7 +339,7 @@ struct PortalPhoneBrowser {
             #expect(refused.contains(#"id="gpa-error""#))
             try Self.checkPage(browser, width: width)
             try Self.fill(browser, "form[action='/lamaran']", ["gpa": "3,52"])
-            try browser.click("form[action='/lamaran'] button")
+            try browser.submit("form[action='/lamaran'] button")
             #expect(try Self.text(browser).contains("Lamaran tersimpan"))
             try Self.checkPage(browser, width: width)
             // The keyboard alone reaches every field and every document's form.
@@ -350,18 +350,18 @@ struct PortalPhoneBrowser {
             for (kind, file) in [("foto", "foto.jpg"), ("swafoto", "foto.jpg"), ("ktp", "foto.jpg"), ("ijazah", "dokumen.pdf"), ("transkrip", "dokumen.pdf")] {
                 let form = "form[action='/lamaran/dokumen?jenis=\(kind)']"
                 try browser.type(form + " input[type=file]", files + "/" + file)
-                try browser.click(form + " button")
+                try browser.submit(form + " button")
                 #expect(try Self.text(browser).contains("terunggah"), "\(kind)")
             }
             try Self.checkPage(browser, width: width)
             try browser.click("form[action='/lamaran/akhiri'] input[name=confirm]")
-            try browser.click("form[action='/lamaran/akhiri'] button")
+            try browser.submit("form[action='/lamaran/akhiri'] button")
             text = try Self.text(browser)
             #expect(text.contains("Pendaftaran sudah diakhiri") && text.contains("menunggu verifikasi"), "\(text)")
             try Self.checkPage(browser, width: width)
             try browser.open(site + "/kartu-pendaftaran")
             try Self.checkPage(browser, width: width)
-            try browser.click("header form[action='/keluar'] button")
+            try browser.submit("header form[action='/keluar'] button")
             return ()
         }
 
@@ -378,7 +378,7 @@ struct PortalPhoneBrowser {
                 ]
             )
             for kind in ["ktp", "kk"] { try browser.type("form[action='/klaim-nik'] input[type=file][name=\(kind)]", files + "/foto.jpg") }
-            try browser.click("form[action='/klaim-nik'] button")
+            try browser.submit("form[action='/klaim-nik'] button")
             let text = try Self.text(browser)
             #expect(text.contains("Klaim diterima"), "\(text)")
             try Self.checkPage(browser, width: width)
@@ -391,30 +391,30 @@ struct PortalPhoneBrowser {
             try browser.open(site + "/staf/klaim")
             #expect(try Self.text(browser).contains("menunggu keputusan"))
             try Self.checkPage(browser, width: width)
-            try browser.click("a[href^='/staf/klaim/']")
+            try browser.submit("a[href^='/staf/klaim/']")
             var text = try Self.text(browser)
             #expect(text.contains("5371010101100009") && text.contains("5371010101100001") && text.contains("Kartu Keluarga"), "\(text)")
             try Self.checkPage(browser, width: width)
             try browser.click("input[name=decision][value=tolak]")
             try Self.fill(browser, "form[action$='/keputusan']", ["note": "Nomor KK pemohon tidak sama dengan KK pada akun; pindaian KTP tidak terbaca."])
-            try browser.click("form[action$='/keputusan'] button")
+            try browser.submit("form[action$='/keputusan'] button")
             text = try Self.text(browser)
             #expect(text.contains("ditolak"), "\(text)")
             try Self.checkPage(browser, width: width)
 
             try browser.open(site + "/staf/verifikasi")
             try Self.checkPage(browser, width: width)
-            try browser.click("a[href^='/staf/verifikasi/']")
+            try browser.submit("a[href^='/staf/verifikasi/']")
             text = try Self.text(browser)
             #expect(text.contains("Maria Ndolu") && text.contains("1 Januari 1999") && text.contains("3,52") && text.contains("verifikator"), "\(text)")
             try Self.checkPage(browser, width: width)
             try Self.tabThrough(browser)
             try Self.fill(browser, "form[action$='/keputusan']", ["result": "MS"])
-            try browser.click("form[action$='/keputusan'] button")
+            try browser.submit("form[action$='/keputusan'] button")
             text = try Self.text(browser)
             let decided = try Self.path(browser)
             #expect(text.contains("Hasil: MS"), "\(screen) \(decided) \(text)")
-            try browser.click("header form[action='/keluar'] button")
+            try browser.submit("header form[action='/keluar'] button")
             return ()
         }
 
@@ -426,14 +426,14 @@ struct PortalPhoneBrowser {
             try Self.staffSignIn(browser, site, "admin", admin, now: start, width: nil)
             try browser.open(site + "/staf/panitia")
             try Self.checkPage(browser, width: width)
-            try browser.click("form[action='/staf/panitia/umumkan'] button")
+            try browser.submit("form[action='/staf/panitia/umumkan'] button")
             var text = try Self.text(browser)
             #expect(text.contains("mencakup 1 lamaran yang diakhiri: 1 MS dan 0 TMS"), "\(text)")
             try Self.checkPage(browser, width: width)
-            try browser.click("#konfirmasi-umumkan button")
+            try browser.submit("#konfirmasi-umumkan button")
             text = try Self.text(browser)
             #expect(text.contains("Hasil administrasi diumumkan"), "\(text)")
-            try browser.click("form[action='/staf/panitia/jadwalkan'] button")
+            try browser.submit("form[action='/staf/panitia/jadwalkan'] button")
             text = try Self.text(browser)
             #expect(text.contains("1 peserta mendapat nomor"), "\(text)")
             try Self.checkPage(browser, width: width)
@@ -445,7 +445,7 @@ struct PortalPhoneBrowser {
                 try browser.open(site + path)
                 try Self.checkPage(browser, width: width)
             }
-            try browser.click("header form[action='/keluar'] button")
+            try browser.submit("header form[action='/keluar'] button")
             return ()
         }
 
@@ -561,7 +561,7 @@ struct PortalPhoneBrowser {
                 #expect(text.contains("node-kupang"), "\(path): \(shown) \(text)")
                 try Self.checkPage(browser, width: width)
             }
-            try browser.click("header form[action='/keluar'] button")
+            try browser.submit("header form[action='/keluar'] button")
 
             // The observer: the session's progress, its node's audit log in Kupang's time,
             // and the published score checked against the signed package.
@@ -570,23 +570,23 @@ struct PortalPhoneBrowser {
             var text = try Self.text(browser)
             #expect(text.contains("selesai 1") && text.contains("node-kupang"), "\(text)")
             try Self.checkPage(browser, width: width)
-            try browser.click("a[href='/staf/pengamat/sesi/kpg-1']")
+            try browser.submit("a[href='/staf/pengamat/sesi/kpg-1']")
             text = try Self.text(browser)
             #expect(text.contains(IndonesianDate.timestamp(opened, in: .wita)) && text.contains("membuka sesi") && !text.contains("WIB"), "\(text)")
             try Self.checkPage(browser, width: width)
             try browser.open(site + "/staf/pengamat")
             try Self.fill(browser, "form[action='/staf/pengamat']", ["nomor": number])
-            try browser.click("form[action='/staf/pengamat'] button")
+            try browser.submit("form[action='/staf/pengamat'] button")
             text = try Self.text(browser)
             #expect(text.contains("total 385") && text.contains("Cocok dengan paket hasil bertanda tangan node"), "\(text)")
             try Self.checkPage(browser, width: width)
-            try browser.click("header form[action='/keluar'] button")
+            try browser.submit("header form[action='/keluar'] button")
 
             // The public board with her row, and a search for her number.
             try browser.open(site + "/hasil")
             try Self.checkPage(browser, width: width)
             try Self.fill(browser, "form.filters", ["q": number])
-            try browser.click("form.filters button")
+            try browser.submit("form.filters button")
             text = try Self.text(browser)
             #expect(text.contains("Maria Ndolu") && text.contains("385"), "\(text)")
             try Self.checkPage(browser, width: width)

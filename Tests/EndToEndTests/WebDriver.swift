@@ -136,6 +136,15 @@ final class WebDriver: @unchecked Sendable {
         _ = try call("POST", "/session/\(session)/element/\(element)/click", [:])
     }
 
+    /// Clicks a link or a form's button and waits for the page it leads to: a click's
+    /// navigation may still be under way when the click returns, and reading the page then
+    /// reads the old one (it did, on a loaded CI machine).
+    func submit(_ css: String, seconds: Double = 20) throws {
+        try script("window.__seleksiLeaving = true;")
+        try click(css)
+        try wait("!window.__seleksiLeaving && document.readyState === 'complete'", seconds: seconds)
+    }
+
     /// Polls `condition` (JavaScript returning a boolean) until it holds.
     func wait(_ condition: String, seconds: Double = 15) throws {
         let deadline = Date().addingTimeInterval(seconds)
