@@ -11,7 +11,7 @@ func requireTools(_ tools: [String: String?]) -> Bool {
     if ProcessInfo.processInfo.environment["CI"] == "true" {
         Issue.record("missing under CI: \(missing.joined(separator: ", ")) (.ci/run installs them)")
     } else {
-        print("skipped: \(missing.joined(separator: ", ")) not installed (apt-get install chromium chromium-driver curl)")
+        print("skipped: \(missing.joined(separator: ", ")) not installed (.ci/run lists how each is installed)")
     }
     return false
 }

@@ -390,3 +390,83 @@ extension InterviewTests {
         }
     }
 }
+
+extension InterviewTests {
+    @Test(
+        "the interviewer's pages work without scripts: their day in the panel's zone, a score by the rubric's form (refusals keep what was typed), absent, a conflict declared; another panel's candidate and other roles get nothing"
+    )
+    func interviewerPages() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (_, _, admin, numbers) = try await Self.examined(client, portal)
+            let (day, _) = Self.interviewDay(portal)
+            #expect(
+                try await client.send(.post, "/api/admin/interview-panels", token: admin, json: Self.panel(day, ["interviewers": ["pewawancara-1"]])).status
+                    == 201
+            )
+            let other = Self.panel(day, ["id": "P2", "interviewers": ["pewawancara-2"], "formations": ["BKN-2"]])
+            #expect(try await client.send(.post, "/api/admin/interview-panels", token: admin, json: other).status == 201)
+            #expect(try await client.send(.post, "/api/admin/announcements/skd", token: admin, json: [String: Any]()).status == 201)
+            #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 2)
+
+            var interviewer = try await CommitteePageTests.signedIn("pewawancara-1", client, portal)
+            var page = try await interviewer.request(.get, "/staf/wawancara")
+            #expect(page.status == 200 && page.text.contains("href=\"/staf/wawancara\"") && page.text.contains("WITA"), "\(page.text)")
+            #expect(numbers.allSatisfy { page.text.contains("href=\"/staf/wawancara/\($0)\"") } && page.text.contains("belum dinilai"))
+            #expect(!page.text.contains("ani@contoh.id") && !page.text.contains(PortalClient.nik))
+            page = try await interviewer.request(.get, "/staf/wawancara?hari=\(day)")
+            #expect(page.text.contains(numbers[0]))
+            page = try await interviewer.request(.get, "/staf/wawancara?hari=besok")
+            #expect(page.status == 422 && page.text.contains("yyyy-mm-dd") && page.text.contains(numbers[0]))
+
+            // The form, before the interview: refused with what was typed kept.
+            page = try await interviewer.request(.get, "/staf/wawancara/\(numbers[0])")
+            #expect(page.status == 200 && page.text.contains("name=\"nilai-integritas\"") && page.text.contains("Integritas dan etika (0-25)"))
+            let csrf = try Browser.csrf(page)
+            let marks = [("nilai-integritas", "20"), ("nilai-komunikasi", "18"), ("nilai-kerja-sama", "22"), ("nilai-motivasi", "25")]
+            let path = "/staf/wawancara/\(numbers[0])/nilai"
+            page = try await interviewer.request(.post, path, form: [("csrf", csrf)] + marks)
+            #expect(page.status == 409 && page.text.contains("nilai diisi sesudahnya") && page.text.contains("value=\"22\""), "\(page.status)")
+            #expect(try await interviewer.request(.post, path, form: marks).status == 403)
+
+            // On the day (signed in again): a mark out of range, one missing, then the score.
+            portal.clock.advance(seconds: 41 * 86_400)
+            interviewer = try await CommitteePageTests.signedIn("pewawancara-1", client, portal)
+            let fresh = try Browser.csrf(try await interviewer.request(.get, "/staf/wawancara/\(numbers[0])"))
+            page = try await interviewer.request(.post, path, form: [("csrf", fresh), ("nilai-integritas", "26")] + marks.dropFirst())
+            #expect(page.status == 422 && page.text.contains("value=\"26\""), "\(page.status)")
+            page = try await interviewer.request(.post, path, form: [("csrf", fresh), ("nilai-integritas", "")] + marks.dropFirst())
+            #expect(page.status == 422 && page.text.contains("Nilai Integritas dan etika harus bilangan bulat 0-25"), "\(page.status)")
+            page = try await interviewer.request(.post, path, form: [("csrf", fresh)] + marks)
+            #expect(page.status == 303 && page.headers[.location] == "/staf/wawancara?dinilai=1")
+            page = try await interviewer.request(.get, "/staf/wawancara?dinilai=1")
+            #expect(page.text.contains("Nilai wawancara tersimpan") && page.text.contains("85 dari 100"), "\(page.text)")
+            page = try await interviewer.request(.post, "/staf/wawancara/\(numbers[1])/nilai", form: [("csrf", fresh), ("absent", "1")])
+            #expect(page.status == 303)
+            #expect(try await interviewer.request(.get, "/staf/wawancara").text.contains("tidak hadir"))
+            let audit = try await portal.service.store.audit(AuditFilter(action: "skb.score", limit: 10))
+            #expect(audit.count == 2 && audit.allSatisfy { $0.actor == "pewawancara-1" })
+
+            // A conflict declared by the form; a refusal keeps what was typed.
+            page = try await interviewer.request(.post, "/staf/wawancara/konflik", form: [("csrf", fresh), ("nomor", numbers[0]), ("alasan", " ")])
+            #expect(page.status == 422 && page.text.contains("alasan konflik") && page.text.contains("value=\"\(numbers[0])\""), "\(page.status)")
+            page = try await interviewer.request(.post, "/staf/wawancara/konflik", form: [("csrf", fresh), ("nomor", numbers[0]), ("alasan", "sepupu")])
+            #expect(page.status == 303 && page.headers[.location] == "/staf/wawancara?konflik=ditarik")
+            #expect(try await portal.service.store.interviewConflicts(periodID: "casn-test").map(\.interviewer) == ["pewawancara-1"])
+
+            // The other panel's interviewer, a verifier and a visitor: nothing of it.
+            portal.clock.advance(seconds: 31)
+            var stranger = try await CommitteePageTests.signedIn("pewawancara-2", client, portal)
+            #expect(try await stranger.request(.get, "/staf/wawancara/\(numbers[1])").status == 404)
+            let strangerCsrf = try Browser.csrf(try await stranger.request(.get, "/staf/wawancara"))
+            #expect(try await stranger.request(.post, "/staf/wawancara/\(numbers[1])/nilai", form: [("csrf", strangerCsrf), ("absent", "1")]).status == 404)
+            portal.clock.advance(seconds: 31)
+            var verifier = try await CommitteePageTests.signedIn("verif-keu", client, portal)
+            #expect(try await verifier.request(.get, "/staf/wawancara").status == 403)
+            var visitor = Browser(client: client)
+            let anonymous = try await visitor.request(.get, "/staf/wawancara")
+            #expect(anonymous.status == 303 && anonymous.headers[.location] == "/staf/masuk")
+            #expect(try await portal.service.store.audit(AuditFilter(action: "skb.score", limit: 10)).count == 2)
+        }
+    }
+}

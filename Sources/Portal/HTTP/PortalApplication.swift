@@ -36,6 +36,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     AnnouncementPages(service: service, pages: pages).register(on: router)
     BoardPages(service: service, pages: pages).register(on: router)
     ObserverPages(service: service, pages: pages).register(on: router)
+    InterviewerPages(service: service, pages: pages).register(on: router)
     LivePages(service: service, pages: pages, hub: hub).register(on: router)
     ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."

@@ -46,7 +46,7 @@ struct PageRenderer: Sendable {
         case .staff(let staff):
             values["staff"] = [
                 "username": staff.username, "role": StaffLabels.role(staff.role), "admin": staff.role == .admin, "observer": staff.role == .observer,
-                "verifier": [.verifier, .admin].contains(staff.role),
+                "verifier": [.verifier, .admin].contains(staff.role), "interviewer": staff.role == .interviewer,
             ]
         case nil: break
         }

@@ -22,9 +22,15 @@ struct StaffPages {
                     totp: form["totp"],
                     address: context.clientAddress
                 )
-                // Proctors and interviewers have no portal pages yet: they land on the home page, signed in.
+                // Proctors have no portal pages: they land on the home page, signed in.
                 guard case .staff(let staff) = session.principal else { throw RegistrationError.forbidden }
-                let home = [.verifier, .admin].contains(staff.role) ? "/staf/verifikasi" : staff.role == .observer ? "/staf/pengamat" : "/"
+                let home =
+                    switch staff.role {
+                    case .verifier, .admin: "/staf/verifikasi"
+                    case .observer: "/staf/pengamat"
+                    case .interviewer: "/staf/wawancara"
+                    case .proctor: "/"
+                    }
                 var response = PageHelpers.redirect(home)
                 response.setCookie(PageHelpers.sessionCookie(token, maxAge: Int((session.expiresAt - service.clock.nowMilliseconds()) / 1000)))
                 return response

@@ -1,4 +1,4 @@
-import ExamEngine
+public import ExamEngine
 public import Foundation
 public import Selection
 import SeleksiCore
@@ -211,6 +211,8 @@ extension RegistrationService {
         public let name: String
         public let formationID: String
         public let score: SKBComponentScore?
+        /// The interview rubric of the candidate's SKB plan; nil when the plan has no interview.
+        public let rubric: SKBPlan.Component?
     }
 
     /// The interviews of the panels the interviewer sits on (on `day` in each panel's
@@ -238,13 +240,23 @@ extension RegistrationService {
             },
             uniquingKeysWith: { first, _ in first }
         )
+        let plans = try? skbPlans.get()
+        var rubrics: [String: SKBPlan.Component] = [:]
+        for id in Set(formations.values) {
+            if let formation = try await store.formation(id: id), let component = plans?.plan(formation: id, agency: formation.agencyID)?.component(.interview)
+            {
+                rubrics[id] = component
+            }
+        }
         return bookings.map { booking in
-            InterviewerRow(
+            let formationID = formations[booking.participantNumber] ?? ""
+            return InterviewerRow(
                 booking: booking,
                 panel: byID[booking.slot.panelID]!,
                 name: contacts[booking.participantNumber]?.name ?? "",
-                formationID: formations[booking.participantNumber] ?? "",
-                score: scores[booking.participantNumber]
+                formationID: formationID,
+                score: scores[booking.participantNumber],
+                rubric: rubrics[formationID]
             )
         }
     }
