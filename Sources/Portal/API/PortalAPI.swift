@@ -335,6 +335,7 @@ struct PortalAPI {
             AuditView(items: try await service.auditLog(staff: try context.staff(), Self.auditFilter(request)))
         }
         registerInterviews(api, table: table)
+        registerSKBScores(api, table: table)
     }
 
     // MARK: - Helpers

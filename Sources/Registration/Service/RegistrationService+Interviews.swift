@@ -285,45 +285,15 @@ extension RegistrationService {
                 "Wawancara peserta \(participantNumber) baru dimulai \(InterviewPanel.localText(booking.slot.start, panel.zone)); nilai diisi sesudahnya."
             )
         }
-        guard let applicant = try await store.rankedApplicants(periodID: period.id).first(where: { $0.participantNumber == participantNumber }),
-            let formation = try await store.formation(id: applicant.formationID)
-        else { throw RegistrationError.notFound }
-        let plans = try skbPlans.get()
-        guard let plan = plans.plan(formation: formation.id, agency: formation.agencyID), let component = plan.component(.interview) else {
-            throw RegistrationError(
-                "no-interview-component",
-                kind: .conflict,
-                "Rencana SKB formasi \(formation.id) tidak memuat wawancara (Config/rules/skb-*.yaml)."
-            )
-        }
-        let total: Int?
-        if absent {
-            guard marks.isEmpty else { throw RegistrationError.invalid("invalid-score", "Peserta yang tidak hadir tidak diberi nilai.") }
-            total = nil
-        } else {
-            do { total = try SKBScore.rubricTotal(component, marks) } catch { throw RegistrationError.invalid("invalid-score", error.message) }
-        }
-        let score = SKBComponentScore(
-            participantNumber: participantNumber,
-            component: .interview,
-            marks: absent ? [:] : marks,
-            total: total,
-            enteredBy: staff.username,
-            enteredAt: now
-        )
-        let text =
-            absent
-            ? "tidak hadir"
-            : "\(total!)/\(component.maximum) (" + marks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-        // What it replaces, for the audit line (the store keeps the newest).
-        let previous = try await store.skbScores(periodID: period.id).first { $0.participantNumber == participantNumber && $0.component == .interview }
-        let replaced = previous.map { $0.absent ? "; sebelumnya tidak hadir (\($0.enteredBy))" : "; sebelumnya \($0.total!) (\($0.enteredBy))" } ?? ""
-        _ = try await store.saveSKBScore(
-            score,
+        return try await scoreByRubric(
+            staff: staff,
             periodID: period.id,
-            audit: audit(staff, "skb.score", "skb:\(participantNumber)/interview", "wawancara \(text), panel \(panel.id)" + replaced)
+            participantNumber: participantNumber,
+            kind: .interview,
+            marks: marks,
+            absent: absent,
+            note: ", panel \(panel.id)"
         )
-        return (score, component.maximum)
     }
 
     /// An interviewer declares that they may not interview a candidate of the SKB list

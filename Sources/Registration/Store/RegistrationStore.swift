@@ -265,6 +265,9 @@ public protocol RegistrationStore: Sendable {
         audit: AuditEntry
     ) async throws
     func interviewConflicts(periodID: String) async throws -> [InterviewConflict]
+    /// Adds the authorisations not already there.
+    func saveSKBAssessors(_ assessors: [SKBAssessor], periodID: String, audit: AuditEntry) async throws
+    func skbAssessors(periodID: String) async throws -> [SKBAssessor]
     /// Bookings withdrawn and not booked again, each with the sequence of its cancellation
     /// and, as `movedAt`, when it was withdrawn.
     func interviewWithdrawals(periodID: String) async throws -> [InterviewBooking]

@@ -155,7 +155,7 @@ extension SQLiteRegistrationStore {
                 db,
                 sql: "SELECT * FROM skb_score WHERE period_id = ? AND participant_number = ? AND component = ?",
                 arguments: [periodID, score.participantNumber, score.component.rawValue]
-            ).map(Self.score)
+            ).map { try Self.score($0) }
             try db.execute(
                 sql: """
                     INSERT INTO skb_score (period_id, participant_number, component, marks, total, entered_by, entered_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -171,16 +171,25 @@ extension SQLiteRegistrationStore {
 
     public func skbScores(periodID: String) async throws -> [SKBComponentScore] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM skb_score WHERE period_id = ? ORDER BY participant_number, component", arguments: [periodID]).map(
-                Self.score
-            )
+            try Row.fetchAll(db, sql: "SELECT * FROM skb_score WHERE period_id = ? ORDER BY participant_number, component", arguments: [periodID]).map {
+                try Self.score($0)
+            }
         }
     }
 
-    static func score(_ row: Row) -> SKBComponentScore {
+    /// A row's SKB component; one this version does not know is a fault of the store, never
+    /// read as another component.
+    static func component(_ row: Row) throws -> SKBPlan.ComponentKind {
+        guard let component = SKBPlan.ComponentKind(rawValue: row["component"]) else {
+            throw RegistrationError("store-unknown-component", kind: .internal, "Komponen SKB tidak dikenal di penyimpanan.")
+        }
+        return component
+    }
+
+    static func score(_ row: Row) throws -> SKBComponentScore {
         SKBComponentScore(
             participantNumber: row["participant_number"],
-            component: SKBPlan.ComponentKind(rawValue: row["component"]) ?? .interview,
+            component: try component(row),
             marks: (try? decoder.decode([String: Int].self, from: Data((row["marks"] as String).utf8))) ?? [:],
             total: row["total"],
             enteredBy: row["entered_by"],
@@ -276,6 +285,42 @@ extension SQLiteRegistrationStore {
                     sequence: row["sequence"],
                     bookedAt: row["booked_at"],
                     movedAt: row["withdrawn_at"]
+                )
+            }
+        }
+    }
+}
+
+/// Who may score which SKB component of which formation.
+extension SQLiteRegistrationStore {
+    public func saveSKBAssessors(_ assessors: [SKBAssessor], periodID: String, audit: AuditEntry) async throws {
+        try await grouped.write { db in
+            for assessor in assessors {
+                try db.execute(
+                    sql: """
+                        INSERT INTO skb_assessor (period_id, username, component, formation_id, assigned_at, assigned_by) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(period_id, username, component, formation_id) DO NOTHING
+                        """,
+                    arguments: [periodID, assessor.username, assessor.component.rawValue, assessor.formationID, assessor.assignedAt, assessor.assignedBy]
+                )
+            }
+            try Self.insertAudit(db, audit)
+        }
+    }
+
+    public func skbAssessors(periodID: String) async throws -> [SKBAssessor] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM skb_assessor WHERE period_id = ? ORDER BY username, component, formation_id",
+                arguments: [periodID]
+            ).map { row in
+                SKBAssessor(
+                    username: row["username"],
+                    component: try Self.component(row),
+                    formationID: row["formation_id"],
+                    assignedAt: row["assigned_at"],
+                    assignedBy: row["assigned_by"]
                 )
             }
         }

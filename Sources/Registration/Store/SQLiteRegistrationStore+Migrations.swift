@@ -325,6 +325,16 @@ extension SQLiteRegistrationStore {
                     """
             )
         }
+        migrator.registerMigration("v19-skb-assessors") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE skb_assessor (
+                        period_id TEXT NOT NULL, username TEXT NOT NULL, component TEXT NOT NULL, formation_id TEXT NOT NULL,
+                        assigned_at INTEGER NOT NULL, assigned_by TEXT NOT NULL,
+                        PRIMARY KEY (period_id, username, component, formation_id));
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,0 +1,188 @@
+public import ExamEngine
+public import Foundation
+import Selection
+import SeleksiCore
+
+/// SKB components scored by people (domain stage 6). Interviews are scored by their
+/// panel (RegistrationService+Interviews); the practical, psychological and health tests
+/// by the staff a committee admin authorises for that component and formation. Every
+/// score is against the rubric of the candidate's SKB plan, audited with what it
+/// replaced, and frozen once the final result is announced.
+extension RegistrationService {
+    /// The components an assessor is authorised for: the ones scored by people outside a panel.
+    public static let assessedComponents: Set<SKBPlan.ComponentKind> = [.practical, .psychological, .health]
+
+    /// Authorises an interviewer-role staff account to score `component` for each of
+    /// `formations`, after checking each formation's SKB plan has that component.
+    /// Authorising again changes nothing. Audited as `skb.assessor`.
+    public func assignSKBAssessor(
+        staff: StaffAccount,
+        username: String,
+        component: SKBPlan.ComponentKind,
+        formations: [String]
+    ) async throws -> [SKBAssessor] {
+        try requireAdmin(staff)
+        let period = try await period()
+        guard Self.assessedComponents.contains(component) else {
+            throw RegistrationError.invalid(
+                "skb-component",
+                "Hanya tes praktik kerja, psikologi dan kesehatan yang dinilai penguji; wawancara dinilai panelnya, CAT SKB oleh node ujian."
+            )
+        }
+        guard let credentials = try await store.staffCredentials(username: username), credentials.staff.role == .interviewer else {
+            throw RegistrationError.invalid("skb-unknown-assessor", "'\(username)' bukan akun staf berperan pewawancara/penguji.")
+        }
+        let wanted = Array(Set(formations)).sorted()
+        guard !wanted.isEmpty else { throw RegistrationError.invalid("unknown-formation", "Sebutkan sedikitnya satu formasi.") }
+        let plans = try skbPlans.get()
+        for id in wanted {
+            guard let formation = try await store.formation(id: id), formation.periodID == period.id else {
+                throw RegistrationError.invalid("unknown-formation", "Formasi '\(id)' tidak ada di periode ini.")
+            }
+            guard plans.plan(formation: id, agency: formation.agencyID)?.component(component) != nil else {
+                throw RegistrationError.invalid(
+                    "component-not-in-plan",
+                    "Rencana SKB formasi \(id) tidak memuat \(component.label.lowercased()) (Config/rules/skb-*.yaml)."
+                )
+            }
+        }
+        let assessors = wanted.map { SKBAssessor(username: username, component: component, formationID: $0, assignedAt: now, assignedBy: staff.username) }
+        try await store.saveSKBAssessors(
+            assessors,
+            periodID: period.id,
+            audit: audit(staff, "skb.assessor", "skb-assessor:\(username)", "\(component.label): \(wanted.joined(separator: ", "))")
+        )
+        return assessors
+    }
+
+    public func skbAssessors(staff: StaffAccount) async throws -> [SKBAssessor] {
+        try requireAdmin(staff)
+        return try await store.skbAssessors(periodID: try await period().id)
+    }
+
+    /// One candidate an assessor may score, with the score so far.
+    public struct AssessedCandidate: Sendable {
+        public let participantNumber: String
+        public let name: String
+        public let formationID: String
+        public let score: SKBComponentScore?
+        public let rubric: SKBPlan.Component
+    }
+
+    /// The candidates of the SKB list in the formations the assessor is authorised for
+    /// `component`; nothing else.
+    public func assessedCandidates(staff: StaffAccount, component: SKBPlan.ComponentKind) async throws -> [AssessedCandidate] {
+        guard staff.role == .interviewer else { throw RegistrationError.forbidden }
+        let period = try await period()
+        let formations = Set(
+            try await store.skbAssessors(periodID: period.id).filter { $0.username == staff.username && $0.component == component }.map(\.formationID)
+        )
+        guard !formations.isEmpty else { return [] }
+        let rows = try await skbShortlist(periodID: period.id).filter { formations.contains($0.formationID) }
+        let scores = Dictionary(
+            try await store.skbScores(periodID: period.id).filter { $0.component == component }.map { ($0.participantNumber, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let plans = try skbPlans.get()
+        var rubrics: [String: SKBPlan.Component] = [:]
+        for id in formations {
+            if let formation = try await store.formation(id: id), let rubric = plans.plan(formation: id, agency: formation.agencyID)?.component(component) {
+                rubrics[id] = rubric
+            }
+        }
+        return rows.compactMap { row in
+            rubrics[row.formationID].map {
+                AssessedCandidate(
+                    participantNumber: row.participantNumber,
+                    name: row.name,
+                    formationID: row.formationID,
+                    score: scores[row.participantNumber],
+                    rubric: $0
+                )
+            }
+        }
+    }
+
+    /// An assessor scores a candidate of the SKB list for `component`, only in a formation
+    /// they are authorised for (any other candidate is not found to them), against the
+    /// rubric of the candidate's plan, or marks them absent (TH).
+    public func enterSKBScore(
+        staff: StaffAccount,
+        participantNumber: String,
+        component: SKBPlan.ComponentKind,
+        marks: [String: Int],
+        absent: Bool
+    ) async throws -> (score: SKBComponentScore, maximum: Int) {
+        guard staff.role == .interviewer else { throw RegistrationError.forbidden }
+        guard Self.assessedComponents.contains(component) else {
+            throw RegistrationError.invalid("skb-component", "Komponen ini tidak dinilai penguji; wawancara dinilai panelnya.")
+        }
+        let period = try await period()
+        guard let row = try await skbShortlist(periodID: period.id).first(where: { $0.participantNumber == participantNumber }),
+            try await store.skbAssessors(periodID: period.id).contains(where: {
+                $0.username == staff.username && $0.component == component && $0.formationID == row.formationID
+            })
+        else { throw RegistrationError.notFound }
+        return try await scoreByRubric(
+            staff: staff,
+            periodID: period.id,
+            participantNumber: participantNumber,
+            kind: component,
+            marks: marks,
+            absent: absent,
+            note: ""
+        )
+    }
+
+    /// Checks `marks` against the rubric of the candidate's plan for `kind` (or none when
+    /// absent) and keeps the score, audited as `skb.score` with what it replaced.
+    func scoreByRubric(
+        staff: StaffAccount,
+        periodID: String,
+        participantNumber: String,
+        kind: SKBPlan.ComponentKind,
+        marks: [String: Int],
+        absent: Bool,
+        note: String
+    ) async throws -> (score: SKBComponentScore, maximum: Int) {
+        guard let applicant = try await store.rankedApplicants(periodID: periodID).first(where: { $0.participantNumber == participantNumber }),
+            let formation = try await store.formation(id: applicant.formationID)
+        else { throw RegistrationError.notFound }
+        let plans = try skbPlans.get()
+        guard let plan = plans.plan(formation: formation.id, agency: formation.agencyID), let component = plan.component(kind) else {
+            throw RegistrationError(
+                kind == .interview ? "no-interview-component" : "component-not-in-plan",
+                kind: .conflict,
+                "Rencana SKB formasi \(formation.id) tidak memuat \(kind.label.lowercased()) (Config/rules/skb-*.yaml)."
+            )
+        }
+        let total: Int?
+        if absent {
+            guard marks.isEmpty else { throw RegistrationError.invalid("invalid-score", "Peserta yang tidak hadir tidak diberi nilai.") }
+            total = nil
+        } else {
+            do { total = try SKBScore.rubricTotal(component, marks) } catch { throw RegistrationError.invalid("invalid-score", error.message) }
+        }
+        let score = SKBComponentScore(
+            participantNumber: participantNumber,
+            component: kind,
+            marks: absent ? [:] : marks,
+            total: total,
+            enteredBy: staff.username,
+            enteredAt: now
+        )
+        let text =
+            absent
+            ? "tidak hadir"
+            : "\(total!)/\(component.maximum) (" + marks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        // What it replaces, for the audit line (the store keeps the newest).
+        let previous = try await store.skbScores(periodID: periodID).first { $0.participantNumber == participantNumber && $0.component == kind }
+        let replaced = previous.map { $0.absent ? "; sebelumnya tidak hadir (\($0.enteredBy))" : "; sebelumnya \($0.total!) (\($0.enteredBy))" } ?? ""
+        _ = try await store.saveSKBScore(
+            score,
+            periodID: periodID,
+            audit: audit(staff, "skb.score", "skb:\(participantNumber)/\(kind.rawValue)", "\(kind.label.lowercased()) \(text)\(note)" + replaced)
+        )
+        return (score, component.maximum)
+    }
+}
