@@ -470,3 +470,57 @@ extension InterviewTests {
         }
     }
 }
+
+extension InterviewTests {
+    @Test(
+        "the committee's interview page works without scripts: a panel by a form (a refusal keeps what was typed), scheduling with its report, every booking at its local time; only an admin"
+    )
+    func committeePage() async throws {
+        let portal = try await TestPortal()
+        try await portal.test { client in
+            let (_, _, _, numbers) = try await Self.examined(client, portal)
+            let (day, _) = Self.interviewDay(portal)
+            portal.clock.advance(seconds: 31)
+            var admin = try await CommitteePageTests.signedIn("admin", client, portal)
+            var page = try await admin.request(.get, "/staf/panitia/wawancara")
+            #expect(page.status == 200 && page.text.contains("Belum ada panel wawancara") && page.text.contains("name=\"hari-1\" value=\"1\" checked"))
+            let csrf = try Browser.csrf(page)
+            var fields: [(String, String)] = [
+                ("csrf", csrf), ("id", "P1"), ("interviewers", "pewawancara-1\npewawancara-2"), ("place", "Aula BKD, Jl. El Tari No. 2, Kupang"),
+                ("zone", "UTC"), ("slotMinutes", "30"), ("bufferMinutes", "10"), ("firstDay", day), ("lastDay", day), ("opens", "08:00"),
+                ("closes", "10:00"), ("formations", "KEU-1"),
+            ] + (1...7).map { ("hari-\($0)", "1") }
+            page = try await admin.request(.post, "/staf/panitia/wawancara/panel", form: fields)
+            #expect(page.status == 422 && page.text.contains("WIB, WITA atau WIT") && page.text.contains("pewawancara-1\npewawancara-2"), "\(page.status)")
+            fields[5] = ("zone", "WITA")
+            fields[6] = ("slotMinutes", "setengah jam")
+            page = try await admin.request(.post, "/staf/panitia/wawancara/panel", form: fields)
+            #expect(page.status == 422 && page.text.contains("Panjang slot harus angka"))
+            fields[6] = ("slotMinutes", "30")
+            #expect(try await admin.request(.post, "/staf/panitia/wawancara/panel", form: Array(fields.dropFirst())).status == 403)
+            page = try await admin.request(.post, "/staf/panitia/wawancara/panel", form: fields)
+            #expect(page.status == 303 && page.headers[.location] == "/staf/panitia/wawancara?disimpan=1", "\(page.status) \(page.text)")
+            page = try await admin.request(.get, "/staf/panitia/wawancara?disimpan=1")
+            #expect(page.text.contains("Panel wawancara disimpan") && page.text.contains("08.00–10.00 WITA") && page.text.contains("pewawancara-1, pewawancara-2"))
+
+            // Scheduling waits for the SKD announcement, then books both and says so.
+            page = try await admin.request(.post, "/staf/panitia/wawancara/jadwalkan", form: [("csrf", csrf)])
+            #expect(page.status == 409 && page.text.contains("Hasil SKD belum diumumkan"))
+            _ = try await portal.service.publishSKD(staff: try #require(try await portal.service.store.staffCredentials(username: "admin")?.staff), publishAt: nil)
+            page = try await admin.request(.post, "/staf/panitia/wawancara/jadwalkan", form: [("csrf", csrf)])
+            #expect(page.status == 200 && page.text.contains("2 peserta dijadwalkan"), "\(page.text)")
+            #expect(numbers.allSatisfy { page.text.contains("<td>\($0)</td>") } && page.text.contains("08.00 WITA") && page.text.contains("08.40 WITA"))
+            let audit = try await portal.service.store.audit(AuditFilter(action: "interview.schedule", limit: 10))
+            #expect(audit.count == 1 && audit[0].actor == "admin")
+
+            // Only an admin: a verifier is refused, a visitor sent to sign in.
+            portal.clock.advance(seconds: 31)
+            var verifier = try await CommitteePageTests.signedIn("verif-keu", client, portal)
+            #expect(try await verifier.request(.get, "/staf/panitia/wawancara").status == 403)
+            let verifierCsrf = try Browser.csrf(try await verifier.request(.get, "/staf/verifikasi"))
+            #expect(try await verifier.request(.post, "/staf/panitia/wawancara/jadwalkan", form: [("csrf", verifierCsrf)]).status == 403)
+            var visitor = Browser(client: client)
+            #expect(try await visitor.request(.get, "/staf/panitia/wawancara").headers[.location] == "/staf/masuk")
+        }
+    }
+}

@@ -37,6 +37,7 @@ public func buildPortalRouter(service: RegistrationService) async throws -> Port
     BoardPages(service: service, pages: pages).register(on: router)
     ObserverPages(service: service, pages: pages).register(on: router)
     InterviewerPages(service: service, pages: pages).register(on: router)
+    InterviewCommitteePages(service: service, pages: pages).register(on: router)
     LivePages(service: service, pages: pages, hub: hub).register(on: router)
     ClaimPages(service: service, pages: pages).register(on: router)
     let resources = Bundle.module.resourcePath ?? "."
