@@ -440,7 +440,7 @@ struct PortalPhoneBrowser {
             // Every other page of the committee, at the same width.
             for path in [
                 "/staf/panitia/jadwal", "/staf/panitia/instansi", "/staf/panitia/formasi", "/staf/panitia/formasi/ubah", "/staf/panitia/sesi",
-                "/staf/panitia/sesi/ubah", "/staf/panitia/node", "/staf/panitia/hasil", "/staf/klaim", "/staf/verifikasi",
+                "/staf/panitia/sesi/ubah", "/staf/panitia/node", "/staf/panitia/hasil", "/staf/panitia/wawancara", "/staf/klaim", "/staf/verifikasi",
             ] {
                 try browser.open(site + path)
                 try Self.checkPage(browser, width: width)

@@ -99,7 +99,8 @@ struct InterviewCommitteePages {
             "panels": panels.map { panel -> [String: Any] in
                 [
                     "id": panel.id, "interviewers": panel.interviewers.joined(separator: ", "), "place": panel.place,
-                    "days": "\(IndonesianDate.day(panel.firstDay.description)) – \(IndonesianDate.day(panel.lastDay.description)), \(panel.workingDays.count) hari kerja",
+                    "days":
+                        "\(IndonesianDate.day(panel.firstDay.description)) – \(IndonesianDate.day(panel.lastDay.description)), \(panel.workingDays.count) hari kerja",
                     "hours": "\(InterviewPanel.clock(panel.opens))–\(InterviewPanel.clock(panel.closes)) \(panel.zone.rawValue)",
                     "slot": "\(panel.slotMinutes) menit, jeda \(panel.bufferMinutes) menit",
                     "formations": panel.formations.isEmpty ? "semua formasi" : panel.formations.sorted().joined(separator: ", "),
