@@ -51,6 +51,9 @@ struct InterviewTests {
         return ("\(local.year)-\(two(local.month))-\(two(local.day))", (local.year, local.month, local.day))
     }
 
+    /// An audit line for writes a test makes straight to the store.
+    static let audit = AuditEntry(at: 0, actor: "test", role: "system", action: "test", subject: "test", detail: "")
+
     static func panel(_ day: String, _ changes: [String: Any] = [:]) -> [String: Any] {
         var panel: [String: Any] = [
             "id": "P1", "interviewers": ["pewawancara-1", "pewawancara-2"], "place": "Aula BKD, Jl. El Tari No. 2, Kupang", "zone": "WITA",
@@ -283,6 +286,7 @@ extension InterviewTests {
             #expect(page.text.contains("href=\"/wawancara\""))
             page = try await browser.request(.get, "/wawancara")
             #expect(page.status == 200 && page.text.contains("WITA") && page.text.contains("Aula BKD") && page.text.contains("/api/interview/calendar.ics"))
+            #expect(!page.text.contains("WITA WITA"), "a time labelled twice")
             let last = IndonesianTimeZone.wita.instant(localDay: date.0, date.1, date.2, hour: 9, minute: 20)
             #expect(page.text.contains("value=\"\(last)\"") && page.text.contains("09.20 WITA"), "\(page.text)")
             let calendar = try await browser.request(.get, "/api/interview/calendar.ics")
@@ -343,11 +347,35 @@ extension InterviewTests {
             // Declared before scheduling: Ani is never put on P1.
             let before = try await declare(first, aniNumber, "adik kandung")
             #expect(before.status == 200 && before["withdrawn"] == nil, "\(before.text)")
+            // A run that read the conflicts before this declaration cannot book her on P1 anyway.
+            let p1 = try #require(try await portal.service.store.interviewPanels(periodID: "casn-test").first { $0.id == "P1" })
+            let racing = InterviewBooking(participantNumber: aniNumber, slot: try p1.slots()[0], bookedAt: portal.clock.nowMilliseconds())
+            await #expect(throws: RegistrationError.self) {
+                try await portal.service.store.addInterviewBookings([racing], periodID: "casn-test", mails: [], audit: Self.audit)
+            }
+            #expect(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: aniNumber) == nil)
             #expect(try await client.send(.post, "/api/admin/interviews/schedule", token: admin)["placed"] as? Int == 2)
             var booking = try #require(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: aniNumber))
             #expect(booking.slot.panelID == "P2" && booking.sequence == 0)
             let firstDay = try await client.send(.get, "/api/interviewer/interviews", token: first)
             #expect(!firstDay.text.contains(aniNumber), "\(firstDay.text)")
+
+            // A withdrawal of the booking as it no longer stands (moved meanwhile) is refused whole.
+            var stale = booking
+            stale.sequence += 7
+            do {
+                try await portal.service.store.declareInterviewConflict(
+                    InterviewConflict(interviewer: "pewawancara-2", participantNumber: aniNumber, reason: "x", declaredAt: 0),
+                    periodID: "casn-test",
+                    withdrawing: stale,
+                    mail: nil,
+                    audit: Self.audit
+                )
+                Issue.record("a stale withdrawal was kept")
+            } catch let error as RegistrationError {
+                #expect(error.code == "interview-schedule-changed")
+            }
+            #expect(try await portal.service.store.interviewConflicts(periodID: "casn-test").count == 1)
 
             // Declared after: her P2 booking is withdrawn at once, in her zone, mailed, and her
             // calendar cancels the same event one sequence on.
@@ -361,6 +389,16 @@ extension InterviewTests {
             for line in ["METHOD:CANCEL", "SEQUENCE:1", "UID:wawancara-casn-test-\(aniNumber)@seleksi"] {
                 #expect(cancel.text.contains(line), "\(line) missing from \(cancel.text)")
             }
+            var applicant = Browser(client: client)
+            let signIn = try await applicant.request(.get, "/masuk")
+            _ = try await applicant.request(
+                .post,
+                "/masuk",
+                form: [("csrf", try Browser.csrf(signIn)), ("login", "ani@contoh.id"), ("password", "garam-dan-madu-42")]
+            )
+            let notice = try await applicant.request(.get, "/wawancara")
+            #expect(notice.status == 200 && notice.text.contains("ditarik") && notice.text.contains("WITA"), "\(notice.status)")
+            #expect(try await applicant.request(.get, "/lamaran").text.contains("href=\"/wawancara\""))
             let mail = try await portal.service.store.pendingMail(limit: 1000).last { $0.to == "ani@contoh.id" }
             #expect(mail?.subject.contains("ditarik") == true && mail?.subject.contains("WITA") == true, "\(String(describing: mail))")
             let audit = try await portal.service.store.audit(AuditFilter(action: "interview.conflict", limit: 10))
@@ -387,6 +425,22 @@ extension InterviewTests {
             #expect((own["items"] as? [[String: Any]])?.map { $0["interviewer"] as? String } == ["pewawancara-1"], "\(own.text)")
             #expect((try await client.send(.get, "/api/interviewer/conflicts", token: admin)["items"] as? [Any])?.count == 2)
             #expect(try await client.send(.get, "/api/interviewer/conflicts", token: verifier).status == 403)
+
+            // Had a conflict slipped past (written straight to the store), its interviewer could
+            // no longer score her: on the day, one score goes in, then none after the conflict.
+            portal.clock.advance(seconds: 41 * 86_400)
+            let thirdToken = try await client.staff("pewawancara-3")
+            let scorePath = "/api/interviewer/interviews/\(aniNumber)/score"
+            #expect(try await client.send(.put, scorePath, token: thirdToken, json: ["absent": true]).status == 200)
+            try await portal.service.store.declareInterviewConflict(
+                InterviewConflict(interviewer: "pewawancara-3", participantNumber: aniNumber, reason: "ipar", declaredAt: 0),
+                periodID: "casn-test",
+                withdrawing: nil,
+                mail: nil,
+                audit: Self.audit
+            )
+            let blocked = try await client.send(.put, scorePath, token: thirdToken, json: ["absent": true])
+            #expect(blocked.status == 404, "\(blocked.text)")
         }
     }
 }
@@ -450,9 +504,11 @@ extension InterviewTests {
             // A conflict declared by the form; a refusal keeps what was typed.
             page = try await interviewer.request(.post, "/staf/wawancara/konflik", form: [("csrf", fresh), ("nomor", numbers[0]), ("alasan", " ")])
             #expect(page.status == 422 && page.text.contains("alasan konflik") && page.text.contains("value=\"\(numbers[0])\""), "\(page.status)")
+            // Declared after the interview was held: refused, nothing kept; the committee decides.
             page = try await interviewer.request(.post, "/staf/wawancara/konflik", form: [("csrf", fresh), ("nomor", numbers[0]), ("alasan", "sepupu")])
-            #expect(page.status == 303 && page.headers[.location] == "/staf/wawancara?konflik=ditarik")
-            #expect(try await portal.service.store.interviewConflicts(periodID: "casn-test").map(\.interviewer) == ["pewawancara-1"])
+            #expect(page.status == 409 && page.text.contains("laporkan konflik kepentingan ini kepada panitia"), "\(page.status)")
+            #expect(try await portal.service.store.interviewConflicts(periodID: "casn-test").isEmpty)
+            #expect(try await portal.service.store.interviewBooking(periodID: "casn-test", participantNumber: numbers[0]) != nil)
 
             // The other panel's interviewer, a verifier and a visitor: nothing of it.
             portal.clock.advance(seconds: 31)

@@ -36,7 +36,25 @@ struct SKBAssessorTests {
             #expect(saved.status == 201 && (saved["items"] as? [[String: Any]])?.first?["formationID"] as? String == "KEU-1", "\(saved.text)")
             #expect(try await assign(admin, good).status == 201)
             #expect((try await client.send(.get, "/api/admin/skb-assessors", token: admin)["items"] as? [Any])?.count == 1)
-            #expect(try await portal.service.store.audit(AuditFilter(action: "skb.assessor", limit: 10)).count == 2)
+            // Authorised again: nothing new, so no second audit line.
+            #expect(try await portal.service.store.audit(AuditFilter(action: "skb.assessor", limit: 10)).count == 1)
+            // Another assessor for the same component of another formation only.
+            try await portal.service.addFormation(
+                staff: nil,
+                Formation(
+                    id: "KEU-2",
+                    periodID: "",
+                    agencyID: "kemenkeu",
+                    position: "Analis Keuangan",
+                    unit: "DJPb",
+                    location: "Jakarta",
+                    educationLevel: .s1,
+                    majors: ["Akuntansi"],
+                    quota: 1,
+                    type: .general
+                )
+            )
+            #expect(try await assign(admin, ["username": "pewawancara-1", "component": "practical", "formations": ["KEU-2"]]).status == 201)
 
             let assessor = try await client.staff("pewawancara-2")
             let early = try await client.send(.get, "/api/assessor/candidates?component=practical", token: assessor)
@@ -75,7 +93,9 @@ struct SKBAssessorTests {
             #expect(mixed.status == 422 && mixed.code == "invalid-score")
             #expect(try await client.send(.put, "/api/assessor/scores/99999999/practical", token: assessor, json: ["absent": true]).status == 404)
 
-            // Not authorised: another assessor (not found to them), an admin, a verifier, the applicant.
+            // Not authorised: for another component of the same formation, another formation's
+            // assessor (both not found to them), an admin, a verifier, the applicant.
+            #expect(try await client.send(.put, "/api/assessor/scores/\(numbers[0])/psychological", token: assessor, json: ["absent": true]).status == 404)
             #expect(try await client.send(.put, path, token: outsider, json: ["absent": true]).status == 404)
             #expect((try await client.send(.get, "/api/assessor/candidates?component=practical", token: outsider)["items"] as? [Any])?.isEmpty == true)
             for token in [admin, verifier, ani] {

@@ -401,7 +401,9 @@ struct ApplicantPages {
             }
             if let seat = application.assignment {
                 values["participantNumber"] = seat.participantNumber
-                values["hasInterview"] = (try? await service.interview(accountID: id)) != nil
+                let booked = (try? await service.interview(accountID: id)) != nil
+                let withdrawn = ((try? await service.withdrawnInterview(accountID: id)) ?? nil) != nil
+                values["hasInterview"] = booked || withdrawn
             }
         }
         return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)
@@ -417,7 +419,19 @@ struct ApplicantPages {
     ) async throws
         -> Response
     {
-        let view = try await service.interview(accountID: try context.applicantID())
+        let id = try context.applicantID()
+        let view: RegistrationService.InterviewView
+        do {
+            view = try await service.interview(accountID: id)
+        } catch let error as RegistrationError where error.code == "no-interview" {
+            // Withdrawn (an interviewer's conflict of interest) and not yet booked again: say so.
+            guard let (withdrawn, panel) = try await service.withdrawnInterview(accountID: id) else { throw error }
+            let values: [String: Any] = [
+                "withdrawn": true, "participantNumber": withdrawn.participantNumber,
+                "was": IndonesianDate.dateTime(withdrawn.slot.start, in: panel.zone),
+            ]
+            return pages.render("wawancara", values.merging(extra) { _, b in b }, context: context, status: status)
+        }
         let zone = view.panel.zone
         let slot = view.booking.slot
         let video = view.panel.place.hasPrefix("https://")
@@ -426,7 +440,7 @@ struct ApplicantPages {
             "date": IndonesianDate.date(slot.start, in: zone),
             "hours": "\(IndonesianDate.time(slot.start, in: zone))–\(IndonesianDate.time(slot.end, in: zone)) \(zone.rawValue)",
             "place": view.panel.place, "video": video, "moved": view.booking.movedAt != nil, "canMove": view.canMove && !view.freeSlots.isEmpty,
-            "full": view.canMove && view.freeSlots.isEmpty, "deadline": IndonesianDate.dateTime(view.moveDeadline, in: zone) + " " + zone.rawValue,
+            "full": view.canMove && view.freeSlots.isEmpty, "deadline": IndonesianDate.dateTime(view.moveDeadline, in: zone),
             "done": request.formQuery["dipindah"] != nil,
             "slots": view.freeSlots.map { free in
                 [

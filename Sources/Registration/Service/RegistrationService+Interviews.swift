@@ -156,14 +156,21 @@ extension RegistrationService {
             let (periodID, booking, panel) = try await ownInterview(accountID)
             return invitation(booking, panel: panel, periodID: periodID, attendee: (account.name, account.email))
         } catch let error as RegistrationError where error.code == "no-interview" {
-            let period = try await period()
-            let application = try await requireApplication(accountID)
-            guard let number = application.assignment?.participantNumber,
-                let withdrawn = try await store.interviewWithdrawals(periodID: period.id).first(where: { $0.participantNumber == number }),
-                let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == withdrawn.slot.panelID })
-            else { throw error }
-            return invitation(withdrawn, panel: panel, periodID: period.id, attendee: (account.name, account.email), method: .cancel)
+            guard let (withdrawn, panel) = try await withdrawnInterview(accountID: accountID) else { throw error }
+            return invitation(withdrawn, panel: panel, periodID: try await period().id, attendee: (account.name, account.email), method: .cancel)
         }
+    }
+
+    /// The applicant's interview that was withdrawn and not yet booked again (its sequence
+    /// that of the cancellation, `movedAt` when it was withdrawn), or nil.
+    public func withdrawnInterview(accountID: Int64) async throws -> (booking: InterviewBooking, panel: InterviewPanel)? {
+        let period = try await period()
+        let application = try await requireApplication(accountID)
+        guard let number = application.assignment?.participantNumber,
+            let withdrawn = try await store.interviewWithdrawals(periodID: period.id).first(where: { $0.participantNumber == number }),
+            let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == withdrawn.slot.panelID })
+        else { return nil }
+        return (withdrawn, panel)
     }
 
     /// Moves the applicant's interview to the panel's slot starting at `start`, once and
@@ -276,7 +283,11 @@ extension RegistrationService {
         // Another panel's candidate is as unknown to this interviewer as a wrong number.
         guard let booking = try await store.interviewBooking(periodID: period.id, participantNumber: participantNumber),
             let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == booking.slot.panelID }),
-            panel.interviewers.contains(staff.username)
+            panel.interviewers.contains(staff.username),
+            // One who declared a conflict with the candidate does not score them.
+            try await !store.interviewConflicts(periodID: period.id).contains(where: {
+                $0.interviewer == staff.username && $0.participantNumber == participantNumber
+            })
         else { throw RegistrationError.notFound }
         guard now >= booking.slot.start else {
             throw RegistrationError(
@@ -323,6 +334,14 @@ extension RegistrationService {
             let panel = try await store.interviewPanels(periodID: period.id).first(where: { $0.id == booking.slot.panelID }),
             panel.interviewers.contains(staff.username)
         {
+            // A held interview is not taken back by a late declaration: the committee decides.
+            guard now < booking.slot.start else {
+                throw RegistrationError(
+                    "interview-held",
+                    kind: .conflict,
+                    "Wawancara peserta \(participantNumber) di panel Anda sudah dimulai \(InterviewPanel.localText(booking.slot.start, panel.zone)); laporkan konflik kepentingan ini kepada panitia."
+                )
+            }
             withdrawing = (booking, panel)
             detail += "; jadwal \(InterviewPanel.localText(booking.slot.start, panel.zone)) panel \(panel.id) ditarik"
             if let contact = try await store.applicantContacts(periodID: period.id, participantNumbers: [participantNumber])[participantNumber] {

@@ -175,14 +175,12 @@ extension RegistrationService {
             absent
             ? "tidak hadir"
             : "\(total!)/\(component.maximum) (" + marks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-        // What it replaces, for the audit line (the store keeps the newest).
-        let previous = try await store.skbScores(periodID: periodID).first { $0.participantNumber == participantNumber && $0.component == kind }
-        let replaced = previous.map { $0.absent ? "; sebelumnya tidak hadir (\($0.enteredBy))" : "; sebelumnya \($0.total!) (\($0.enteredBy))" } ?? ""
-        _ = try await store.saveSKBScore(
-            score,
-            periodID: periodID,
-            audit: audit(staff, "skb.score", "skb:\(participantNumber)/\(kind.rawValue)", "\(kind.label.lowercased()) \(text)\(note)" + replaced)
-        )
+        // The audit line names what it replaces, as the store reads it in the same write.
+        let entry = audit(staff, "skb.score", "skb:\(participantNumber)/\(kind.rawValue)", "\(kind.label.lowercased()) \(text)\(note)")
+        _ = try await store.saveSKBScore(score, periodID: periodID) { previous in
+            let replaced = previous.map { $0.absent ? "; sebelumnya tidak hadir (\($0.enteredBy))" : "; sebelumnya \($0.total!) (\($0.enteredBy))" } ?? ""
+            return AuditEntry(at: entry.at, actor: entry.actor, role: entry.role, action: entry.action, subject: entry.subject, detail: entry.detail + replaced)
+        }
         return (score, component.maximum)
     }
 }

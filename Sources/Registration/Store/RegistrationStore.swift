@@ -251,7 +251,12 @@ public protocol RegistrationStore: Sendable {
     /// Keeps a person's score for a component, replacing the earlier one, with its audit
     /// entry; returns the one it replaced. Refused (`final-announced`) once a final
     /// announcement exists: after it nothing changes.
-    func saveSKBScore(_ score: SKBComponentScore, periodID: String, audit: AuditEntry) async throws -> SKBComponentScore?
+    /// `audit` is given the score it replaces, as read in the same transaction.
+    func saveSKBScore(
+        _ score: SKBComponentScore,
+        periodID: String,
+        audit: @escaping @Sendable (SKBComponentScore?) -> AuditEntry
+    ) async throws -> SKBComponentScore?
     func skbScores(periodID: String) async throws -> [SKBComponentScore]
     /// Records (or restates) an interviewer's conflict with a candidate; when `withdrawing`
     /// is the candidate's booking as it stands, removes it in the same transaction and keeps

@@ -45,6 +45,24 @@ extension SQLiteRegistrationStore {
 
     public func addInterviewBookings(_ bookings: [InterviewBooking], periodID: String, mails: [Mail], audit: AuditEntry) async throws {
         try await grouped.write { db in
+            // A conflict declared while the schedule was being made: none of it is kept.
+            let conflicts = Set(
+                try Row.fetchAll(db, sql: "SELECT interviewer, participant_number FROM interview_conflict WHERE period_id = ?", arguments: [periodID])
+                    .map { (row: Row) -> String in
+                        let (interviewer, number): (String, String) = (row["interviewer"], row["participant_number"])
+                        return interviewer + "|" + number
+                    }
+            )
+            if !conflicts.isEmpty {
+                let panels = try String.fetchAll(db, sql: "SELECT config FROM interview_panel WHERE period_id = ?", arguments: [periodID]).map {
+                    try Self.decoder.decode(InterviewPanel.self, from: Data($0.utf8))
+                }
+                let interviewers = Dictionary(uniqueKeysWithValues: panels.map { ($0.id, $0.interviewers) })
+                for booking in bookings
+                where (interviewers[booking.slot.panelID] ?? []).contains(where: { conflicts.contains("\($0)|\(booking.participantNumber)") }) {
+                    throw RegistrationError("interview-schedule-changed", kind: .conflict, "Jadwal wawancara berubah selama penjadwalan; jalankan lagi.")
+                }
+            }
             do {
                 for booking in bookings {
                     try db.execute(
@@ -145,7 +163,11 @@ extension SQLiteRegistrationStore {
         }
     }
 
-    public func saveSKBScore(_ score: SKBComponentScore, periodID: String, audit: AuditEntry) async throws -> SKBComponentScore? {
+    public func saveSKBScore(
+        _ score: SKBComponentScore,
+        periodID: String,
+        audit: @escaping @Sendable (SKBComponentScore?) -> AuditEntry
+    ) async throws -> SKBComponentScore? {
         let marks = try Self.json(score.marks)
         return try await grouped.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM announcement WHERE period_id = ? AND stage = 'final')", arguments: [periodID]) == true {
@@ -164,7 +186,7 @@ extension SQLiteRegistrationStore {
                     """,
                 arguments: [periodID, score.participantNumber, score.component.rawValue, marks, score.total, score.enteredBy, score.enteredAt]
             )
-            try Self.insertAudit(db, audit)
+            try Self.insertAudit(db, audit(previous))
             return previous
         }
     }
@@ -295,6 +317,7 @@ extension SQLiteRegistrationStore {
 extension SQLiteRegistrationStore {
     public func saveSKBAssessors(_ assessors: [SKBAssessor], periodID: String, audit: AuditEntry) async throws {
         try await grouped.write { db in
+            var added = 0
             for assessor in assessors {
                 try db.execute(
                     sql: """
@@ -303,8 +326,9 @@ extension SQLiteRegistrationStore {
                         """,
                     arguments: [periodID, assessor.username, assessor.component.rawValue, assessor.formationID, assessor.assignedAt, assessor.assignedBy]
                 )
+                added += db.changesCount
             }
-            try Self.insertAudit(db, audit)
+            if added > 0 { try Self.insertAudit(db, audit) }
         }
     }
 
