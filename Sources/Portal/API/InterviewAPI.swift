@@ -150,6 +150,11 @@ extension PortalAPI {
         let absent: Bool
         let enteredBy: String
         let enteredAt: Int64
+
+        init(_ score: SKBComponentScore, maximum: Int) {
+            (participantNumber, total, absent) = (score.participantNumber, score.total, score.absent)
+            (enteredBy, enteredAt, self.maximum) = (score.enteredBy, score.enteredAt, maximum)
+        }
     }
 
     func registerInterviews(_ api: RouterGroup<PortalRequestContext>, table: RouteTable) {
@@ -207,14 +212,7 @@ extension PortalAPI {
                 marks: body.marks ?? [:],
                 absent: body.absent ?? false
             )
-            return ScoreView(
-                participantNumber: score.participantNumber,
-                total: score.total,
-                maximum: maximum,
-                absent: score.absent,
-                enteredBy: score.enteredBy,
-                enteredAt: score.enteredAt
-            )
+            return ScoreView(score, maximum: maximum)
         }
         table.add(api, .post, "interviewer/conflicts") { request, context in
             let staff = try context.staff()

@@ -98,14 +98,7 @@ extension PortalAPI {
                 marks: body.marks ?? [:],
                 absent: body.absent ?? false
             )
-            return ScoreView(
-                participantNumber: score.participantNumber,
-                total: score.total,
-                maximum: maximum,
-                absent: score.absent,
-                enteredBy: score.enteredBy,
-                enteredAt: score.enteredAt
-            )
+            return ScoreView(score, maximum: maximum)
         }
     }
 }

@@ -401,9 +401,9 @@ struct ApplicantPages {
             }
             if let seat = application.assignment {
                 values["participantNumber"] = seat.participantNumber
-                let booked = (try? await service.interview(accountID: id)) != nil
-                let withdrawn = ((try? await service.withdrawnInterview(accountID: id)) ?? nil) != nil
-                values["hasInterview"] = booked || withdrawn
+                var interview = (try? await service.interview(accountID: id)) != nil
+                if !interview { interview = ((try? await service.withdrawnInterview(accountID: id)) ?? nil) != nil }
+                values["hasInterview"] = interview
             }
         }
         return pages.render("lamaran", values.merging(extra) { _, b in b }, context: context, status: status)

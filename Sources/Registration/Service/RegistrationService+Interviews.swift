@@ -247,14 +247,8 @@ extension RegistrationService {
             },
             uniquingKeysWith: { first, _ in first }
         )
-        let plans = try? skbPlans.get()
         var rubrics: [String: SKBPlan.Component] = [:]
-        for id in Set(formations.values) {
-            if let formation = try await store.formation(id: id), let component = plans?.plan(formation: id, agency: formation.agencyID)?.component(.interview)
-            {
-                rubrics[id] = component
-            }
-        }
+        for id in Set(formations.values) { rubrics[id] = try? await skbComponent(formationID: id, .interview) }
         return bookings.map { booking in
             let formationID = formations[booking.participantNumber] ?? ""
             return InterviewerRow(
@@ -296,10 +290,13 @@ extension RegistrationService {
                 "Wawancara peserta \(participantNumber) baru dimulai \(InterviewPanel.localText(booking.slot.start, panel.zone)); nilai diisi sesudahnya."
             )
         }
+        guard let applicant = try await store.rankedApplicants(periodID: period.id).first(where: { $0.participantNumber == participantNumber })
+        else { throw RegistrationError.notFound }
         return try await scoreByRubric(
             staff: staff,
             periodID: period.id,
             participantNumber: participantNumber,
+            formationID: applicant.formationID,
             kind: .interview,
             marks: marks,
             absent: absent,

@@ -34,25 +34,26 @@ extension RegistrationService {
         }
         let wanted = Array(Set(formations)).sorted()
         guard !wanted.isEmpty else { throw RegistrationError.invalid("unknown-formation", "Sebutkan sedikitnya satu formasi.") }
-        let plans = try skbPlans.get()
         for id in wanted {
             guard let formation = try await store.formation(id: id), formation.periodID == period.id else {
                 throw RegistrationError.invalid("unknown-formation", "Formasi '\(id)' tidak ada di periode ini.")
             }
-            guard plans.plan(formation: id, agency: formation.agencyID)?.component(component) != nil else {
+            guard try await skbComponent(formationID: id, component) != nil else {
                 throw RegistrationError.invalid(
                     "component-not-in-plan",
                     "Rencana SKB formasi \(id) tidak memuat \(component.label.lowercased()) (Config/rules/skb-*.yaml)."
                 )
             }
         }
-        let assessors = wanted.map { SKBAssessor(username: username, component: component, formationID: $0, assignedAt: now, assignedBy: staff.username) }
         try await store.saveSKBAssessors(
-            assessors,
+            wanted.map { SKBAssessor(username: username, component: component, formationID: $0, assignedAt: now, assignedBy: staff.username) },
             periodID: period.id,
             audit: audit(staff, "skb.assessor", "skb-assessor:\(username)", "\(component.label): \(wanted.joined(separator: ", "))")
         )
-        return assessors
+        // As kept: an authorisation given before keeps its own time and author.
+        return try await store.skbAssessors(periodID: period.id).filter {
+            $0.username == username && $0.component == component && wanted.contains($0.formationID)
+        }
     }
 
     public func skbAssessors(staff: StaffAccount) async throws -> [SKBAssessor] {
@@ -83,13 +84,8 @@ extension RegistrationService {
             try await store.skbScores(periodID: period.id).filter { $0.component == component }.map { ($0.participantNumber, $0) },
             uniquingKeysWith: { first, _ in first }
         )
-        let plans = try skbPlans.get()
         var rubrics: [String: SKBPlan.Component] = [:]
-        for id in formations {
-            if let formation = try await store.formation(id: id), let rubric = plans.plan(formation: id, agency: formation.agencyID)?.component(component) {
-                rubrics[id] = rubric
-            }
-        }
+        for id in formations { rubrics[id] = try await skbComponent(formationID: id, component) }
         return rows.compactMap { row in
             rubrics[row.formationID].map {
                 AssessedCandidate(
@@ -127,6 +123,7 @@ extension RegistrationService {
             staff: staff,
             periodID: period.id,
             participantNumber: participantNumber,
+            formationID: row.formationID,
             kind: component,
             marks: marks,
             absent: absent,
@@ -134,26 +131,31 @@ extension RegistrationService {
         )
     }
 
-    /// Checks `marks` against the rubric of the candidate's plan for `kind` (or none when
-    /// absent) and keeps the score, audited as `skb.score` with what it replaced.
+    /// The `kind` component of the SKB plan of a formation (its own plan, else its agency's),
+    /// or nil when the plan has none or the formation is unknown.
+    func skbComponent(formationID: String, _ kind: SKBPlan.ComponentKind) async throws -> SKBPlan.Component? {
+        guard let formation = try await store.formation(id: formationID) else { return nil }
+        return try skbPlans.get().plan(formation: formationID, agency: formation.agencyID)?.component(kind)
+    }
+
+    /// Checks `marks` against the rubric of the `kind` component of the plan of the
+    /// candidate's formation (or none when absent) and keeps the score, audited as
+    /// `skb.score` with what it replaced.
     func scoreByRubric(
         staff: StaffAccount,
         periodID: String,
         participantNumber: String,
+        formationID: String,
         kind: SKBPlan.ComponentKind,
         marks: [String: Int],
         absent: Bool,
         note: String
     ) async throws -> (score: SKBComponentScore, maximum: Int) {
-        guard let applicant = try await store.rankedApplicants(periodID: periodID).first(where: { $0.participantNumber == participantNumber }),
-            let formation = try await store.formation(id: applicant.formationID)
-        else { throw RegistrationError.notFound }
-        let plans = try skbPlans.get()
-        guard let plan = plans.plan(formation: formation.id, agency: formation.agencyID), let component = plan.component(kind) else {
+        guard let component = try await skbComponent(formationID: formationID, kind) else {
             throw RegistrationError(
                 kind == .interview ? "no-interview-component" : "component-not-in-plan",
                 kind: .conflict,
-                "Rencana SKB formasi \(formation.id) tidak memuat \(kind.label.lowercased()) (Config/rules/skb-*.yaml)."
+                "Rencana SKB formasi \(formationID) tidak memuat \(kind.label.lowercased()) (Config/rules/skb-*.yaml)."
             )
         }
         let total: Int?

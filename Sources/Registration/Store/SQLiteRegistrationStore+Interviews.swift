@@ -36,30 +36,25 @@ extension SQLiteRegistrationStore {
     }
 
     public func interviewPanels(periodID: String) async throws -> [InterviewPanel] {
-        try await writer.read { db in
-            try String.fetchAll(db, sql: "SELECT config FROM interview_panel WHERE period_id = ? ORDER BY id", arguments: [periodID]).map {
-                try Self.decoder.decode(InterviewPanel.self, from: Data($0.utf8))
-            }
+        try await writer.read { db in try Self.panels(db, periodID: periodID) }
+    }
+
+    static func panels(_ db: Database, periodID: String) throws -> [InterviewPanel] {
+        try String.fetchAll(db, sql: "SELECT config FROM interview_panel WHERE period_id = ? ORDER BY id", arguments: [periodID]).map {
+            try decoder.decode(InterviewPanel.self, from: Data($0.utf8))
         }
     }
 
     public func addInterviewBookings(_ bookings: [InterviewBooking], periodID: String, mails: [Mail], audit: AuditEntry) async throws {
         try await grouped.write { db in
             // A conflict declared while the schedule was being made: none of it is kept.
-            let conflicts = Set(
-                try Row.fetchAll(db, sql: "SELECT interviewer, participant_number FROM interview_conflict WHERE period_id = ?", arguments: [periodID])
-                    .map { (row: Row) -> String in
-                        let (interviewer, number): (String, String) = (row["interviewer"], row["participant_number"])
-                        return interviewer + "|" + number
-                    }
-            )
-            if !conflicts.isEmpty {
-                let panels = try String.fetchAll(db, sql: "SELECT config FROM interview_panel WHERE period_id = ?", arguments: [periodID]).map {
-                    try Self.decoder.decode(InterviewPanel.self, from: Data($0.utf8))
-                }
-                let interviewers = Dictionary(uniqueKeysWithValues: panels.map { ($0.id, $0.interviewers) })
-                for booking in bookings
-                where (interviewers[booking.slot.panelID] ?? []).contains(where: { conflicts.contains("\($0)|\(booking.participantNumber)") }) {
+            var conflicted: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT interviewer, participant_number FROM interview_conflict WHERE period_id = ?", arguments: [periodID]) {
+                conflicted[row["participant_number"], default: []].insert(row["interviewer"])
+            }
+            if !conflicted.isEmpty {
+                let interviewers = Dictionary(uniqueKeysWithValues: try Self.panels(db, periodID: periodID).map { ($0.id, $0.interviewers) })
+                for booking in bookings where !(conflicted[booking.participantNumber] ?? []).isDisjoint(with: interviewers[booking.slot.panelID] ?? []) {
                     throw RegistrationError("interview-schedule-changed", kind: .conflict, "Jadwal wawancara berubah selama penjadwalan; jalankan lagi.")
                 }
             }
